@@ -1,0 +1,165 @@
+"""The fonts docgen uses, where they come from, and the `fonts/` folder that holds them.
+
+Outputs use only the files in `fonts/`, declared by @font-face under docgen's own family names
+(so that no system font of the same name can stand in). The files are taken from Debian's
+font packages; a `.ttc` collection is split so that the SC (or TC) face is the file, never
+face 0 (the JP face). `fonts/MANIFEST.json` records each file's source, licence and SHA-256.
+
+    python -m docgen.fonts install   # put the files in fonts/ and verify them against the manifest
+    python -m docgen.fonts manifest  # rewrite the manifest from the files (after an upgrade)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from .paths import FONTS
+
+NOTO = "/usr/share/fonts/opentype/noto/"
+LIBERATION = "/usr/share/fonts/truetype/liberation2/"
+OFL = "SIL Open Font License 1.1"
+
+
+@dataclass(frozen=True)
+class Font:
+    file: str  # name in fonts/
+    family: str  # the @font-face family docgen declares
+    weight: int
+    style: str
+    postscript: str  # name of the face to take from the source, and as it appears in PDFs
+    source: str  # file installed by the Debian package
+    package: str
+    licence: str
+    unicode_range: str = ""  # for the Latin face: keep it off CJK punctuation like “ ”
+
+
+LATIN_RANGE = "U+0000-024F, U+2000-2017, U+201A-201B, U+201E-206F, U+20AC, U+2122"
+
+FONTS_TABLE = (
+    Font("NotoSerifCJKsc-Regular.otf", "docgen Song SC", 400, "normal", "NotoSerifCJKsc-Regular",
+         NOTO + "NotoSerifCJK-Regular.ttc", "fonts-noto-cjk", OFL),
+    Font("NotoSerifCJKsc-Bold.otf", "docgen Song SC", 700, "normal", "NotoSerifCJKsc-Bold",
+         NOTO + "NotoSerifCJK-Bold.ttc", "fonts-noto-cjk", OFL),
+    Font("NotoSansCJKsc-Regular.otf", "docgen Hei SC", 400, "normal", "NotoSansCJKsc-Regular",
+         NOTO + "NotoSansCJK-Regular.ttc", "fonts-noto-cjk", OFL),
+    Font("NotoSansCJKsc-Bold.otf", "docgen Hei SC", 700, "normal", "NotoSansCJKsc-Bold",
+         NOTO + "NotoSansCJK-Bold.ttc", "fonts-noto-cjk", OFL),
+    Font("NotoSerifCJKtc-Regular.otf", "docgen Song TC", 400, "normal", "NotoSerifCJKtc-Regular",
+         NOTO + "NotoSerifCJK-Regular.ttc", "fonts-noto-cjk", OFL),
+    Font("NotoSansCJKtc-Regular.otf", "docgen Hei TC", 400, "normal", "NotoSansCJKtc-Regular",
+         NOTO + "NotoSansCJK-Regular.ttc", "fonts-noto-cjk", OFL),
+    Font("ARPLUKaiCN.ttf", "docgen Kai SC", 400, "normal", "UKaiCN",
+         "/usr/share/fonts/truetype/arphic/ukai.ttc", "fonts-arphic-ukai", "Arphic Public License"),
+    *(
+        Font(f"LiberationSerif-{style}.ttf", "docgen Times", weight, css_style, f"LiberationSerif{'-' + style if style != 'Regular' else ''}",
+             LIBERATION + f"LiberationSerif-{style}.ttf", "fonts-liberation2", OFL, LATIN_RANGE)
+        for style, weight, css_style in (("Regular", 400, "normal"), ("Bold", 700, "normal"),
+                                         ("Italic", 400, "italic"), ("BoldItalic", 700, "italic"))
+    ),
+)
+
+DEBIAN_PACKAGES = sorted({f.package for f in FONTS_TABLE})
+MANIFEST = "MANIFEST.json"
+
+
+def path(font: Font) -> Path:
+    return FONTS / font.file
+
+
+def sha256(file: Path) -> str:
+    digest = hashlib.sha256()
+    with open(file, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _extract(font: Font, target: Path) -> None:
+    from fontTools.ttLib import TTCollection
+
+    if not font.source.endswith(".ttc"):
+        shutil.copyfile(font.source, target)
+        return
+    collection = TTCollection(font.source)
+    for face in collection.fonts:
+        if face["name"].getDebugName(6) == font.postscript:
+            face.recalcTimestamp = False  # the same source gives the same bytes
+            face.save(str(target))
+            return
+    raise SystemExit(f"{font.source} has no face named {font.postscript}")
+
+
+def manifest() -> dict:
+    return json.loads((FONTS / MANIFEST).read_text("utf-8"))
+
+
+def install(verify: bool = True) -> list[str]:
+    """Put every font of the table in fonts/ (once); return the problems found."""
+    problems = []
+    missing_sources = [f.source for f in FONTS_TABLE if not path(f).exists() and not Path(f.source).exists()]
+    if missing_sources:
+        return [f"missing {src}: install the Debian packages {' '.join(DEBIAN_PACKAGES)}" for src in missing_sources]
+    expected = manifest()["fonts"] if verify else {}
+    for font in FONTS_TABLE:
+        target = path(font)
+        if not target.exists():
+            tmp = target.with_suffix(".part")
+            _extract(font, tmp)
+            tmp.replace(target)
+            print(f"fonts: {font.file} from {font.source} ({font.package})")
+        if verify:
+            entry = expected.get(font.file)
+            if entry is None:
+                problems.append(f"{font.file} is not in fonts/{MANIFEST}")
+            elif entry["sha256"] != sha256(target):
+                problems.append(f"{font.file}: SHA-256 differs from fonts/{MANIFEST} "
+                                f"(a different {font.package} version?); check it, then run "
+                                "`python -m docgen.fonts manifest`")
+    return problems
+
+
+def write_manifest() -> None:
+    entries = {
+        f.file: {"family": f.family, "weight": f.weight, "style": f.style, "postscript": f.postscript,
+                 "source": f.source, "debian_package": f.package, "licence": f.licence,
+                 "sha256": sha256(path(f))}
+        for f in FONTS_TABLE
+    }
+    text = json.dumps({"about": "Fonts used by docgen outputs; see src/docgen/fonts.py.", "fonts": entries},
+                      indent=2, ensure_ascii=False)
+    (FONTS / MANIFEST).write_text(text + "\n", "utf-8")
+
+
+@cache
+def cmap(file: str) -> frozenset[int]:
+    """Code points a font file has glyphs for (read once per process)."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(FONTS / file), lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else "install"
+    if command == "install":
+        problems = install()
+        for p in problems:
+            print(f"fonts: {p}", file=sys.stderr)
+        return 1 if problems else 0
+    if command == "manifest":
+        install(verify=False)
+        write_manifest()
+        print(f"fonts: wrote fonts/{MANIFEST}")
+        return 0
+    print("usage: python -m docgen.fonts [install|manifest]", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,183 @@
+"""The document model: the one source of truth every writer reads.
+
+The reader fills it from YAML; the transforms compute what is derived (numbers, labels,
+cross-references) exactly once. Writers only read it: they never re-parse YAML or renumber.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Location
+
+# ---------------------------------------------------------------- inline text
+
+
+@dataclass
+class Text:
+    text: str
+
+
+@dataclass
+class Emphasis:
+    """Italic in Latin scripts (the opening verb of a resolution paragraph)."""
+
+    children: list[Inline]
+
+
+@dataclass
+class Reference:
+    """A citation of another document; `href` is its Akoma Ntoso Work IRI."""
+
+    key: str
+    children: list[Inline]
+    href: str = ""
+
+
+@dataclass
+class FootnoteCall:
+    key: str
+    number: int = 0  # set by transforms.number_footnotes
+
+
+Inline = Text | Emphasis | Reference | FootnoteCall
+
+
+def plain_text(inlines: list[Inline], with_calls: bool = False) -> str:
+    """The characters a reader sees, optionally with footnote numbers where the calls are."""
+    out = []
+    for node in inlines:
+        if isinstance(node, Text):
+            out.append(node.text)
+        elif isinstance(node, (Emphasis, Reference)):
+            out.append(plain_text(node.children, with_calls))
+        elif with_calls:
+            out.append(str(node.number))
+    return "".join(out)
+
+
+def calls(inlines: list[Inline]):
+    """Footnote calls in reading order, descending into emphasis and references."""
+    for node in inlines:
+        if isinstance(node, FootnoteCall):
+            yield node
+        elif isinstance(node, (Emphasis, Reference)):
+            yield from calls(node.children)
+
+
+# ---------------------------------------------------------------- blocks
+
+
+@dataclass
+class Item:
+    """A lettered (a), (b) or roman (i), (ii) sub-item; its label is computed."""
+
+    text: list[Inline]
+    items: list[Item] = field(default_factory=list)
+    label: str = ""  # "a", "ii": set by transforms.number_paragraphs (used in identifiers)
+    num: str = ""  # the printed form: "(a)", "(ii)", "a."
+    location: Location | None = None
+
+
+@dataclass
+class Preambular:
+    verb: str  # language-independent key: recalling, welcomingAlso, ...
+    text: list[Inline]
+    location: Location | None = None
+
+
+@dataclass
+class Operative:
+    text: list[Inline]  # the whole paragraph, or the introduction to its items
+    items: list[Item] = field(default_factory=list)
+    number: int = 0  # set by transforms.number_paragraphs
+    num: str = ""  # the printed form: "1."
+    location: Location | None = None
+
+
+@dataclass
+class Footnote:
+    key: str
+    text: list[Inline]
+    number: int = 0  # set by transforms.number_footnotes
+    location: Location | None = None
+
+
+@dataclass
+class Version:
+    """One language version: only its text. Shared facts live in Metadata."""
+
+    lang: str  # UN language code: ar, zh, en, fr, ru, es
+    path: Path
+    title: list[Inline]
+    formula: list[Inline]
+    preamble: list[Preambular]
+    operative: list[Operative]
+    footnotes: list[Footnote]  # sorted by number once numbered
+    session: list[str] = field(default_factory=list)  # masthead session block lines
+    closing: list[str] = field(default_factory=list)  # meeting and date lines
+    heading: str = ""  # "第 5/2 号决议": set by transforms from the language table
+    title_location: Location | None = None
+    formula_location: Location | None = None
+
+    def footnote(self, key: str) -> Footnote:
+        return next(f for f in self.footnotes if f.key == key)
+
+    def blocks(self):
+        """(name, inlines, location) for every run of body text, in reading order."""
+        yield "title", self.title, self.title_location
+        yield "formula", self.formula, self.formula_location
+        for i, p in enumerate(self.preamble, 1):
+            yield f"preamble {i}", p.text, p.location
+        for i, p in enumerate(self.operative, 1):
+            yield f"paragraph {p.number or i}", p.text, p.location
+            yield from _item_blocks(f"paragraph {p.number or i}", p.items)
+
+
+def _item_blocks(context: str, items: list[Item]):
+    for i, item in enumerate(items, 1):
+        name = f"{context}({item.label or i})"
+        yield name, item.text, item.location
+        yield from _item_blocks(name, item.items)
+
+
+@dataclass
+class CitedDocument:
+    """Another document cited by reference key; facts shared by every language."""
+
+    organ: str  # actor in AKN: un-ga, un-ctoc-cop, ...
+    type: str  # resolution | decision
+    number: str  # printed form, "64/293"
+    adopted: dt.date
+
+
+@dataclass
+class Metadata:
+    """Facts written once per document and shared by every language version."""
+
+    type: str  # resolution | decision
+    number: str  # printed form, "5/2"
+    organ: str  # key into data/organs.yaml and the language tables
+    session: int
+    adopted: dt.date
+    original: str  # language code of the original version
+    symbol: str  # symbol of the document that carries the text (the report)
+    distributed: dt.date  # issue date printed in the masthead
+    duty_station: str  # vienna | new-york | geneva | nairobi
+    job_number: str = ""
+    footnotes_start: int = 1
+    references: dict[str, CitedDocument] = field(default_factory=dict)
+
+
+@dataclass
+class Document:
+    name: str  # folder name: output/<name>/<name>.<lang>.<ext>
+    folder: Path
+    meta: Metadata
+    versions: dict[str, Version]  # by language code, in the order of languages.CODES
+
+    @property
+    def sources(self) -> list[Path]:
+        return [self.folder / "document.yaml", *(v.path for v in self.versions.values())]

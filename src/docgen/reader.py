@@ -1,0 +1,379 @@
+"""Reader: a content folder -> a validated `model.Document`.
+
+A document is one folder: `document.yaml` holds the facts every language shares, and one
+`<lang>.yaml` per language version holds only its text. See docs/content-format.md.
+Every problem becomes a Diagnostic with file, line and column; reading goes on after a
+problem so that one run reports them all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from . import inline, tables
+from .diagnostics import ContentError, Diagnostic, Location, errors
+from .model import (
+    CitedDocument,
+    Document,
+    Footnote,
+    Item,
+    Metadata,
+    Operative,
+    Preambular,
+    Version,
+    calls,
+)
+from .yamlsource import LList, LMap, load
+
+DOCUMENT_FILE = "document.yaml"
+DOC_TYPES = ("resolution", "decision")
+MAX_ITEM_DEPTH = 3  # (a) -> (i) -> a.
+
+_TYPE_NAMES = {str: "text", int: "a whole number", dt.date: "a date (YYYY-MM-DD)", LMap: "a mapping",
+               LList: "a list", bool: "true or false", float: "a number", type(None): "nothing"}
+
+
+def _type_name(value) -> str:
+    for t, name in _TYPE_NAMES.items():
+        if type(value) is t:
+            return name
+    return type(value).__name__
+
+
+class _Fields:
+    """Takes the fields of one mapping, checking types; reports missing and unknown fields."""
+
+    def __init__(self, mapping: LMap, what: str, diagnostics: list[Diagnostic]):
+        self.mapping, self.what, self.diagnostics = mapping, what, diagnostics
+        self.known: list[str] = []
+
+    def loc(self, key: str) -> Location:
+        return self.mapping.locs.get(key, self.mapping.loc)
+
+    def error(self, loc: Location, message: str):
+        self.diagnostics.append(Diagnostic(loc, message))
+
+    def take(self, key: str, *types, required=True, default=None):
+        self.known.append(key)
+        if key not in self.mapping:
+            if required:
+                self.error(self.mapping.loc, f"{self.what}: missing field '{key}' ({_expect(types)})")
+            return default
+        value = self.mapping[key]
+        if bool in types or type(value) is not bool:
+            if isinstance(value, types) and not (type(value) is bool and bool not in types):
+                if isinstance(value, dt.datetime):
+                    value = value.date()
+                return value
+        self.error(
+            self.loc(key),
+            f"{self.what}: field '{key}' must be {_expect(types)}, found {_type_name(value)}"
+            + (f" ({_short(value)})" if not isinstance(value, (LMap, LList)) else ""),
+        )
+        return default
+
+    def finish(self):
+        for key in self.mapping:
+            if key not in self.known:
+                self.error(
+                    self.mapping.key_locs[key],
+                    f"{self.what}: unknown field '{key}'; expected one of: {', '.join(self.known)}",
+                )
+
+
+def _expect(types) -> str:
+    return " or ".join(_TYPE_NAMES.get(t, t.__name__) for t in types)
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+# ---------------------------------------------------------------- document.yaml
+
+
+def _read_metadata(folder: Path, diagnostics: list[Diagnostic]) -> Metadata | None:
+    path = folder / DOCUMENT_FILE
+    if not path.exists():
+        diagnostics.append(Diagnostic(Location(folder), f"no {DOCUMENT_FILE} in this document folder"))
+        return None
+    data = load(path, diagnostics)
+    if data is None:
+        return None
+    if not isinstance(data, LMap):
+        diagnostics.append(
+            Diagnostic(Location(path, 1, 1), f"expected a mapping of fields (type: ..., number: ...), found {_type_name(data)}")
+        )
+        return None
+    f = _Fields(data, DOCUMENT_FILE, diagnostics)
+    doc_type = f.take("type", str)
+    if doc_type is not None and doc_type not in DOC_TYPES:
+        f.error(f.loc("type"), f"type must be one of {', '.join(DOC_TYPES)}, found '{doc_type}'")
+    number = f.take("number", str, int)
+    organ = f.take("organ", str)
+    if organ is not None and organ not in tables.organs():
+        f.error(f.loc("organ"), f"unknown organ '{organ}'; known: {', '.join(tables.organs())}")
+    session = f.take("session", int)
+    adopted = f.take("adopted", dt.date)
+    original = f.take("original", str)
+    if original is not None and original not in tables.CODES:
+        f.error(f.loc("original"), f"unknown language code '{original}'; expected one of {', '.join(tables.CODES)}")
+    symbol = f.take("symbol", str)
+    distributed = f.take("distributed", dt.date)
+    station = f.take("duty_station", str)
+    if station is not None and station not in tables.duty_stations():
+        f.error(f.loc("duty_station"), f"unknown duty station '{station}'; known: {', '.join(tables.duty_stations())}")
+    job = f.take("job_number", str, required=False, default="")
+    start = f.take("footnotes_start", int, required=False, default=1)
+    if start is not None and start < 1:
+        f.error(f.loc("footnotes_start"), "footnotes_start must be 1 or more")
+    refs = f.take("references", LMap, required=False, default=LMap())
+    f.finish()
+    references = {}
+    for key, entry in (refs or {}).items():
+        what = f"reference '{key}'"
+        if not isinstance(entry, LMap):
+            diagnostics.append(Diagnostic(refs.locs[key], f"{what} must be a mapping (organ, type, number, adopted)"))
+            continue
+        rf = _Fields(entry, what, diagnostics)
+        r_organ, r_type = rf.take("organ", str), rf.take("type", str)
+        r_number, r_adopted = rf.take("number", str, int), rf.take("adopted", dt.date)
+        rf.finish()
+        if r_type is not None and r_type not in DOC_TYPES:
+            rf.error(rf.loc("type"), f"{what}: type must be one of {', '.join(DOC_TYPES)}")
+        if r_organ is not None and r_organ not in tables.organs():
+            rf.error(rf.loc("organ"), f"{what}: unknown organ '{r_organ}'; known: {', '.join(tables.organs())}")
+        if None not in (r_organ, r_type, r_number, r_adopted):
+            references[key] = CitedDocument(r_organ, r_type, str(r_number), r_adopted)
+    if errors(diagnostics):
+        return None
+    return Metadata(
+        type=doc_type, number=str(number), organ=organ, session=session, adopted=adopted,
+        original=original, symbol=symbol, distributed=distributed, duty_station=station,
+        job_number=job, footnotes_start=start, references=references,
+    )
+
+
+# ---------------------------------------------------------------- <lang>.yaml
+
+
+class _VersionReader:
+    def __init__(self, path: Path, lang: str, references: dict, diagnostics: list[Diagnostic]):
+        self.path, self.lang, self.references, self.diagnostics = path, lang, references, diagnostics
+        self.cjk = tables.language(lang).is_cjk
+
+    def error(self, loc: Location, message: str):
+        self.diagnostics.append(Diagnostic(loc, message))
+
+    def text(self, value, loc: Location, what: str):
+        """Parse one run of inline text; report markup errors at its line."""
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            self.error(loc, f"{what} must be text, found {_type_name(value)}")
+            return []
+        if not value.strip():
+            self.error(loc, f"{what} is empty")
+            return []
+        try:
+            nodes = inline.parse(" ".join(value.split("\n")).strip(), cjk=self.cjk)
+        except inline.MarkupError as exc:
+            self.error(loc, f"{what}: {exc}")
+            return []
+        self._check_references(nodes, loc, what)
+        return nodes
+
+    def _check_references(self, nodes, loc, what):
+        from .model import Emphasis, Reference
+
+        for node in nodes:
+            if isinstance(node, Reference):
+                if node.key not in self.references:
+                    known = ", ".join(self.references) or "none declared"
+                    self.error(loc, f"{what}: reference to '{node.key}' is not declared under "
+                                    f"'references:' in {DOCUMENT_FILE} (declared: {known})")
+                self._check_references(node.children, loc, what)
+            elif isinstance(node, Emphasis):
+                self._check_references(node.children, loc, what)
+
+    def read(self) -> Version | None:
+        before = len(errors(self.diagnostics))
+        data = load(self.path, self.diagnostics)
+        if data is None:
+            return None
+        if not isinstance(data, LMap):
+            self.error(Location(self.path, 1, 1),
+                       f"expected a mapping of fields (title:, formula:, preamble:, operative:, ...), found {_type_name(data)}")
+            return None
+        f = _Fields(data, self.path.name, self.diagnostics)
+        title = f.take("title", str)
+        formula = f.take("formula", str)
+        session = f.take("session", LList, required=False, default=LList())
+        preamble = f.take("preamble", LList, required=False, default=LList())
+        operative = f.take("operative", LList)
+        closing = f.take("closing", LList, required=False, default=LList())
+        notes = f.take("footnotes", LMap, required=False, default=LMap())
+        f.finish()
+
+        version = Version(
+            lang=self.lang, path=self.path,
+            title=self.text(title, f.loc("title"), "title") if title is not None else [],
+            formula=self.text(formula, f.loc("formula"), "formula") if formula is not None else [],
+            preamble=[self.preambular(p, loc, i) for i, (p, loc) in enumerate(_located(preamble), 1)],
+            operative=[self.operative(p, loc, i) for i, (p, loc) in enumerate(_located(operative), 1)],
+            footnotes=[],
+            session=self.lines(session, "session"),
+            closing=self.lines(closing, "closing"),
+            title_location=f.loc("title"),
+            formula_location=f.loc("formula"),
+        )
+        if operative is not None and not operative:
+            self.error(f.loc("operative"), "operative: the document has no operative paragraph; "
+                                           "expected a list with at least one")
+        for key, body in (notes or {}).items():
+            loc = notes.locs[key]
+            version.footnotes.append(Footnote(key, self.text(body, loc, f"footnote '{key}'"), location=loc))
+        self._check_calls(version, notes)
+        if len(errors(self.diagnostics)) > before:
+            return None
+        return version
+
+    def lines(self, value, what) -> list[str]:
+        out = []
+        for line, loc in _located(value):
+            if not isinstance(line, str):
+                self.error(loc, f"{what}: each line must be text, found {_type_name(line)}")
+            else:
+                out.append(inline.drop_gap_spaces(line) if self.cjk else line)
+        return out
+
+    def preambular(self, value, loc, index) -> Preambular:
+        what = f"preamble paragraph {index}"
+        if not isinstance(value, LMap) or len(value) != 1:
+            self.error(loc, f"{what} must be one 'verbKey: text' pair, e.g. 'recalling: Recalling its "
+                            "resolution ...' (the key names the opening verb in every language)")
+            return Preambular("", [], loc)
+        (verb, text), = value.items()
+        if not inline.re.fullmatch(r"[a-z][A-Za-z]*", verb):
+            self.error(value.key_locs[verb], f"{what}: verb key '{verb}' must be a camelCase word "
+                                             "such as recalling or welcomingAlso")
+        return Preambular(verb, self.text(text, value.locs[verb], what), loc)
+
+    def operative(self, value, loc, index) -> Operative:
+        what = f"operative paragraph {index}"
+        if isinstance(value, LMap):
+            text, items = self.with_items(value, loc, what, depth=1)
+            return Operative(text, items, location=loc)
+        return Operative(self.text(value, loc, what), location=loc)
+
+    def with_items(self, value: LMap, loc, what, depth):
+        f = _Fields(value, what, self.diagnostics)
+        text = f.take("text", str, int)
+        items = f.take("items", LList)
+        f.finish()
+        if items is not None and not items:
+            self.error(f.loc("items"), f"{what}: 'items' is empty; expected at least one item")
+        parsed = []
+        for i, (item, item_loc) in enumerate(_located(items), 1):
+            parsed.append(self.item(item, item_loc, f"{what}, item {i}", depth))
+        return (self.text(text, f.loc("text"), what) if text is not None else []), parsed
+
+    def item(self, value, loc, what, depth) -> Item:
+        if depth > MAX_ITEM_DEPTH:
+            self.error(loc, f"{what}: items nest at most {MAX_ITEM_DEPTH} levels deep ((a), (i), a.)")
+            return Item([], location=loc)
+        if isinstance(value, LMap):
+            text, items = self.with_items(value, loc, what, depth + 1)
+            return Item(text, items, location=loc)
+        return Item(self.text(value, loc, what), location=loc)
+
+    def _check_calls(self, version: Version, notes: LMap):
+        bodies = {f.key for f in version.footnotes}
+        called = set()
+        for name, inlines, loc in version.blocks():
+            for call in calls(inlines):
+                if call.key not in bodies:
+                    self.error(loc, f"{name}: footnote call [^{call.key}] has no body "
+                                                              f"under 'footnotes:' in {self.path.name}")
+                elif call.key in called:
+                    self.error(loc, f"{name}: footnote [^{call.key}] is called twice; "
+                                                              "a footnote is called once")
+                called.add(call.key)
+        for note in version.footnotes:
+            for call in calls(note.text):
+                self.error(note.location, f"footnote '{note.key}' calls footnote [^{call.key}]; "
+                                          "footnotes cannot hold footnote calls")
+            if note.key not in called:
+                self.error(notes.key_locs[note.key], f"footnote '{note.key}' is never called in the text "
+                                                     f"(add [^{note.key}] where it belongs, or remove it)")
+
+
+def _located(value):
+    if not isinstance(value, LList):
+        return []
+    return list(zip(value, value.locs))
+
+
+# ---------------------------------------------------------------- the folder
+
+
+def language_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.yaml") if p.name != DOCUMENT_FILE)
+
+
+def read_document(folder: Path, diagnostics: list[Diagnostic]) -> Document | None:
+    """Read one document folder; on any error return None with the diagnostics appended."""
+    folder = Path(folder)
+    before = len(errors(diagnostics))
+    meta = _read_metadata(folder, diagnostics)
+    versions: dict[str, Version] = {}
+    files = language_files(folder)
+    for path in files:
+        if path.stem not in tables.CODES:
+            diagnostics.append(Diagnostic(Location(path), f"unknown language code '{path.stem}' in the file name; "
+                                                         f"expected one of {', '.join(c + '.yaml' for c in tables.CODES)}"))
+            continue
+        version = _VersionReader(path, path.stem, meta.references if meta else {}, diagnostics).read()
+        if version is not None:
+            versions[path.stem] = version
+    if not files:
+        diagnostics.append(Diagnostic(Location(folder), "no language version: expected at least one of "
+                                                       f"{', '.join(c + '.yaml' for c in tables.CODES)}"))
+    if len(errors(diagnostics)) > before or meta is None:
+        return None
+    ordered = {code: versions[code] for code in tables.CODES if code in versions}
+    return Document(name=folder.name, folder=folder, meta=meta, versions=ordered)
+
+
+def is_document_folder(path: Path) -> bool:
+    return path.is_dir() and any(path.glob("*.yaml"))
+
+
+def find_documents(paths: list[Path], diagnostics: list[Diagnostic]) -> list[Path]:
+    """Document folders under the given paths (a document folder, or a folder of them)."""
+    found = []
+    for path in map(Path, paths):
+        if path.is_file():
+            path = path.parent
+        if not path.exists():
+            diagnostics.append(Diagnostic(Location(path), "no such file or folder"))
+        elif is_document_folder(path):
+            found.append(path)
+        else:
+            subs = sorted(p for p in path.iterdir() if is_document_folder(p))
+            if not subs:
+                diagnostics.append(Diagnostic(Location(path), "no document here: expected a folder with "
+                                                             f"{DOCUMENT_FILE} and <lang>.yaml, or a folder of them"))
+            found.extend(subs)
+    return found
+
+
+def read(folder: Path) -> Document:
+    """Read one folder or raise ContentError with every problem found."""
+    diagnostics: list[Diagnostic] = []
+    doc = read_document(folder, diagnostics)
+    if doc is None:
+        raise ContentError(diagnostics)
+    return doc

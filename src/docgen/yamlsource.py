@@ -1,0 +1,121 @@
+"""Read a YAML file into plain Python values that remember where they came from.
+
+PyYAML's constructed objects forget line numbers, and its loader silently keeps the last of
+two duplicate keys. We compose the node tree ourselves so that every mapping and list knows
+the location of each of its values, and duplicate keys are an error.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+from .diagnostics import Diagnostic, Location
+
+
+class LMap(dict):
+    """A mapping that knows where it, each key and each value stand in the source."""
+
+    def __init__(self, *args, loc: Location | None = None):
+        super().__init__(*args)
+        self.loc = loc or Location(Path("?"))
+        self.key_locs: dict = {}
+        self.locs: dict = {}
+
+
+class LList(list):
+    """A list that knows where it and each of its items stand in the source."""
+
+    def __init__(self, *args, loc: Location | None = None):
+        super().__init__(*args)
+        self.loc = loc or Location(Path("?"))
+        self.locs: list = []
+
+
+def _loc(path: Path, node: yaml.Node) -> Location:
+    mark = node.start_mark
+    return Location(path, mark.line + 1, mark.column + 1)
+
+
+class _Builder:
+    def __init__(self, path: Path, diagnostics: list[Diagnostic]):
+        self.path = path
+        self.diagnostics = diagnostics
+        self.constructor = SafeConstructor()
+
+    def build(self, node: yaml.Node):
+        if isinstance(node, yaml.MappingNode):
+            result = LMap(loc=_loc(self.path, node))
+            self.constructor.flatten_mapping(node)  # resolves YAML merge keys (<<)
+            for key_node, value_node in node.value:
+                key = self.build(key_node)
+                if not isinstance(key, (str, int)):
+                    self.diagnostics.append(
+                        Diagnostic(_loc(self.path, key_node), "a key must be a plain word")
+                    )
+                    continue
+                key = str(key)
+                if key in result:
+                    first = result.key_locs[key]
+                    self.diagnostics.append(
+                        Diagnostic(
+                            _loc(self.path, key_node),
+                            f"duplicate key '{key}' (first given at line {first.line})",
+                        )
+                    )
+                    continue
+                result[key] = self.build(value_node)
+                result.key_locs[key] = _loc(self.path, key_node)
+                result.locs[key] = _loc(self.path, value_node)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            result = LList((self.build(item) for item in node.value), loc=_loc(self.path, node))
+            result.locs = [_loc(self.path, item) for item in node.value]
+            return result
+        return self.constructor.construct_object(node, deep=True)
+
+
+def load(path: Path, diagnostics: list[Diagnostic]):
+    """Return the file's top-level value, or None after adding a diagnostic."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        diagnostics.append(Diagnostic(Location(path), f"cannot read file: {exc.strerror}"))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        diagnostics.append(
+            Diagnostic(
+                Location(path, line),
+                f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+                "save the file as UTF-8",
+            )
+        )
+        return None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
+        what = " ".join(filter(None, [exc.context, exc.problem]))
+        diagnostics.append(Diagnostic(where, f"not valid YAML: {what}"))
+        return None
+    except yaml.YAMLError as exc:
+        diagnostics.append(Diagnostic(Location(path), f"not valid YAML: {exc}"))
+        return None
+    if node is None:
+        diagnostics.append(Diagnostic(Location(path), "the file is empty"))
+        return None
+    try:
+        return _Builder(path, diagnostics).build(node)
+    except yaml.YAMLError as exc:  # e.g. an invalid timestamp or a bad merge key
+        mark = getattr(exc, "problem_mark", None)
+        where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
+        diagnostics.append(Diagnostic(where, f"not valid YAML: {getattr(exc, 'problem', exc)}"))
+        return None

@@ -29,6 +29,7 @@ class Language:
     heading: dict
     doc_type: dict
     organs: dict
+    job_suffix: str
 
     @property
     def is_cjk(self) -> bool:

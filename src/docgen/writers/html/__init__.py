@@ -1,0 +1,206 @@
+"""HTML writer: the model through Jinja templates into the HTML that WeasyPrint lays out.
+
+Inline text becomes HTML here (in Python, not in templates): footnote bodies are placed at
+their calls as `float: footnote` spans carrying the model's numbers; in Chinese, runs of Latin
+letters or digits next to Han get a quarter-em margin (no character added to the text layer);
+document symbols are kept unbroken.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from html import escape
+
+import jinja2
+import yaml
+from markupsafe import Markup
+
+from ... import tables
+from ...fonts import FONTS_TABLE, path as font_path
+from ...inline import HAN
+from ...model import Document, Emphasis, FootnoteCall, Reference, Text, Version, plain_text
+from ...paths import TEMPLATES
+from ..barcode import code39_svg
+
+_HAN_CHAR = re.compile(rf"[{HAN}]")
+_NON_HAN_RUN = re.compile(rf"[^{HAN}]+")
+SYMBOL = re.compile(r"\b[A-Z]{1,10}(?:\.\d+)?(?:/[A-Za-z0-9.]+(?:-[0-9]+)?)+")
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=jinja2.select_autoescape(["html.j2"], default_for_string=False),
+                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    return env
+
+
+@cache
+def layout() -> dict:
+    return yaml.safe_load((TEMPLATES / "layout.yaml").read_text("utf-8"))
+
+
+def settings_for(lang: str) -> dict:
+    table = layout()
+    return {**table["default"], **table.get(lang, {})}
+
+
+# ---------------------------------------------------------------- inline text
+
+
+class _InlineRenderer:
+    """Renders one block's inline nodes; knows each text's neighbours for the Han/Latin gap."""
+
+    def __init__(self, nodes, cjk: bool):
+        self.cjk = cjk
+        leaves = list(_leaves(nodes))
+        self.neighbours = {}
+        for i, leaf in enumerate(leaves):
+            prev = _last_char(leaves[:i])
+            nxt = _first_char(leaves[i + 1:])
+            self.neighbours[id(leaf)] = (prev, nxt, leaves[i + 1] if i + 1 < len(leaves) else None)
+
+    def render(self, nodes) -> str:
+        out = []
+        held = ""
+        for node in nodes:
+            if isinstance(node, Text):
+                prev, nxt, following = self.neighbours[id(node)]
+                text = node.text
+                if isinstance(following, FootnoteCall) and text:
+                    text, held = text[:-1], text[-1]
+                out.append(self.text(text, prev, nxt if not held else held))
+            elif isinstance(node, FootnoteCall):
+                out.append(self.call(node, held))
+                held = ""
+            elif isinstance(node, Emphasis):
+                out.append(f"<i>{self.render(node.children)}</i>")
+            elif isinstance(node, Reference):
+                out.append(f'<span class="ref" data-href="{escape(node.href)}">{self.render(node.children)}</span>')
+        return "".join(out)
+
+    def call(self, call: FootnoteCall, held: str) -> str:
+        body = self.footnotes[call.key]
+        return (f'<span class="keep">{escape(held)}<a id="fnref-{call.number}"></a>'
+                f'<span class="fn" id="fn-{call.number}" data-n="{call.number}">{body}</span></span>')
+
+    def text(self, text: str, prev: str, nxt: str) -> str:
+        if not self.cjk:
+            return _symbols(escape(text))
+        out = []
+        pos = 0
+        for m in _NON_HAN_RUN.finditer(text):
+            out.append(escape(text[pos:m.start()]))
+            run = m.group()
+            before = text[m.start() - 1] if m.start() else prev
+            after = text[m.end()] if m.end() < len(text) else nxt
+            classes = []
+            if run[0].isascii() and run[0].isalnum() and before and _HAN_CHAR.match(before):
+                classes.append("gap-before")
+            if run[-1].isascii() and run[-1].isalnum() and after and _HAN_CHAR.match(after):
+                classes.append("gap-after")
+            inner = _symbols(escape(run))
+            out.append(f'<span class="{" ".join(classes)}">{inner}</span>' if classes else inner)
+            pos = m.end()
+        out.append(escape(text[pos:]))
+        return "".join(out)
+
+
+def _symbols(html: str) -> str:
+    return SYMBOL.sub(lambda m: f'<span class="symbol-ref">{m.group()}</span>', html)
+
+
+def _leaves(nodes):
+    for node in nodes:
+        if isinstance(node, (Emphasis, Reference)):
+            yield from _leaves(node.children)
+        else:
+            yield node
+
+
+def _last_char(leaves) -> str:
+    for leaf in reversed(leaves):
+        if isinstance(leaf, Text) and leaf.text:
+            return leaf.text[-1]
+    return ""
+
+
+def _first_char(leaves) -> str:
+    for leaf in leaves:
+        if isinstance(leaf, Text) and leaf.text:
+            return leaf.text[0]
+    return ""
+
+
+# ---------------------------------------------------------------- the page
+
+
+def _emblem() -> Markup:
+    return Markup((TEMPLATES / "emblem.svg").read_text("utf-8"))
+
+
+def job_digits(job_number: str) -> str:
+    """V.10-57396 -> 1057396: the digits the UN barcode encodes."""
+    return "".join(ch for ch in job_number if ch.isdigit())
+
+
+def context(doc: Document, version: Version) -> dict:
+    lang = tables.language(version.lang)
+    english = tables.language("en")
+    meta = doc.meta
+    cjk = lang.is_cjk
+    footnotes = {}
+    renderer_for = lambda nodes: _InlineRenderer(nodes, cjk)  # noqa: E731
+    for note in version.footnotes:
+        footnotes[note.key] = renderer_for(note.text).render(note.text)
+
+    def inline(nodes):
+        r = renderer_for(nodes)
+        r.footnotes = footnotes
+        return Markup(r.render(nodes))
+
+    def gaps(text):
+        r = renderer_for([Text(text)])
+        return Markup(r.text(text, "", ""))
+
+    first, _, rest = meta.symbol.partition("/")
+    distribution = ["Distr.: General", _english_date(meta.distributed)]
+    if version.lang != "en" or meta.original != "en":
+        distribution.append(lang.name)
+    distribution.append(f"Original: {english.name if meta.original == 'en' else tables.language(meta.original).name}")
+    station = tables.duty_stations()[meta.duty_station]
+    s = settings_for(version.lang)
+    paper = layout()["paper"][station["paper"]]
+    fonts = [{"family": f.family, "url": font_path(f).as_uri(), "weight": f.weight, "style": f.style,
+              "unicode_range": f.unicode_range} for f in FONTS_TABLE]
+    env = environment()
+    css = env.get_template("resolution.css.j2").render(
+        fonts=fonts, s=s, paper=paper, lang=lang,
+        body_family='"docgen Times", "docgen Song SC"' if cjk else '"docgen Times"',
+    )
+    return {
+        "doc": doc, "meta": meta, "version": version, "lang": lang, "css": Markup(css),
+        "title_text": plain_text(version.title), "organ_name": tables.organs()[meta.organ]["show_as"],
+        "organ_lines": lang.organs.get(meta.organ, english.organs.get(meta.organ, [])),
+        "symbol_first": first, "symbol_rest": "/" + rest if rest else "",
+        "distribution": distribution, "emblem": _emblem(),
+        "job_line": f"{meta.job_number} ({lang.job_suffix})" if meta.job_number else "",
+        "barcode": Markup(code39_svg(job_digits(meta.job_number))) if job_digits(meta.job_number) else "",
+        "created": meta.distributed.isoformat(),
+        "_filters": {"inline": inline, "gaps": gaps},
+    }
+
+
+def _english_date(date) -> str:
+    return f"{date.day} {date.strftime('%B')} {date.year}"
+
+
+def render_html(doc: Document, version: Version) -> str:
+    ctx = context(doc, version)
+    env = environment().overlay()
+    env.filters.update(ctx.pop("_filters"))
+    return env.get_template("resolution.html.j2").render(**ctx)
+
+
+def write(doc: Document, version: Version, settings) -> bytes:
+    return render_html(doc, version).encode("utf-8")

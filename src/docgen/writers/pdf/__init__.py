@@ -1,0 +1,66 @@
+"""PDF writer: the HTML writer's output laid out by WeasyPrint 70, then verified.
+
+After every render the writer checks what WeasyPrint is known to get wrong (engines.md):
+every footnote body exists once and sits on its call's page (repaired by a page break before
+the paragraph that holds the call, then a re-render), and every font in the PDF is one docgen
+declared. It fails with a clear message rather than writing a wrong PDF.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from functools import cache
+
+from ...model import Document, Version
+from .. import RenderError
+from ..html import render_html
+from . import checks
+from .engine import HTML, CSS, font_configuration
+from ...paths import TEMPLATES
+
+MAX_REPAIRS = 5
+
+
+def render(html: str):
+    """Lay out *html*, repairing lost or misplaced footnotes; returns the WeasyPrint document."""
+    breaks: list[int] = []
+    for attempt in range(MAX_REPAIRS + 1):
+        document = HTML(string=_with_breaks(html, breaks), base_url=str(TEMPLATES)).render(
+            font_config=font_configuration())
+        problems = checks.footnote_placement(document)
+        if not problems:
+            return document
+        fixable = [p.call for p in problems if p.call not in breaks]
+        if not fixable:
+            break
+        breaks.append(fixable[0])
+    detail = "; ".join(str(p) for p in problems)
+    raise RenderError(f"footnotes could not be placed on their call's page after {len(breaks)} repair(s): {detail}")
+
+
+def _with_breaks(html: str, numbers: list[int]) -> str:
+    """Force a page break before the paragraph that holds each given footnote call."""
+    for n in numbers:
+        anchor = f'<a id="fnref-{n}"></a>'
+        at = html.index(anchor)
+        start = html.rindex("<p ", 0, at)
+        html = html[:start] + '<p style="break-before: page" ' + html[start + 3:]
+    return html
+
+
+def write(doc: Document, version: Version, settings) -> bytes:
+    html = render_html(doc, version)
+    document = render(html)
+    checks.glyphs(version)
+    out = io.BytesIO()
+    options = {"pdf_variant": "pdf/a-3b"} if settings.pdfa else {}
+    attachments = []
+    if settings.pdfa:
+        from .archive import attachments_for
+
+        attachments = attachments_for(doc, version)
+    document.write_pdf(out, font_config=font_configuration(), attachments=attachments, **options)
+    data = out.getvalue()
+    checks.embedded_fonts(data)
+    return data

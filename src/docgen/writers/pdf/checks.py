@@ -1,0 +1,85 @@
+"""Checks on what WeasyPrint produced; each returns problems or raises RenderError."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+
+from ... import fonts
+from ...model import Version, calls
+from .. import RenderError
+
+_CALL = re.compile(r"fnref-(\d+)$")
+_BODY = re.compile(r"fn-(\d+)$")
+
+
+@dataclass
+class Misplaced:
+    call: int
+    call_page: int
+    body_pages: list[int]
+
+    def __str__(self) -> str:
+        where = f"on page {self.body_pages[0]}" if len(self.body_pages) == 1 else (
+            "lost" if not self.body_pages else f"on pages {self.body_pages}")
+        return f"footnote {self.call}: call on page {self.call_page}, body {where}"
+
+
+def footnote_placement(document) -> list[Misplaced]:
+    """Every footnote body exactly once, on its call's page (from the pages' anchors)."""
+    call_page: dict[int, int] = {}
+    body_pages: dict[int, list[int]] = {}
+    for number, page in enumerate(document.pages, 1):
+        for anchor in page.anchors:
+            if m := _CALL.match(anchor):
+                call_page[int(m.group(1))] = number
+            elif m := _BODY.match(anchor):
+                body_pages.setdefault(int(m.group(1)), []).append(number)
+    problems = []
+    for n, page in sorted(call_page.items()):
+        found = body_pages.get(n, [])
+        if found != [page]:
+            problems.append(Misplaced(n, page, found))
+    return problems
+
+
+def glyphs(version: Version) -> None:
+    """Every character has a glyph in the font meant for it: Latin face for Latin, CJK face otherwise."""
+    latin = fonts.cmap("LiberationSerif-Regular.ttf")
+    han = fonts.cmap("NotoSerifCJKsc-Regular.otf")
+    missing = []
+    blocks = list(version.blocks()) + [(f"footnote {n.number}", n.text, n.location) for n in version.footnotes]
+    from ...model import plain_text
+
+    for name, inlines, _ in blocks:
+        for ch in plain_text(inlines):
+            cp = ord(ch)
+            in_latin_range = cp <= 0x24F or 0x2000 <= cp <= 0x206F and cp not in (0x2018, 0x2019, 0x201C, 0x201D)
+            face, table = ("Liberation Serif", latin) if in_latin_range else ("Noto Serif CJK SC", han)
+            if cp not in table:
+                missing.append(f"U+{cp:04X} {ch!r} in {name} (font {face})")
+    if missing:
+        raise RenderError("missing glyph: " + "; ".join(missing[:10]))
+
+
+def embedded_fonts(pdf: bytes) -> list[str]:
+    """Every font in the PDF is one docgen declared (no system fallback); returns their names.
+
+    WeasyPrint names a font after its family and style (`ABCDEF+docgen-Song-SC-Bold`); docgen's
+    families exist only as @font-face rules on files in fonts/, so any other family name is a
+    font fontconfig found on the system for a character docgen's fonts could not set.
+    """
+    import pikepdf
+
+    families = {f.family.replace(" ", "-") for f in fonts.FONTS_TABLE}
+    names = set()
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        for page in document.pages:
+            for font in page.obj.get("/Resources", {}).get("/Font", {}).values():
+                names.add(str(font.get("/BaseFont"))[1:].split("+", 1)[-1])
+    stray = sorted(n for n in names if not any(n == f or n.startswith(f + "-") for f in families))
+    if stray:
+        raise RenderError(f"the PDF uses fonts docgen did not declare (a fallback for a missing glyph?): "
+                          f"{', '.join(stray)}")
+    return sorted(names)

@@ -104,7 +104,14 @@ def load(path: Path, diagnostics: list[Diagnostic]):
         mark = exc.problem_mark or exc.context_mark
         where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
         what = " ".join(filter(None, [exc.context, exc.problem]))
+        if "alias" in what:
+            what += "; a value that starts with * must be quoted: \"*Recalling* ...\" (quote the text)"
         diagnostics.append(Diagnostic(where, f"not valid YAML: {what}"))
+        return None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        diagnostics.append(Diagnostic(Location(path, line), f"not a YAML text file: control character "
+                                                            f"U+{exc.character:04X} at offset {exc.position} (a binary file?)"))
         return None
     except yaml.YAMLError as exc:
         diagnostics.append(Diagnostic(Location(path), f"not valid YAML: {exc}"))

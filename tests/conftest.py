@@ -1,0 +1,42 @@
+"""Shared fixtures: the repository's content, built once per test session into a temp folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTENT = ROOT / "content"
+SHARED = Path(os.environ.get("DOCGEN_SHARED", ROOT.parent / "shared"))  # beside the checkout, as in CI
+SEED = SHARED / "seeds" / "000_f82c1c91461c6f3d.txt"
+REPROS = SHARED / "reference" / "repros"
+ZH = CONTENT / "ctoc-cop-5-2"
+EN = CONTENT / "specimen-en"
+
+
+def run_docgen(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """The real command, in a subprocess: what a user sees."""
+    return subprocess.run([sys.executable, "-m", "docgen.cli", *map(str, args)], capture_output=True,
+                          text=True, cwd=cwd or ROOT)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """All formats of the repository's content, built once with the real command."""
+    out = tmp_path_factory.mktemp("output")
+    result = run_docgen("build", CONTENT, "--out", out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture
+def content_copy(tmp_path) -> Path:
+    """A writable copy of the content folder, for tests that break things."""
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT, target)
+    return target

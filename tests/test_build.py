@@ -1,0 +1,61 @@
+"""The build as a user runs it: outputs where the README says, reproducible, all or nothing."""
+
+from __future__ import annotations
+
+import subprocess
+
+from docgen.outputs import write_atomic
+
+from .conftest import CONTENT, run_docgen
+
+
+def test_check_passes_on_the_content():
+    result = run_docgen("check", CONTENT)
+    assert result.returncode == 0, result.stderr
+    assert "2 document(s), 2 language version(s) valid; 0 error(s)" in result.stdout
+
+
+def test_build_writes_every_format_where_documented(built):
+    for doc, lang in (("ctoc-cop-5-2", "zh"), ("specimen-en", "en")):
+        for ext in ("pdf", "docx", "xml", "html"):
+            path = built / doc / f"{doc}.{lang}.{ext}"
+            assert path.stat().st_size > 1000, path
+    assert not list(built.rglob("*.part"))
+
+
+def test_pdf_is_a_real_pdf_with_the_chinese_text(built):
+    pdf = built / "ctoc-cop-5-2" / "ctoc-cop-5-2.zh.pdf"
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "缔约方会议" in text and "第5/2号决议" in "".join(text.split())
+
+
+def test_same_sources_give_the_same_bytes(built, tmp_path):
+    result = run_docgen("build", CONTENT, "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    for first in built.rglob("*.*"):
+        second = tmp_path / first.relative_to(built)
+        assert first.read_bytes() == second.read_bytes(), first.name
+
+
+def test_no_machine_paths_in_outputs(built):
+    for path in built.rglob("*.*"):
+        if path.suffix in (".pdf", ".docx", ".xml"):
+            data = path.read_bytes()
+            assert b"/work/" not in data and b"file://" not in data, path
+
+
+def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
+    target = tmp_path / "a" / "doc.pdf"
+    write_atomic(target, b"good")
+
+    try:
+        write_atomic(target, None)  # type: ignore[arg-type]  # fails inside the write
+    except TypeError:
+        pass
+    assert target.read_bytes() == b"good"
+    assert [p.name for p in target.parent.iterdir()] == ["doc.pdf"]
+
+
+def test_unknown_format_is_a_usage_error():
+    result = run_docgen("build", "--format", "pdf,odt")
+    assert result.returncode == 2 and "unknown format odt" in result.stderr

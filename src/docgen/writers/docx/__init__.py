@@ -1,0 +1,272 @@
+"""Word writer: a draft editors keep working in, built with python-docx from the model.
+
+- UN style names (SingleTxtG, HChG, H1G, H23G in Geneva/Vienna; SingleTxt, HCh, H1, H23 in
+  New York), defined once in `styles.py`; body text uses styles only (italic opening verbs are
+  the one direct formatting, as an editor would type it).
+- Real Word footnotes (`footnotes.py`): python-docx has no API for them.
+- East Asian fonts Word honours: all four rFonts slots, w:lang eastAsia, w:hint="eastAsia" on
+  runs with CJK text, no theme fonts; kinsoku and Han/Latin autospace on.
+- Reproducible: fixed core properties and zip timestamps from the content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+
+import docx
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, Twips
+
+from ... import tables
+from ...inline import HAN
+from ...model import Document, Emphasis, FootnoteCall, Item, Reference, Text, Version
+from ..html import job_digits
+from . import footnotes as fn
+from .styles import install_styles, style_names
+
+_HAN = re.compile(rf"[{HAN}]")
+PAPER = {"A4": (Twips(11906), Twips(16838)), "Letter": (Twips(12240), Twips(15840))}
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+class _Body:
+    """Adds the model's paragraphs and runs to the Word document."""
+
+    def __init__(self, document, version: Version, names: dict, cjk: bool):
+        self.document, self.version, self.names, self.cjk = document, version, names, cjk
+        self.notes = fn.Footnotes(document, version, names, self)
+
+    def runs(self, paragraph, nodes, italic=False):
+        for node in nodes:
+            if isinstance(node, Text):
+                self.text_run(paragraph, node.text, italic)
+            elif isinstance(node, Emphasis):
+                self.runs(paragraph, node.children, italic=not self.cjk)
+            elif isinstance(node, Reference):
+                self.runs(paragraph, node.children, italic)
+            elif isinstance(node, FootnoteCall):
+                self.notes.call(paragraph, node)
+
+    def text_run(self, paragraph, text: str, italic=False, style=None):
+        run = paragraph.add_run(text, style=style)
+        if italic:
+            run.italic = True
+        if _HAN.search(text):
+            rpr = run._r.get_or_add_rPr()
+            fonts = rpr.find(qn("w:rFonts"))
+            if fonts is None:
+                fonts = OxmlElement("w:rFonts")
+                rpr.insert(0, fonts) if style is None else rpr.insert(1, fonts)
+            fonts.set(qn("w:hint"), "eastAsia")  # Word draws “ ” full-width only with this hint
+        return run
+
+    def paragraph(self, style_key: str, num: str | None, nodes, lead: str = ""):
+        """UN practice: numbers and indents are typed as text and tabs (1., then a tab)."""
+        p = self.document.add_paragraph(style=self.names[style_key])
+        if num is not None or lead:
+            self.text_run(p, lead + (num + "\t" if num is not None else ""))
+        self.runs(p, nodes)
+        return p
+
+    def item(self, item: Item, depth: int):
+        self.paragraph(f"item{min(depth, 3)}", item.num, item.text, lead="\t" * depth)
+        for child in item.items:
+            self.item(child, depth + 1)
+
+
+def _page(document, doc: Document):
+    station = tables.duty_stations()[doc.meta.duty_station]
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = PAPER[station["paper"]]
+    section.left_margin = section.right_margin = Cm(2) if station["paper"] == "A4" else Pt(60)
+    section.top_margin, section.bottom_margin = Cm(2.55), Cm(1.95)
+    section.header_distance, section.footer_distance = Cm(1.3), Cm(1.0)
+    section.different_first_page_header_footer = True
+    settings = document.settings.element
+    even_odd = OxmlElement("w:evenAndOddHeaders")
+    settings.insert_element_before(even_odd, *_SETTINGS_AFTER_EVEN_ODD)
+    return section
+
+
+# successors of w:evenAndOddHeaders in CT_Settings
+_SETTINGS_AFTER_EVEN_ODD = tuple(t for t in (
+    "w:bookFoldRevPrinting", "w:bookFoldPrinting", "w:bookFoldPrintingSheets", "w:drawingGridHorizontalSpacing",
+    "w:drawingGridVerticalSpacing", "w:displayHorizontalDrawingGridEvery", "w:displayVerticalDrawingGridEvery",
+    "w:doNotUseMarginsForDrawingGridOrigin", "w:drawingGridHorizontalOrigin", "w:drawingGridVerticalOrigin",
+    "w:doNotShadeFormData", "w:noPunctuationKerning", "w:characterSpacingControl", "w:printTwoOnOne",
+    "w:strictFirstAndLastChars", "w:noLineBreaksAfter", "w:noLineBreaksBefore", "w:savePreviewPicture",
+    "w:doNotValidateAgainstSchema", "w:saveInvalidXml", "w:ignoreMixedContent", "w:alwaysShowPlaceholderText",
+    "w:doNotDemarcateInvalidXml", "w:saveXmlDataOnly", "w:useXSLTWhenSaving", "w:saveThroughXslt",
+    "w:showXMLTags", "w:alwaysMergeEmptyNamespace", "w:updateFields", "w:hdrShapeDefaults", "w:footnotePr",
+    "w:endnotePr", "w:compat", "w:docVars", "w:rsids", "w:attachedSchema", "w:themeFontLang",
+    "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade",
+    "w:captions", "w:readModeInkLockDown", "w:smartTagType", "w:shapeDefaults",
+    "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator"))
+
+
+def _field(paragraph, instruction: str, style=None):
+    """A PAGE field: Word and LibreOffice compute the number."""
+    run = paragraph.add_run(style=style)
+    for tag, attrs, text in (("w:fldChar", {"w:fldCharType": "begin"}, None),
+                             ("w:instrText", {"xml:space": "preserve"}, f" {instruction} "),
+                             ("w:fldChar", {"w:fldCharType": "separate"}, None)):
+        el = OxmlElement(tag)
+        for k, v in attrs.items():
+            el.set(qn(k), v)
+        if text:
+            el.text = text
+        run._r.append(el)
+    paragraph.add_run("1", style=style)
+    end = paragraph.add_run(style=style)
+    el = OxmlElement("w:fldChar")
+    el.set(qn("w:fldCharType"), "end")
+    end._r.append(el)
+
+
+def _headers(section, doc: Document, names: dict):
+    symbol = doc.meta.symbol
+    for header, align in ((section.header, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_header, WD_ALIGN_PARAGRAPH.LEFT)):
+        p = header.paragraphs[0]
+        p.style = names["header"]
+        p.alignment = align
+        p.add_run(symbol)
+    for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+        p = footer.paragraphs[0]
+        p.style = names["footer"]
+        p.alignment = align
+        _field(p, "PAGE")
+
+
+def _first_page(document, section, doc: Document, version: Version, names: dict, body: _Body):
+    lang = tables.language(version.lang)
+    english = tables.language("en")
+    meta = doc.meta
+    table = document.add_table(rows=2, cols=2)
+    table.autofit = False
+    left, right = table.rows[0].cells
+    left.paragraphs[0].style = names["masthead_un"]
+    body.text_run(left.paragraphs[0], lang.united_nations)
+    first, _, rest = meta.symbol.partition("/")
+    p = right.paragraphs[0]
+    p.style = names["masthead_symbol"]
+    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    big = p.add_run(first)
+    big.font.size = Pt(20)  # the symbol's first element is 20 pt (un-layout.md)
+    if rest:
+        p.add_run("/" + rest)
+    organ, block = table.rows[1].cells
+    organ.paragraphs[0].style = names["masthead_organ"]
+    lines = lang.organs.get(meta.organ) or english.organs.get(meta.organ, [])
+    for i, line in enumerate(lines):
+        run = body.text_run(organ.paragraphs[0], line)
+        if i < len(lines) - 1:
+            run.add_break()
+    distribution = ["Distr.: General", f"{meta.distributed.day} {meta.distributed.strftime('%B')} {meta.distributed.year}"]
+    if version.lang != "en" or meta.original != "en":
+        distribution.append(lang.name)
+    distribution.append(f"Original: {tables.language(meta.original).name}")
+    bp = block.paragraphs[0]
+    bp.style = names["masthead_block"]
+    for i, line in enumerate(distribution):
+        run = bp.add_run(line)
+        if i < len(distribution) - 1:
+            run.add_break()
+    for line in version.session:
+        body.text_run(document.add_paragraph(style=names["session"]), line)
+    # first-page footer: job number and its Code 39 barcode
+    footer = section.first_page_footer.paragraphs[0]
+    footer.style = names["footer_first"]
+    if meta.job_number:
+        footer.add_run(f"{meta.job_number} ({lang.job_suffix})\t")
+        digits = job_digits(meta.job_number)
+        if digits:
+            from .barcode_png import code39_png
+
+            footer.add_run().add_picture(io.BytesIO(code39_png(digits)), height=Cm(0.8))
+
+
+def _properties(document, doc: Document, version: Version):
+    from ...model import plain_text
+
+    lang = tables.language(version.lang)
+    when = dt.datetime.combine(doc.meta.distributed, dt.time(), tzinfo=dt.timezone.utc)
+    core = document.core_properties
+    core.title = plain_text(version.title)
+    core.subject = doc.meta.symbol
+    core.author = tables.organs()[doc.meta.organ]["show_as"]
+    core.language = lang.word_lang
+    core.created = core.modified = when
+    core.last_modified_by = ""
+    core.revision = 1
+    core.comments = core.keywords = core.category = ""
+
+
+def _drop_noise(document):
+    """python-docx's template carries parts that validators flag or that describe python-docx."""
+    part = document.part
+    for rel_id, rel in list(part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects") or rel.reltype.endswith("/customXml"):
+            del part.rels[rel_id]
+    package_rels = part.package.rels
+    for rel_id, rel in list(package_rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            del package_rels[rel_id]
+
+
+def _reproducible_zip(data: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+def build_document(doc: Document, version: Version):
+    document = docx.Document()
+    _drop_noise(document)
+    cjk = tables.language(version.lang).is_cjk
+    names = style_names(doc)
+    install_styles(document, doc, version)
+    section = _page(document, doc)
+    body = _Body(document, version, names, cjk)
+    # the default template starts with one empty paragraph: remove it
+    for p in list(document.paragraphs):
+        p._p.getparent().remove(p._p)
+    _first_page(document, section, doc, version, names, body)
+    _headers(section, doc, names)
+    heading = document.add_paragraph(style=names["heading"])
+    body.text_run(heading, version.heading + ("\t" if not cjk else ""))
+    if cjk:
+        body.runs(document.add_paragraph(style=names["title"]), version.title)
+    else:
+        body.runs(heading, version.title)
+    body.paragraph("formula", None, version.formula, lead="\t")
+    for p in version.preamble:
+        body.paragraph("preambular", None, p.text, lead="\t")
+    for p in version.operative:
+        body.paragraph("operative", p.num, p.text)
+        for item in p.items:
+            body.item(item, 1)
+    for line in version.closing:
+        body.text_run(document.add_paragraph(style=names["closing"]), line)
+    end = document.add_paragraph(style=names["end_rule"])
+    end.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    body.notes.finish()
+    _properties(document, doc, version)
+    return document
+
+
+def write(doc: Document, version: Version, settings) -> bytes:
+    out = io.BytesIO()
+    build_document(doc, version).save(out)
+    return _reproducible_zip(out.getvalue())

@@ -1,0 +1,166 @@
+"""The Word styles of a UN document, defined in one place.
+
+Names follow the UN Word templates: Geneva/Vienna (A4) use the G styles (SingleTxtG, HChG,
+H1G, H23G), New York uses SingleTxt, HCh, H1, H23. Footnotes use Word's built-in
+"footnote text" and "footnote reference".
+"""
+
+from __future__ import annotations
+
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, Twips
+
+from ... import tables
+from ...model import Document, Version
+
+INDENT = 1134  # 2 cm in twips: SingleTxtG's text column starts 2 cm inside the frame
+TAB = 567  # 1 cm
+LATIN = "Times New Roman"
+SONG, HEI = "SimSun", "SimHei"  # 宋体, 黑体: the names Word knows on every Chinese Windows
+
+
+def style_names(doc: Document) -> dict:
+    g = "G" if tables.duty_stations()[doc.meta.duty_station]["paper"] == "A4" else ""
+    body = f"SingleTxt{g}"
+    return {
+        "heading": f"H1{g}", "title": f"H1{g}", "formula": body, "preambular": body, "operative": body,
+        "item1": body, "item2": body, "item3": body, "closing": body, "end_rule": f"H23{g}",
+        "session": f"H23{g}", "chapter": f"HCh{g}",
+        "footnote_text": "footnote text", "footnote_reference": "footnote reference",
+        "header": "header", "footer": "footer", "footer_first": "footer",
+        "masthead_un": "Masthead UN", "masthead_symbol": "Masthead Symbol",
+        "masthead_organ": "Masthead Organ", "masthead_block": "Masthead Block",
+    }
+
+
+# style name -> (type, size pt, leading pt, bold, east-asian face, extra)
+def _definitions(names: dict) -> list[tuple]:
+    return [
+        (names["operative"], 10, 12, False, SONG, {"justify": True, "after": 6, "indent": True, "tabs": True}),
+        (names["chapter"], 14, 16, True, HEI, {"after": 12, "indent": True, "keep": True}),
+        (names["heading"], 12, 14, True, HEI, {"after": 12, "indent": True, "keep": True, "tabs": True}),
+        (names["session"], 10, 12, True, HEI, {"after": 0, "indent": False, "keep": True}),
+        (names["footnote_text"], 9, 11, False, SONG, {"justify": True, "indent": True, "footnote": True}),
+        (names["header"], 9, 11, True, SONG, {"border_bottom": True}),
+        (names["footer"], 9, 11, True, SONG, {}),
+        (names["masthead_un"], 14, 16, False, SONG, {}),
+        (names["masthead_symbol"], 10, 20, False, SONG, {}),
+        (names["masthead_organ"], 20, 23, True, HEI, {}),
+        (names["masthead_block"], 10, 12, False, SONG, {}),
+    ]
+
+
+def _rfonts(rpr, east_asian: str):
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in list(fonts.attrib):
+        if attr.endswith("Theme") or attr.endswith("theme"):
+            del fonts.attrib[attr]  # a theme attribute overrides the explicit name
+    for slot in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(slot), LATIN)
+    fonts.set(qn("w:eastAsia"), east_asian)
+
+
+def _lang(rpr, lang_code: str, east_asia: str):
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), lang_code if not east_asia else "en-GB")
+    lang.set(qn("w:eastAsia"), east_asia or lang_code)
+
+
+def _ppr_flag(ppr, tag: str, successors: tuple):
+    el = OxmlElement(tag)
+    el.set(qn("w:val"), "1")
+    ppr.insert_element_before(el, *successors)
+
+
+_PPR_ORDER = ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl",
+              "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens",
+              "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN",
+              "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+              "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+              "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+
+
+def _after(tag: str) -> tuple:
+    return _PPR_ORDER[_PPR_ORDER.index(tag) + 1:]
+
+
+def install_styles(document, doc: Document, version: Version) -> None:
+    lang = tables.language(version.lang)
+    cjk = lang.is_cjk
+    east_asia = lang.word_lang if cjk else ""
+    names = style_names(doc)
+    styles = document.styles
+
+    # docDefaults: explicit fonts and languages, no theme fonts
+    defaults = styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _rfonts(rpr, SONG)
+    _lang(rpr, lang.word_lang, east_asia)
+    ppr_default = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    for child in list(ppr_default):
+        ppr_default.remove(child)
+
+    normal = styles["Normal"]
+    normal.font.size = Pt(10)
+    normal.paragraph_format.space_after = Pt(0)
+
+    for name, size, leading, bold, east, extra in _definitions(names):
+        try:
+            style = styles[name]
+        except KeyError:
+            style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = normal
+        style.quick_style = True
+        font = style.font
+        font.size, font.bold = Pt(size), bold
+        font.name = LATIN
+        _rfonts(style.element.get_or_add_rPr(), east)
+        fmt = style.paragraph_format
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(leading)
+        fmt.space_after = Pt(extra.get("after", 0))
+        if extra.get("justify"):
+            fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        if extra.get("indent"):
+            fmt.left_indent = fmt.right_indent = Twips(INDENT)
+        if extra.get("keep"):
+            fmt.keep_with_next = True
+        if extra.get("tabs"):
+            for k in range(1, 5):
+                fmt.tab_stops.add_tab_stop(Twips(INDENT + k * TAB))
+        ppr = style.element.get_or_add_pPr()
+        if extra.get("footnote"):
+            fmt.tab_stops.add_tab_stop(Twips(INDENT))
+            fmt.first_line_indent = Twips(-300)
+        if extra.get("border_bottom"):
+            border = OxmlElement("w:pBdr")
+            bottom = OxmlElement("w:bottom")
+            for k, v in (("w:val", "single"), ("w:sz", "4"), ("w:space", "1"), ("w:color", "000000")):
+                bottom.set(qn(k), v)
+            border.append(bottom)
+            ppr.insert_element_before(border, *_after("w:pBdr"))
+        if cjk:
+            # Word's Chinese line breaking (kinsoku) and the Han/Latin gap (autospace): on.
+            for tag in ("w:kinsoku", "w:autoSpaceDE", "w:autoSpaceDN"):
+                _ppr_flag(ppr, tag, _after(tag))
+
+    try:
+        ref = styles[names["footnote_reference"]]
+    except KeyError:
+        ref = styles.add_style(names["footnote_reference"], WD_STYLE_TYPE.CHARACTER)
+    ref.font.superscript = True
+    ref.font.name = LATIN
+    _rfonts(ref.element.get_or_add_rPr(), SONG)
+    for style, sid in ((styles[names["footnote_text"]], "FootnoteText"), (ref, "FootnoteReference")):
+        style.element.set(qn("w:styleId"), sid)
+    styles[names["header"]].element.set(qn("w:styleId"), "Header")
+    styles[names["footer"]].element.set(qn("w:styleId"), "Footer")

@@ -75,9 +75,9 @@ def _lang(rpr, lang_code: str, east_asia: str):
     lang.set(qn("w:eastAsia"), east_asia or lang_code)
 
 
-def _ppr_flag(ppr, tag: str, successors: tuple):
+def _ppr_flag(ppr, tag: str, successors: tuple, value: str = "1"):
     el = OxmlElement(tag)
-    el.set(qn("w:val"), "1")
+    el.set(qn("w:val"), value)
     ppr.insert_element_before(el, *successors)
 
 
@@ -108,6 +108,10 @@ def install_styles(document, doc: Document, version: Version) -> None:
     ppr_default = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
     for child in list(ppr_default):
         ppr_default.remove(child)
+
+    for fonts in styles.element.iter(qn("w:rFonts")):  # the template's built-in styles use theme fonts
+        if any(a.endswith(("Theme", "theme")) for a in fonts.attrib):
+            _rfonts(fonts.getparent(), SONG)
 
     normal = styles["Normal"]
     normal.font.size = Pt(10)
@@ -152,6 +156,9 @@ def install_styles(document, doc: Document, version: Version) -> None:
             # Word's Chinese line breaking (kinsoku) and the Han/Latin gap (autospace): on.
             for tag in ("w:kinsoku", "w:autoSpaceDE", "w:autoSpaceDN"):
                 _ppr_flag(ppr, tag, _after(tag))
+            # No hanging punctuation: LibreOffice drops a hung comma at the line end, and the PDF
+            # keeps punctuation inside the column too.
+            _ppr_flag(ppr, "w:overflowPunct", _after("w:overflowPunct"), value="0")
 
     try:
         ref = styles[names["footnote_reference"]]

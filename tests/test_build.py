@@ -58,4 +58,4 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
 
 def test_unknown_format_is_a_usage_error():
     result = run_docgen("build", "--format", "pdf,odt")
-    assert result.returncode == 2 and "unknown format odt" in result.stderr
+    assert result.returncode == 2 and "unknown format 'odt'" in result.stderr

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from docgen import build
-from docgen.model import FootnoteCall, calls, plain_text
+from docgen.model import calls, plain_text
 
 META = """type: resolution
 number: 1/1

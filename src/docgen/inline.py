@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from .model import Emphasis, FootnoteCall, Inline, Reference, Text
+from .model import Emphasis, FootnoteCall, Inline, Reference, Text, leaves
 
 KEY = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
 _CALL = re.compile(rf"\[\^({KEY})\]")
@@ -125,7 +125,7 @@ def _drop_han_latin_spaces(nodes: list[Inline]) -> None:
         elif isinstance(node, (Emphasis, Reference)):
             _drop_han_latin_spaces(node.children)
     # A space at the edge of a reference or emphasis, next to Han text outside it.
-    flat = list(_leaves(nodes))
+    flat = list(leaves(nodes))
     for a, b in zip(flat, flat[1:]):
         if isinstance(a, Text) and isinstance(b, Text) and a.text and b.text:
             if a.text.endswith(" ") and _gap_pair(a.text[-2:-1], b.text[0]):
@@ -136,14 +136,6 @@ def _drop_han_latin_spaces(nodes: list[Inline]) -> None:
 
 def _gap_pair(left: str, right: str) -> bool:
     return bool(left and right and _HAN_LATIN_SPACE.search(left + " " + right))
-
-
-def _leaves(nodes):
-    for node in nodes:
-        if isinstance(node, (Emphasis, Reference)):
-            yield from _leaves(node.children)
-        else:
-            yield node
 
 
 def _merge(nodes: list[Inline]) -> list[Inline]:

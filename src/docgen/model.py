@@ -58,6 +58,15 @@ def plain_text(inlines: list[Inline], with_calls: bool = False) -> str:
     return "".join(out)
 
 
+def leaves(inlines: list[Inline]):
+    """Text and footnote calls in reading order, through emphasis and references."""
+    for node in inlines:
+        if isinstance(node, (Emphasis, Reference)):
+            yield from leaves(node.children)
+        else:
+            yield node
+
+
 def calls(inlines: list[Inline]):
     """Footnote calls in reading order, descending into emphasis and references."""
     for node in inlines:

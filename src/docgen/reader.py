@@ -16,11 +16,13 @@ from .diagnostics import ContentError, Diagnostic, Location, errors
 from .model import (
     CitedDocument,
     Document,
+    Emphasis,
     Footnote,
     Item,
     Metadata,
     Operative,
     Preambular,
+    Reference,
     Version,
     calls,
 )
@@ -186,8 +188,6 @@ class _VersionReader:
         return nodes
 
     def _check_references(self, nodes, loc, what):
-        from .model import Emphasis, Reference
-
         for node in nodes:
             if isinstance(node, Reference):
                 if node.key not in self.references:

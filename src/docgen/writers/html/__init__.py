@@ -20,6 +20,7 @@ from ... import tables
 from ...fonts import FONTS_TABLE, path as font_path
 from ...inline import HAN
 from ...model import Document, Emphasis, FootnoteCall, Reference, Text, Version, plain_text
+from ...model import leaves as model_leaves
 from ...paths import TEMPLATES
 from ..barcode import code39_svg
 
@@ -53,7 +54,7 @@ class _InlineRenderer:
 
     def __init__(self, nodes, cjk: bool):
         self.cjk = cjk
-        leaves = list(_leaves(nodes))
+        leaves = list(model_leaves(nodes))
         self.neighbours = {}
         for i, leaf in enumerate(leaves):
             prev = _last_char(leaves[:i])
@@ -108,14 +109,6 @@ class _InlineRenderer:
 
 def _symbols(html: str) -> str:
     return SYMBOL.sub(lambda m: f'<span class="symbol-ref">{m.group()}</span>', html)
-
-
-def _leaves(nodes):
-    for node in nodes:
-        if isinstance(node, (Emphasis, Reference)):
-            yield from _leaves(node.children)
-        else:
-            yield node
 
 
 def _last_char(leaves) -> str:

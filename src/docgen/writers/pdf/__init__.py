@@ -9,14 +9,12 @@ declared. It fails with a clear message rather than writing a wrong PDF.
 from __future__ import annotations
 
 import io
-import logging
-from functools import cache
 
 from ...model import Document, Version
 from .. import RenderError
 from ..html import render_html
 from . import checks
-from .engine import HTML, CSS, font_configuration
+from .engine import HTML, font_configuration
 from ...paths import TEMPLATES
 
 MAX_REPAIRS = 5

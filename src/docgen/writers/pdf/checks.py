@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from ... import fonts
-from ...model import Version, calls
+from ...model import Version
 from .. import RenderError
 
 _CALL = re.compile(r"fnref-(\d+)$")

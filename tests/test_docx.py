@@ -200,3 +200,20 @@ def test_footnote_numbering_start_is_a_setting(content_copy, tmp_path):
     _, body, settings = footnotes_xml(tmp_path / "specimen-en" / "specimen-en.en.docx")
     assert settings.find(f"{W}footnotePr/{W}numStart").get(f"{W}val") == "23"
     assert not body.findall(f".//{W}footnoteReference[@{W}customMarkFollows]")
+
+
+def test_reordered_translation_keeps_the_originals_numbers(tmp_path):
+    """French calls b before a: Word would number by position, so those calls carry the model's marks."""
+    from .test_model import make
+
+    folder = make(tmp_path)
+    out = tmp_path / "out"
+    result = run_docgen("build", folder, "--format", "docx", "--out", out)
+    assert result.returncode == 0, result.stderr
+    _, body_en, _ = footnotes_xml(out / "doc" / "doc.en.docx")
+    assert not body_en.findall(f".//{W}footnoteReference[@{W}customMarkFollows]")
+    notes, body_fr, _ = footnotes_xml(out / "doc" / "doc.fr.docx")
+    refs = body_fr.findall(f".//{W}footnoteReference")
+    assert all(r.get(f"{W}customMarkFollows") == "1" for r in refs)
+    marks = [r.getparent().getnext().findtext(f"{W}t") for r in refs]
+    assert marks == ["2", "1", "3"]

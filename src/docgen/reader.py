@@ -63,11 +63,8 @@ class _Fields:
                 self.error(self.mapping.loc, f"{self.what}: missing field '{key}' ({_expect(types)})")
             return default
         value = self.mapping[key]
-        if bool in types or type(value) is not bool:
-            if isinstance(value, types) and not (type(value) is bool and bool not in types):
-                if isinstance(value, dt.datetime):
-                    value = value.date()
-                return value
+        if isinstance(value, types) and (type(value) is not bool or bool in types):  # bool is an int in Python
+            return value.date() if isinstance(value, dt.datetime) else value
         self.error(
             self.loc(key),
             f"{self.what}: field '{key}' must be {_expect(types)}, found {_type_name(value)}"

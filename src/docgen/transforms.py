@@ -148,8 +148,9 @@ def check_structure(doc: Document, diagnostics: list[Diagnostic]) -> None:
     for version in versions:
         if version is reference:
             continue
+        version_shape = shape(version)
         for aspect, expected in ref_shape.items():
-            found = shape(version)[aspect]
+            found = version_shape[aspect]
             if found != expected:
                 diagnostics.append(Diagnostic(
                     Location(version.path),

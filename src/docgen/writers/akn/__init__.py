@@ -189,12 +189,17 @@ def _items(context: str, intro, items: list[Item], inl: _Inline):
         element.append(A.intro(inl.p(intro, intro_id), eId=intro_id))
     for item in items:
         point_id = f"{list_id}__point_{item.label}"
-        point = A.point(A.num(item.num), eId=point_id)
-        if item.items:
-            point.append(_items(point_id, item.text, item.items, inl))
-        else:
-            point.append(A.content(inl.p(item.text, point_id), eId=f"{point_id}__content"))
-        element.append(point)
+        element.append(_body(A.point(A.num(item.num), eId=point_id), item.text, item.items, inl))
+    return element
+
+
+def _body(element, text, items: list[Item], inl: _Inline):
+    """A paragraph or point holds either its text (content) or an introduction and its items (list)."""
+    eid = element.get("eId")
+    if items:
+        element.append(_items(eid, text, items, inl))
+    else:
+        element.append(A.content(inl.p(text, eid), eId=f"{eid}__content"))
     return element
 
 
@@ -202,15 +207,10 @@ def _main_body(version: Version, inl: _Inline):
     body = A.mainBody()
     alone = len(version.operative) == 1
     for paragraph in version.operative:
-        eid = f"para_{paragraph.number}"
-        element = A.paragraph(eId=eid)
+        element = A.paragraph(eId=f"para_{paragraph.number}")
         if not alone:  # a lone operative paragraph has no number (akn4un.md)
             element.append(A.num(paragraph.num))
-        if paragraph.items:
-            element.append(_items(eid, paragraph.text, paragraph.items, inl))
-        else:
-            element.append(A.content(inl.p(paragraph.text, eid), eId=f"{eid}__content"))
-        body.append(element)
+        body.append(_body(element, paragraph.text, paragraph.items, inl))
     return body
 
 

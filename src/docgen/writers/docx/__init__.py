@@ -26,8 +26,9 @@ from docx.shared import Cm, Pt, Twips
 from ... import tables
 from ...inline import HAN
 from ...model import Document, Emphasis, FootnoteCall, Item, Reference, Text, Version
-from ..html import job_digits
+from ..masthead import masthead
 from . import footnotes as fn
+from .barcode_png import code39_png
 from .styles import install_styles, style_names
 
 _HAN = re.compile(rf"[{HAN}]")
@@ -146,32 +147,27 @@ def _headers(section, doc: Document, names: dict):
 
 def _first_page(document, section, doc: Document, version: Version, names: dict, body: _Body):
     lang = tables.language(version.lang)
-    english = tables.language("en")
-    meta = doc.meta
+    head = masthead(doc, version)
     table = document.add_table(rows=2, cols=2)
     table.autofit = False
     left, right = table.rows[0].cells
     left.paragraphs[0].style = names["masthead_un"]
     body.text_run(left.paragraphs[0], lang.united_nations)
-    first, _, rest = meta.symbol.partition("/")
     p = right.paragraphs[0]
     p.style = names["masthead_symbol"]
     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    big = p.add_run(first)
+    big = p.add_run(head.symbol_first)
     big.font.size = Pt(20)  # the symbol's first element is 20 pt (un-layout.md)
-    if rest:
-        p.add_run("/" + rest)
+    if head.symbol_rest:
+        p.add_run(head.symbol_rest)
     organ, block = table.rows[1].cells
     organ.paragraphs[0].style = names["masthead_organ"]
-    lines = lang.organs.get(meta.organ) or english.organs.get(meta.organ, [])
+    lines = head.organ_lines
     for i, line in enumerate(lines):
         run = body.text_run(organ.paragraphs[0], line)
         if i < len(lines) - 1:
             run.add_break()
-    distribution = ["Distr.: General", f"{meta.distributed.day} {meta.distributed.strftime('%B')} {meta.distributed.year}"]
-    if version.lang != "en" or meta.original != "en":
-        distribution.append(lang.name)
-    distribution.append(f"Original: {tables.language(meta.original).name}")
+    distribution = head.distribution
     bp = block.paragraphs[0]
     bp.style = names["masthead_block"]
     for i, line in enumerate(distribution):
@@ -183,13 +179,10 @@ def _first_page(document, section, doc: Document, version: Version, names: dict,
     # first-page footer: job number and its Code 39 barcode
     footer = section.first_page_footer.paragraphs[0]
     footer.style = names["footer_first"]
-    if meta.job_number:
-        footer.add_run(f"{meta.job_number} ({lang.job_suffix})\t")
-        digits = job_digits(meta.job_number)
-        if digits:
-            from .barcode_png import code39_png
-
-            footer.add_run().add_picture(io.BytesIO(code39_png(digits)), height=Cm(0.8))
+    if head.job_line:
+        footer.add_run(head.job_line + "\t")
+    if head.barcode_digits:
+        footer.add_run().add_picture(io.BytesIO(code39_png(head.barcode_digits)), height=Cm(0.8))
 
 
 def _properties(document, doc: Document, version: Version):

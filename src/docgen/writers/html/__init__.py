@@ -23,6 +23,7 @@ from ...model import Document, Emphasis, FootnoteCall, Reference, Text, Version,
 from ...model import leaves as model_leaves
 from ...paths import TEMPLATES
 from ..barcode import code39_svg
+from ..masthead import masthead
 
 _HAN_CHAR = re.compile(rf"[{HAN}]")
 _NON_HAN_RUN = re.compile(rf"[^{HAN}]+")
@@ -128,18 +129,13 @@ def _first_char(leaves) -> str:
 # ---------------------------------------------------------------- the page
 
 
+@cache
 def _emblem() -> Markup:
     return Markup((TEMPLATES / "emblem.svg").read_text("utf-8"))
 
 
-def job_digits(job_number: str) -> str:
-    """V.10-57396 -> 1057396: the digits the UN barcode encodes."""
-    return "".join(ch for ch in job_number if ch.isdigit())
-
-
 def context(doc: Document, version: Version) -> dict:
     lang = tables.language(version.lang)
-    english = tables.language("en")
     meta = doc.meta
     cjk = lang.is_cjk
     footnotes = {}
@@ -156,11 +152,7 @@ def context(doc: Document, version: Version) -> dict:
         r = renderer_for([Text(text)])
         return Markup(r.text(text, "", ""))
 
-    first, _, rest = meta.symbol.partition("/")
-    distribution = ["Distr.: General", _english_date(meta.distributed)]
-    if version.lang != "en" or meta.original != "en":
-        distribution.append(lang.name)
-    distribution.append(f"Original: {english.name if meta.original == 'en' else tables.language(meta.original).name}")
+    head = masthead(doc, version)
     station = tables.duty_stations()[meta.duty_station]
     s = settings_for(version.lang)
     paper = layout()["paper"][station["paper"]]
@@ -174,18 +166,12 @@ def context(doc: Document, version: Version) -> dict:
     return {
         "doc": doc, "meta": meta, "version": version, "lang": lang, "css": Markup(css),
         "title_text": plain_text(version.title), "organ_name": tables.organs()[meta.organ]["show_as"],
-        "organ_lines": lang.organs.get(meta.organ, english.organs.get(meta.organ, [])),
-        "symbol_first": first, "symbol_rest": "/" + rest if rest else "",
-        "distribution": distribution, "emblem": _emblem(),
-        "job_line": f"{meta.job_number} ({lang.job_suffix})" if meta.job_number else "",
-        "barcode": Markup(code39_svg(job_digits(meta.job_number))) if job_digits(meta.job_number) else "",
+        "organ_lines": head.organ_lines, "symbol_first": head.symbol_first, "symbol_rest": head.symbol_rest,
+        "distribution": head.distribution, "emblem": _emblem(), "job_line": head.job_line,
+        "barcode": Markup(code39_svg(head.barcode_digits)) if head.barcode_digits else "",
         "created": meta.distributed.isoformat(),
         "_filters": {"inline": inline, "gaps": gaps},
     }
-
-
-def _english_date(date) -> str:
-    return f"{date.day} {date.strftime('%B')} {date.year}"
 
 
 def render_html(doc: Document, version: Version) -> str:

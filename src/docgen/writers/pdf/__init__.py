@@ -48,9 +48,8 @@ def _with_breaks(html: str, numbers: list[int]) -> str:
 
 
 def write(doc: Document, version: Version, settings) -> bytes:
-    html = render_html(doc, version)
-    document = render(html)
-    checks.glyphs(version)
+    checks.glyphs(version)  # before the expensive part: a missing glyph fails fast
+    document = render(render_html(doc, version))
     out = io.BytesIO()
     options = {"pdf_variant": "pdf/a-3b"} if settings.pdfa else {}
     attachments = []

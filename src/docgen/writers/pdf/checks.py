@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from ... import fonts
-from ...model import Version
+from ...model import Version, plain_text
 from .. import RenderError
 
 _CALL = re.compile(r"fnref-(\d+)$")
@@ -50,8 +50,6 @@ def glyphs(version: Version) -> None:
     han = fonts.cmap("NotoSerifCJKsc-Regular.otf")
     missing = []
     blocks = list(version.blocks()) + [(f"footnote {n.number}", n.text, n.location) for n in version.footnotes]
-    from ...model import plain_text
-
     for name, inlines, _ in blocks:
         for ch in plain_text(inlines):
             cp = ord(ch)

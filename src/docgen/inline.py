@@ -20,6 +20,9 @@ _REF = re.compile(rf"\[((?:\\.|[^\]\\])*)\]\(ref:({KEY})\)")
 
 # Han characters and full-width punctuation, and the Latin letters and digits beside them.
 HAN = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’"
+# Ideographs and kana only: the quarter-em Han/Latin gap goes next to these, not next to
+# full-width punctuation, whose glyph already carries its own space (clreq 3.6).
+IDEOGRAPHS = "\u2e80-\u2fff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN_LATIN_SPACE = re.compile(rf"(?<=[{HAN}]) (?=[0-9A-Za-z(])|(?<=[0-9A-Za-z.)]) (?=[{HAN}])")
 
 

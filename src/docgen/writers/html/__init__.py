@@ -18,14 +18,14 @@ from markupsafe import Markup
 
 from ... import tables
 from ...fonts import FONTS_TABLE, path as font_path
-from ...inline import HAN
+from ...inline import HAN, IDEOGRAPHS
 from ...model import Document, Emphasis, FootnoteCall, Reference, Text, Version, plain_text
 from ...model import leaves as model_leaves
 from ...paths import TEMPLATES
 from ..barcode import code39_svg
 from ..masthead import masthead
 
-_HAN_CHAR = re.compile(rf"[{HAN}]")
+_IDEOGRAPH = re.compile(rf"[{IDEOGRAPHS}]")
 _NON_HAN_RUN = re.compile(rf"[^{HAN}]+")
 SYMBOL = re.compile(r"\b[A-Z]{1,10}(?:\.\d+)?(?:/[A-Za-z0-9.]+(?:-[0-9]+)?)+")
 
@@ -97,9 +97,9 @@ class _InlineRenderer:
             before = text[m.start() - 1] if m.start() else prev
             after = text[m.end()] if m.end() < len(text) else nxt
             classes = []
-            if run[0].isascii() and run[0].isalnum() and before and _HAN_CHAR.match(before):
+            if run[0].isascii() and run[0].isalnum() and before and _IDEOGRAPH.match(before):
                 classes.append("gap-before")
-            if run[-1].isascii() and run[-1].isalnum() and after and _HAN_CHAR.match(after):
+            if run[-1].isascii() and run[-1].isalnum() and after and _IDEOGRAPH.match(after):
                 classes.append("gap-after")
             inner = _symbols(escape(run))
             out.append(f'<span class="{" ".join(classes)}">{inner}</span>' if classes else inner)

@@ -4,6 +4,8 @@
    with the area's bottom exactly; float rounding then reports an overflow that is not there,
    every footnote moves to the next page (repros/fn_rounding.html, upstream #2502). The fix
    uses the tolerance `LayoutContext.overflows` uses everywhere else.
+2. Justification: inter-character justification for CJK lines and no Han/Latin margin at line
+   edges (`justify.py`, its own module: it is the larger change).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from math import inf
 from weasyprint.formatting_structure import build
 from weasyprint.layout import LayoutContext
 from weasyprint.layout.block import block_level_layout
+
+from . import justify
 
 _applied = False
 
@@ -43,4 +47,5 @@ def apply() -> None:
     if _applied:
         return
     LayoutContext._update_footnote_area = _update_footnote_area
+    justify.apply()
     _applied = True

@@ -1,0 +1,309 @@
+"""Inter-character justification for WeasyPrint 70 (CSS Text 3 `text-justify: inter-character`).
+
+WeasyPrint 70 justifies a line by widening its spaces only (`layout/inline.py`: `justify_line`,
+`count_expandable_spaces`, `add_word_spacing`), so Chinese lines, which have no spaces, stay
+ragged. This module replaces that step:
+
+1. Opportunities. A line's justification opportunities are its spaces (as before) plus every
+   gap between two adjacent letters of which at least one is a wide (CJK) character: Han, kana,
+   CJK and full-width punctuation, and in CJK text the ambiguous-width punctuation “ ” ‘ ’ — ….
+   Never inside a Latin word, never after the line's last letter, never before a raised letter
+   (a footnote call stays on its character), never inside a run of the same dash or ellipsis
+   (—— and …… stay whole), never next to an atomic box (the paragraph number's inline-block).
+2. Distribution. The extra width is shared equally by all opportunities. Spaces get it as
+   before (Pango letter-spacing on the space); a CJK gap gets it by widening the glyph before
+   the gap when the text is drawn (`Layout.reactivate`, which only drawing calls). The text
+   layer gets no characters: the PDF shows the advance as a TJ adjustment.
+3. Han/Latin spacing at line edges: docgen puts the quarter-em Han/Latin gap as a margin on
+   the Latin run (`.gap-before`, `.gap-after`). A margin at the start or the end of a line is
+   not between two letters any more, so it is removed before the line is aligned (CSS Text 4
+   `text-autospace` does not apply at line edges either).
+
+Everything here touches only the justification step and text drawing; `apply()` refuses any
+WeasyPrint other than 70.x. The functions keep WeasyPrint's names and signatures so that the
+change can be proposed upstream as a `text-justify` implementation.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from functools import lru_cache
+
+import weasyprint
+from weasyprint.formatting_structure import boxes
+from weasyprint.layout import inline
+from weasyprint.text import line_break
+from weasyprint.text.ffi import TO_UNITS, ffi, pango
+
+SUPPORTED = "70."
+GAP_BEFORE, GAP_AFTER = "gap-before", "gap-after"
+_UNBREAKABLE_RUNS = frozenset("—…⋯―")
+INTER_SOFT_LIMIT = 0.08  # em: widest even gap between two Han characters before boundaries take more
+BOUNDARY_LIMIT = 0.25    # em: most a space or a Han/Latin boundary takes before Han gaps take the rest
+
+_original_text_align = inline.text_align
+_original_reactivate = line_break.Layout.reactivate
+
+
+# ---------------------------------------------------------------- opportunities
+
+
+@lru_cache(maxsize=4096)
+def is_wide(char: str, cjk_text: bool) -> bool:
+    """A character around which inter-character justification may add space."""
+    width = unicodedata.east_asian_width(char)
+    if width in ("W", "F"):
+        return not char.isspace()
+    return cjk_text and width == "A" and unicodedata.category(char)[0] == "P"
+
+
+def _is_cjk_lang(style) -> bool:
+    lang = (style["lang"] or "").lower()
+    return lang.startswith(("zh", "ja", "ko"))
+
+
+def _letters(box, raised=False):
+    """(text box, index, character, raised) for each letter of a line, in order; None for an atomic box."""
+    if isinstance(box, boxes.TextBox):
+        for index, char in enumerate(box.text):
+            yield box, index, char, raised
+    elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+        raised = raised or box.style["vertical_align"] != "baseline"
+        for child in box.children:
+            if child.is_in_normal_flow():
+                yield from _letters(child, raised)
+    else:
+        yield None
+
+
+def _opportunity(before, after) -> str | None:
+    """The kind of gap between two letters: "inter" (both wide), "boundary" (Han/Latin) or None."""
+    if before is None or after is None:
+        return None
+    box_a, _, a, _ = before
+    box_b, _, b, raised_b = after
+    if raised_b or a.isspace() or b.isspace():
+        return None
+    if unicodedata.category(a) == "Cf" or unicodedata.category(b) == "Cf":
+        return None
+    if a == b and a in _UNBREAKABLE_RUNS:
+        return None
+    wide_a, wide_b = is_wide(a, _is_cjk_lang(box_a.style)), is_wide(b, _is_cjk_lang(box_b.style))
+    if wide_a and wide_b:
+        return "inter"
+    return "boundary" if wide_a or wide_b else None
+
+
+def mark_gaps(line) -> list:
+    """The line's CJK gaps, as (text box, index of the letter before the gap, kind), in order."""
+    letters = list(_letters(line))
+    # Format characters (word joiner, zero-width space) are invisible: look through them.
+    visible = [x for x in letters if x is None or unicodedata.category(x[2]) != "Cf"]
+    gaps = []
+    for before, after in zip(visible, visible[1:]):
+        kind = _opportunity(before, after)
+        if kind:
+            gaps.append((before[0], before[1], kind))
+    return gaps
+
+
+def spacings(extra: float, spaces: int, boundaries: int, inter: int, font_size: float) -> tuple[float, float]:
+    """Extra width per space or Han/Latin boundary, and per gap between two wide letters.
+
+    Even spacing first. When that would open gaps between Han characters wider than
+    INTER_SOFT_LIMIT (text extraction, pdftotext among others, reads a gap over 0.1 em as a
+    word space), spaces and Han/Latin boundaries take more, up to BOUNDARY_LIMIT each (JLREQ
+    3.8.3 expands those first), and only what is left goes between Han characters.
+    """
+    first, second = spaces + boundaries, inter
+    if not second:
+        return extra / first, 0.0
+    if not first:
+        return 0.0, extra / second
+    even = extra / (first + second)
+    soft = INTER_SOFT_LIMIT * font_size
+    if even <= soft:
+        return even, even
+    per_first = (extra - second * soft) / first
+    limit = BOUNDARY_LIMIT * font_size
+    if per_first <= limit:
+        return per_first, soft
+    return limit, (extra - first * limit) / second
+
+
+# ---------------------------------------------------------------- WeasyPrint's justification step
+
+
+def justify_line(context, line, extra_width):
+    """Share `extra_width` among the line's spaces and CJK gaps (WeasyPrint 70: spaces only)."""
+    spaces = inline.count_expandable_spaces(line)
+    gaps = mark_gaps(line)
+    if not spaces and not gaps:
+        return
+    inter = sum(1 for _, _, kind in gaps if kind == "inter")
+    per_space, per_inter = spacings(extra_width, spaces, len(gaps) - inter, inter, line.style["font_size"])
+    per_box = {}
+    for box, index, kind in gaps:
+        per_box.setdefault(box, []).append((index, per_inter if kind == "inter" else per_space))
+    for box, box_gaps in per_box.items():
+        box.cjk_gaps = tuple(box_gaps)  # replaces any from an earlier layout of the same box
+    add_word_spacing(context, line, per_space, 0)
+
+
+def add_word_spacing(context, box, justification_spacing, x_advance):
+    """WeasyPrint 70's `add_word_spacing`, widening CJK gaps (`box.cjk_gaps`) as well as spaces."""
+    if isinstance(box, boxes.TextBox):
+        box.justification_spacing = justification_spacing
+        box.position_x += x_advance
+        nb_spaces = inline.count_expandable_spaces(box)
+        gaps = getattr(box, "cjk_gaps", ())
+        if nb_spaces or gaps:
+            layout = line_break.create_layout(box.text, box.style, context, max_width=None,
+                                              justification_spacing=justification_spacing)
+            layout.cjk_gaps = _byte_offsets(box.text, gaps)
+            layout.deactivate()
+            extra_space = justification_spacing * nb_spaces + sum(width for _, width in gaps)
+            x_advance += extra_space
+            box.width += extra_space
+            box.pango_layout = layout
+    elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+        box.position_x += x_advance
+        previous_x_advance = x_advance
+        children = box.children
+        if box.style["direction"] == "rtl":
+            children = children[::-1]
+        for child in children:
+            if child.is_in_normal_flow():
+                x_advance = add_word_spacing(context, child, justification_spacing, x_advance)
+        box.width += x_advance - previous_x_advance
+    else:
+        box.translate(x_advance, 0)
+    return x_advance
+
+
+def _byte_offsets(text: str, gaps) -> tuple[tuple[int, float], ...]:
+    """(UTF-8 offset, width) per gap: Pango's glyph clusters are byte offsets."""
+    widths = dict(gaps)
+    offsets, position = [], 0
+    for index, char in enumerate(text):
+        if index in widths:
+            offsets.append((position, widths[index]))
+        position += len(char.encode())
+    return tuple(offsets)
+
+
+def reactivate(self, style):
+    """Prepare the layout for drawing, then widen the glyphs that end a CJK gap."""
+    _original_reactivate(self, style)
+    gaps = getattr(self, "cjk_gaps", None)
+    if gaps:
+        # draw_first_line sets single-paragraph mode; set it first so Pango keeps these lines.
+        pango.pango_layout_set_single_paragraph_mode(self.layout, True)
+        first_line, _ = self.get_first_line()
+        offsets = [offset for offset, _ in gaps]
+        _widen_glyphs(first_line, offsets, _quantized([width for _, width in gaps], style["font_size"]))
+
+
+def _quantized(widths: list[float], font_size: float) -> list[int]:
+    """Each gap's widening in Pango units, so that the PDF positions add up.
+
+    The PDF writer turns a glyph's extra width into a TJ adjustment truncated to whole
+    thousandths of an em; widening every gap by the exact spacing would lose up to 1/1000 em
+    per gap (0.3 pt on a Chinese line). Cumulative rounding keeps the text box's last letter
+    within half a thousandth of an em of where the layout put it.
+    """
+    units_per_thousandth = font_size * TO_UNITS / 1000
+    out, target, done = [], 0.0, 0
+    for width in widths:
+        target += width / font_size * 1000  # thousandths of an em
+        k = round(target) - done
+        done += k
+        out.append(math.ceil(k * units_per_thousandth))
+    return out
+
+
+def _widen_glyphs(line, offsets: list[int], widths: list[int]) -> None:
+    """Add widths[n] to the last glyph of the cluster holding the letter at offsets[n]."""
+    run = line.runs
+    while run != ffi.NULL:
+        glyph_item = run.data
+        glyphs = glyph_item.glyphs
+        clusters = glyphs.log_clusters
+        start, end = glyph_item.item.offset, glyph_item.item.offset + glyph_item.item.length
+        count = glyphs.num_glyphs
+        for i in range(count):
+            cluster_start = start + clusters[i]
+            cluster_end = end if i == count - 1 else start + clusters[i + 1]
+            if cluster_end == cluster_start:
+                continue  # not the last glyph of its cluster
+            extra = sum(w for offset, w in zip(offsets, widths) if cluster_start <= offset < cluster_end)
+            if extra:
+                glyphs.glyphs[i].geometry.width += extra
+        run = run.next
+
+
+# ---------------------------------------------------------------- Han/Latin margins at line edges
+
+
+def _has_class(box, name: str) -> bool:
+    element = getattr(box, "element", None)
+    if element is None or box.element_tag != getattr(element, "tag", None):
+        return False  # anonymous or pseudo-element box
+    return name in (element.get("class") or "").split()
+
+
+def _edge_path(line, last: bool):
+    """The inline boxes from the line down to its first (or last) letter."""
+    path = []
+    box = line
+    while isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+        path.append(box)
+        children = [c for c in box.children if c.is_in_normal_flow()]
+        if last:
+            children = [c for c in children if not (isinstance(c, boxes.InlineBox) and c.width == 0
+                                                   and not c.children)]
+        if not children:
+            break
+        box = children[-1] if last else children[0]
+    return path
+
+
+def drop_edge_gaps(line) -> None:
+    """Remove a Han/Latin margin that ends up at the start or the end of a line."""
+    path = _edge_path(line, last=False)
+    for depth, box in enumerate(path[1:], start=1):
+        if box.margin_left and _has_class(box, GAP_BEFORE):
+            dx = box.margin_left
+            for child in line.children:
+                child.translate(-dx, 0)
+            for ancestor in path[1:depth + 1]:
+                ancestor.position_x += dx
+            box.margin_left = 0
+            for ancestor in path[:depth]:
+                ancestor.width -= dx
+    path = _edge_path(line, last=True)
+    for depth, box in enumerate(path[1:], start=1):
+        if box.margin_right and _has_class(box, GAP_AFTER):
+            dx = box.margin_right
+            box.margin_right = 0
+            for ancestor in path[:depth]:
+                ancestor.width -= dx
+
+
+def text_align(context, line, available_width, last):
+    drop_edge_gaps(line)
+    return _original_text_align(context, line, available_width, last)
+
+
+# ---------------------------------------------------------------- installation
+
+
+def apply() -> None:
+    if not weasyprint.__version__.startswith(SUPPORTED):
+        raise ImportError(f"docgen's justification patch is written for WeasyPrint {SUPPORTED}x, "
+                          f"not {weasyprint.__version__}")
+    inline.justify_line = justify_line
+    inline.add_word_spacing = add_word_spacing
+    inline.text_align = text_align
+    line_break.Layout.reactivate = reactivate

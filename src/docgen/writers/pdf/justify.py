@@ -10,10 +10,13 @@ ragged. This module replaces that step:
    Never inside a Latin word, never after the line's last letter, never before a raised letter
    (a footnote call stays on its character), never inside a run of the same dash or ellipsis
    (—— and …… stay whole), never next to an atomic box (the paragraph number's inline-block).
-2. Distribution. The extra width is shared equally by all opportunities. Spaces get it as
-   before (Pango letter-spacing on the space); a CJK gap gets it by widening the glyph before
-   the gap when the text is drawn (`Layout.reactivate`, which only drawing calls). The text
-   layer gets no characters: the PDF shows the advance as a TJ adjustment.
+2. Distribution. Even spacing, unless that opens gaps between two Han characters wider than
+   0.08 em: then spaces and Han/Latin boundaries take more first, up to 0.25 em each (JLREQ
+   3.8.3 expands those first; and text extraction reads a gap over 0.1 em between Han
+   characters as a word space). Spaces get their share as before (Pango letter-spacing on the
+   space); a CJK gap gets it by widening the glyph before the gap when the text is drawn
+   (`Layout.reactivate`, which only drawing calls), rounded so that the PDF's positions add
+   up. The text layer gets no characters: the PDF shows the advance as a TJ adjustment.
 3. Han/Latin spacing at line edges: docgen puts the quarter-em Han/Latin gap as a margin on
    the Latin run (`.gap-before`, `.gap-after`). A margin at the start or the end of a line is
    not between two letters any more, so it is removed before the line is aligned (CSS Text 4

@@ -1,0 +1,165 @@
+"""A synthetic corpus: documents made from the real and the specimen text, deterministically.
+
+`make bench` builds on it (#6) and the footnote stress test renders it (#3). Each document is a
+content folder like the ones in content/: a document.yaml (the seed's or the specimen's facts,
+with its own number, symbol and job number) and one language file whose paragraphs are
+sentences drawn from the real text, with varied lengths, items, footnote counts and footnote
+lengths, calls at random positions, and the punctuation a Chinese typesetter has to handle
+(“quotes”, ——, ……, document symbols). The same seed gives the same corpus, byte for byte.
+
+    python scripts/corpus.py OUT [--count 100] [--seed 1] [--notes MIN-MAX]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = {
+    "zh": (ROOT / "content" / "ctoc-cop-5-2", "zh.yaml", "，", "；", "。"),
+    "en": (ROOT / "content" / "specimen-en", "en.yaml", ", ", "; ", "."),
+}
+_CALL = re.compile(r"\[\^[^\]]+\]")
+_REF = re.compile(r"\[((?:\\.|[^\]\\])*)\]\(ref:[^)]+\)")
+_EMPHASIS = re.compile(r"\*([^*]+)\*")
+EXTRAS = {
+    "zh": ["“全球行动计划”", "——特别是妇女和儿童——", "……", "CTOC/COP/2010/5", "E/CN.15/2006/10",
+           "第 64/293 号决议", "2010 年 7 月 30 日"],
+    "en": ["\"Global Plan of Action\"", "E/CN.15/2006/10", "A/RES/64/293", "internationalization"],
+}
+
+
+def _plain(text: str) -> str:
+    return _EMPHASIS.sub(r"\1", _REF.sub(r"\1", _CALL.sub("", text)))
+
+
+def _texts(node):
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _texts(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _texts(value)
+
+
+def fragments(lang: str) -> list[str]:
+    """Clauses of the real text: the pieces between commas and semicolons."""
+    folder, name, comma, semicolon, _ = SOURCES[lang]
+    data = yaml.safe_load((folder / name).read_text("utf-8"))
+    pieces = []
+    for key in ("preamble", "operative", "footnotes"):
+        for text in _texts(data.get(key)):
+            for clause in re.split(f"{re.escape(comma)}|{re.escape(semicolon)}|[:：]", _plain(text)):
+                clause = clause.strip(" ，；。,;.")
+                if len(clause) >= 4:
+                    pieces.append(clause)
+    return sorted(set(pieces))
+
+
+class _Writer:
+    """Builds one document's text, spending its footnotes at random positions."""
+
+    def __init__(self, rng: random.Random, lang: str, pool: list[str], notes: int):
+        self.rng, self.lang, self.pool = rng, lang, pool
+        _, _, self.comma, self.semicolon, self.stop = SOURCES[lang]
+        self.keys = [f"n{i}" for i in range(1, notes + 1)]
+        self.used = 0
+
+    def sentence(self, low: int, high: int, end: str, calls: bool = True) -> str:
+        rng = self.rng
+        parts = []
+        for _ in range(rng.randint(low, high)):
+            piece = rng.choice(self.pool)
+            if rng.random() < 0.15:
+                piece += rng.choice(EXTRAS[self.lang]) if self.lang == "zh" else " " + rng.choice(EXTRAS[self.lang])
+            if calls and self.used < len(self.keys) and rng.random() < 0.35:
+                piece += f"[^{self.keys[self.used]}]"
+                self.used += 1
+            parts.append(piece)
+        return self.comma.join(parts) + end
+
+    def note(self) -> str:
+        rng = self.rng
+        if rng.random() < 0.3:
+            return "同上。" if self.lang == "zh" else "Ibid."
+        return self.sentence(1, rng.choice((1, 2, 4, 8)), self.stop, calls=False)
+
+
+def document(index: int, seed: int, notes: tuple[int, int]) -> dict[str, str]:
+    """The files of synthetic document number *index*: {file name: YAML text}."""
+    rng = random.Random(f"{seed}-{index}")
+    lang = "zh" if index % 2 == 0 else "en"
+    pool = fragments(lang)
+    w = _Writer(rng, lang, pool, rng.randint(*notes))
+    if lang == "zh":
+        meta = {"type": "resolution", "number": f"5/{index + 100}", "organ": "un-ctoc-cop", "session": 5,
+                "adopted": dt.date(2010, 10, 22), "original": "en", "symbol": f"CTOC/COP/2010/{index + 100}",
+                "distributed": dt.date(2010, 12, 1), "duty_station": "vienna", "job_number": f"V.10-{57000 + index:05d}",
+                "footnotes_start": 1}
+        head = {"title": "合成文件第 %d 号" % index, "session": ["第五届会议", "2010 年 10 月 18 日至 22 日，维也纳"],
+                "formula": "《联合国打击跨国有组织犯罪公约》缔约方会议，"}
+        verbs = ["recalling", "noting", "welcoming", "recognizing", "reaffirming"]
+    else:
+        meta = {"type": "resolution", "number": f"99/{index + 100}", "organ": "un-ga", "session": 99,
+                "adopted": dt.date(2044, 11, 14), "original": "en", "symbol": f"A/RES/99/{index + 100}",
+                "distributed": dt.date(2044, 11, 20), "duty_station": "new-york", "job_number": f"N.44-{index:05d}",
+                "footnotes_start": 1}
+        head = {"title": f"Synthetic resolution number {index}", "session": ["Ninety-ninth session", "Agenda item 1"],
+                "formula": "The General Assembly,"}
+        verbs = ["recalling", "noting", "welcoming", "recognizing", "reaffirming"]
+    preamble = [{rng.choice(verbs): w.sentence(1, 6, w.comma.strip())} for _ in range(rng.randint(2, 10))]
+    operative = []
+    for _ in range(rng.randint(2, 12)):
+        if rng.random() < 0.2:
+            items = [w.sentence(1, 3, w.semicolon.strip()) for _ in range(rng.randint(2, 5))]
+            operative.append({"text": w.sentence(1, 2, "：" if lang == "zh" else ":"), "items": items})
+        else:
+            operative.append(w.sentence(1, 7, w.semicolon.strip()))
+    # every footnote is called once: the ones not yet placed go into a last paragraph, each after
+    # a clause of its own (two calls side by side would read as one number)
+    rest = w.keys[w.used:]
+    if rest:
+        clauses = [rng.choice(pool) + f"[^{key}]" for key in rest]
+        operative.append(w.comma.join(clauses) + w.stop)
+        w.used = len(w.keys)
+    text = {**head, "preamble": preamble, "operative": operative,
+            "footnotes": {key: w.note() for key in w.keys}}
+    if not w.keys:
+        del text["footnotes"]
+    dump = lambda data: yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)  # noqa: E731
+    return {"document.yaml": dump(meta), f"{lang}.yaml": dump(text)}
+
+
+def generate(out: Path, count: int = 100, seed: int = 1, notes: tuple[int, int] = (0, 12)) -> list[Path]:
+    """Write *count* documents under *out*; returns their folders."""
+    folders = []
+    for index in range(count):
+        folder = out / f"synthetic-{index:03d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in document(index, seed, notes).items():
+            (folder / name).write_text(text, "utf-8")
+        folders.append(folder)
+    return folders
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--count", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--notes", default="0-12", help="footnotes per document, MIN-MAX")
+    args = parser.parse_args()
+    low, high = (int(x) for x in args.notes.split("-"))
+    generate(args.out, args.count, args.seed, (low, high))
+
+
+if __name__ == "__main__":
+    main()

@@ -54,6 +54,9 @@ CASES = [
      "reference to 'ga-63-99' is not declared", "zh.yaml:"),
     ("leading-asterisk", lambda c: replace(_zh(c), "formula: 《", "formula: *Recalling* 《"),
      "quote the text", "zh.yaml:"),
+    ("control-character", lambda c: replace(_zh(c), "formula: 《联合国打击跨国有组织犯罪公约》缔约方会议，",
+                                            'formula: "《联合国打击跨国有组织犯罪公约\\e》缔约方会议，"'),
+     "character U+001B is not allowed in text", "zh.yaml:10:"),
 ]
 
 

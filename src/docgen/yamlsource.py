@@ -7,6 +7,7 @@ the location of each of its values, and duplicate keys are an error.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -32,6 +33,10 @@ class LList(list):
         super().__init__(*args)
         self.loc = loc or Location(Path("?"))
         self.locs: list = []
+
+
+# What XML 1.0 cannot hold: C0 controls other than tab and newline, surrogates, U+FFFE/U+FFFF.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _loc(path: Path, node: yaml.Node) -> Location:
@@ -74,7 +79,13 @@ class _Builder:
             result = LList((self.build(item) for item in node.value), loc=_loc(self.path, node))
             result.locs = [_loc(self.path, item) for item in node.value]
             return result
-        return self.constructor.construct_object(node, deep=True)
+        value = self.constructor.construct_object(node, deep=True)
+        if isinstance(value, str) and (bad := _NOT_TEXT.search(value)):
+            # escapes such as "\e" or "\x01" reach here: no output format can hold them (XML cannot)
+            self.diagnostics.append(Diagnostic(_loc(self.path, node), f"character U+{ord(bad.group()):04X} "
+                                               "is not allowed in text (a control character; check for a stray backslash)"))
+            return _NOT_TEXT.sub("", value)
+        return value
 
 
 def load(path: Path, diagnostics: list[Diagnostic]):

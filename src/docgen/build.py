@@ -1,19 +1,31 @@
-"""The build: read every document, run the transforms, run each writer, write atomically.
+"""The build: plan the outputs, skip those up to date, render the rest, write them atomically.
 
-One broken document does not stop the others: every problem is reported at the end and the
-exit status is non-zero.
+Planning hashes the inputs (`fingerprint.py`) without reading YAML; each document to build is
+read and checked once here; the outputs are rendered by `job.run`, in this process
+(`--jobs 1`) or in a pool of worker processes that are replaced after `worker_limit` jobs
+(WeasyPrint's memory grows with every document). Only this process writes files.
+One broken document does not stop the others: every failure is listed at the end and the exit
+status is non-zero.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
 from pathlib import Path
 
-from . import reader, transforms
-from .diagnostics import Diagnostic, Location, errors
+from . import fingerprint, reader, transforms
+from .diagnostics import Diagnostic, errors
+from .job import Job, Result, warm_up
+from .job import run as run_job
 from .model import Document
-from .outputs import output_path, write_atomic
-from .writers import RenderError, Settings, extension, writer
+from .outputs import output_path, remove_leftovers, write_atomic
+from .progress import Progress
+from .writers import extension
 
 
 def load(paths: list[Path]) -> tuple[list[Document], list[Diagnostic]]:
@@ -47,28 +59,131 @@ def check(paths: list[Path]) -> int:
     return 1 if failed else 0
 
 
-def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | None = None,
-          pdfa: bool = False) -> int:
-    documents, diagnostics = load(paths)
-    report(diagnostics, notes=False)
-    failures = errors(diagnostics)
-    settings = Settings(pdfa=pdfa)
-    written = 0
-    for doc in documents:
-        for version in doc.versions.values():
-            if langs and version.lang not in langs:
+@dataclass
+class Failure:
+    document: str
+    lang: str
+    fmt: str
+    message: str
+
+    def __str__(self) -> str:
+        where = "  ".join(x for x in (self.document, self.lang, self.fmt) if x)
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Planned:
+    job: Job
+    target: Path
+    fingerprint: str
+    cost: int  # for the order of work: the longest jobs first keep every worker busy to the end
+
+
+COST = {"pdf": 10, "html": 1, "docx": 2, "akn": 1}
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def plan(paths: list[Path], formats: list[str], out: Path, langs: list[str] | None, pdfa: bool, force: bool,
+         state: fingerprint.State, diagnostics: list[Diagnostic]) -> tuple[list[Planned], int]:
+    """Every output to build, and how many are already up to date. Reads no YAML."""
+    planned, current = [], 0
+    settings_key = f"pdfa={pdfa}"
+    for folder in reader.find_documents(paths, diagnostics):
+        doc_hash = fingerprint.document(folder)
+        size = sum(p.stat().st_size for p in reader.language_files(folder))
+        for lang in (p.stem for p in reader.language_files(folder)):
+            if langs and lang not in langs:
                 continue
             for fmt in formats:
-                target = output_path(out, doc.name, version.lang, extension(fmt))
-                try:
-                    data = writer(fmt)(doc, version, settings)
-                except RenderError as exc:
-                    failure = Diagnostic(Location(version.path), f"{fmt}: {exc}")
-                    print(failure, file=sys.stderr)
-                    failures.append(failure)
+                target = output_path(out, folder.name, lang, extension(fmt))
+                fp = fingerprint.of(doc_hash, lang, fmt, settings_key)
+                if not force and state.up_to_date(target, fp):
+                    current += 1
                     continue
-                write_atomic(target, data)
-                written += 1
-                print(f"wrote {target}")
-    print(f"docgen build: {written} file(s) written, {len(failures)} failure(s)")
+                planned.append(Planned(Job(folder, lang, fmt, pdfa, doc_hash), target, fp, COST[fmt] * size))
+    return planned, current
+
+
+def _validate(planned: list[Planned], failures: list[Failure], quiet: bool) -> list[Planned]:
+    """Read each document to build once, here: a broken one is reported once, not once per output."""
+    broken = set()
+    for folder in sorted({p.job.folder for p in planned}):
+        local: list[Diagnostic] = []
+        doc = reader.read_document(folder, local)
+        if doc is not None:
+            transforms.apply_all(doc, local)
+        report([d for d in local if d.severity == "warning" and not quiet] + errors(local), notes=False)
+        if doc is None or errors(local):
+            broken.add(folder)
+            failures.append(Failure(folder.name, "", "", "\n".join(str(d) for d in errors(local))))
+    return [p for p in planned if p.job.folder not in broken]
+
+
+def _results(planned: list[Planned], jobs: int, worker_limit: int):
+    """Run the jobs, yielding (planned, result) as they finish: in this process, or in a pool."""
+    if jobs <= 1 or len(planned) <= 1:
+        for p in planned:
+            yield p, run_job(p.job)
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["docgen.job", "docgen.writers.pdf", "docgen.writers.docx", "docgen.writers.akn"])
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(planned)), mp_context=context, initializer=warm_up,
+                               max_tasks_per_child=worker_limit)
+    try:
+        futures = {pool.submit(run_job, p.job): p for p in planned}
+        for future in as_completed(futures):
+            p = futures[future]
+            try:
+                yield p, future.result()
+            except Exception as exc:  # the worker died (killed, out of memory): the job failed, not the build
+                yield p, Result(p.job, None, f"worker process failed: {type(exc).__name__}: {exc}")
+        pool.shutdown()
+    except BaseException:
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+
+
+def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | None = None,
+          pdfa: bool = False, jobs: int | None = None, force: bool = False, quiet: bool = False,
+          worker_limit: int = 40) -> int:
+    """Build every output that is not up to date; report every failure at the end."""
+    out = Path(out)
+    started = time.monotonic()
+    diagnostics: list[Diagnostic] = []
+    state = fingerprint.load_state(out)
+    planned, current = plan(paths, formats, out, langs, pdfa, force, state, diagnostics)
+    report(diagnostics, notes=False)
+    failures = [Failure(str(d.location), "", "", d.message) for d in errors(diagnostics)]
+    planned = _validate(planned, failures, quiet)
+    planned.sort(key=lambda p: (-p.cost, str(p.target)))
+    remove_leftovers(out)
+    progress = Progress(len(planned), quiet)
+    written = 0
+    try:
+        for p, result in _results(planned, jobs or default_jobs(), worker_limit):
+            if result.data is None:
+                state.forget(p.target)
+                failures.append(Failure(p.job.folder.name, p.job.lang, p.job.fmt, result.message))
+                progress.failure(p.job.label, result.message)
+                continue
+            write_atomic(p.target, result.data)
+            state.record(p.target, p.fingerprint, len(result.data))
+            written += 1
+            progress.written(p.target)
+    finally:
+        progress.close()
+        if written or failures:
+            state.save()
+    elapsed = time.monotonic() - started
+    print(f"docgen build: {written} file(s) written, {current} up to date, {len(failures)} failure(s) "
+          f"in {elapsed:.1f} s", file=sys.stderr if quiet else sys.stdout)
+    if failures:
+        print(f"docgen build: {len(failures)} failure(s):", file=sys.stderr)
+        for failure in failures:
+            print("  " + str(failure).replace("\n", "\n    "), file=sys.stderr)
     return 1 if failures else 0

@@ -2,6 +2,10 @@
 
     docgen check [PATH...]                      read, validate and lint; render nothing
     docgen build [PATH...] [--format pdf,docx,akn,html] [--out DIR] [--lang zh,en]
+                 [--jobs N] [--force] [--quiet] [--pdfa]
+
+`build` is incremental: an output whose inputs (content, templates, fonts, docgen, settings)
+have not changed since it was built into --out is not rebuilt.
 
 Content problems are printed as `file:line:col: error: message` and exit with status 1;
 `--debug` shows a traceback for problems in docgen itself.
@@ -10,6 +14,7 @@ Content problems are printed as `file:line:col: error: message` and exit with st
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -26,6 +31,16 @@ def _formats(value: str) -> list[str]:
     return chosen
 
 
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, not {value!r}")
+    return number
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="docgen", description=__doc__.split("\n\n")[0])
     p.add_argument("--version", action="version", version=f"docgen {__version__}")
@@ -40,7 +55,17 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--lang", default="", help="only these language versions, e.g. zh,en")
     build.add_argument("--pdfa", action="store_true",
                        help="write PDF/A-3b with the Akoma Ntoso XML and the YAML sources embedded")
+    build.add_argument("--jobs", "-j", type=_positive, default=None,
+                       help="worker processes (default: the number of CPUs; 1 renders in this process)")
+    build.add_argument("--force", action="store_true", help="rebuild outputs that are up to date")
+    build.add_argument("--quiet", "-q", action="store_true", help="print failures and the summary only")
+    build.add_argument("--worker-limit", type=_positive, default=40, metavar="N",
+                       help="replace a worker process after N outputs, to bound its memory (default: 40)")
     return p
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,7 +76,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             return build.check(args.paths)
         langs = [code.strip() for code in args.lang.split(",") if code.strip()]
-        return build.build(args.paths, args.format, args.out, langs=langs, pdfa=args.pdfa)
+        signal.signal(signal.SIGTERM, _interrupt)  # `kill` cleans up like Ctrl-C: no partial file is left
+        return build.build(args.paths, args.format, args.out, langs=langs, pdfa=args.pdfa, jobs=args.jobs,
+                           force=args.force, quiet=args.quiet, worker_limit=args.worker_limit)
     except KeyboardInterrupt:
         print("docgen: interrupted; no partial output was written", file=sys.stderr)
         return 130

@@ -12,7 +12,7 @@ def output_path(out: Path, document: str, lang: str, extension: str) -> Path:
     return Path(out) / document / f"{document}.{lang}.{extension}"
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
     """Write to a temporary file beside the target, then rename over it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
@@ -20,9 +20,19 @@ def write_atomic(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def remove_leftovers(out: Path) -> int:
+    """Delete temporary files a killed build left behind (it could not clean up); returns how many."""
+    count = 0
+    for tmp in Path(out).glob("**/.*.part"):
+        tmp.unlink(missing_ok=True)
+        count += 1
+    return count

@@ -1,0 +1,117 @@
+"""What makes an output up to date: a hash of everything it is made from, and the build state.
+
+An output's inputs are its document folder's YAML files (all of them: footnote numbers and the
+structure check read the other languages too), the code (docgen's own files and the versions
+of the engines it drives), the settings, and, for the formats drawn through the templates
+(PDF, HTML), the templates and the font manifest (whose SHA-256s pin the font files). The
+state file in the output folder records, per output, the fingerprint it was built from and
+its size; an output whose fingerprint and file match is not rebuilt.
+
+Computing fingerprints reads small files only and imports no writer: a no-op build of a
+hundred documents stays well under a second.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from . import __version__
+from .paths import FONTS, TEMPLATES
+
+STATE_FILE = ".docgen-state.json"
+ENGINES = ("weasyprint", "python-docx", "lxml", "jinja2", "pyyaml", "cobalt", "pikepdf", "fonttools", "python-barcode")
+TEMPLATED = {"pdf", "html"}  # formats drawn through templates/ with the fonts of fonts/
+
+
+def _hash_files(paths, root: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(paths):
+        h.update(str(path.relative_to(root)).encode() + b"\0")
+        h.update(path.read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+@cache
+def code() -> str:
+    """docgen's own files (code and tables) and the versions of the engines behind the writers."""
+    package = Path(__file__).resolve().parent
+    files = [p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".yaml", ".xsd", ".json")]
+    h = hashlib.sha256(f"docgen {__version__}\n".encode())
+    h.update(_hash_files(files, package).encode())
+    for name in ENGINES:
+        try:
+            h.update(f"{name} {metadata.version(name)}\n".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{name} -\n".encode())
+    return h.hexdigest()
+
+
+@cache
+def templates() -> str:
+    files = [p for p in TEMPLATES.rglob("*") if p.is_file()]
+    manifest = FONTS / "MANIFEST.json"
+    fonts = manifest.read_bytes() if manifest.exists() else b""
+    return hashlib.sha256(_hash_files(files, TEMPLATES).encode() + fonts).hexdigest()
+
+
+def document(folder: Path) -> str:
+    """The document's own inputs: every YAML file of its folder."""
+    folder = Path(folder)
+    return _hash_files(list(folder.glob("*.yaml")), folder)
+
+
+def of(doc_hash: str, lang: str, fmt: str, settings_key: str) -> str:
+    """The fingerprint of one output."""
+    parts = [code(), doc_hash, lang, fmt, settings_key, templates() if fmt in TEMPLATED else ""]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+# ---------------------------------------------------------------- the state file
+
+
+@dataclass
+class State:
+    """Fingerprint and size of every output built into one output folder."""
+
+    path: Path
+    entries: dict
+
+    def up_to_date(self, target: Path, fingerprint: str) -> bool:
+        entry = self.entries.get(self._key(target))
+        if not entry or entry.get("fingerprint") != fingerprint:
+            return False
+        try:
+            return target.stat().st_size == entry.get("size")
+        except FileNotFoundError:
+            return False
+
+    def record(self, target: Path, fingerprint: str, size: int) -> None:
+        self.entries[self._key(target)] = {"fingerprint": fingerprint, "size": size}
+
+    def forget(self, target: Path) -> None:
+        self.entries.pop(self._key(target), None)
+
+    def save(self) -> None:
+        from .outputs import write_atomic
+
+        data = json.dumps({"docgen": __version__, "outputs": dict(sorted(self.entries.items()))}, indent=1)
+        write_atomic(self.path, data.encode() + b"\n", sync=False)
+
+    def _key(self, target: Path) -> str:
+        return os.path.relpath(target, self.path.parent)
+
+
+def load_state(out: Path) -> State:
+    path = Path(out) / STATE_FILE
+    try:
+        entries = json.loads(path.read_text("utf-8")).get("outputs", {})
+    except (FileNotFoundError, ValueError, AttributeError):
+        entries = {}  # no state or an unreadable one: everything is rebuilt
+    return State(path, entries if isinstance(entries, dict) else {})

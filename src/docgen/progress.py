@@ -1,0 +1,48 @@
+"""What a build shows while it runs.
+
+On a terminal: one line redrawn in place (outputs done / total, failures, elapsed time).
+Elsewhere (CI, a pipe): a plain line per output written or failed. Quiet: failures only.
+Whatever the mode, failures are listed together at the end by the build.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+
+class Progress:
+    def __init__(self, total: int, quiet: bool = False, stream=None):
+        self.stream = stream or sys.stderr
+        self.total, self.quiet = total, quiet
+        self.live = not quiet and self.stream.isatty()
+        self.done = self.failed = 0
+        self.start = time.monotonic()
+
+    def written(self, target) -> None:
+        self.done += 1
+        if self.live:
+            self._redraw()
+        elif not self.quiet:
+            print(f"wrote {target}", file=sys.stdout, flush=True)
+
+    def failure(self, label: str, message: str) -> None:
+        self.done += 1
+        self.failed += 1
+        if self.live:
+            self.stream.write("\r\033[K")
+        first = message.splitlines()[0] if message else ""
+        print(f"failed: {label}: {first}", file=self.stream, flush=True)
+        if self.live:
+            self._redraw()
+
+    def _redraw(self) -> None:
+        elapsed = time.monotonic() - self.start
+        failed = f", {self.failed} failed" if self.failed else ""
+        self.stream.write(f"\r\033[Kdocgen: {self.done}/{self.total} outputs{failed}, {elapsed:.1f} s")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.live:
+            self.stream.write("\r\033[K")
+            self.stream.flush()

@@ -10,17 +10,15 @@ status is non-zero.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fingerprint, reader, transforms
+from . import fingerprint, pool, reader, transforms
 from .diagnostics import Diagnostic, errors
-from .job import Job, Result, warm_up
+from .job import Job
 from .job import run as run_job
 from .model import Document
 from .outputs import output_path, remove_leftovers, write_atomic
@@ -128,29 +126,14 @@ def _results(planned: list[Planned], jobs: int, worker_limit: int):
         for p in planned:
             yield p, run_job(p.job)
         return
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["docgen.job", "docgen.writers.pdf", "docgen.writers.docx", "docgen.writers.akn"])
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(planned)), mp_context=context, initializer=warm_up,
-                               max_tasks_per_child=worker_limit)
-    try:
-        futures = {pool.submit(run_job, p.job): p for p in planned}
-        for future in as_completed(futures):
-            p = futures[future]
-            try:
-                yield p, future.result()
-            except Exception as exc:  # the worker died (killed, out of memory): the job failed, not the build
-                yield p, Result(p.job, None, f"worker process failed: {type(exc).__name__}: {exc}")
-        pool.shutdown()
-    except BaseException:
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.terminate()
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
+    by_job = {p.job: p for p in planned}
+    for result in pool.results([p.job for p in planned], jobs, worker_limit):
+        yield by_job[result.job], result
 
 
 def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | None = None,
           pdfa: bool = False, jobs: int | None = None, force: bool = False, quiet: bool = False,
-          worker_limit: int = 40) -> int:
+          worker_limit: int = 100) -> int:
     """Build every output that is not up to date; report every failure at the end."""
     out = Path(out)
     started = time.monotonic()
@@ -177,7 +160,7 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
             progress.written(p.target)
     finally:
         progress.close()
-        if written or failures:
+        if written or failures or state.journal.exists():
             state.save()
     elapsed = time.monotonic() - started
     print(f"docgen build: {written} file(s) written, {current} up to date, {len(failures)} failure(s) "

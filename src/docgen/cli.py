@@ -59,8 +59,8 @@ def parser() -> argparse.ArgumentParser:
                        help="worker processes (default: the number of CPUs; 1 renders in this process)")
     build.add_argument("--force", action="store_true", help="rebuild outputs that are up to date")
     build.add_argument("--quiet", "-q", action="store_true", help="print failures and the summary only")
-    build.add_argument("--worker-limit", type=_positive, default=40, metavar="N",
-                       help="replace a worker process after N outputs, to bound its memory (default: 40)")
+    build.add_argument("--worker-limit", type=_positive, default=100, metavar="N",
+                       help="replace a worker process after N outputs, to bound its memory (default: 100)")
     return p
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from . import __version__
 from .paths import FONTS, TEMPLATES
 
-STATE_FILE = ".docgen-state.json"
+STATE_FILE = ".docgen-state.json"  # and .docgen-state.journal while a build runs
 ENGINES = ("weasyprint", "python-docx", "lxml", "jinja2", "pyyaml", "cobalt", "pikepdf", "fonttools", "python-barcode")
 TEMPLATED = {"pdf", "html"}  # formats drawn through templates/ with the fonts of fonts/
 
@@ -78,10 +78,19 @@ def of(doc_hash: str, lang: str, fmt: str, settings_key: str) -> str:
 
 @dataclass
 class State:
-    """Fingerprint and size of every output built into one output folder."""
+    """Fingerprint and size of every output built into one output folder.
+
+    Each output written is appended at once to a journal beside the state file, so that a
+    build killed midway (even by SIGKILL) still knows what it finished; `save()` folds the
+    journal into the state file at the end of the build.
+    """
 
     path: Path
     entries: dict
+
+    @property
+    def journal(self) -> Path:
+        return self.path.with_suffix(".journal")
 
     def up_to_date(self, target: Path, fingerprint: str) -> bool:
         entry = self.entries.get(self._key(target))
@@ -93,16 +102,22 @@ class State:
             return False
 
     def record(self, target: Path, fingerprint: str, size: int) -> None:
-        self.entries[self._key(target)] = {"fingerprint": fingerprint, "size": size}
+        key = self._key(target)
+        self.entries[key] = {"fingerprint": fingerprint, "size": size}
+        with open(self.journal, "a", encoding="utf-8") as journal:
+            journal.write(json.dumps([key, fingerprint, size]) + "\n")
 
     def forget(self, target: Path) -> None:
-        self.entries.pop(self._key(target), None)
+        if self.entries.pop(self._key(target), None) is not None:
+            with open(self.journal, "a", encoding="utf-8") as journal:
+                journal.write(json.dumps([self._key(target), None, 0]) + "\n")
 
     def save(self) -> None:
         from .outputs import write_atomic
 
         data = json.dumps({"docgen": __version__, "outputs": dict(sorted(self.entries.items()))}, indent=1)
         write_atomic(self.path, data.encode() + b"\n", sync=False)
+        self.journal.unlink(missing_ok=True)
 
     def _key(self, target: Path) -> str:
         return os.path.relpath(target, self.path.parent)
@@ -114,4 +129,18 @@ def load_state(out: Path) -> State:
         entries = json.loads(path.read_text("utf-8")).get("outputs", {})
     except (FileNotFoundError, ValueError, AttributeError):
         entries = {}  # no state or an unreadable one: everything is rebuilt
-    return State(path, entries if isinstance(entries, dict) else {})
+    state = State(path, entries if isinstance(entries, dict) else {})
+    try:
+        lines = state.journal.read_text("utf-8").splitlines()
+    except FileNotFoundError:
+        lines = []
+    for line in lines:  # what a killed build finished; a torn last line is skipped
+        try:
+            key, fingerprint, size = json.loads(line)
+        except (ValueError, TypeError):
+            continue
+        if fingerprint is None:
+            state.entries.pop(key, None)
+        else:
+            state.entries[key] = {"fingerprint": fingerprint, "size": size}
+    return state

@@ -1,13 +1,23 @@
-"""`make bench`: build times of the real documents, per format (cold command and warm in-process).
+"""`make bench`: how fast docgen is, measured with the real command. Not a test.
 
-Figures go to stdout and output/bench/bench.json. Medians of repeated runs; not a test.
-The 100-document corpus, --jobs and no-op rebuild figures of issue 6 are not measured yet.
+Reports, as a table on stdout and as JSON in output/bench/bench.json (medians of repeated
+runs; BENCH_REPEAT sets how many, default 3):
+  - cold single-document build per format (`docgen build --jobs 1 --force`, a new process),
+    wall time and peak memory, for the Chinese resolution and the English specimen;
+  - warm per-document render time per format, in one process, and all three formats together;
+  - a synthetic corpus of 100 documents (scripts/corpus.py, deterministic), all formats,
+    built with --jobs 1 and --jobs 2: documents per second and the speed-up;
+  - a no-op rebuild of that corpus;
+  - peak memory of each worker process during the --jobs 2 build.
+Targets (issues #3 and #6, 2 cores): warm zh PDF <= 0.3 s, cold zh PDF <= 1.2 s, three formats
+warm <= 0.6 s, speed-up >= 1.7x, no-op rebuild <= 1 s.
 """
 
 from __future__ import annotations
 
 import json
-import resource
+import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -15,48 +25,107 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "output" / "bench"
+DOCGEN = [sys.executable, "-m", "docgen.cli"]
 DOCS = {"ctoc-cop-5-2": "zh", "specimen-en": "en"}
 FORMATS = ("pdf", "docx", "akn")
-REPEAT = 5
+REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
+CORPUS_SIZE = 100
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import corpus  # noqa: E402
 
 
-def cold(fmt: str, doc: str) -> float:
-    out = ROOT / "output" / "bench" / "cold"
+def timed(args: list[str]) -> tuple[float, int]:
+    """Wall time and peak RSS (MB) of one command."""
     start = time.perf_counter()
-    subprocess.run([str(ROOT / ".venv" / "bin" / "docgen"), "build", str(ROOT / "content" / doc), "--format", fmt,
-                    "--out", str(out)], check=True, capture_output=True)
-    return time.perf_counter() - start
+    process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"bench: {' '.join(args)} failed:\n{process.stderr.read().decode()}")
+    process.stderr.close()
+    return elapsed, round(usage.ru_maxrss / 1024)
 
 
-def warm(fmt: str, doc: str) -> float:
+def cold(doc: str, fmt: str) -> tuple[float, int]:
+    runs = [timed(DOCGEN + ["build", f"content/{doc}", "--format", fmt, "--out", str(BENCH / "cold"),
+                            "--jobs", "1", "--force", "--quiet"]) for _ in range(REPEAT)]
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def warm() -> dict[str, float]:
     from docgen import build
     from docgen.writers import Settings, writer
 
-    docs, _ = build.load([ROOT / "content" / doc])
-    version = docs[0].versions[DOCS[doc]]
-    write = writer(fmt)
-    write(docs[0], version, Settings())  # warm-up: imports, fonts, templates
-    times = []
+    figures = {}
+    for doc, lang in DOCS.items():
+        docs, _ = build.load([ROOT / "content" / doc])
+        version = docs[0].versions[lang]
+        total = 0.0
+        for fmt in FORMATS:
+            write = writer(fmt)
+            write(docs[0], version, Settings())  # warm-up: imports, fonts, templates
+            times = []
+            for _ in range(max(REPEAT, 5)):
+                start = time.perf_counter()
+                write(docs[0], version, Settings())
+                times.append(time.perf_counter() - start)
+            figures[f"{lang} {fmt}"] = statistics.median(times)
+            total += figures[f"{lang} {fmt}"]
+        figures[f"{lang} all three"] = total
+    return figures
+
+
+def corpus_build(source: Path, jobs: int) -> dict:
+    out = BENCH / f"corpus-jobs{jobs}"
+    runs = []
     for _ in range(REPEAT):
-        start = time.perf_counter()
-        write(docs[0], version, Settings())
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        shutil.rmtree(out, ignore_errors=True)
+        stats = BENCH / f"stats-jobs{jobs}.json"
+        seconds, _ = timed(DOCGEN + ["build", str(source), "--out", str(out), "--jobs", str(jobs), "--quiet",
+                                     "--format", ",".join(FORMATS), "--stats", str(stats)])
+        runs.append((seconds, json.loads(stats.read_text())))
+    seconds = statistics.median(r[0] for r in runs)
+    processes = runs[-1][1]["processes"]
+    return {"seconds": seconds, "documents_per_second": CORPUS_SIZE / seconds,
+            "worker_peak_rss_mb": [p["peak_rss_mb"] for p in processes],
+            "worker_outputs": [p["outputs"] for p in processes], "out": out}
 
 
 def main() -> int:
-    results = {}
-    for doc in DOCS:
+    BENCH.mkdir(parents=True, exist_ok=True)
+    results: dict[str, object] = {"repeat": REPEAT, "cpus": len(os.sched_getaffinity(0))}
+    for doc, lang in DOCS.items():
         for fmt in FORMATS:
-            results[f"{doc} {fmt} cold (s)"] = round(statistics.median(cold(fmt, doc) for _ in range(3)), 3)
-            results[f"{doc} {fmt} warm (s)"] = round(warm(fmt, doc), 3)
-    results["peak RSS of the warm process (MB)"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+            seconds, rss = cold(doc, fmt)
+            results[f"cold {lang} {fmt} (s)"] = round(seconds, 3)
+            results[f"cold {lang} {fmt} peak RSS (MB)"] = rss
+    for key, value in warm().items():
+        results[f"warm {key} (s)"] = round(value, 3)
+
+    source = BENCH / "corpus-source"
+    shutil.rmtree(source, ignore_errors=True)
+    corpus.generate(source, count=CORPUS_SIZE, seed=1)
+    one, two = corpus_build(source, 1), corpus_build(source, 2)
+    results["corpus documents"] = CORPUS_SIZE
+    results["corpus outputs (pdf, docx, akn)"] = CORPUS_SIZE * len(FORMATS)
+    for jobs, figures in ((1, one), (2, two)):
+        results[f"corpus --jobs {jobs} (s)"] = round(figures["seconds"], 2)
+        results[f"corpus --jobs {jobs} (documents/s)"] = round(figures["documents_per_second"], 2)
+    results["corpus speed-up 1 -> 2 jobs"] = round(one["seconds"] / two["seconds"], 2)
+    results["corpus --jobs 2 peak RSS per worker (MB)"] = two["worker_peak_rss_mb"]
+    results["corpus --jobs 2 outputs per worker"] = two["worker_outputs"]
+    results["corpus --jobs 1 peak RSS (MB)"] = one["worker_peak_rss_mb"]
+    noop = [timed(DOCGEN + ["build", str(source), "--out", str(two["out"]), "--quiet",
+                            "--format", ",".join(FORMATS)])[0] for _ in range(max(REPEAT, 5))]
+    results["corpus no-op rebuild (s)"] = round(statistics.median(noop), 3)
+
     width = max(map(len, results))
     for key, value in results.items():
         print(f"{key:<{width}}  {value}")
-    target = ROOT / "output" / "bench" / "bench.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(results, indent=2) + "\n")
+    (BENCH / "bench.json").write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nwritten to {(BENCH / 'bench.json').relative_to(ROOT)}")
     return 0
 
 

@@ -126,6 +126,10 @@ def kinsoku(paragraphs) -> list[str]:
                 bad.append(f"page {line.page}: line starts with {letters[0]['text']}: {line.text}")
             if i < len(para) - 1 and letters[-1]["text"] in NO_LINE_END:
                 bad.append(f"page {line.page}: line ends with {letters[-1]['text']}: {line.text}")
+            if i < len(para) - 1 and letters[-1]["text"] in "—…":
+                following = body_chars(para[i + 1])
+                if following and following[0]["text"] == letters[-1]["text"]:
+                    bad.append(f"page {line.page}: {letters[-1]['text'] * 2} split across lines: {line.text}")
     return bad
 
 

@@ -10,6 +10,7 @@ status is non-zero.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -133,8 +134,12 @@ def _results(planned: list[Planned], jobs: int, worker_limit: int):
 
 def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | None = None,
           pdfa: bool = False, jobs: int | None = None, force: bool = False, quiet: bool = False,
-          worker_limit: int = 100) -> int:
-    """Build every output that is not up to date; report every failure at the end."""
+          worker_limit: int = 100, stats: Path | None = None) -> int:
+    """Build every output that is not up to date; report every failure at the end.
+
+    `stats`: a JSON file to write the run's figures to (outputs, seconds per format, peak
+    memory of each process that rendered), for `make bench`.
+    """
     out = Path(out)
     started = time.monotonic()
     diagnostics: list[Diagnostic] = []
@@ -147,8 +152,14 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
     remove_leftovers(out)
     progress = Progress(len(planned), quiet)
     written = 0
+    workers: dict[int, dict] = {}
+    seconds: dict[str, float] = {}
     try:
         for p, result in _results(planned, jobs or default_jobs(), worker_limit):
+            worker = workers.setdefault(result.pid, {"outputs": 0, "peak_rss_mb": 0})
+            worker["outputs"] += 1
+            worker["peak_rss_mb"] = max(worker["peak_rss_mb"], round(result.max_rss_kb / 1024))
+            seconds[p.job.fmt] = seconds.get(p.job.fmt, 0.0) + result.seconds
             if result.data is None:
                 state.forget(p.target)
                 failures.append(Failure(p.job.folder.name, p.job.lang, p.job.fmt, result.message))
@@ -163,6 +174,11 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
         if written or failures or state.journal.exists():
             state.save()
     elapsed = time.monotonic() - started
+    if stats:
+        figures = {"written": written, "up_to_date": current, "failures": len(failures), "seconds": round(elapsed, 3),
+                   "jobs": jobs or default_jobs(), "render_seconds": {k: round(v, 3) for k, v in sorted(seconds.items())},
+                   "processes": [workers[pid] for pid in sorted(workers)]}
+        write_atomic(Path(stats), (json.dumps(figures, indent=1) + "\n").encode(), sync=False)
     print(f"docgen build: {written} file(s) written, {current} up to date, {len(failures)} failure(s) "
           f"in {elapsed:.1f} s", file=sys.stderr if quiet else sys.stdout)
     if failures:

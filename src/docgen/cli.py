@@ -61,6 +61,8 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--quiet", "-q", action="store_true", help="print failures and the summary only")
     build.add_argument("--worker-limit", type=_positive, default=100, metavar="N",
                        help="replace a worker process after N outputs, to bound its memory (default: 100)")
+    build.add_argument("--stats", type=Path, default=None, metavar="FILE",
+                       help="write the run's figures (times, peak memory per process) as JSON")
     return p
 
 
@@ -78,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         langs = [code.strip() for code in args.lang.split(",") if code.strip()]
         signal.signal(signal.SIGTERM, _interrupt)  # `kill` cleans up like Ctrl-C: no partial file is left
         return build.build(args.paths, args.format, args.out, langs=langs, pdfa=args.pdfa, jobs=args.jobs,
-                           force=args.force, quiet=args.quiet, worker_limit=args.worker_limit)
+                           force=args.force, quiet=args.quiet, worker_limit=args.worker_limit,
+                           stats=args.stats)
     except KeyboardInterrupt:
         print("docgen: interrupted; no partial output was written", file=sys.stderr)
         return 130

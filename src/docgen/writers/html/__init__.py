@@ -27,6 +27,9 @@ from ..masthead import masthead
 
 _IDEOGRAPH = re.compile(rf"[{IDEOGRAPHS}]")
 _NON_HAN_RUN = re.compile(rf"[^{HAN}]+")
+# Dashes and ellipses in Chinese text are the CJK font's, full width: —— is 2 em, …… is 2 em,
+# centred on the Han characters (clreq 3.1.5), not the Latin font's, lower and narrower.
+_CJK_PUNCT = re.compile("[\u2014\u2026]+")
 SYMBOL = re.compile(r"\b[A-Z]{1,10}(?:\.\d+)?(?:/[A-Za-z0-9.]+(?:-[0-9]+)?)+")
 
 
@@ -101,7 +104,7 @@ class _InlineRenderer:
                 classes.append("gap-before")
             if run[-1].isascii() and run[-1].isalnum() and after and _IDEOGRAPH.match(after):
                 classes.append("gap-after")
-            inner = _symbols(escape(run))
+            inner = _CJK_PUNCT.sub(lambda p: f'<span class="cjk-punct">{p.group()}</span>', _symbols(escape(run)))
             out.append(f'<span class="{" ".join(classes)}">{inner}</span>' if classes else inner)
             pos = m.end()
         out.append(escape(text[pos:]))

@@ -6,7 +6,7 @@ import io
 import re
 from dataclasses import dataclass
 
-from ... import fonts
+from ... import fonts, tables
 from ...model import Version, plain_text
 from .. import RenderError
 
@@ -49,11 +49,14 @@ def glyphs(version: Version) -> None:
     latin = fonts.cmap("LiberationSerif-Regular.ttf")
     han = fonts.cmap("NotoSerifCJKsc-Regular.otf")
     missing = []
+    cjk = tables.language(version.lang).is_cjk
     blocks = list(version.blocks()) + [(f"footnote {n.number}", n.text, n.location) for n in version.footnotes]
     for name, inlines, _ in blocks:
         for ch in plain_text(inlines):
             cp = ord(ch)
             in_latin_range = cp <= 0x24F or 0x2000 <= cp <= 0x206F and cp not in (0x2018, 0x2019, 0x201C, 0x201D)
+            if cjk and cp in (0x2014, 0x2026):
+                in_latin_range = False  # the HTML writer sets Chinese dashes and ellipses in the CJK face
             face, table = ("Liberation Serif", latin) if in_latin_range else ("Noto Serif CJK SC", han)
             if cp not in table:
                 missing.append(f"U+{cp:04X} {ch!r} in {name} (font {face})")

@@ -29,7 +29,6 @@ change can be proposed upstream as a `text-justify` implementation.
 
 from __future__ import annotations
 
-import math
 import unicodedata
 from functools import lru_cache
 
@@ -37,7 +36,7 @@ import weasyprint
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import inline
 from weasyprint.text import line_break
-from weasyprint.text.ffi import TO_UNITS, ffi, pango
+from weasyprint.text.ffi import FROM_UNITS, TO_UNITS, ffi, pango
 
 SUPPORTED = "70."
 GAP_BEFORE, GAP_AFTER = "gap-before", "gap-after"
@@ -46,6 +45,7 @@ INTER_SOFT_LIMIT = 0.08  # em: widest even gap between two Han characters before
 BOUNDARY_LIMIT = 0.25    # em: most a space or a Han/Latin boundary takes before Han gaps take the rest
 
 _original_text_align = inline.text_align
+_original_add_word_spacing = inline.add_word_spacing
 _original_reactivate = line_break.Layout.reactivate
 
 
@@ -155,18 +155,29 @@ def justify_line(context, line, extra_width):
 
 
 def add_word_spacing(context, box, justification_spacing, x_advance):
-    """WeasyPrint 70's `add_word_spacing`, widening CJK gaps (`box.cjk_gaps`) as well as spaces."""
+    """WeasyPrint 70's `add_word_spacing`, widening spaces and CJK gaps by widening glyphs.
+
+    WeasyPrint widens spaces with Pango letter-spacing attributes; those split each space into
+    a run of its own, which loses the kerning between a space and its neighbours (space-A,
+    space-T in Times: 0.5 pt each), so the drawn line comes out up to 1.6 pt longer than the
+    laid-out one. Here the layout is shaped exactly as it was measured and the extra width
+    goes onto the glyphs when they are drawn (`reactivate`).
+    """
     if isinstance(box, boxes.TextBox):
         box.justification_spacing = justification_spacing
         box.position_x += x_advance
-        nb_spaces = inline.count_expandable_spaces(box)
-        gaps = getattr(box, "cjk_gaps", ())
-        if nb_spaces or gaps:
-            layout = line_break.create_layout(box.text, box.style, context, max_width=None,
-                                              justification_spacing=justification_spacing)
-            layout.cjk_gaps = _byte_offsets(box.text, gaps)
+        if box.style["direction"] == "rtl":  # right to left: WeasyPrint's own way (Pango attributes)
+            return _original_add_word_spacing(context, box, justification_spacing, x_advance)
+        widths = dict(getattr(box, "cjk_gaps", ()))
+        for index, char in enumerate(box.text):
+            if char in " \u00a0":
+                widths[index] = justification_spacing
+        if widths:
+            layout = line_break.create_layout(box.text, box.style, context, max_width=None, justification_spacing=0)
+            layout.cjk_gaps = _byte_offsets(box.text, widths.items())
+            layout.justified = True
             layout.deactivate()
-            extra_space = justification_spacing * nb_spaces + sum(width for _, width in gaps)
+            extra_space = sum(widths.values())
             x_advance += extra_space
             box.width += extra_space
             box.pango_layout = layout
@@ -186,64 +197,96 @@ def add_word_spacing(context, box, justification_spacing, x_advance):
 
 
 def _byte_offsets(text: str, gaps) -> tuple[tuple[int, float], ...]:
-    """(UTF-8 offset, width) per gap: Pango's glyph clusters are byte offsets."""
+    """(UTF-8 offset, width in Pango units) per gap: Pango's glyph clusters are byte offsets."""
     widths = dict(gaps)
     offsets, position = [], 0
     for index, char in enumerate(text):
         if index in widths:
-            offsets.append((position, widths[index]))
+            offsets.append((position, widths[index] * TO_UNITS))
         position += len(char.encode())
     return tuple(offsets)
 
 
 def reactivate(self, style):
-    """Prepare the layout for drawing, then widen the glyphs that end a CJK gap."""
+    """Prepare a justified box's layout for drawing: widen its CJK gaps, settle its positions."""
     _original_reactivate(self, style)
-    gaps = getattr(self, "cjk_gaps", None)
-    if gaps:
+    if getattr(self, "justified", False):
         # draw_first_line sets single-paragraph mode; set it first so Pango keeps these lines.
         pango.pango_layout_set_single_paragraph_mode(self.layout, True)
         first_line, _ = self.get_first_line()
-        offsets = [offset for offset, _ in gaps]
-        _widen_glyphs(first_line, offsets, _quantized([width for _, width in gaps], style["font_size"]))
+        _settle(first_line, dict(getattr(self, "cjk_gaps", ())))
 
 
-def _quantized(widths: list[float], font_size: float) -> list[int]:
-    """Each gap's widening in Pango units, so that the PDF positions add up.
+def _settle(line, gaps: dict[int, float]) -> None:
+    """Give each glyph the width that makes the PDF put the next one where Pango laid it out.
 
-    The PDF writer turns a glyph's extra width into a TJ adjustment truncated to whole
-    thousandths of an em; widening every gap by the exact spacing would lose up to 1/1000 em
-    per gap (0.3 pt on a Chinese line). Cumulative rounding keeps the text box's last letter
-    within half a thousandth of an em of where the layout put it.
+    Adds each CJK gap's width to the last glyph of the cluster before the gap. Then, because
+    WeasyPrint writes a glyph's advance as the font's width (rounded to 1/1000 em) plus a TJ
+    adjustment truncated to a whole thousandth, a long line drifts by up to 1/1000 em per
+    glyph (0.6 pt at the end of an English footnote line): each width is set so that the
+    truncated adjustment lands on the exact cumulative position (error diffusion), keeping
+    every glyph within half a thousandth of an em of where the layout put it.
     """
-    units_per_thousandth = font_size * TO_UNITS / 1000
-    out, target, done = [], 0.0, 0
-    for width in widths:
-        target += width / font_size * 1000  # thousandths of an em
-        k = round(target) - done
-        done += k
-        out.append(math.ceil(k * units_per_thousandth))
-    return out
-
-
-def _widen_glyphs(line, offsets: list[int], widths: list[int]) -> None:
-    """Add widths[n] to the last glyph of the cluster holding the letter at offsets[n]."""
     run = line.runs
+    exact = drawn = 0.0  # cumulative advance in thousandths of an em: laid out, as the PDF draws it
     while run != ffi.NULL:
         glyph_item = run.data
+        run = run.next
+        item = glyph_item.item
+        if item.analysis.level % 2:  # right to left: not justified between characters; leave as is
+            return
+        font = item.analysis.font
+        size = _font_size(font)
+        per_thousandth = size * TO_UNITS / 1000  # Pango units per thousandth of an em
         glyphs = glyph_item.glyphs
         clusters = glyphs.log_clusters
-        start, end = glyph_item.item.offset, glyph_item.item.offset + glyph_item.item.length
-        count = glyphs.num_glyphs
+        start, end, count = item.offset, item.offset + item.length, glyphs.num_glyphs
         for i in range(count):
+            geometry = glyphs.glyphs[i].geometry
             cluster_start = start + clusters[i]
             cluster_end = end if i == count - 1 else start + clusters[i + 1]
-            if cluster_end == cluster_start:
-                continue  # not the last glyph of its cluster
-            extra = sum(w for offset, w in zip(offsets, widths) if cluster_start <= offset < cluster_end)
-            if extra:
-                glyphs.glyphs[i].geometry.width += extra
-        run = run.next
+            width = geometry.width + sum(w for offset, w in gaps.items() if cluster_start <= offset < cluster_end)
+            exact += width / per_thousandth
+            glyph = glyphs.glyphs[i].glyph
+            geometry.width = round(width)
+            if glyph == pango.PANGO_GLYPH_EMPTY:
+                drawn += geometry.width / size  # draw_first_line moves by width / font size
+                continue
+            if glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:
+                drawn += geometry.width / per_thousandth
+                continue
+            # draw_first_line: offset = x_offset / size; kerning = logical + offset - width in
+            # thousandths; the pen moves by offset + logical - int(kerning).
+            offset = geometry.x_offset / size
+            logical = _logical_width(font, glyph, size)
+            truncated = round(offset + logical - (exact - drawn))  # the int(kerning) that lands right
+            kerning = truncated + (0.25 if truncated >= 0 else -0.25)
+            geometry.width = round((logical + offset - kerning) * per_thousandth)
+            drawn += offset + logical - truncated
+
+
+_font_sizes: dict = {}
+_logical_widths: dict = {}
+
+
+def _font_size(font) -> float:
+    """The size WeasyPrint's PDF stream uses for this Pango font (`get_pango_font_key`)."""
+    key = int(ffi.cast("uintptr_t", font))
+    if key not in _font_sizes:
+        description = pango.pango_font_describe_with_absolute_size(font)
+        _font_sizes[key] = pango.pango_font_description_get_size(description) * FROM_UNITS
+        pango.pango_font_description_free(description)
+    return _font_sizes[key]
+
+
+def _logical_width(font, glyph: int, size: float) -> int:
+    """The glyph's width as WeasyPrint writes it in the PDF (`draw_first_line`), in 1/1000 em."""
+    key = (int(ffi.cast("uintptr_t", font)), glyph)
+    if key not in _logical_widths:
+        ink, logical = ffi.new("PangoRectangle *"), ffi.new("PangoRectangle *")
+        pango.pango_font_get_glyph_extents(font, glyph, ink, logical)
+        _logical_widths[key] = round(logical.width * 1000 * FROM_UNITS / size)
+    return _logical_widths[key]
 
 
 # ---------------------------------------------------------------- Han/Latin margins at line edges

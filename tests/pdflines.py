@@ -30,17 +30,18 @@ class Line:
 
     @property
     def x1(self) -> float:
-        return max(c["x1"] for c in self.chars if c["size"] >= self.size - 0.01)
+        return max(c["x1"] for c in self.chars if c["size"] >= self.size - 0.01 and not c["text"].isspace())
 
 
 def lines(path, sizes: tuple[float, ...], notes_size: float | None = None, min_x0: float = 0.0,
-          top: float = 0.0, bottom: float = 1e9, first_top: float = 0.0) -> list[list[Line]]:
+          top: float = 0.0, bottom_margin: float = 0.0, first_top: float = 0.0) -> list[list[Line]]:
     """Paragraphs (lists of lines) of characters of the given font sizes, page by page, top down.
 
     A raised footnote number joins the line whose baseline is just below it. A footnote (font
     size `notes_size`) starts where a line begins with its raised number. Only characters
-    right of `min_x0` and between `top` (`first_top` on page 1, below the masthead) and
-    `bottom` count: the running header, the page number and the masthead are not text lines.
+    right of `min_x0`, below `top` (`first_top` on page 1, below the masthead) and with their
+    baseline above `bottom_margin` from the foot of the page count: the running header, the
+    page number and the masthead are not text lines.
     """
     paragraphs: list[list[Line]] = []
     pages: list[list[Line]] = []
@@ -50,7 +51,7 @@ def lines(path, sizes: tuple[float, ...], notes_size: float | None = None, min_x
             for char in page.chars:
                 upper = first_top if number == 1 else top
                 baseline = round(page.height - char["matrix"][5], 1)
-                if char["x0"] >= min_x0 and upper <= char["top"] and baseline <= bottom:
+                if char["x0"] >= min_x0 and upper <= char["top"] and baseline <= page.height - bottom_margin:
                     rows.setdefault(baseline, []).append(char)
             page_lines, raised = [], []
             for row in sorted(rows):
@@ -98,8 +99,8 @@ def is_raised(char, line: Line) -> bool:
 
 
 def body_chars(line: Line) -> list:
-    """The line's letters without raised footnote numbers."""
-    return [c for c in line.chars if not is_raised(c, line)]
+    """The line's letters without raised footnote numbers (and without spaces the PDF draws at a line end)."""
+    return [c for c in line.chars if not is_raised(c, line) and not c["text"].isspace()]
 
 
 def ragged(paragraphs, right: float, tolerance: float = 0.5) -> list[str]:

@@ -35,7 +35,7 @@ def examine(pdf: str, expected: int) -> list[str]:
     path = Path(pdf)
     zh = path.name.endswith(".zh.pdf")
     left, right = ZH_COLUMN if zh else EN_COLUMN
-    paras = lines(path, (10.5 if zh else 10.0, 9.0), notes_size=9.0, min_x0=left - 20, top=72, bottom=786,
+    paras = lines(path, (10.5 if zh else 10.0, 9.0), notes_size=9.0, min_x0=left - 20, top=72, bottom_margin=55,
                   first_top=200)
     problems = []
     calls, bodies = footnote_numbers(paras, 9.0)

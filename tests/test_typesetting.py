@@ -24,7 +24,7 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def paragraphs(path, body_size, left):
-    return lines(path, (body_size, 9.0), notes_size=9.0, min_x0=left - 20, top=72, bottom=786, first_top=200)
+    return lines(path, (body_size, 9.0), notes_size=9.0, min_x0=left - 20, top=72, bottom_margin=55, first_top=200)
 
 
 @pytest.fixture(scope="module")

@@ -67,16 +67,17 @@ class _InlineRenderer:
 
     def render(self, nodes) -> str:
         out = []
-        held = ""
+        held, held_after = "", ""
         for node in nodes:
             if isinstance(node, Text):
                 prev, nxt, following = self.neighbours[id(node)]
                 text = node.text
                 if isinstance(following, FootnoteCall) and text:
                     text, held = text[:-1], text[-1]
+                    held_after = text[-1] if text else prev
                 out.append(self.text(text, prev, nxt if not held else held))
             elif isinstance(node, FootnoteCall):
-                out.append(self.call(node, held))
+                out.append(self.call(node, self.text(held, held_after, "") if held else ""))
                 held = ""
             elif isinstance(node, Emphasis):
                 out.append(f"<i>{self.render(node.children)}</i>")
@@ -85,8 +86,9 @@ class _InlineRenderer:
         return "".join(out)
 
     def call(self, call: FootnoteCall, held: str) -> str:
+        """The footnote call, with the character before it (`held`, already HTML) kept on its line."""
         body = self.footnotes[call.key]
-        return (f'<span class="keep">{escape(held)}<a id="fnref-{call.number}"></a>'
+        return (f'<span class="keep">{held}<a id="fnref-{call.number}"></a>'
                 f'<span class="fn" id="fn-{call.number}" data-n="{call.number}">{body}</span></span>')
 
     def text(self, text: str, prev: str, nxt: str) -> str:

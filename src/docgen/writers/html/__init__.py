@@ -3,7 +3,7 @@
 Inline text becomes HTML here (in Python, not in templates): footnote bodies are placed at
 their calls as `float: footnote` spans carrying the model's numbers; in Chinese, runs of Latin
 letters or digits next to Han get a quarter-em margin (no character added to the text layer);
-document symbols are kept unbroken.
+document symbols are kept unbroken by word joiners.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ class _InlineRenderer:
     def call(self, call: FootnoteCall, held: str) -> str:
         """The footnote call, with the character before it (`held`, already HTML) kept on its line."""
         body = self.footnotes[call.key]
-        return (f'<span class="keep">{held}<a id="fnref-{call.number}"></a>'
+        return (f'<span class="keep">{held}\u2060<a id="fnref-{call.number}"></a>'
                 f'<span class="fn" id="fn-{call.number}" data-n="{call.number}">{body}</span></span>')
 
     def text(self, text: str, prev: str, nxt: str) -> str:
@@ -114,7 +114,10 @@ class _InlineRenderer:
 
 
 def _symbols(html: str) -> str:
-    return SYMBOL.sub(lambda m: f'<span class="symbol-ref">{m.group()}</span>', html)
+    """A word joiner after each slash keeps a symbol whole (E/CN.15/2006/10); it draws nothing and
+    is not in the PDF's text. (`white-space: nowrap` spans did too, but WeasyPrint 70 then
+    sometimes broke the line before them after the paragraph's first word.)"""
+    return SYMBOL.sub(lambda m: m.group().replace("/", "/\u2060"), html)
 
 
 def _last_char(leaves) -> str:

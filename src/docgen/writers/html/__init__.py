@@ -142,6 +142,26 @@ def _emblem() -> Markup:
     return Markup((TEMPLATES / "emblem.svg").read_text("utf-8"))
 
 
+def _families(version: Version, cjk: bool) -> set[str]:
+    """The font families this version's page can ask for: only those are declared (and loaded).
+
+    Loading a CJK face costs WeasyPrint and Fontconfig tens of milliseconds; an English page
+    needs none, a Chinese one Song and Hei, and Kai only for emphasis. A face the page asks for
+    but that is not declared is still caught: the PDF writer fails on any fallback font.
+    """
+    families = {"docgen Times"}
+    if cjk:
+        families |= {"docgen Song SC", "docgen Hei SC"}
+        blocks = [inlines for _, inlines, _ in version.blocks()] + [note.text for note in version.footnotes]
+        if any(_has_emphasis(nodes) for nodes in blocks):
+            families.add("docgen Kai SC")
+    return families
+
+
+def _has_emphasis(nodes) -> bool:
+    return any(isinstance(n, Emphasis) or _has_emphasis(getattr(n, "children", ())) for n in nodes)
+
+
 def context(doc: Document, version: Version) -> dict:
     lang = tables.language(version.lang)
     meta = doc.meta
@@ -164,8 +184,9 @@ def context(doc: Document, version: Version) -> dict:
     station = tables.duty_stations()[meta.duty_station]
     s = settings_for(version.lang)
     paper = layout()["paper"][station["paper"]]
+    families = _families(version, cjk)
     fonts = [{"family": f.family, "url": font_path(f).as_uri(), "weight": f.weight, "style": f.style,
-              "unicode_range": f.unicode_range} for f in FONTS_TABLE]
+              "unicode_range": f.unicode_range} for f in FONTS_TABLE if f.family in families]
     env = environment()
     css = env.get_template("resolution.css.j2").render(
         fonts=fonts, s=s, paper=paper, lang=lang,

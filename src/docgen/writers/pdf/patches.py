@@ -12,6 +12,10 @@
    .otf/.ttf file is registered with Fontconfig at its own path instead (same configuration
    as WeasyPrint writes: family, style, weight, unicode-range); anything else goes the
    original way.
+4. Font subsetting: `Font._harfbuzz_subset` runs HarfBuzz's subsetter twice, the second time
+   only to apply the no-hinting flag over the same glyphs; for a CJK face that doubles the
+   cost (0.07 s of a 0.38 s render). One pass with all the flags gives pixel-identical pages
+   (pdftoppm) and fonts 2 % larger.
 """
 
 from __future__ import annotations
@@ -24,9 +28,10 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 from weasyprint.formatting_structure import build
 from weasyprint.layout import LayoutContext
 from weasyprint.layout.block import block_level_layout
+from weasyprint.pdf import fonts as pdf_fonts
 from weasyprint.text import fonts as text_fonts
 from weasyprint.text.constants import FONTCONFIG_STYLE, FONTCONFIG_WEIGHT
-from weasyprint.text.ffi import ffi, fontconfig, pangoft2
+from weasyprint.text.ffi import ffi, fontconfig, harfbuzz, harfbuzz_subset, pangoft2
 
 from . import justify
 
@@ -106,11 +111,41 @@ def add_font_face(self, rule_descriptors, url_fetcher):
     return _original_add_font_face(self, rule_descriptors, url_fetcher)
 
 
+_DROPPED_TABLES = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT", b"SVG ")
+_original_harfbuzz_subset = pdf_fonts.Font._harfbuzz_subset
+
+
+def _harfbuzz_subset(self, to_unicode, hinting):
+    """WeasyPrint 70's HarfBuzz subset in one pass (see 4. above); the original on failure."""
+    hs = harfbuzz_subset
+    subset_input = ffi.gc(hs.hb_subset_input_create_or_fail(), hs.hb_subset_input_destroy)
+    glyphs = ffi.new(f"hb_codepoint_t[{len(to_unicode)}]", sorted(to_unicode))
+    harfbuzz.hb_set_add_sorted_array(hs.hb_subset_input_glyph_set(subset_input), glyphs, len(to_unicode))
+    flags = (hs.HB_SUBSET_FLAGS_RETAIN_GIDS | hs.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED
+             | hs.HB_SUBSET_FLAGS_DESUBROUTINIZE)
+    if not hinting:
+        flags |= hs.HB_SUBSET_FLAGS_NO_HINTING
+    if self.missing:
+        flags |= hs.HB_SUBSET_FLAGS_NOTDEF_OUTLINE
+    hs.hb_subset_input_set_flags(subset_input, flags)
+    tags = sorted(harfbuzz.hb_tag_from_string(name, -1) for name in _DROPPED_TABLES)
+    harfbuzz.hb_set_add_sorted_array(hs.hb_subset_input_set(subset_input, hs.HB_SUBSET_SETS_DROP_TABLE_TAG),
+                                     ffi.new(f"hb_codepoint_t[{len(tags)}]", tags), len(tags))
+    face = ffi.gc(hs.hb_subset_or_fail(self.hb_face, subset_input), harfbuzz.hb_face_destroy)
+    data = pdf_fonts.get_hb_object_data(face) if face else None
+    if data:
+        self.file_content = data
+    else:
+        _original_harfbuzz_subset(self, to_unicode, hinting)
+
+
 def apply() -> None:
     global _applied
     if _applied:
         return
     LayoutContext._update_footnote_area = _update_footnote_area
     text_fonts.FontConfiguration.add_font_face = add_font_face
+    if harfbuzz_subset is not None:
+        pdf_fonts.Font._harfbuzz_subset = _harfbuzz_subset
     justify.apply()
     _applied = True

@@ -16,15 +16,19 @@
    only to apply the no-hinting flag over the same glyphs; for a CJK face that doubles the
    cost (0.07 s of a 0.38 s render). One pass with all the flags gives pixel-identical pages
    (pdftoppm) and fonts 2 % larger.
+5. Stream compression: pydyf deflates every stream at level 9; level 6 (zlib's default) is
+   18 ms faster per Chinese document for 0.2 % more bytes.
 """
 
 from __future__ import annotations
 
+import zlib
 from math import inf
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 from xml.etree.ElementTree import Element, SubElement, tostring
 
+import pydyf
 from weasyprint.formatting_structure import build
 from weasyprint.layout import LayoutContext
 from weasyprint.layout.block import block_level_layout
@@ -139,12 +143,23 @@ def _harfbuzz_subset(self, to_unicode, hinting):
         _original_harfbuzz_subset(self, to_unicode, hinting)
 
 
+class _Deflate:
+    """pydyf's view of zlib, with its level 9 replaced by zlib's default (see 5. above)."""
+
+    compress = staticmethod(zlib.compress)
+
+    @staticmethod
+    def compressobj(level=zlib.Z_DEFAULT_COMPRESSION, *args, **kwargs):
+        return zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, *args, **kwargs)
+
+
 def apply() -> None:
     global _applied
     if _applied:
         return
     LayoutContext._update_footnote_area = _update_footnote_area
     text_fonts.FontConfiguration.add_font_face = add_font_face
+    pydyf.zlib = _Deflate
     if harfbuzz_subset is not None:
         pdf_fonts.Font._harfbuzz_subset = _harfbuzz_subset
     justify.apply()

@@ -114,7 +114,8 @@ def ragged(paragraphs, right: float, tolerance: float = 0.5) -> list[str]:
 
 
 def kinsoku(paragraphs) -> list[str]:
-    """Lines that break clreq's line-start and line-end rules, or start with a footnote call."""
+    """Lines that break clreq's line-start and line-end rules, start with a footnote call, or split
+    a document symbol (E/CN.15/2006/ | 10) or a two-em dash."""
     bad = []
     for para in paragraphs:
         for i, line in enumerate(para):
@@ -127,6 +128,8 @@ def kinsoku(paragraphs) -> list[str]:
                 bad.append(f"page {line.page}: line starts with {letters[0]['text']}: {line.text}")
             if i < len(para) - 1 and letters[-1]["text"] in NO_LINE_END:
                 bad.append(f"page {line.page}: line ends with {letters[-1]['text']}: {line.text}")
+            if i < len(para) - 1 and letters[-1]["text"] == "/":
+                bad.append(f"page {line.page}: a document symbol breaks after a slash: {line.text}")
             if i < len(para) - 1 and letters[-1]["text"] in "—…":
                 following = body_chars(para[i + 1])
                 if following and following[0]["text"] == letters[-1]["text"]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 
@@ -9,6 +10,8 @@ import pdfplumber
 import pytest
 
 from docgen import build
+from docgen.fonts import FONTS_TABLE
+from docgen.fonts import path as font_path
 from docgen.writers.pdf import checks, render
 from docgen.writers.pdf.engine import HTML, font_configuration
 
@@ -158,3 +161,26 @@ def test_lost_footnote_repro_is_repaired():
     html = html.replace("<p>", '<p class="x">')
     document = render(html)
     assert not checks.footnote_placement(document)
+
+
+def test_symbol_break_repro_kept_whole():
+    """repros/symbol_break.html breaks "A/70/" | "L.1" in stock WeasyPrint; the HTML writer's word joiners keep it whole."""
+    from docgen.writers.html import _symbols
+
+    html = (REPROS / "symbol_break.html").read_text("utf-8").replace('"Noto Serif CJK SC"', '"docgen Song SC"')
+    fonts = "".join(f'@font-face {{ font-family: "{f.family}"; src: url("{font_path(f).as_uri()}"); }}'
+                    for f in FONTS_TABLE if f.family == "docgen Song SC" and f.weight == 400)
+    html = html.replace("<style>", f"<style>{fonts}")
+
+    def lines_of(markup):
+        out = io.BytesIO()
+        HTML(string=markup).render(font_config=font_configuration()).write_pdf(out)
+        with pdfplumber.open(out) as pdf:
+            return [line.replace(" ", "") for line in pdf.pages[0].extract_text().splitlines()]
+
+    stock = lines_of(html)
+    assert any(line.endswith("A/70/") for line in stock), stock  # the repro still reproduces
+    start = html.index('<div class="box">') + len('<div class="box">')
+    end = html.index("</div>", start)
+    fixed = lines_of(html[:start] + _symbols(html[start:end]) + html[end:])
+    assert any("A/70/L.1" in line for line in fixed) and not any(line.endswith("A/70/") for line in fixed), fixed

@@ -30,7 +30,7 @@ _NON_HAN_RUN = re.compile(rf"[^{HAN}]+")
 # Dashes and ellipses in Chinese text are the CJK font's, full width: —— is 2 em, …… is 2 em,
 # centred on the Han characters (clreq 3.1.5), not the Latin font's, lower and narrower.
 _CJK_PUNCT = re.compile("[\u2014\u2026]+")
-SYMBOL = re.compile(r"\b[A-Z]{1,10}(?:\.\d+)?(?:/[A-Za-z0-9.]+(?:-[0-9]+)?)+")
+SYMBOL = re.compile(r"(?<![A-Za-z0-9])[A-Z]{1,10}(?:\.\d+)?(?:/[A-Za-z0-9.]+(?:-[0-9]+)?)+")
 
 
 @cache

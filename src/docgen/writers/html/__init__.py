@@ -31,6 +31,7 @@ _NON_HAN_RUN = re.compile(rf"[^{HAN}]+")
 # centred on the Han characters (clreq 3.1.5), not the Latin font's, lower and narrower.
 _CJK_PUNCT = re.compile("[\u2014\u2026]+")
 SYMBOL = re.compile(r"(?<![A-Za-z0-9])[A-Z]{1,10}(?:\.\d+)?(?:/[A-Za-z0-9.]+(?:-[0-9]+)?)+")
+_SYMBOL_AT_END = re.compile(SYMBOL.pattern + "$")
 
 
 @cache
@@ -73,7 +74,10 @@ class _InlineRenderer:
                 prev, nxt, following = self.neighbours[id(node)]
                 text = node.text
                 if isinstance(following, FootnoteCall) and text:
-                    text, held = text[:-1], text[-1]
+                    # the call stays with the character before it, or with the whole symbol it follows
+                    symbol = _SYMBOL_AT_END.search(text)
+                    cut = symbol.start() if symbol else len(text) - 1
+                    text, held = text[:cut], text[cut:]
                     held_after = text[-1] if text else prev
                 out.append(self.text(text, prev, nxt if not held else held))
             elif isinstance(node, FootnoteCall):

@@ -92,8 +92,10 @@ class _InlineRenderer:
     def call(self, call: FootnoteCall, held: str) -> str:
         """The footnote call, with the character before it (`held`, already HTML) kept on its line."""
         body = self.footnotes[call.key]
-        return (f'<span class="keep">{held}\u2060<a id="fnref-{call.number}"></a>'
-                f'<span class="fn" id="fn-{call.number}" data-n="{call.number}">{body}</span></span>')
+        # No wrapping span: WeasyPrint 70 sometimes breaks a line after its first word when an
+        # inline span that cannot fit follows; a word joiner does the keeping.
+        return (f'{held}\u2060<a id="fnref-{call.number}"></a>'
+                f'<span class="fn" id="fn-{call.number}" data-n="{call.number}">{body}</span>')
 
     def text(self, text: str, prev: str, nxt: str) -> str:
         if not self.cjk:

@@ -17,6 +17,23 @@ def code39_svg(digits: str, height_mm: float = 8.0) -> str:
     buffer = io.BytesIO()
     code.write(buffer, options={"write_text": False, "module_height": height_mm, "module_width": 0.25,
                                 "quiet_zone": 2.0, "compress": False})
-    svg = buffer.getvalue().decode("utf-8")
-    svg = svg[svg.index("<svg"):]  # drop the XML declaration and doctype: it is inlined
-    return re.sub(r"<!--.*?-->", "", svg)  # no generator comment
+    return _one_path(buffer.getvalue().decode("utf-8"))
+
+
+_RECT = re.compile(r'<rect x="([\d.]+)mm" y="([\d.]+)mm" width="([\d.]+)mm" height="([\d.]+)mm" style="fill:black;"/>')
+
+
+def _one_path(svg: str) -> str:
+    """python-barcode's SVG (a white background and one <rect> per bar) as a single black path.
+
+    Same bars, same size (in mm, as a viewBox); one element instead of 46 is what the PDF
+    renderer parses and draws for every document.
+    """
+    width = float(re.search(r'<svg[^>]* width="([\d.]+)mm"', svg).group(1))
+    height = float(re.search(r'<svg[^>]* height="([\d.]+)mm"', svg).group(1))
+    bars = _RECT.findall(svg)
+    if not bars:
+        raise ValueError("unexpected barcode SVG from python-barcode: no bars found")
+    d = "".join(f"M{x} {y}h{w}v{h}h-{w}z" for x, y, w, h in bars)
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:g}mm" height="{height:g}mm" '
+            f'viewBox="0 0 {width:g} {height:g}"><path d="{d}" fill="#000"/></svg>')

@@ -38,6 +38,10 @@ _SYMBOL_AT_END = re.compile(SYMBOL.pattern + "$")
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=jinja2.select_autoescape(["html.j2"], default_for_string=False),
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    # `| inline` and `| gaps` render a version's inline text; the renderer for the version being
+    # rendered comes with the template's context (one environment, templates compiled once).
+    env.filters["inline"] = jinja2.pass_context(lambda ctx, nodes: ctx["_inline"](nodes))
+    env.filters["gaps"] = jinja2.pass_context(lambda ctx, text: ctx["_gaps"](text))
     return env
 
 
@@ -211,9 +215,9 @@ def context(doc: Document, version: Version) -> dict:
 
 def render_html(doc: Document, version: Version) -> str:
     ctx = context(doc, version)
-    env = environment().overlay()
-    env.filters.update(ctx.pop("_filters"))
-    return env.get_template("resolution.html.j2").render(**ctx)
+    filters = ctx.pop("_filters")
+    return environment().get_template("resolution.html.j2").render(**ctx, _inline=filters["inline"],
+                                                                     _gaps=filters["gaps"])
 
 
 def write(doc: Document, version: Version, settings) -> bytes:

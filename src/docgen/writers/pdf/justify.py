@@ -67,10 +67,11 @@ def _is_cjk_lang(style) -> bool:
 
 
 def _letters(box, raised=False):
-    """(text box, index, character, raised) for each letter of a line, in order; None for an atomic box."""
+    """(text box, index, character, raised, CJK text) for each letter of a line, in order; None for an atomic box."""
     if isinstance(box, boxes.TextBox):
+        cjk = _is_cjk_lang(box.style)
         for index, char in enumerate(box.text):
-            yield box, index, char, raised
+            yield box, index, char, raised, cjk
     elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
         raised = raised or box.style["vertical_align"] != "baseline"
         for child in box.children:
@@ -84,15 +85,15 @@ def _opportunity(before, after) -> str | None:
     """The kind of gap between two letters: "inter" (both wide), "boundary" (Han/Latin) or None."""
     if before is None or after is None:
         return None
-    box_a, _, a, _ = before
-    box_b, _, b, raised_b = after
+    _, _, a, _, cjk_a = before
+    _, _, b, raised_b, cjk_b = after
     if raised_b or a.isspace() or b.isspace():
         return None
     if unicodedata.category(a) == "Cf" or unicodedata.category(b) == "Cf":
         return None
     if a == b and a in _UNBREAKABLE_RUNS:
         return None
-    wide_a, wide_b = is_wide(a, _is_cjk_lang(box_a.style)), is_wide(b, _is_cjk_lang(box_b.style))
+    wide_a, wide_b = is_wide(a, cjk_a), is_wide(b, cjk_b)
     if wide_a and wide_b:
         return "inter"
     return "boundary" if wide_a or wide_b else None
@@ -245,7 +246,9 @@ def _settle(line, gaps: dict[int, float]) -> None:
             geometry = glyphs.glyphs[i].geometry
             cluster_start = start + clusters[i]
             cluster_end = end if i == count - 1 else start + clusters[i + 1]
-            width = geometry.width + sum(w for offset, w in gaps.items() if cluster_start <= offset < cluster_end)
+            width = geometry.width
+            if gaps:
+                width += sum(gaps.get(offset, 0) for offset in range(cluster_start, cluster_end))
             exact += width / per_thousandth
             glyph = glyphs.glyphs[i].glyph
             geometry.width = round(width)

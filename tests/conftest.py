@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -17,6 +18,17 @@ SEED = SHARED / "seeds" / "000_f82c1c91461c6f3d.txt"
 REPROS = SHARED / "reference" / "repros"
 ZH = CONTENT / "ctoc-cop-5-2"
 EN = CONTENT / "specimen-en"
+
+
+def _script(name: str):
+    """A module of scripts/ (not a package): the synthetic corpus generator, shared with `make bench`."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+corpus = _script("corpus")
 
 
 def run_docgen(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

@@ -12,7 +12,6 @@ and …… full width in the CJK face, no symbol split. DOCGEN_STRESS sets the n
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -20,16 +19,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import ROOT, run_docgen
+from .conftest import corpus, run_docgen
 from .pdflines import footnote_numbers, kinsoku, lines, ragged
 from .test_typesetting import EN_COLUMN, ZH_COLUMN
 
 COUNT = int(os.environ.get("DOCGEN_STRESS", "200"))
 SEED = int(os.environ.get("DOCGEN_STRESS_SEED", "2026"))
-
-_spec = importlib.util.spec_from_file_location("corpus", ROOT / "scripts" / "corpus.py")
-corpus = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(corpus)
 
 
 def examine(pdf: str, expected: int) -> list[str]:

@@ -6,7 +6,6 @@ files it left: bytes, modification times, what parses.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import os
 import shutil
@@ -22,11 +21,7 @@ from lxml import etree
 
 from docgen.progress import Progress
 
-from .conftest import CONTENT, ROOT, run_docgen
-
-_spec = importlib.util.spec_from_file_location("corpus", ROOT / "scripts" / "corpus.py")
-corpus = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(corpus)
+from .conftest import CONTENT, ROOT, corpus, run_docgen
 
 
 @pytest.fixture(scope="module")

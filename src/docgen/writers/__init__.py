@@ -7,7 +7,7 @@ invalid XML); the build reports it and writes nothing for that output.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 class RenderError(Exception):
@@ -19,7 +19,6 @@ class Settings:
     """Options that change what a writer produces (part of what makes an output up to date)."""
 
     pdfa: bool = False  # PDF/A-3b with the AKN XML and the sources embedded
-    extra: dict = field(default_factory=dict)
 
 
 # format -> (module under docgen.writers, file extension)

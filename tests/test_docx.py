@@ -86,7 +86,7 @@ def test_east_asian_fonts(built):
     path = built / "ctoc-cop-5-2" / "ctoc-cop-5-2.zh.docx"
     with zipfile.ZipFile(path) as z:
         styles, body = z.read("word/styles.xml").decode(), z.read("word/document.xml").decode()
-    assert "eastAsiaTheme" not in styles and "asciiTheme" not in styles
+    assert "eastAsiaTheme" not in styles + body and "asciiTheme" not in styles + body
     assert 'w:eastAsia="SimSun"' in styles and 'w:eastAsia="SimHei"' in styles
     assert 'w:ascii="Times New Roman"' in styles and 'w:eastAsia="zh-CN"' in styles
     assert "<w:kinsoku" in styles and "<w:autoSpaceDE" in styles and "<w:autoSpaceDN" in styles
@@ -217,3 +217,14 @@ def test_reordered_translation_keeps_the_originals_numbers(tmp_path):
     assert all(r.get(f"{W}customMarkFollows") == "1" for r in refs)
     marks = [r.getparent().getnext().findtext(f"{W}t") for r in refs]
     assert marks == ["2", "1", "3"]
+
+
+@pytest.mark.parametrize("name,lang,folder", CASES, ids=["zh", "en"])
+def test_masthead_rules_as_libreoffice_draws_them(libreoffice_pdf, name, lang, folder):
+    """The first page has the masthead's two rules: 0.5 pt under line 1, 1.5 pt under the masthead, full width."""
+    with pdfplumber.open(libreoffice_pdf[lang]) as pdf:
+        page = pdf.pages[0]
+        rules = [(round(e["top"]), round(e.get("linewidth") or (e["bottom"] - e["top"]), 1), e["x1"] - e["x0"])
+                 for e in page.edges if e["orientation"] == "h" and e["top"] < page.height / 3]
+    widths = {thickness for _, thickness, length in rules if length > page.width / 2 - 60}
+    assert any(0.4 <= w <= 0.6 for w in widths) and any(1.3 <= w <= 1.7 for w in widths), rules

@@ -174,6 +174,10 @@ def _first_page(document, section, doc: Document, version: Version, names: dict,
         run = bp.add_run(line)
         if i < len(distribution) - 1:
             run.add_break()
+    for cell in table.rows[0].cells:
+        _bottom_rule(cell, eighths=4)   # 0.5 pt under "United Nations" and the symbol
+    for cell in table.rows[1].cells:
+        _bottom_rule(cell, eighths=12)  # 1.5 pt under the masthead (un-layout.md)
     for line in version.session:
         body.text_run(document.add_paragraph(style=names["session"]), line)
     # first-page footer: job number and its Code 39 barcode
@@ -183,6 +187,24 @@ def _first_page(document, section, doc: Document, version: Version, names: dict,
         footer.add_run(head.job_line + "\t")
     if head.barcode_digits:
         footer.add_run().add_picture(io.BytesIO(code39_png(head.barcode_digits)), height=Cm(0.8))
+
+
+_AFTER_BORDERS = ("shd", "noWrap", "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark")
+
+
+def _bottom_rule(cell, eighths: int) -> None:
+    """A black rule under a table cell, `eighths` of a point thick (w:tcBorders in schema order)."""
+    tc_pr = cell._tc.get_or_add_tcPr()
+    borders = OxmlElement("w:tcBorders")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", str(eighths)), ("w:space", "0"), ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    later = [child for child in tc_pr if child.tag in {qn(f"w:{name}") for name in _AFTER_BORDERS}]
+    if later:
+        later[0].addprevious(borders)
+    else:
+        tc_pr.append(borders)
 
 
 def _properties(document, doc: Document, version: Version):

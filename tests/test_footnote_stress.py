@@ -20,8 +20,8 @@ import pytest
 import yaml
 
 from .conftest import corpus, run_docgen
-from .pdflines import footnote_numbers, kinsoku, lines, ragged
-from .test_typesetting import EN_COLUMN, ZH_COLUMN
+from .pdflines import footnote_numbers, kinsoku, ragged
+from .test_typesetting import EN_COLUMN, ZH_COLUMN, paragraphs
 
 COUNT = int(os.environ.get("DOCGEN_STRESS", "200"))
 SEED = int(os.environ.get("DOCGEN_STRESS_SEED", "2026"))
@@ -32,8 +32,7 @@ def examine(pdf: str, expected: int) -> list[str]:
     path = Path(pdf)
     zh = path.name.endswith(".zh.pdf")
     left, right = ZH_COLUMN if zh else EN_COLUMN
-    paras = lines(path, (10.5 if zh else 10.0, 9.0), notes_size=9.0, min_x0=left - 20, top=72, bottom_margin=55,
-                  first_top=200)
+    paras = paragraphs(path, 10.5 if zh else 10.0, left)
     problems = []
     calls, bodies = footnote_numbers(paras, 9.0)
     for n in range(1, expected + 1):

@@ -27,17 +27,23 @@ from .progress import Progress
 from .writers import extension
 
 
+def read_one(folder: Path) -> tuple[Document | None, list[Diagnostic]]:
+    """One document through the reader and the transforms; None when it has errors."""
+    diagnostics: list[Diagnostic] = []
+    doc = reader.read_document(folder, diagnostics)
+    if doc is not None:
+        transforms.apply_all(doc, diagnostics)
+    return (None if doc is None or errors(diagnostics) else doc), diagnostics
+
+
 def load(paths: list[Path]) -> tuple[list[Document], list[Diagnostic]]:
     """Read and transform every document under paths; documents with errors are left out."""
     diagnostics: list[Diagnostic] = []
     documents = []
     for folder in reader.find_documents(paths, diagnostics):
-        local: list[Diagnostic] = []
-        doc = reader.read_document(folder, local)
+        doc, local = read_one(folder)
         if doc is not None:
-            transforms.apply_all(doc, local)
-            if not errors(local):
-                documents.append(doc)
+            documents.append(doc)
         diagnostics.extend(local)
     return documents, diagnostics
 
@@ -92,8 +98,9 @@ def plan(paths: list[Path], formats: list[str], out: Path, langs: list[str] | No
     settings_key = f"pdfa={pdfa}"
     for folder in reader.find_documents(paths, diagnostics):
         doc_hash = fingerprint.document(folder)
-        size = sum(p.stat().st_size for p in reader.language_files(folder))
-        for lang in (p.stem for p in reader.language_files(folder)):
+        files = reader.language_files(folder)
+        size = sum(p.stat().st_size for p in files)
+        for lang in (p.stem for p in files):
             if langs and lang not in langs:
                 continue
             for fmt in formats:
@@ -110,12 +117,9 @@ def _validate(planned: list[Planned], failures: list[Failure], quiet: bool) -> l
     """Read each document to build once, here: a broken one is reported once, not once per output."""
     broken = set()
     for folder in sorted({p.job.folder for p in planned}):
-        local: list[Diagnostic] = []
-        doc = reader.read_document(folder, local)
-        if doc is not None:
-            transforms.apply_all(doc, local)
+        doc, local = read_one(folder)
         report([d for d in local if d.severity == "warning" and not quiet] + errors(local), notes=False)
-        if doc is None or errors(local):
+        if doc is None:
             broken.add(folder)
             failures.append(Failure(folder.name, "", "", "\n".join(str(d) for d in errors(local))))
     return [p for p in planned if p.job.folder not in broken]

@@ -33,14 +33,6 @@ class Diagnostic:
         return f"{self.location}: {self.severity}: {self.message}"
 
 
-class ContentError(Exception):
-    """Raised when a stage found errors; carries all of them."""
-
-    def __init__(self, diagnostics: list[Diagnostic]):
-        self.diagnostics = diagnostics
-        super().__init__("\n".join(str(d) for d in diagnostics))
-
-
 def errors(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return [d for d in diagnostics if d.severity == "error"]
 

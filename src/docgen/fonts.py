@@ -141,6 +141,7 @@ def write_manifest() -> None:
 
 
 @cache
+@cache
 def cmap(file: str) -> frozenset[int]:
     """Code points a font file has glyphs for (read once per process).
 
@@ -149,11 +150,6 @@ def cmap(file: str) -> frozenset[int]:
     `fonts/<file>.codepoints.json`, tied to the font's SHA-256 in the manifest, and read from
     there when they match.
     """
-    return _cmap_cached(file)
-
-
-@cache
-def _cmap_cached(file: str) -> frozenset[int]:
     sidecar = FONTS / f"{file}.codepoints.json"
     expected = manifest()["fonts"].get(file, {}).get("sha256")
     try:

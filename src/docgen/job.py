@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .diagnostics import Diagnostic, errors
+from .diagnostics import errors
 
 
 @dataclass(frozen=True)
@@ -51,15 +51,11 @@ class _ReadFailed(Exception):
 @lru_cache(maxsize=8)
 def _document(folder: Path, doc_hash: str):
     """Read and transform a document once per process (its formats often follow each other)."""
-    from . import reader, transforms
+    from .build import read_one
 
-    diagnostics: list[Diagnostic] = []
-    doc = reader.read_document(folder, diagnostics)
-    if doc is not None:
-        transforms.apply_all(doc, diagnostics)
-    problems = errors(diagnostics)
-    if doc is None or problems:
-        raise _ReadFailed("\n".join(str(d) for d in problems) or f"{folder}: could not be read")
+    doc, diagnostics = read_one(folder)
+    if doc is None:
+        raise _ReadFailed("\n".join(str(d) for d in errors(diagnostics)) or f"{folder}: could not be read")
     return doc
 
 

@@ -144,6 +144,12 @@ class Version:
             yield f"paragraph {p.number or i}", p.text, p.location
             yield from _item_blocks(f"paragraph {p.number or i}", p.items)
 
+    def texts(self):
+        """`blocks()`, then every footnote body: all the text a page of this version shows."""
+        yield from self.blocks()
+        for note in self.footnotes:
+            yield f"footnote {note.number}", note.text, note.location
+
 
 def _item_blocks(context: str, items: list[Item]):
     for i, item in enumerate(items, 1):

@@ -12,7 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 from . import inline, tables
-from .diagnostics import ContentError, Diagnostic, Location, errors
+from .diagnostics import Diagnostic, Location, errors
 from .model import (
     CitedDocument,
     Document,
@@ -365,12 +365,3 @@ def find_documents(paths: list[Path], diagnostics: list[Diagnostic]) -> list[Pat
                                                              f"{DOCUMENT_FILE} and <lang>.yaml, or a folder of them"))
             found.extend(subs)
     return found
-
-
-def read(folder: Path) -> Document:
-    """Read one folder or raise ContentError with every problem found."""
-    diagnostics: list[Diagnostic] = []
-    doc = read_document(folder, diagnostics)
-    if doc is None:
-        raise ContentError(diagnostics)
-    return doc

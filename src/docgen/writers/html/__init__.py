@@ -162,8 +162,7 @@ def _families(version: Version, cjk: bool) -> set[str]:
     families = {"docgen Times"}
     if cjk:
         families |= {"docgen Song SC", "docgen Hei SC"}
-        blocks = [inlines for _, inlines, _ in version.blocks()] + [note.text for note in version.footnotes]
-        if any(_has_emphasis(nodes) for nodes in blocks):
+        if any(_has_emphasis(inlines) for _, inlines, _ in version.texts()):
             families.add("docgen Kai SC")
     return families
 

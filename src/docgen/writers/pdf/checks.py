@@ -50,8 +50,7 @@ def glyphs(version: Version) -> None:
     han = fonts.cmap("NotoSerifCJKsc-Regular.otf")
     missing = []
     cjk = tables.language(version.lang).is_cjk
-    blocks = list(version.blocks()) + [(f"footnote {n.number}", n.text, n.location) for n in version.footnotes]
-    for name, inlines, _ in blocks:
+    for name, inlines, _ in version.texts():
         for ch in plain_text(inlines):
             cp = ord(ch)
             in_latin_range = cp <= 0x24F or 0x2000 <= cp <= 0x206F and cp not in (0x2018, 0x2019, 0x201C, 0x201D)

@@ -82,14 +82,12 @@ def _letters(box, raised=False):
 
 
 def _opportunity(before, after) -> str | None:
-    """The kind of gap between two letters: "inter" (both wide), "boundary" (Han/Latin) or None."""
+    """The kind of gap between two visible letters: "inter" (both wide), "boundary" (Han/Latin) or None."""
     if before is None or after is None:
         return None
     _, _, a, _, cjk_a = before
     _, _, b, raised_b, cjk_b = after
     if raised_b or a.isspace() or b.isspace():
-        return None
-    if unicodedata.category(a) == "Cf" or unicodedata.category(b) == "Cf":
         return None
     if a == b and a in _UNBREAKABLE_RUNS:
         return None

@@ -80,10 +80,10 @@ def _local_font_file(rule_descriptors) -> Path | None:
 def add_font_face(self, rule_descriptors, url_fetcher):
     """Register a local font file where it is, without copying it (see 3. above)."""
     path = _local_font_file(rule_descriptors)
+    if path is None:
+        return _original_add_font_face(self, rule_descriptors, url_fetcher)
     registered = self.__dict__.setdefault("_docgen_fonts", set())
-    if path is None or str(path) in registered:
-        if path is None:
-            return _original_add_font_face(self, rule_descriptors, url_fetcher)
+    if str(path) in registered:
         return None
     root = Element("fontconfig")
     match = SubElement(root, "match", target="scan")

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fingerprint, pool, reader, transforms
+from . import fingerprint, pool, readers, transforms
 from .diagnostics import Diagnostic, errors
 from .job import Job
 from .job import run as run_job
@@ -30,7 +30,7 @@ from .writers import extension
 def read_one(folder: Path) -> tuple[Document | None, list[Diagnostic]]:
     """One document through the reader and the transforms; None when it has errors."""
     diagnostics: list[Diagnostic] = []
-    doc = reader.read_document(folder, diagnostics)
+    doc = readers.read_document(folder, diagnostics)
     if doc is not None:
         transforms.apply_all(doc, diagnostics)
     return (None if doc is None or errors(diagnostics) else doc), diagnostics
@@ -40,7 +40,7 @@ def load(paths: list[Path]) -> tuple[list[Document], list[Diagnostic]]:
     """Read and transform every document under paths; documents with errors are left out."""
     diagnostics: list[Diagnostic] = []
     documents = []
-    for folder in reader.find_documents(paths, diagnostics):
+    for folder in readers.find_documents(paths, diagnostics):
         doc, local = read_one(folder)
         if doc is not None:
             documents.append(doc)
@@ -96,9 +96,9 @@ def plan(paths: list[Path], formats: list[str], out: Path, langs: list[str] | No
     """Every output to build, and how many are already up to date. Reads no YAML."""
     planned, current = [], 0
     settings_key = f"pdfa={pdfa}"
-    for folder in reader.find_documents(paths, diagnostics):
+    for folder in readers.find_documents(paths, diagnostics):
         doc_hash = fingerprint.document(folder)
-        files = reader.language_files(folder)
+        files = readers.language_files(folder)
         size = sum(p.stat().st_size for p in files)
         for lang in (p.stem for p in files):
             if langs and lang not in langs:

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 from yaml.constructor import SafeConstructor
 
-from .diagnostics import Diagnostic, Location
+from ..diagnostics import Diagnostic, Location
 
 
 class LMap(dict):

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from . import inline, tables
-from .diagnostics import Diagnostic, Location, errors
-from .model import (
+from .. import inline, tables
+from ..diagnostics import Diagnostic, Location, errors
+from ..model import (
     CitedDocument,
     Document,
     Emphasis,

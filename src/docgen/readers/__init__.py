@@ -1,0 +1,8 @@
+"""Readers: each turns one kind of source into the same `model.Document`, as pandoc's readers meet in one AST.
+
+- `yaml`: the authored source, a document folder (`document.yaml` + `<lang>.yaml`).
+"""
+
+from .yaml import DOCUMENT_FILE, find_documents, is_document_folder, language_files, read_document
+
+__all__ = ["DOCUMENT_FILE", "find_documents", "is_document_folder", "language_files", "read_document"]

@@ -2,8 +2,9 @@
 
 Planning hashes the inputs (`fingerprint.py`) without reading YAML; each document to build is
 read and checked once here; the outputs are rendered by `job.run`, in this process
-(`--jobs 1`) or in a pool of worker processes that are replaced after `worker_limit` jobs
-(WeasyPrint's memory grows with every document). Only this process writes files.
+(`--jobs 1`), in a pool of worker processes that are replaced after `worker_limit` jobs
+(WeasyPrint's memory grows with every document), or on a Dask cluster (`cluster.py`, imported
+only for `--cluster`). Only this process writes files.
 One broken document does not stop the others: every failure is listed at the end and the exit
 status is non-zero.
 """
@@ -125,8 +126,14 @@ def _validate(planned: list[Planned], failures: list[Failure], quiet: bool) -> l
     return [p for p in planned if p.job.folder not in broken]
 
 
-def _results(planned: list[Planned], jobs: int, worker_limit: int):
-    """Run the jobs, yielding (planned, result) as they finish: in this process, or in a pool."""
+def _results(planned: list[Planned], jobs: int, worker_limit: int, cluster: str | None, pdfa: bool):
+    """Run the jobs, yielding (planned, result) as they finish: in this process, in a pool, or on a cluster."""
+    if cluster:
+        if planned:  # nothing to build: the cluster is not even asked
+            from . import cluster as dask_cluster
+
+            yield from dask_cluster.results(planned, cluster, pdfa)
+        return
     if jobs <= 1 or len(planned) <= 1:
         for p in planned:
             yield p, run_job(p.job)
@@ -138,8 +145,11 @@ def _results(planned: list[Planned], jobs: int, worker_limit: int):
 
 def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | None = None,
           pdfa: bool = False, jobs: int | None = None, force: bool = False, quiet: bool = False,
-          worker_limit: int = 100, stats: Path | None = None) -> int:
+          worker_limit: int = 100, stats: Path | None = None, cluster: str | None = None) -> int:
     """Build every output that is not up to date; report every failure at the end.
+
+    `cluster`: the address of a Dask scheduler (tcp://HOST:PORT) whose workers render instead
+    of local processes.
 
     `stats`: a JSON file to write the run's figures to (outputs, seconds per format, peak
     memory of each process that rendered), for `make bench`.
@@ -159,7 +169,7 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
     workers: dict[int, dict] = {}
     seconds: dict[str, float] = {}
     try:
-        for p, result in _results(planned, jobs or default_jobs(), worker_limit):
+        for p, result in _results(planned, jobs or default_jobs(), worker_limit, cluster, pdfa):
             worker = workers.setdefault(result.pid, {"outputs": 0, "peak_rss_mb": 0})
             worker["outputs"] += 1
             worker["peak_rss_mb"] = max(worker["peak_rss_mb"], round(result.max_rss_kb / 1024))
@@ -173,6 +183,14 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
             state.record(p.target, p.fingerprint, len(result.data))
             written += 1
             progress.written(p.target)
+    except Exception as exc:
+        if not cluster:
+            raise
+        from .cluster import ClusterError
+
+        if not isinstance(exc, ClusterError):
+            raise
+        failures.append(Failure(f"--cluster {cluster}", "", "", str(exc)))  # what was written is kept
     finally:
         progress.close()
         if written or failures or state.journal.exists():
@@ -180,7 +198,7 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
     elapsed = time.monotonic() - started
     if stats:
         figures = {"written": written, "up_to_date": current, "failures": len(failures), "seconds": round(elapsed, 3),
-                   "jobs": jobs or default_jobs(), "render_seconds": {k: round(v, 3) for k, v in sorted(seconds.items())},
+                   "jobs": jobs or default_jobs(), **({"cluster": cluster} if cluster else {}), "render_seconds": {k: round(v, 3) for k, v in sorted(seconds.items())},
                    "processes": [workers[pid] for pid in sorted(workers)]}
         write_atomic(Path(stats), (json.dumps(figures, indent=1) + "\n").encode(), sync=False)
     print(f"docgen build: {written} file(s) written, {current} up to date, {len(failures)} failure(s) "

@@ -2,7 +2,8 @@
 
     docgen check [PATH...]                      read, validate and lint; render nothing
     docgen build [PATH...] [--format pdf,docx,akn,html] [--out DIR] [--lang zh,en]
-                 [--jobs N] [--force] [--quiet] [--pdfa]
+                 [--jobs N | --cluster tcp://HOST:PORT] [--force] [--quiet] [--pdfa]
+    docgen worker tcp://HOST:PORT [dask worker options]   render for `build --cluster` (docs/cluster.md)
 
 `build` is incremental: an output whose inputs (content, templates, fonts, docgen, settings)
 have not changed since it was built into --out is not rebuilt.
@@ -63,6 +64,14 @@ def parser() -> argparse.ArgumentParser:
                        help="replace a worker process after N outputs, to bound its memory (default: 100)")
     build.add_argument("--stats", type=Path, default=None, metavar="FILE",
                        help="write the run's figures (times, peak memory per process) as JSON")
+    build.add_argument("--cluster", default=None, metavar="tcp://HOST:PORT",
+                       help="render on the workers of this Dask scheduler (docs/cluster.md); "
+                            "needs pip install 'docgen[cluster]'")
+    worker = sub.add_parser("worker", help="render for `docgen build --cluster`: `dask worker` with docgen's preload")
+    worker.add_argument("scheduler", metavar="tcp://HOST:PORT")
+    worker.add_argument("dask_args", nargs=argparse.REMAINDER, metavar="...",
+                        help="`dask worker` options, e.g. --nworkers 4 --memory-limit 2GiB --lifetime 1h "
+                             "--lifetime-stagger 5m --lifetime-restart (default: one single-threaded worker per CPU)")
     return p
 
 
@@ -77,11 +86,15 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.command == "check":
             return build.check(args.paths)
+        if args.command == "worker":
+            from .cluster import worker_command
+
+            return worker_command(args.scheduler, args.dask_args)
         langs = [code.strip() for code in args.lang.split(",") if code.strip()]
         signal.signal(signal.SIGTERM, _interrupt)  # `kill` cleans up like Ctrl-C: no partial file is left
         return build.build(args.paths, args.format, args.out, langs=langs, pdfa=args.pdfa, jobs=args.jobs,
                            force=args.force, quiet=args.quiet, worker_limit=args.worker_limit,
-                           stats=args.stats)
+                           stats=args.stats, cluster=args.cluster)
     except KeyboardInterrupt:
         print("docgen: interrupted; no partial output was written", file=sys.stderr)
         return 130

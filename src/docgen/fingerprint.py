@@ -1,21 +1,27 @@
 """What makes an output up to date: a hash of everything it is made from, and the build state.
 
 An output's inputs are its document folder's YAML files (all of them: footnote numbers and the
-structure check read the other languages too), the code (docgen's own files and the versions
-of the engines it drives), the settings, and, for the formats drawn through the templates
-(PDF, HTML), the templates and the font manifest (whose SHA-256s pin the font files). The
+structure check read the other languages too), the code (docgen's own files, the versions of
+the Python engines it drives and of the native libraries under WeasyPrint: Pango, HarfBuzz,
+Fontconfig, zlib), the settings, and, for the formats drawn through the templates (PDF, HTML),
+the templates and the font manifest (whose SHA-256s pin the font files). The
 state file in the output folder records, per output, the fingerprint it was built from and
 its size; an output whose fingerprint and file match is not rebuilt.
 
 Computing fingerprints reads small files only and imports no writer: a no-op build of a
 hundred documents stays well under a second.
+
+`identity()` spells the same inputs out one by one, so that a build sending work to other
+machines (`cluster.py`) can compare each worker with itself and say what differs.
 """
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import os
+import zlib
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
@@ -39,32 +45,121 @@ def _hash_files(paths, root: Path) -> str:
 
 
 @cache
-def code() -> str:
-    """docgen's own files (code and tables) and the versions of the engines behind the writers."""
+def own_files() -> str:
+    """docgen's own files: code and tables."""
     package = Path(__file__).resolve().parent
     files = [p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".yaml", ".xsd", ".json")]
-    h = hashlib.sha256(f"docgen {__version__}\n".encode())
-    h.update(_hash_files(files, package).encode())
+    return hashlib.sha256(f"docgen {__version__}\n".encode() + _hash_files(files, package).encode()).hexdigest()
+
+
+@cache
+def engines() -> dict[str, str]:
+    """Versions of the Python packages behind the writers ("-" when one is not installed)."""
+    found = {}
     for name in ENGINES:
         try:
-            h.update(f"{name} {metadata.version(name)}\n".encode())
+            found[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
-            h.update(f"{name} -\n".encode())
+            found[name] = "-"
+    return found
+
+
+# The names WeasyPrint's ffi.py tries for each library, in its order; ctypes opens the same file
+# (a name the loader does not know fails at once: no compiler or ldconfig is run).
+_LIBRARIES = {
+    "pango": (("libpango-1.0-0", "pango-1.0-0", "pango-1.0", "libpango-1.0.so.0", "libpango-1.0.dylib",
+               "libpango-1.0-0.dll"), "pango_version_string"),
+    "harfbuzz": (("libharfbuzz-0", "harfbuzz", "harfbuzz-0.0", "libharfbuzz.so.0", "libharfbuzz.0.dylib",
+                  "libharfbuzz-0.dll"), "hb_version_string"),
+    "fontconfig": (("libfontconfig-1", "fontconfig-1", "fontconfig", "libfontconfig.so.1", "libfontconfig.1.dylib",
+                    "libfontconfig-1.dll"), "FcGetVersion"),
+}
+
+
+@cache
+def libraries() -> dict[str, str]:
+    """Versions of the native libraries that lay out, shape and find fonts, and of zlib (PDF and DOCX bytes)."""
+    found = {"zlib": zlib.ZLIB_RUNTIME_VERSION}
+    for name, (files, function) in _LIBRARIES.items():
+        found[name] = "-"
+        for file in files:
+            try:
+                library = ctypes.CDLL(file)
+            except OSError:
+                continue
+            call = getattr(library, function)
+            if name == "fontconfig":  # an int: 21401 is 2.14.1
+                number = call()
+                found[name] = f"{number // 10000}.{number // 100 % 100}.{number % 100}"
+            else:
+                call.restype = ctypes.c_char_p
+                found[name] = call().decode()
+            break
+    return found
+
+
+@cache
+def code() -> str:
+    """docgen's own files and the versions of the engines and libraries behind the writers."""
+    h = hashlib.sha256(own_files().encode())
+    for name, version in {**engines(), **libraries()}.items():
+        h.update(f"{name} {version}\n".encode())
     return h.hexdigest()
 
 
 @cache
-def templates() -> str:
-    files = [p for p in TEMPLATES.rglob("*") if p.is_file()]
+def template_files() -> str:
+    return _hash_files([p for p in TEMPLATES.rglob("*") if p.is_file()], TEMPLATES)
+
+
+def _manifest() -> bytes:
     manifest = FONTS / "MANIFEST.json"
-    fonts = manifest.read_bytes() if manifest.exists() else b""
-    return hashlib.sha256(_hash_files(files, TEMPLATES).encode() + fonts).hexdigest()
+    return manifest.read_bytes() if manifest.exists() else b""
+
+
+@cache
+def templates() -> str:
+    return hashlib.sha256(template_files().encode() + _manifest()).hexdigest()
+
+
+def font_files(actual: bool) -> dict[str, str]:
+    """SHA-256 of each font file the outputs use: of the file present (`actual`, reads ~140 MB),
+    or as the manifest pins it (what this machine's outputs are fingerprinted with)."""
+    try:
+        pinned = {name: entry.get("sha256", "") for name, entry in json.loads(_manifest()).get("fonts", {}).items()}
+    except ValueError:
+        pinned = {}
+    if not actual:
+        return dict(sorted(pinned.items()))
+    from .fonts import sha256
+
+    return {name: sha256(FONTS / name) if (FONTS / name).is_file() else "missing" for name in sorted(pinned)}
+
+
+def identity(actual_fonts: bool = False) -> dict[str, str]:
+    """What outputs are made from besides the content, item by item, for comparing two machines."""
+    return {"docgen": own_files(), "templates": template_files(),
+            **{f"Python package {name}": version for name, version in engines().items()},
+            **{f"library {name}": version for name, version in libraries().items()},
+            **{f"font {name}": sha for name, sha in font_files(actual_fonts).items()}}
+
+
+def document_files(files: list[tuple[str, bytes]]) -> str:
+    """The hash of a document's YAML files given as (name, bytes): the same as `document()` of their folder."""
+    h = hashlib.sha256()
+    for name, data in sorted(files):
+        h.update(name.encode() + b"\0" + data + b"\0")
+    return h.hexdigest()
+
+
+def read_document_files(folder: Path) -> list[tuple[str, bytes]]:
+    """Every YAML file of a document folder, as (name, bytes)."""
+    return [(p.name, p.read_bytes()) for p in sorted(Path(folder).glob("*.yaml"))]
 
 
 def document(folder: Path) -> str:
     """The document's own inputs: every YAML file of its folder."""
-    folder = Path(folder)
-    return _hash_files(list(folder.glob("*.yaml")), folder)
+    return document_files(read_document_files(folder))
 
 
 def of(doc_hash: str, lang: str, fmt: str, settings_key: str) -> str:

@@ -78,10 +78,15 @@ def run(job: Job) -> Result:
 
 
 def warm_up() -> None:
-    """What a worker does once before its first job: import the writers, load the fonts."""
+    """What a pool worker does once before its first job: leave Ctrl-C to the build, then load."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle, not each worker's
+    load()
+
+
+def load() -> None:
+    """Import the writers and load the fonts, once per process; takes no signal (a Dask worker's are its own)."""
     from .writers import writer
     from .writers.pdf.engine import font_configuration
 

@@ -123,7 +123,7 @@ def dask_setup(worker) -> None:
     worker.state.available_resources[_identity] = 1
 
 
-if "distributed" in sys.modules:  # imported as a worker's preload: before the worker reads this setting
+if sys.modules.get("distributed") is not None:  # imported as a worker's preload: before the worker reads this setting
     import dask
 
     dask.config.set({PROFILER: False})
@@ -219,6 +219,13 @@ def _collect(future, group: list, task: Task, need: str, distributed):
     def failed(message: str):
         return [(p, Result(p.job, None, message)) for p in group]
 
+    try:
+        return _unpack(future, group, task, need, distributed, failed)
+    except Exception as exc:  # noqa: BLE001 - an answer that cannot be read fails its document, not the build
+        return failed(f"the cluster's answer could not be read: {type(exc).__name__}: {exc}")
+
+
+def _unpack(future, group: list, task: Task, need: str, distributed, failed):
     if future.status == "finished":
         rendered = future.result()
         if rendered.doc_hash != task.doc_hash:
@@ -233,16 +240,20 @@ def _collect(future, group: list, task: Task, need: str, distributed):
         return failed("cancelled on the cluster")
     exc = future.exception()
     if isinstance(exc, distributed.KilledWorker):
-        return failed("the workers rendering this document died each time it was tried "
-                      "(Dask's KilledWorker: out of memory, or a crash in a native library)")
+        tries = getattr(exc, "allowed_failures", None)
+        return failed(f"the worker rendering this document died{f' all {tries + 1} times' if tries is not None else ''} "
+                      "it was tried (Dask's KilledWorker: out of memory, or a crash in a native library)")
     return failed(f"{type(exc).__name__}: {exc}")
 
 
 def results(planned: list, address: str, pdfa: bool):
     """Render the planned outputs on the cluster; yield (planned, Result) as documents finish.
 
-    At most a few documents per worker are out at once: the client reads each document's files
-    as it sends them, and a corpus of any size takes little memory here or on the scheduler.
+    One document per fitting worker is out at a time: the client reads each document's files as
+    it sends them, so a corpus of any size takes little memory here or on the scheduler; and when
+    a worker dies, Dask counts every task it held as a suspect (KilledWorker after
+    `distributed.scheduler.allowed-failures`), so no innocent document waits on a worker behind
+    one that crashes it.
     Interrupted (Ctrl-C, SIGTERM), it cancels what it sent and what it was about to send.
     """
     distributed = _distributed()
@@ -259,8 +270,7 @@ def results(planned: list, address: str, pdfa: bool):
     out: dict = {}   # future -> (its outputs planned, its task)
     ready: list = []  # (planned, Result) known without the cluster: documents changed since planning
     try:
-        window = 3 * _fitting_workers(client, address, mine, need) + 1
-        finished = distributed.as_completed(loop=client.loop)
+        window = _fitting_workers(client, address, mine, need)
 
         def fill() -> None:
             while len(out) < window:
@@ -275,20 +285,19 @@ def results(planned: list, address: str, pdfa: bool):
                     f"{task.doc_hash} {task.outputs} {pdfa} {need}".encode()).hexdigest()[:16]
                 future = client.submit(render, task, key=key, resources={need: 1}, pure=False)
                 out[future] = (group, task)
-                finished.add(future)
 
         fill()
         seen = next_look = time.monotonic()
         while out or ready:
             while ready:
                 yield ready.pop(0)
-            batch = finished.next_batch(block=False) if out else []
+            batch = [future for future in out if future.status in ("finished", "error", "cancelled")]  # one per worker
             if not batch:
                 now = time.monotonic()
                 if out and now >= next_look:  # workers come and go: size the window, notice when none is left
                     fitting = _fitting_now(client, need)
                     if fitting:
-                        seen, window = now, 3 * fitting + 1
+                        seen, window = now, fitting
                         fill()
                     elif now - seen > ORPHANED_SECONDS:
                         raise ClusterError(f"no worker that renders like this machine has been on the cluster "
@@ -296,12 +305,12 @@ def results(planned: list, address: str, pdfa: bool):
                     next_look = now + 5
                 time.sleep(0.02)
                 continue
-            for future in batch:
-                group, task = out.pop(future)
+            done = [(future, *out.pop(future)) for future in batch]
+            fill()  # the next documents go out before these results are fetched and written
+            for future, group, task in done:
                 collected = _collect(future, group, task, need, distributed)
                 future.release()  # the worker frees the bytes
                 yield from collected
-            fill()
     except BaseException:
         if out:  # Ctrl-C, SIGTERM, or an error: the cluster stops this build's work
             try:

@@ -8,16 +8,21 @@ runs; BENCH_REPEAT sets how many, default 3):
   - a synthetic corpus of 100 documents (scripts/corpus.py, deterministic), all formats,
     built with --jobs 1 and --jobs 2: documents per second and the speed-up;
   - a no-op rebuild of that corpus;
-  - peak memory of each worker process during the --jobs 2 build.
-Targets (issues #3 and #6, 2 cores): warm zh PDF <= 0.3 s, cold zh PDF <= 1.2 s, three formats
-warm <= 0.6 s, speed-up >= 1.7x, no-op rebuild <= 1 s.
+  - peak memory of each worker process during the --jobs 2 build;
+  - the same corpus through a local Dask cluster (a scheduler and `docgen worker --nworkers 2`
+    on 127.0.0.1, `docgen build --cluster`), runs alternating with `--jobs 2` so that both see
+    the same machine load: the cluster's overhead, and per document task.
+Targets (issues #3, #6, #16, 2 cores): warm zh PDF <= 0.3 s, cold zh PDF <= 1.2 s, three formats
+warm <= 0.6 s, speed-up >= 1.7x, no-op rebuild <= 1 s, cluster overhead on one host <= 25 %.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -93,9 +98,82 @@ def corpus_build(source: Path, jobs: int) -> dict:
             "worker_outputs": [p["outputs"] for p in processes], "out": out}
 
 
-def main() -> int:
+@contextlib.contextmanager
+def local_cluster(workers: int):
+    """A Dask scheduler and `docgen worker --nworkers N` on 127.0.0.1 (subprocesses); yields its address."""
+    import distributed
+
+    folder = BENCH / "cluster"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    log = open(folder / "cluster.log", "ab")
+    spawn = dict(cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    processes = [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+                                   "--port", "0", "--no-dashboard", "--scheduler-file", str(folder / "scheduler.json")],
+                                  **spawn)]
+    try:
+        deadline = time.monotonic() + 60
+        while not (folder / "scheduler.json").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.2)
+        address = json.loads((folder / "scheduler.json").read_text())["address"]
+        processes.append(subprocess.Popen(DOCGEN + ["worker", address, "--nworkers", str(workers), "--host", "127.0.0.1",
+                                                    "--no-dashboard", "--local-directory", str(folder / "scratch")],
+                                          **spawn))
+        with distributed.Client(address, set_as_default=False, timeout=30) as client:
+            client.wait_for_workers(workers, timeout=120)
+        yield address
+    finally:
+        for process in reversed(processes):
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+        log.close()
+
+
+def cluster_against_pool(source: Path, workers: int = 2) -> dict:
+    """The corpus through a local cluster and through `--jobs N`, runs alternating; medians."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        return {"cluster": "skipped: pip install 'docgen[cluster]'"}
+    runs: dict[str, list] = {"pool": [], "cluster": []}
+    with local_cluster(workers) as address:
+        for _ in range(REPEAT):
+            for kind, args in (("pool", ["--jobs", str(workers)]), ("cluster", ["--cluster", address])):
+                out, stats = BENCH / f"corpus-{kind}", BENCH / f"stats-{kind}.json"
+                shutil.rmtree(out, ignore_errors=True)
+                seconds, _ = timed(DOCGEN + ["build", str(source), "--out", str(out), "--quiet",
+                                             "--format", ",".join(FORMATS), "--stats", str(stats), *args])
+                runs[kind].append((seconds, json.loads(stats.read_text())))
+    pool = statistics.median(r[0] for r in runs["pool"])
+    cluster = statistics.median(r[0] for r in runs["cluster"])
+    rendering = {kind: statistics.median(sum(r[1]["render_seconds"].values()) for r in runs[kind]) for kind in runs}
+    same = all((BENCH / "corpus-pool" / name).read_bytes() == (BENCH / "corpus-cluster" / name).read_bytes()
+               for name in (str(p.relative_to(BENCH / "corpus-pool")) for p in (BENCH / "corpus-pool").rglob("*.*")))
+    return {
+        f"corpus --jobs {workers}, alternating with the cluster (s)": round(pool, 2),
+        f"corpus --cluster, {workers} local workers (s)": round(cluster, 2),
+        "cluster overhead on one host (%)": round((cluster / pool - 1) * 100, 1),
+        # wall time the cluster adds, spread over its workers and the document tasks (one per document)
+        "cluster overhead per document task (ms)": round((cluster - pool) * workers / CORPUS_SIZE * 1000, 1),
+        "render seconds summed, pool / cluster": [round(rendering["pool"], 2), round(rendering["cluster"], 2)],
+        "cluster outputs byte-identical to the pool's": same,
+    }
+
+
+def main(argv: list[str]) -> int:
     BENCH.mkdir(parents=True, exist_ok=True)
     results: dict[str, object] = {"repeat": REPEAT, "cpus": len(os.sched_getaffinity(0))}
+    if argv == ["cluster"]:  # `python scripts/bench.py cluster`: the cluster against the pool only
+        source = BENCH / "corpus-source"
+        shutil.rmtree(source, ignore_errors=True)
+        corpus.generate(source, count=CORPUS_SIZE, seed=1)
+        results.update(cluster_against_pool(source))
+        return report(results)
     for doc, lang in DOCS.items():
         for fmt in FORMATS:
             seconds, rss = cold(doc, fmt)
@@ -120,7 +198,12 @@ def main() -> int:
     noop = [timed(DOCGEN + ["build", str(source), "--out", str(two["out"]), "--quiet",
                             "--format", ",".join(FORMATS)])[0] for _ in range(max(REPEAT, 5))]
     results["corpus no-op rebuild (s)"] = round(statistics.median(noop), 3)
+    results.update(cluster_against_pool(source))
 
+    return report(results)
+
+
+def report(results: dict) -> int:
     width = max(map(len, results))
     for key, value in results.items():
         print(f"{key:<{width}}  {value}")
@@ -130,4 +213,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -74,7 +74,7 @@ class Rendered:
 # ---------------------------------------------------------------- the worker's side
 
 
-_identity: str | None = None  # this worker's identity resource, once dask_setup has run
+_identity: dict[str, str] | None = None  # this worker's, once dask_setup has run
 
 
 def resource(identity: dict[str, str]) -> str:
@@ -100,27 +100,23 @@ def render(task: Task) -> Rendered:
         results: tuple[Result, ...] = ()
         if rendered == task.doc_hash:  # otherwise the client refuses the outputs: save the work
             results = tuple(run(Job(folder, lang, fmt, task.pdfa, rendered)) for lang, fmt in task.outputs)
-        return Rendered(rendered, _identity or "", str(folder), results)
+        return Rendered(rendered, resource(_identity) if _identity else "", str(folder), results)
     finally:
         shutil.rmtree(base, ignore_errors=True)
 
 
 def worker_identity() -> dict[str, str] | None:
     """This worker's identity, for the client to compare (None: not started with docgen's preload)."""
-    return _worker_identity
-
-
-_worker_identity: dict[str, str] | None = None
+    return _identity
 
 
 def dask_setup(worker) -> None:
     """Dask's preload hook, run once as a worker starts, before it joins the scheduler."""
-    global _identity, _worker_identity
+    global _identity
     load()
-    _worker_identity = fingerprint.identity(actual_fonts=True)
-    _identity = resource(_worker_identity)
-    worker.state.total_resources[_identity] = 1
-    worker.state.available_resources[_identity] = 1
+    _identity = fingerprint.identity(actual_fonts=True)
+    worker.state.total_resources[resource(_identity)] = 1
+    worker.state.available_resources[resource(_identity)] = 1
 
 
 if sys.modules.get("distributed") is not None:  # imported as a worker's preload: before the worker reads this setting

@@ -233,7 +233,7 @@ def _unpack(future, group: list, task: Task, need: str, distributed, failed):
         return [(p, replace(r, job=p.job, message=r.message.replace(rendered.folder, local)))
                 for p, r in zip(group, rendered.results)]
     if future.status == "cancelled":
-        return failed("cancelled on the cluster")
+        return failed("cancelled on the cluster" + (" (the scheduler is gone)" if future.client.status != "running" else ""))
     exc = future.exception()
     if isinstance(exc, distributed.KilledWorker):
         tries = getattr(exc, "allowed_failures", None)
@@ -307,7 +307,12 @@ def results(planned: list, address: str, pdfa: bool):
                 collected = _collect(future, group, task, need, distributed)
                 future.release()  # the worker frees the bytes
                 yield from collected
-    except BaseException:
+    except BaseException as exc:
+        lost = isinstance(exc, (OSError, distributed.client.ClosedClientError)) or (
+            isinstance(exc, Exception) and not isinstance(exc, ClusterError) and client.status != "running")
+        if lost:
+            raise ClusterError(f"lost the Dask scheduler at {address} ({type(exc).__name__}: {exc}); "
+                               "what was written is kept") from None
         if out:  # Ctrl-C, SIGTERM, or an error: the cluster stops this build's work
             try:
                 client.cancel(list(out), force=True)

@@ -113,8 +113,14 @@ def worker_identity() -> dict[str, str] | None:
 def dask_setup(worker) -> None:
     """Dask's preload hook, run once as a worker starts, before it joins the scheduler."""
     global _identity
-    load()
+    try:
+        load()
+        problem = ""
+    except Exception as exc:  # noqa: BLE001 - joins anyway, refused with the reason, instead of a restart loop
+        problem = f"{type(exc).__name__}: {exc}"
     _identity = fingerprint.identity(actual_fonts=True)
+    if problem:
+        _identity["set-up failed:"] = problem
     worker.state.total_resources[resource(_identity)] = 1
     worker.state.available_resources[resource(_identity)] = 1
 
@@ -160,6 +166,8 @@ def differences(mine: dict[str, str], theirs: dict[str, str]) -> list[str]:
         elif key.startswith("font "):
             said.append(f"{key} " + ("is missing" if there in ("missing", "absent") else
                                      "is not here" if here == "absent" else "differs"))
+        elif key == "set-up failed:":
+            said.append(f"{key} {there}")
         else:
             said.append(f"{key} {there} (here {here})")
     return said
@@ -248,8 +256,8 @@ def results(planned: list, address: str, pdfa: bool):
     One document per fitting worker is out at a time: the client reads each document's files as
     it sends them, so a corpus of any size takes little memory here or on the scheduler; and when
     a worker dies, Dask counts every task it held as a suspect (KilledWorker after
-    `distributed.scheduler.allowed-failures`), so no innocent document waits on a worker behind
-    one that crashes it.
+    `distributed.scheduler.allowed-failures`): documents queued behind one that crashes its
+    worker would be blamed with it.
     Interrupted (Ctrl-C, SIGTERM), it cancels what it sent and what it was about to send.
     """
     distributed = _distributed()

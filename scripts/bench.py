@@ -161,6 +161,9 @@ def cluster_against_pool(source: Path, workers: int = 2) -> dict:
         # wall time the cluster adds, spread over its workers and the document tasks (one per document)
         "cluster overhead per document task (ms)": round((cluster - pool) * workers / CORPUS_SIZE * 1000, 1),
         "render seconds summed, pool / cluster": [round(rendering["pool"], 2), round(rendering["cluster"], 2)],
+        # of that overhead, what rendering itself costs more in a Dask worker (a thread beside its event loop)
+        "cluster extra render time per document task (ms)":
+            round((rendering["cluster"] - rendering["pool"]) / CORPUS_SIZE * 1000, 1),
         "cluster outputs byte-identical to the pool's": same,
     }
 

@@ -198,7 +198,8 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
     elapsed = time.monotonic() - started
     if stats:
         figures = {"written": written, "up_to_date": current, "failures": len(failures), "seconds": round(elapsed, 3),
-                   "jobs": jobs or default_jobs(), **({"cluster": cluster} if cluster else {}), "render_seconds": {k: round(v, 3) for k, v in sorted(seconds.items())},
+                   "jobs": jobs or default_jobs(), **({"cluster": cluster} if cluster else {}),
+                   "render_seconds": {k: round(v, 3) for k, v in sorted(seconds.items())},
                    "processes": [workers[pid] for pid in sorted(workers)]}
         write_atomic(Path(stats), (json.dumps(figures, indent=1) + "\n").encode(), sync=False)
     print(f"docgen build: {written} file(s) written, {current} up to date, {len(failures)} failure(s) "

@@ -1,6 +1,7 @@
 """The `docgen` command: build and check documents.
 
     docgen check [PATH...]                      read, validate and lint; render nothing
+    docgen import DRAFT.docx|FILE.xml [--into FOLDER] [--changes accept|reject] [--dry-run]
     docgen build [PATH...] [--format pdf,docx,akn,html] [--out DIR] [--lang zh,en]
                  [--jobs N] [--force] [--quiet] [--pdfa]
 
@@ -63,7 +64,33 @@ def parser() -> argparse.ArgumentParser:
                        help="replace a worker process after N outputs, to bound its memory (default: 100)")
     build.add_argument("--stats", type=Path, default=None, metavar="FILE",
                        help="write the run's figures (times, peak memory per process) as JSON")
+    imp = sub.add_parser("import", help="bring an edited Word draft (or Akoma Ntoso file) back into <lang>.yaml")
+    imp.add_argument("draft", type=Path, help="the .docx draft docgen made (edited), or a docgen .xml")
+    imp.add_argument("--into", type=Path, default=None, metavar="FOLDER",
+                     help="the document folder (default: content/<the document the draft names>)")
+    imp.add_argument("--changes", choices=("accept", "reject"), default=None,
+                     help="resolve the draft's tracked changes (required when it has some)")
+    imp.add_argument("--dry-run", action="store_true", help="show the summary and the diff; write nothing")
     return p
+
+
+def _import(args) -> int:
+    from . import importer
+    from .readers.docx import DraftError
+
+    try:
+        result = importer.run(args.draft, args.into, args.changes, args.dry_run)
+    except (DraftError, importer.ImportFailure) as exc:
+        print(f"docgen import: error: {exc}\ndocgen import: nothing written", file=sys.stderr)
+        return 1
+    print("\n".join(result.summary.lines()))
+    if result.new == result.old:
+        print(f"docgen import: {result.target} unchanged")
+    else:
+        print(result.diff, end="")
+        print(f"docgen import: {'would write' if args.dry_run else 'wrote'} {result.target}"
+              + (" (dry run: nothing written)" if args.dry_run else ""))
+    return 0
 
 
 def _interrupt(signum, frame):
@@ -77,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.command == "check":
             return build.check(args.paths)
+        if args.command == "import":
+            return _import(args)
         langs = [code.strip() for code in args.lang.split(",") if code.strip()]
         signal.signal(signal.SIGTERM, _interrupt)  # `kill` cleans up like Ctrl-C: no partial file is left
         return build.build(args.paths, args.format, args.out, langs=langs, pdfa=args.pdfa, jobs=args.jobs,

@@ -1,0 +1,687 @@
+"""`docgen import`: an edited Word draft (or an Akoma Ntoso file) back into `<lang>.yaml`.
+
+read (readers/docx.py, readers/akn.py) -> align with the base YAML (paragraph lists by text
+similarity, footnotes by text with call order as tie-break) -> rebuild the YAML with ruamel.yaml,
+keeping the base's own nodes for everything unchanged (exact source strings, comments, key order,
+quoting, verb keys, footnote keys) -> check the result with the normal reader and transforms ->
+write atomically, or only show it (--dry-run). Any problem: one clear message, nothing written.
+
+Rules (issue #13): structural edits (paragraphs, items, footnotes added or deleted) are taken in
+the original language only; in a translation they are refused naming the paragraph. When the
+YAML changed since the draft was made (the draft carries the SHA-256 of the text it came from),
+edits are merged paragraph by paragraph against that state, found in the folder's git history;
+a paragraph changed on both sides is a conflict and nothing is written.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import io
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
+
+from . import frbr, inline, tables
+from .diagnostics import errors
+from .model import Document, Emphasis, FootnoteCall, Item, Reference, Text, Version, calls, plain_text
+from .outputs import write_atomic
+from .readers.docx import DraftError, read_docx
+
+NOTE_MATCH = 0.6  # a note whose text is this similar to a base note keeps its key
+PARA_MATCH = 0.5  # a paragraph this similar to a base paragraph is that paragraph, edited
+
+
+class ImportFailure(Exception):
+    """One clear message; nothing was written."""
+
+
+@dataclass
+class Summary:
+    changed: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    notes_added: list[str] = field(default_factory=list)
+    notes_removed: list[str] = field(default_factory=list)
+    notes_rekeyed: list[str] = field(default_factory=list)
+    references_kept: int = 0
+    references_lost: list[str] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+    translations_differ: list[str] = field(default_factory=list)
+    merged_from_yaml: list[str] = field(default_factory=list)
+
+    @property
+    def structural(self) -> bool:
+        return bool(self.added or self.deleted or self.notes_added or self.notes_removed)
+
+    def lines(self) -> list[str]:
+        out = [f"paragraphs: {len(self.changed)} changed, {len(self.added)} added, {len(self.deleted)} deleted"]
+        for label, items in (("changed", self.changed), ("added", self.added), ("deleted", self.deleted)):
+            out += [f"  {label}: {x}" for x in items]
+        out.append(f"footnotes: {len(self.notes_added)} added, {len(self.notes_removed)} removed, "
+                   f"{len(self.notes_rekeyed)} re-keyed")
+        out += [f"  added: {x}" for x in self.notes_added] + [f"  removed: {x}" for x in self.notes_removed]
+        out += [f"  re-keyed: {x}" for x in self.notes_rekeyed]
+        out.append(f"references: {self.references_kept} kept, {len(self.references_lost)} lost")
+        out += [f"  lost: {x}" for x in self.references_lost]
+        if self.changes:
+            out.append(f"tracked changes resolved: {len(self.changes)}")
+            out += [f"  {x}" for x in self.changes]
+        out.append(f"comments: {len(self.comments)} (not kept: the YAML has no place for them)")
+        out += [f"  {x}" for x in self.comments]
+        if self.merged_from_yaml:
+            out.append("kept from the YAML (changed there since the draft was made): " + ", ".join(self.merged_from_yaml))
+        if self.translations_differ:
+            out.append("translations whose structure now differs (update them): " + ", ".join(self.translations_differ))
+        return out
+
+
+@dataclass
+class Result:
+    target: Path
+    old: str
+    new: str
+    summary: Summary
+
+    @property
+    def diff(self) -> str:
+        name = self.target.name
+        return "".join(difflib.unified_diff(self.old.splitlines(True), self.new.splitlines(True),
+                                            f"a/{name}", f"b/{name}"))
+
+
+# ---------------------------------------------------------------- YAML with ruamel
+
+
+def _yaml() -> YAML:
+    y = YAML()
+    y.preserve_quotes = True
+    y.width = 1 << 16  # never fold a paragraph
+    y.indent(mapping=2, sequence=4, offset=2)
+    y.allow_unicode = True
+    return y
+
+
+def _dump(data) -> str:
+    out = io.StringIO()
+    _yaml().dump(data, out)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- inline text back to markup
+
+
+def _escape(text: str) -> str:
+    return re.sub(r"([\\*\[\]])", r"\\\1", text)
+
+
+class _Markup:
+    """Model inlines -> the markup of docs/content-format.md, with draft note ids mapped to keys."""
+
+    def __init__(self, notes: dict[str, str], refs: dict[str, str], cjk: bool, summary: Summary | None):
+        self.notes, self.refs, self.cjk, self.summary = notes, refs, cjk, summary
+
+    def __call__(self, nodes, compare: bool = False) -> str:
+        out = []
+        for node in nodes:
+            if isinstance(node, Text):
+                out.append(_escape(node.text))
+            elif isinstance(node, Emphasis):
+                inner = self(node.children, compare)
+                out.append(inner if self.cjk and compare else f"*{inner}*")
+            elif isinstance(node, Reference):
+                key = node.key or self.refs.get(node.href, "")
+                inner = self(node.children, compare)
+                if key:
+                    out.append(f"[{inner}]({'ref:' + key})")
+                else:
+                    if self.summary is not None and not compare:
+                        self.summary.references_lost.append(f"link to {node.href!r} on \u201c{plain_text(node.children)}\u201d "
+                                                            "is not a reference declared in document.yaml")
+                    out.append(inner)
+            elif isinstance(node, FootnoteCall):
+                out.append(f"[^{self.notes.get(node.key, node.key)}]")
+        return "".join(out)
+
+
+def _base_markup(cjk: bool) -> _Markup:
+    return _Markup({}, {}, cjk, None)
+
+
+# ---------------------------------------------------------------- alignment
+
+
+def _align(base: list[str], draft: list[str]) -> list[tuple[int | None, int | None]]:
+    """Pairs (base index, draft index); None on one side for an added or deleted entry."""
+    pairs: list[tuple[int | None, int | None]] = []
+    matcher = difflib.SequenceMatcher(None, base, draft, autojunk=False)
+    for op, b1, b2, d1, d2 in matcher.get_opcodes():
+        if op == "equal":
+            pairs += [(b1 + k, d1 + k) for k in range(b2 - b1)]
+            continue
+        b = b1
+        for d in range(d1, d2):
+            # the best base entry still open in this block, taken in order
+            best, score = None, PARA_MATCH
+            for cand in range(b, b2):
+                ratio = difflib.SequenceMatcher(None, base[cand], draft[d], autojunk=False).ratio()
+                if ratio >= score:
+                    best, score = cand, ratio
+            if best is None:
+                pairs.append((None, d))
+                continue
+            pairs += [(k, None) for k in range(b, best)]
+            pairs.append((best, d))
+            b = best + 1
+        pairs += [(k, None) for k in range(b, b2)]
+    return pairs
+
+
+def _note_keys(base: Version, draft: Version, cjk: bool, summary: Summary, taken: set[str]) -> dict[str, str]:
+    """Draft note id -> base key (same or similar text, call order as tie-break) or a new readable key."""
+    m = _base_markup(cjk)
+    base_order = []
+    for _, t, _ in base.blocks():
+        base_order += [c.key for c in calls(t)]
+    base_text = {n.key: m(n.text, compare=True) for n in base.footnotes}
+    draft_order = [n.key for n in draft.footnotes]
+    draft_text = {n.key: m(n.text, compare=True) for n in draft.footnotes}
+    mapping: dict[str, str] = {}
+    pairs = _align([base_text[k] for k in base_order], [draft_text[k] for k in draft_order])
+    used = set()
+    for b, d in pairs:
+        if b is not None and d is not None:
+            mapping[draft_order[d]] = base_order[b]
+            used.add(base_order[b])
+    # a note moved elsewhere in the text keeps its key when its text is close enough
+    for key in draft_order:
+        if key in mapping:
+            continue
+        best, score = None, NOTE_MATCH
+        for bkey in base_order:
+            if bkey in used:
+                continue
+            ratio = difflib.SequenceMatcher(None, base_text[bkey], draft_text[key], autojunk=False).ratio()
+            if ratio >= score:
+                best, score = bkey, ratio
+        if best:
+            mapping[key] = best
+            used.add(best)
+    names = set(base_text) | taken
+    for key in draft_order:
+        if key not in mapping:
+            mapping[key] = _new_key(plain_text(draft.footnote(key).text), names)
+            names.add(mapping[key])
+            summary.notes_added.append(f"[^{mapping[key]}] \u201c{_short(plain_text(draft.footnote(key).text))}\u201d")
+    for bkey in base_order:
+        if bkey not in used:
+            summary.notes_removed.append(f"[^{bkey}] \u201c{_short(plain_text(base.footnote(bkey).text))}\u201d")
+    return mapping
+
+
+def _new_key(text: str, taken: set[str]) -> str:
+    words = re.findall(r"[A-Za-z0-9]+", text)[:3]
+    stem = "-".join(w.lower() for w in words) or "note"
+    key, n = stem, 2
+    while key in taken:
+        key, n = f"{stem}-{n}", n + 1
+    return key
+
+
+def _short(text: str, n: int = 50) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "\u2026"
+
+
+# ---------------------------------------------------------------- rebuilding the YAML
+
+
+def _scalar(text: str, like=None):
+    if isinstance(like, DoubleQuotedScalarString) or text.startswith(("*", "[", "\"", "'", "&", "!", "%", "@", "`")):
+        return DoubleQuotedScalarString(text)
+    if isinstance(like, SingleQuotedScalarString):
+        return SingleQuotedScalarString(text)
+    return text
+
+
+def _copy_comments(old: CommentedSeq, new: CommentedSeq, index_map: dict[int, int]) -> None:
+    new.ca.comment = old.ca.comment
+    for old_i, new_i in index_map.items():
+        if old_i in old.ca.items:
+            new.ca.items[new_i] = old.ca.items[old_i]
+    new.fa._flow_style = old.fa.flow_style()
+
+
+class _Merger:
+    def __init__(self, base: Version, draft: Version, refs: dict[str, str], cjk: bool, summary: Summary,
+                 translation: str, original: str):
+        self.base, self.draft, self.cjk, self.summary = base, draft, cjk, summary
+        self.translation, self.original = translation, original  # translation: "" in the original
+        self.notes = _note_keys(base, draft, cjk, summary, set())
+        self.out = _Markup(self.notes, refs, cjk, summary)
+        self.compare = _Markup(self.notes, refs, cjk, None)
+        self.base_m = _base_markup(cjk)
+
+    def same(self, base_inl, draft_inl) -> bool:
+        return self.base_m(base_inl, compare=True) == self.compare(draft_inl, compare=True)
+
+    def structural(self, what: str) -> None:
+        if self.translation:
+            raise ImportFailure(f"{what}: {self.translation} is a translation (the original is {self.original}): "
+                                "paragraphs, items and footnotes can be added, deleted or moved only in the original; "
+                                "change the original first, then the translations (text edits are taken)")
+
+    def text(self, base_inl, draft_inl, node, what: str):
+        if self.same(base_inl, draft_inl):
+            return node
+        self.summary.changed.append(what)
+        return _scalar(self.out(draft_inl), node)
+
+    # -- lists of paragraphs
+
+    def seq(self, base_items, draft_items, node, what, one, new):
+        """Align two lists; `one(b, d, node, name)` merges a pair, `new(d, name)` makes an added entry."""
+        keys_b = [self.base_m(self.body(x), compare=True) for x in base_items]
+        keys_d = [self.compare(self.body(x), compare=True) for x in draft_items]
+        pairs = _align(keys_b, keys_d)
+        result = CommentedSeq()
+        index_map = {}
+        for b, d in pairs:
+            if d is None:
+                name = f"{what} {b + 1} (\u201c{_short(plain_text(self.body(base_items[b])))}\u201d)"
+                self.structural(f"{name} is deleted in the draft")
+                self.summary.deleted.append(name)
+                continue
+            if b is None:
+                name = f"{what} {d + 1} (\u201c{_short(plain_text(self.body(draft_items[d])))}\u201d)"
+                self.structural(f"{name} is new in the draft")
+                self.summary.added.append(name)
+                result.append(new(draft_items[d], name))
+                continue
+            index_map[b] = len(result)
+            result.append(one(base_items[b], draft_items[d], node[b], f"{what} {b + 1}"))
+        if isinstance(node, CommentedSeq):
+            _copy_comments(node, result, index_map)
+        if [b for b, _ in pairs if b is not None] == list(range(len(base_items))) and len(result) == len(node) and \
+                all(r is n for r, n in zip(result, node)):
+            return node
+        return result
+
+    @staticmethod
+    def body(x):
+        if isinstance(x, Item) or hasattr(x, "items"):
+            return list(x.text) + [Text(" ")] + [n for i in x.items for n in _Merger.body(i)] if x.items else x.text
+        return x.text
+
+    def with_items(self, b, d, node, what):
+        """An operative paragraph or an item: text alone, or {text, items}."""
+        if not b.items and not d.items:
+            return self.text(b.text, d.text, node, what)
+        if not d.items:  # items removed: the paragraph becomes text
+            self.structural(f"{what}: its items are deleted in the draft")
+            self.summary.deleted.append(f"items of {what}")
+            return _scalar(self.out(d.text))
+        if not b.items:
+            self.structural(f"{what}: items are added in the draft")
+            result = CommentedMap()
+            result["text"] = self.text(b.text, d.text, node, what)
+            result["items"] = self.new_items(d.items, what)
+            self.summary.added.append(f"items of {what}")
+            return result
+        text = self.text(b.text, d.text, node["text"], what)
+        items = self.seq(b.items, d.items, node["items"], f"{what}, item", self.with_items, self.new_item)
+        if text is node["text"] and items is node["items"]:
+            return node
+        node["text"], node["items"] = text, items
+        return node
+
+    def new_item(self, d, name):
+        if not d.items:
+            return _scalar(self.out(d.text))
+        result = CommentedMap()
+        result["text"] = _scalar(self.out(d.text))
+        result["items"] = self.new_items(d.items, name)
+        return result
+
+    def new_items(self, items, name):
+        return CommentedSeq(self.new_item(i, name) for i in items)
+
+    def preamble(self, b, d, node, what):
+        verb = d.verb or b.verb
+        value = self.text(b.text, d.text, node[b.verb], what)
+        if verb == b.verb and value is node[b.verb]:
+            return node
+        if verb != b.verb:
+            self.summary.changed.append(f"{what}: verb key {b.verb} -> {verb}")
+            result = CommentedMap()
+            result[verb] = value
+            return result
+        node[b.verb] = value
+        return node
+
+    def new_preamble(self, d, name):
+        verb = d.verb or self.derive_verb(d, name)
+        result = CommentedMap()
+        result[verb] = _scalar(self.out(d.text))
+        return result
+
+    def derive_verb(self, d, name) -> str:
+        first = d.text[0] if d.text else None
+        if isinstance(first, Emphasis):
+            opening = plain_text(first.children).strip()
+            for p in self.base.preamble:  # the same opening as an existing paragraph: its key
+                if p.text and isinstance(p.text[0], Emphasis) and plain_text(p.text[0].children).strip() == opening:
+                    return p.verb
+            if self.base.lang == "en" and re.fullmatch(r"[A-Za-z]+( [A-Za-z]+)*", opening):
+                words = opening.split()
+                return words[0].lower() + "".join(w.capitalize() for w in words[1:])
+        raise ImportFailure(f"new {name}: cannot derive its verb key. Start the paragraph with its opening verb in "
+                            "italics as in English (*Noting also* gives notingAlso), or add it to the YAML by hand "
+                            "as 'verbKey: text' under preamble: and import again")
+
+
+def _lines(base_lines: list[str], draft_lines: list[str], node, cjk: bool, what: str, summary: Summary):
+    norm = (lambda s: inline.drop_gap_spaces(s)) if cjk else (lambda s: s)
+    if [norm(x) for x in base_lines] == [norm(x) for x in draft_lines]:
+        return node
+    summary.changed.append(what)
+    if node is not None and len(node) == len(draft_lines):
+        for i, line in enumerate(draft_lines):
+            if norm(str(node[i])) != norm(line):
+                node[i] = _scalar(line, node[i])
+        return node
+    return CommentedSeq(draft_lines)
+
+
+# ---------------------------------------------------------------- the import
+
+
+def _reference_keys(doc: Document) -> dict[str, str]:
+    return {frbr.work_iri(r.organ, r.adopted, r.number): key for key, r in doc.meta.references.items()}
+
+
+def merge(doc: Document, base: Version, data: CommentedMap, draft: Version, summary: Summary) -> CommentedMap:
+    """Apply the draft's text to the base's YAML data (modified in place and returned)."""
+    cjk = tables.language(base.lang).is_cjk
+    original = doc.meta.original
+    translation = base.lang if base.lang != original else ""
+    m = _Merger(base, draft, _reference_keys(doc), cjk, summary, translation, original)
+    if m.summary.notes_added or m.summary.notes_removed:
+        first = (m.summary.notes_added or m.summary.notes_removed)[0]
+        m.structural(f"footnote {first} is {'new in' if m.summary.notes_added else 'deleted from'} the draft")
+    data["title"] = m.text(base.title, draft.title, data["title"], "title")
+    data["formula"] = m.text(base.formula, draft.formula, data["formula"], "formula")
+    if "session" in data or draft.session:
+        new = _lines(base.session, draft.session, data.get("session"), cjk, "session lines", summary)
+        if new is not data.get("session"):
+            data["session"] = new
+    if base.preamble or draft.preamble:
+        data["preamble"] = m.seq(base.preamble, draft.preamble, data.get("preamble", CommentedSeq()),
+                                 "preamble paragraph", m.preamble, m.new_preamble)
+    data["operative"] = m.seq(base.operative, draft.operative, data["operative"], "operative paragraph",
+                              m.with_items, m.new_item)
+    if "closing" in data or draft.closing:
+        new = _lines(base.closing, draft.closing, data.get("closing"), cjk, "closing lines", summary)
+        if new is not data.get("closing"):
+            data["closing"] = new
+    # footnotes: the base's keys in the base's order, new ones after them
+    notes = data.get("footnotes")
+    if draft.footnotes or notes:
+        result = notes if isinstance(notes, CommentedMap) else CommentedMap()
+        kept = {m.notes[n.key]: n for n in draft.footnotes}
+        for key in list(result):
+            if key not in kept:
+                del result[key]
+        for key, note in kept.items():
+            if key in result:
+                b = base.footnote(key)
+                result[key] = m.text(b.text, note.text, result[key], f"footnote [^{key}]")
+            else:
+                result[key] = _scalar(m.out(note.text))
+        data["footnotes"] = result
+    summary.references_kept = sum(1 for _, t, _ in draft.texts() for n in _refs(t) if n.key or n.href in m.out.refs)
+    if summary.structural and not translation:
+        summary.translations_differ = [v.path.name for v in doc.versions.values() if v.lang != base.lang]
+    return data
+
+
+def _refs(nodes):
+    for node in nodes:
+        if isinstance(node, Reference):
+            yield node
+            yield from _refs(node.children)
+        elif isinstance(node, Emphasis):
+            yield from _refs(node.children)
+
+
+def _read_base(folder: Path):
+    from .build import read_one
+
+    doc, diagnostics = read_one(folder)
+    if doc is None:
+        listing = "\n".join(f"  {d}" for d in errors(diagnostics))
+        raise ImportFailure(f"the document folder {folder} has errors; fix them before importing:\n{listing}")
+    return doc
+
+
+def _check_result(folder: Path, lang: str, text: str) -> None:
+    """`docgen check` on the result, in a scratch copy of the folder: refuse to write a broken file."""
+    from .build import read_one
+
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / folder.name
+        shutil.copytree(folder, copy)
+        (copy / f"{lang}.yaml").write_text(text, encoding="utf-8")
+        doc, diagnostics = read_one(copy)
+        failed = [d for d in errors(diagnostics) if f"{lang}.yaml" in str(d.location) or "document.yaml" in str(d.location)]
+        if doc is None and failed:
+            listing = "\n".join(f"  {str(d).replace(str(copy), str(folder))}" for d in failed)
+            raise ImportFailure(f"the imported {lang}.yaml would not pass docgen check; nothing written:\n{listing}")
+
+
+def _ancestor(folder: Path, lang: str, sha: str) -> str | None:
+    """The `<lang>.yaml` whose SHA-256 the draft names, from the folder's git history."""
+    path = folder / f"{lang}.yaml"
+    try:
+        top = subprocess.run(["git", "-C", str(folder), "rev-parse", "--show-toplevel"], capture_output=True,
+                             text=True, check=True).stdout.strip()
+        rel = path.resolve().relative_to(Path(top).resolve()).as_posix()
+        commits = subprocess.run(["git", "-C", top, "log", "--format=%H", "--", rel], capture_output=True,
+                                 text=True, check=True).stdout.split()
+    except (subprocess.CalledProcessError, OSError, ValueError):
+        return None
+    for commit in commits:
+        blob = subprocess.run(["git", "-C", top, "show", f"{commit}:{rel}"], capture_output=True).stdout
+        if hashlib.sha256(blob).hexdigest() == sha:
+            return blob.decode("utf-8")
+    return None
+
+
+def _flat(version: Version, m: _Markup) -> dict[str, str]:
+    """Every paragraph's text by its place (for the three-way merge), footnotes by key."""
+    out = {name: m(t, compare=True) for name, t, _ in version.blocks()}
+    out.update({f"footnote [^{n.key}]": m(n.text, compare=True) for n in version.footnotes})
+    out.update({f"session line {i}": s for i, s in enumerate(version.session, 1)})
+    out.update({f"closing line {i}": s for i, s in enumerate(version.closing, 1)})
+    return out
+
+
+def import_file(path: Path, into: Path | None = None, changes: str | None = None, content: Path = Path("content")):
+    """Compute the import of one draft; returns a Result (nothing is written here)."""
+    path = Path(path)
+    try:
+        head = path.read_bytes()[:512]
+    except OSError as exc:
+        raise ImportFailure(f"{path}: cannot read: {exc.strerror}") from None
+    if path.suffix.lower() == ".xml" or head.lstrip().startswith(b"<"):
+        from .readers.akn import read_akn
+
+        draft = read_akn(path)
+    else:
+        draft = read_docx(path, changes)
+    folder = Path(into) if into else None
+    if folder is None:
+        if not draft.document:
+            raise ImportFailure(f"{path}: the draft does not name its document (no docgen properties: made by another "
+                                "tool or an older docgen); give the document folder with --into FOLDER")
+        folder = Path(content) / draft.document
+    if not (folder / "document.yaml").exists():
+        raise ImportFailure(f"{folder}: not a document folder (no document.yaml)"
+                            + ("" if into else f"; the draft names document '{draft.document}': give --into FOLDER"))
+    doc = _read_base(folder)
+    lang = draft.lang or (next(iter(doc.versions)) if len(doc.versions) == 1 else "")
+    if not lang:
+        raise ImportFailure(f"{path}: the draft does not say its language and {folder} holds several; "
+                            "import a draft made by docgen")
+    if lang not in doc.versions:
+        raise ImportFailure(f"{folder}: no {lang}.yaml to import the {lang} draft into "
+                            "(a new language version starts as a copy of the original's YAML)")
+    if not draft.lang and tables.language(lang).is_cjk and isinstance(draft.version.path, Path) and \
+            not head.lstrip().startswith(b"<"):
+        draft = read_docx(path, changes, cjk=True)  # no property named the language: read again as Chinese
+    draft.version.lang = lang
+    base = doc.versions[lang]
+    target = base.path
+    old = target.read_text(encoding="utf-8")
+    summary = Summary(comments=[str(c) for c in draft.comments], changes=[f"{draft.resolved}ed: {c}" for c in draft.changes])
+    current_data = _yaml().load(old)
+    if draft.source_sha256 and draft.source_sha256 != base.source_sha256:
+        new = _three_way(folder, doc, base, current_data, draft, summary)
+    else:
+        new = _dump(merge(doc, base, current_data, draft.version, summary))
+    if new != old:
+        _check_result(folder, lang, new)
+    return Result(target, old, new, summary)
+
+
+def _three_way(folder: Path, doc: Document, current: Version, current_data, draft, summary: Summary) -> str:
+    from .readers.yaml import read_document
+
+    lang = current.lang
+    text = _ancestor(folder, lang, draft.source_sha256)
+    if text is None:
+        raise ImportFailure(f"{folder / (lang + '.yaml')} changed since the draft was made, and the state the draft was "
+                            f"made from (SHA-256 {draft.source_sha256[:12]}…) is not in the folder's git history: "
+                            "cannot tell your edits from the YAML's; make a new draft, or import with --into a copy of that state")
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / folder.name
+        copy.mkdir()
+        shutil.copy(folder / "document.yaml", copy / "document.yaml")
+        (copy / f"{lang}.yaml").write_text(text, encoding="utf-8")
+        diagnostics = []
+        ancestor_doc = read_document(copy, diagnostics)
+        if ancestor_doc is None:
+            raise ImportFailure(f"the state of {lang}.yaml the draft was made from no longer reads: "
+                                + "; ".join(str(d) for d in errors(diagnostics)))
+        from . import transforms
+
+        transforms.apply_all(ancestor_doc, [])
+    ancestor = ancestor_doc.versions[lang]
+    ancestor.path = current.path
+    cjk = tables.language(lang).is_cjk
+    m = _base_markup(cjk)
+    from .transforms import shape
+
+    # draft applied to the ancestor
+    draft_summary = Summary(comments=summary.comments, changes=summary.changes)
+    applied_text = _dump(merge(doc, ancestor, _yaml().load(text), draft.version, draft_summary))
+    if shape(ancestor) != shape(current) or draft_summary.structural:
+        raise ImportFailure(f"{lang}.yaml changed since the draft was made, and paragraphs, items or footnotes were "
+                            "added or deleted on one side: docgen merges text edits only in that case; "
+                            "make a new draft from the current YAML and redo the edits there")
+    mine, theirs, base_flat = _flat(current, m), {}, _flat(ancestor, m)
+    applied_doc = _read_text_version(folder, lang, applied_text)
+    theirs = _flat(applied_doc, m)
+    conflicts = [k for k in base_flat if mine.get(k) != base_flat[k] and theirs.get(k) != base_flat[k]
+                 and mine.get(k) != theirs.get(k)]
+    if conflicts:
+        raise ImportFailure(f"{lang}.yaml changed since the draft was made, and these paragraphs were changed in both; "
+                            "nothing written (resolve by hand, or make a new draft):\n"
+                            + "\n".join(f"  - {k}" for k in conflicts))
+    # take the draft's changes onto the current YAML: a draft whose base is the current text
+    summary.merged_from_yaml = [k for k in base_flat if mine.get(k) != base_flat[k]]
+    for k in base_flat:
+        if theirs.get(k) != base_flat[k]:
+            summary.changed.append(k)
+    summary.notes_rekeyed += draft_summary.notes_rekeyed
+    summary.references_lost += draft_summary.references_lost
+    return _dump(_apply_slots(current, current_data, applied_doc, base_flat, theirs, cjk))
+
+
+def _read_text_version(folder: Path, lang: str, text: str) -> Version:
+    from .build import read_one
+
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / folder.name
+        copy.mkdir()
+        shutil.copy(folder / "document.yaml", copy / "document.yaml")
+        (copy / f"{lang}.yaml").write_text(text, encoding="utf-8")
+        doc, diagnostics = read_one(copy)
+    if doc is None:
+        raise ImportFailure("the draft's edits do not read: " + "; ".join(str(d) for d in errors(diagnostics)))
+    return doc.versions[lang]
+
+
+def _apply_slots(current: Version, data, applied: Version, base_flat, theirs, cjk) -> CommentedMap:
+    """Same structure on all sides: put each paragraph the draft changed into the current YAML."""
+    out = _Markup({}, {}, cjk, None)
+    changed = {k for k in base_flat if theirs.get(k) != base_flat[k]}
+    cur_blocks = {name: (t, loc) for name, t, loc in current.blocks()}
+    names = [name for name, _, _ in applied.blocks()]
+    applied_blocks = {name: t for name, t, _ in applied.blocks()}
+    if "title" in changed:
+        data["title"] = _scalar(out(applied_blocks["title"]), data["title"])
+    if "formula" in changed:
+        data["formula"] = _scalar(out(applied_blocks["formula"]), data["formula"])
+    for i, p in enumerate(current.preamble):
+        name = f"preamble {i + 1}"
+        if name in changed:
+            node = data["preamble"][i]
+            node[p.verb] = _scalar(out(applied_blocks[name]), node[p.verb])
+
+    def walk(seq, prefix_items, prefix):
+        for j, it in enumerate(prefix_items):
+            name = f"{prefix}({it.label})"
+            node = seq[j]
+            if name in changed:
+                if isinstance(node, CommentedMap):
+                    node["text"] = _scalar(out(applied_blocks[name]), node["text"])
+                else:
+                    seq[j] = _scalar(out(applied_blocks[name]), node)
+            if it.items:
+                walk(seq[j]["items"], it.items, name)
+
+    for i, p in enumerate(current.operative):
+        name = f"paragraph {p.number}"
+        node = data["operative"][i]
+        if name in changed:
+            if isinstance(node, CommentedMap):
+                node["text"] = _scalar(out(applied_blocks[name]), node["text"])
+            else:
+                data["operative"][i] = _scalar(out(applied_blocks[name]), node)
+        if p.items:
+            walk(data["operative"][i]["items"], p.items, name)
+    for n in applied.footnotes:
+        if f"footnote [^{n.key}]" in changed:
+            data["footnotes"][n.key] = _scalar(out(n.text), data["footnotes"][n.key])
+    for what, lines in (("session", applied.session), ("closing", applied.closing)):
+        for i, line in enumerate(lines, 1):
+            if f"{what} line {i}" in changed:
+                data[what][i - 1] = _scalar(line, data[what][i - 1])
+    del names, cur_blocks
+    return data
+
+
+def run(path: Path, into: Path | None, changes: str | None, dry_run: bool, content: Path = Path("content")) -> Result:
+    result = import_file(path, into, changes, content)
+    if not dry_run and result.new != result.old:
+        write_atomic(result.target, result.new.encode("utf-8"))
+    return result

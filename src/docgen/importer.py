@@ -408,7 +408,8 @@ def _reference_keys(doc: Document) -> dict[str, str]:
     return {frbr.work_iri(r.organ, r.adopted, r.number): key for key, r in doc.meta.references.items()}
 
 
-def merge(doc: Document, base: Version, data: CommentedMap, draft: Version, summary: Summary) -> CommentedMap:
+def merge(doc: Document, base: Version, data: CommentedMap, draft: Version, summary: Summary,
+          carries_session: bool = True) -> CommentedMap:
     """Apply the draft's text to the base's YAML data (modified in place and returned)."""
     cjk = tables.language(base.lang).is_cjk
     original = doc.meta.original
@@ -419,7 +420,7 @@ def merge(doc: Document, base: Version, data: CommentedMap, draft: Version, summ
         m.structural(f"footnote {first} is {'new in' if m.summary.notes_added else 'deleted from'} the draft")
     data["title"] = m.text(base.title, draft.title, data["title"], "title")
     data["formula"] = m.text(base.formula, draft.formula, data["formula"], "formula")
-    if "session" in data or draft.session:
+    if carries_session and ("session" in data or draft.session):
         new = _lines(base.session, draft.session, data.get("session"), cjk, "session lines", summary)
         if new is not data.get("session"):
             data["session"] = new
@@ -487,6 +488,17 @@ def _check_result(folder: Path, lang: str, text: str) -> None:
             raise ImportFailure(f"the imported {lang}.yaml would not pass docgen check; nothing written:\n{listing}")
 
 
+def _folder_of_work(content: Path, iri: str) -> Path | None:
+    """The document folder under content/ whose facts give this Work IRI (for AKN files)."""
+    from .readers.yaml import _read_metadata
+
+    for document in sorted(content.glob("*/document.yaml")):
+        meta = _read_metadata(document.parent, [])
+        if meta is not None and frbr.work_iri(meta.organ, meta.adopted, meta.number) == iri:
+            return document.parent
+    return None
+
+
 def _ancestor(folder: Path, lang: str, sha: str) -> str | None:
     """The `<lang>.yaml` whose SHA-256 the draft names, from the folder's git history."""
     path = folder / f"{lang}.yaml"
@@ -528,6 +540,8 @@ def import_file(path: Path, into: Path | None = None, changes: str | None = None
     else:
         draft = read_docx(path, changes)
     folder = Path(into) if into else None
+    if folder is None and draft.work_iri:
+        folder = _folder_of_work(Path(content), draft.work_iri)
     if folder is None:
         if not draft.document:
             raise ImportFailure(f"{path}: the draft does not name its document (no docgen properties: made by another "
@@ -556,7 +570,7 @@ def import_file(path: Path, into: Path | None = None, changes: str | None = None
     if draft.source_sha256 and draft.source_sha256 != base.source_sha256:
         new = _three_way(folder, doc, base, current_data, draft, summary)
     else:
-        new = _dump(merge(doc, base, current_data, draft.version, summary))
+        new = _dump(merge(doc, base, current_data, draft.version, summary, draft.carries_session))
     if new != old:
         _check_result(folder, lang, new)
     return Result(target, old, new, summary)
@@ -592,7 +606,8 @@ def _three_way(folder: Path, doc: Document, current: Version, current_data, draf
 
     # draft applied to the ancestor
     draft_summary = Summary(comments=summary.comments, changes=summary.changes)
-    applied_text = _dump(merge(doc, ancestor, _yaml().load(text), draft.version, draft_summary))
+    applied_text = _dump(merge(doc, ancestor, _yaml().load(text), draft.version, draft_summary,
+                                draft.carries_session))
     if shape(ancestor) != shape(current) or draft_summary.structural:
         raise ImportFailure(f"{lang}.yaml changed since the draft was made, and paragraphs, items or footnotes were "
                             "added or deleted on one side: docgen merges text edits only in that case; "

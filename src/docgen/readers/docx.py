@@ -81,6 +81,8 @@ class Draft:
     comments: list[Comment] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     resolved: str = ""  # "accept" | "reject" | "" (no tracked changes)
+    carries_session: bool = True  # Akoma Ntoso has no masthead session lines: keep the YAML's
+    work_iri: str = ""  # Akoma Ntoso: the Work the file expresses (finds the folder without --into)
 
 
 def _short(text: str, n: int = 60) -> str:

@@ -258,6 +258,52 @@ def _copy_comments(old: CommentedSeq, new: CommentedSeq, index_map: dict[int, in
         if old_i in old.ca.items:
             new.ca.items[new_i] = old.ca.items[old_i]
     new.fa._flow_style = old.fa.flow_style()
+    # what follows the list (blank lines, a comment before the next key) hangs on its last entry
+    if old and new and index_map.get(len(old) - 1) != len(new) - 1:
+        trailing = _take_trailing(new[index_map[len(old) - 1]] if len(old) - 1 in index_map else None,
+                                  new, index_map.get(len(old) - 1))
+        if trailing is None and len(old) - 1 not in index_map:
+            trailing = _take_trailing(old[-1], old, len(old) - 1)
+        if trailing is not None:
+            _put_trailing(new, trailing)
+
+
+def _take_trailing(node, seq, index):
+    """Remove and return the comment token that ends `node` (the deepest last entry's)."""
+    if isinstance(node, CommentedMap) and node:
+        last = list(node)[-1]
+        if isinstance(node[last], (CommentedMap, CommentedSeq)):
+            return _take_trailing(node[last], None, None)
+        entry = node.ca.items.get(last)
+        if entry and entry[2] is not None:
+            token, entry[2] = entry[2], None
+            return token
+        return None
+    if isinstance(node, CommentedSeq) and node:
+        inner = _take_trailing(node[-1], node, len(node) - 1)
+        if inner is not None:
+            return inner
+    if seq is not None and index is not None:
+        entry = seq.ca.items.get(index)
+        if entry and entry[0] is not None:
+            token, entry[0] = entry[0], None
+            return token
+    return None
+
+
+def _put_trailing(seq: CommentedSeq, token) -> None:
+    last = seq[-1]
+    while isinstance(last, CommentedMap) and isinstance(last[list(last)[-1]], (CommentedMap, CommentedSeq)):
+        inner = last[list(last)[-1]]
+        if isinstance(inner, CommentedSeq):
+            seq, last = inner, inner[-1]
+        else:
+            last = inner
+    if isinstance(last, CommentedMap):
+        key = list(last)[-1]
+        last.ca.items.setdefault(key, [None, None, None, None])[2] = token
+    else:
+        seq.ca.items.setdefault(len(seq) - 1, [None, None, None, None])[0] = token
 
 
 class _Merger:
@@ -398,7 +444,10 @@ def _lines(base_lines: list[str], draft_lines: list[str], node, cjk: bool, what:
             if norm(str(node[i])) != norm(line):
                 node[i] = _scalar(line, node[i])
         return node
-    return CommentedSeq(draft_lines)
+    new = CommentedSeq(draft_lines)
+    if isinstance(node, CommentedSeq):
+        _copy_comments(node, new, {i: i for i in range(min(len(node), len(new)))})
+    return new
 
 
 # ---------------------------------------------------------------- the import

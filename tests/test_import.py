@@ -442,10 +442,13 @@ def test_translation_text_edit_is_taken_keeping_han_latin_spaces_elsewhere(trans
     shutil.copytree(folder, into)
     e = Edit(built)
     e.reword("还请秘书处继续协助", "还请秘书处继续全力协助")
+    e.reword("努力建设各国的能力", "全力建设各国的能力")  # in a paragraph whose source types 2009 年
     result = run_docgen("import", e.save(tmp_path / "d.docx"), "--into", into)
     assert result.returncode == 0, result.stderr
     src = (folder / "zh.yaml").read_text(encoding="utf-8")
-    assert (into / "zh.yaml").read_text(encoding="utf-8") == src.replace("还请秘书处继续协助", "还请秘书处继续全力协助")
+    assert "在 2009 年和 2010 年努力建设" in src
+    assert (into / "zh.yaml").read_text(encoding="utf-8") == (
+        src.replace("还请秘书处继续协助", "还请秘书处继续全力协助").replace("努力建设各国的能力", "全力建设各国的能力"))
 
 
 @pytest.mark.parametrize("edit", ["delete-paragraph", "insert-item", "add-note"])

@@ -31,6 +31,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScala
 
 from . import frbr, inline, tables
 from .diagnostics import errors
+from .inline import IDEOGRAPHS
 from .model import Document, Emphasis, FootnoteCall, Item, Reference, Text, Version, calls, plain_text
 from .outputs import write_atomic
 from .readers.docx import DraftError, read_docx
@@ -66,10 +67,10 @@ class Summary:
         out = [f"paragraphs: {len(self.changed)} changed, {len(self.added)} added, {len(self.deleted)} deleted"]
         for label, items in (("changed", self.changed), ("added", self.added), ("deleted", self.deleted)):
             out += [f"  {label}: {x}" for x in items]
-        out.append(f"footnotes: {len(self.notes_added)} added, {len(self.notes_removed)} removed, "
-                   f"{len(self.notes_rekeyed)} re-keyed")
+        out.append(f"footnotes: {len(self.notes_added)} added (new keys), {len(self.notes_removed)} removed, "
+                   f"{len(self.notes_rekeyed)} matched to their key by similar text")
         out += [f"  added: {x}" for x in self.notes_added] + [f"  removed: {x}" for x in self.notes_removed]
-        out += [f"  re-keyed: {x}" for x in self.notes_rekeyed]
+        out += [f"  matched: {x}" for x in self.notes_rekeyed]
         out.append(f"references: {self.references_kept} kept, {len(self.references_lost)} lost")
         out += [f"  lost: {x}" for x in self.references_lost]
         if self.changes:
@@ -215,6 +216,7 @@ def _note_keys(base: Version, draft: Version, cjk: bool, summary: Summary, taken
         if best:
             mapping[key] = best
             used.add(best)
+            summary.notes_rekeyed.append(f"[^{best}] kept its key by similar text (\u201c{_short(plain_text(draft.footnote(key).text))}\u201d)")
     names = set(base_text) | taken
     for key in draft_order:
         if key not in mapping:
@@ -249,6 +251,18 @@ def _scalar(text: str, like=None):
         return DoubleQuotedScalarString(text)
     if isinstance(like, SingleQuotedScalarString):
         return SingleQuotedScalarString(text)
+    return text
+
+
+_GAP_TYPED = re.compile(rf"[{IDEOGRAPHS}] [0-9A-Za-z]|[0-9A-Za-z] [{IDEOGRAPHS}]")
+_GAP_PLACE = re.compile(rf"(?<=[{IDEOGRAPHS}])(?=[0-9A-Za-z])|(?<=[0-9A-Za-z])(?=[{IDEOGRAPHS}])")
+
+
+def _with_gaps(text: str, like) -> str:
+    """Chinese: when the edited paragraph's source typed Han/Latin spaces (第 32 条), type them in
+    its new text too (the model never holds them; the reader drops them again)."""
+    if isinstance(like, str) and _GAP_TYPED.search(like):
+        return _GAP_PLACE.sub(" ", text)
     return text
 
 
@@ -329,7 +343,8 @@ class _Merger:
         if self.same(base_inl, draft_inl):
             return node
         self.summary.changed.append(what)
-        return _scalar(self.out(draft_inl), node)
+        text = self.out(draft_inl)
+        return _scalar(_with_gaps(text, node) if self.cjk else text, node)
 
     # -- lists of paragraphs
 
@@ -442,7 +457,7 @@ def _lines(base_lines: list[str], draft_lines: list[str], node, cjk: bool, what:
     if node is not None and len(node) == len(draft_lines):
         for i, line in enumerate(draft_lines):
             if norm(str(node[i])) != norm(line):
-                node[i] = _scalar(line, node[i])
+                node[i] = _scalar(_with_gaps(line, node[i]) if cjk else line, node[i])
         return node
     new = CommentedSeq(draft_lines)
     if isinstance(node, CommentedSeq):

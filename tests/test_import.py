@@ -65,17 +65,24 @@ def soffice_resave(paths: list[Path], out: Path, profile: Path) -> dict[Path, Pa
 
 @pytest.fixture(scope="module")
 def drafts(tmp_path_factory):
+    """Every shipped draft, and a French translation calling its notes out of order (custom marks);
+    all re-saved by LibreOffice in one batch."""
+    from .test_model import make
+
     out = tmp_path_factory.mktemp("drafts")
     result = run_docgen("build", CONTENT, "--format", "docx,akn", "--out", out, "--jobs", "1")
     assert result.returncode == 0, result.stderr
+    marks = make(tmp_path_factory.mktemp("marks"))
+    assert run_docgen("build", marks, "--format", "docx,akn", "--out", out / "marks", "--jobs", "1").returncode == 0
     docx = [out / name / f"{name}.{lang}.docx" for name, lang in CASES]
+    docx += [out / "marks" / "doc" / f"doc.{lang}.docx" for lang in ("en", "fr")]
     resaved = soffice_resave(docx, out / "lo", out / "profile")
-    return out, resaved
+    return out, resaved, marks
 
 
 @pytest.mark.parametrize("name,lang", CASES)
 def test_identity_docx_and_libreoffice_and_akn(drafts, name, lang):
-    out, resaved = drafts
+    out, resaved, _ = drafts
     source = (CONTENT / name / f"{lang}.yaml").read_text(encoding="utf-8")
     draft = out / name / f"{name}.{lang}.docx"
     for path in (draft, resaved[draft], out / name / f"{name}.{lang}.xml"):
@@ -87,7 +94,7 @@ def test_identity_docx_and_libreoffice_and_akn(drafts, name, lang):
 
 @pytest.mark.parametrize("name,lang", CASES)
 def test_akn_reader_model_equals_the_source_model(drafts, name, lang):
-    out, _ = drafts
+    out, _, _ = drafts
     doc, _ = read_one(CONTENT / name)
     base = doc.versions[lang]
     draft = read_akn(out / name / f"{name}.{lang}.xml").version
@@ -99,8 +106,21 @@ def test_akn_reader_model_equals_the_source_model(drafts, name, lang):
     assert hrefs(base) == hrefs(draft)
 
 
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_identity_with_custom_footnote_marks(drafts, lang):
+    """fr calls note b before a: its draft carries custom marks, which LibreOffice repeats in the note."""
+    out, resaved, folder = drafts
+    draft = out / "marks" / "doc" / f"doc.{lang}.docx"
+    if lang == "fr":
+        assert 'customMarkFollows="1"' in zipfile.ZipFile(draft).read("word/document.xml").decode()
+    source = (folder / f"{lang}.yaml").read_text(encoding="utf-8")
+    for path in (draft, resaved[draft], out / "marks" / "doc" / f"doc.{lang}.xml"):
+        result = importer.import_file(path, into=folder)
+        assert result.new == source, f"{path.name}:\n{result.diff}"
+
+
 def test_draft_names_its_source(drafts):
-    out, _ = drafts
+    out, _, _ = drafts
     name, lang = CASES[0]
     draft = read_docx(out / name / f"{name}.{lang}.docx")
     assert (draft.document, draft.lang) == (name, lang)
@@ -559,3 +579,17 @@ def test_bad_input_one_clear_error_nothing_written(corpus, tmp_path, kind):
     assert BAD[kind] in result.stderr, result.stderr
     assert "Traceback" not in result.stderr and result.stderr.count("error:") == 1
     assert (content / "specimen" / "en.yaml").read_bytes() == before
+
+
+def test_structural_edit_in_the_original_lists_the_translations(drafts, tmp_path):
+    out, _, marks = drafts
+    folder = tmp_path / "doc"
+    shutil.copytree(marks, folder)
+    e = Edit(out / "marks" / "doc" / "doc.en.docx")
+    e.new_paragraph(e.paragraph("64/293"), Edit.run("3.\t"), Edit.run("Decides", italic=True), Edit.run(" to conclude."))
+    result = run_docgen("import", e.save(tmp_path / "d.docx"), "--into", folder)
+    assert result.returncode == 0, result.stderr
+    assert "translations whose structure now differs (update them): fr.yaml" in result.stdout
+    assert '  - "*Decides* to conclude."\n' in (folder / "en.yaml").read_text(encoding="utf-8")
+    check = run_docgen("check", folder)
+    assert check.returncode == 1 and "fr.yaml" in check.stderr and "structure differs" in check.stderr

@@ -329,7 +329,9 @@ class _Runs:
         skip_next = False
         for child in r:
             tag = etree.QName(child).localname if isinstance(child.tag, str) else ""
-            if tag == "t":
+            if tag == "t" and skip_next:
+                skip_next = False  # the custom mark in the call's own run (as LibreOffice saves it)
+            elif tag == "t":
                 out.append(_Piece(child.text or "", italic, link=link))
             elif tag == "tab":
                 out.append(_Piece("\t", italic, link=link))

@@ -34,7 +34,7 @@ from .diagnostics import errors
 from .inline import IDEOGRAPHS
 from .model import Document, Emphasis, FootnoteCall, Item, Reference, Text, Version, calls, plain_text
 from .outputs import write_atomic
-from .readers.docx import DraftError, read_docx
+from .readers.docx import read_docx
 
 NOTE_MATCH = 0.6  # a note whose text is this similar to a base note keeps its key
 PARA_MATCH = 0.5  # a paragraph this similar to a base paragraph is that paragraph, edited
@@ -581,15 +581,6 @@ def _ancestor(folder: Path, lang: str, sha: str) -> str | None:
     return None
 
 
-def _flat(version: Version, m: _Markup) -> dict[str, str]:
-    """Every paragraph's text by its place (for the three-way merge), footnotes by key."""
-    out = {name: m(t, compare=True) for name, t, _ in version.blocks()}
-    out.update({f"footnote [^{n.key}]": m(n.text, compare=True) for n in version.footnotes})
-    out.update({f"session line {i}": s for i, s in enumerate(version.session, 1)})
-    out.update({f"closing line {i}": s for i, s in enumerate(version.closing, 1)})
-    return out
-
-
 def import_file(path: Path, into: Path | None = None, changes: str | None = None, content: Path = Path("content")):
     """Compute the import of one draft; returns a Result (nothing is written here)."""
     path = Path(path)
@@ -632,7 +623,7 @@ def import_file(path: Path, into: Path | None = None, changes: str | None = None
     summary = Summary(comments=[str(c) for c in draft.comments], changes=[f"{draft.resolved}ed: {c}" for c in draft.changes])
     current_data = _yaml().load(old)
     if draft.source_sha256 and draft.source_sha256 != base.source_sha256:
-        new = _three_way(folder, doc, base, current_data, draft, summary)
+        new = _three_way(folder, doc, current_data, draft, summary)
     else:
         new = _dump(merge(doc, base, current_data, draft.version, summary, draft.carries_session))
     if new != old:
@@ -640,123 +631,96 @@ def import_file(path: Path, into: Path | None = None, changes: str | None = None
     return Result(target, old, new, summary)
 
 
-def _three_way(folder: Path, doc: Document, current: Version, current_data, draft, summary: Summary) -> str:
+def _three_way(folder: Path, doc: Document, current_data, draft, summary: Summary) -> str:
+    """The YAML changed since the draft was made: apply the draft to the state it came from, then
+    carry each paragraph the draft changed into the current YAML; both changed: a conflict."""
+    from . import transforms
     from .readers.yaml import read_document
 
-    lang = current.lang
+    lang = draft.version.lang
     text = _ancestor(folder, lang, draft.source_sha256)
     if text is None:
         raise ImportFailure(f"{folder / (lang + '.yaml')} changed since the draft was made, and the state the draft was "
                             f"made from (SHA-256 {draft.source_sha256[:12]}…) is not in the folder's git history: "
-                            "cannot tell your edits from the YAML's; make a new draft, or import with --into a copy of that state")
+                            "cannot tell your edits from the YAML's; make a new draft, or import with --into a copy "
+                            "of that state")
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / folder.name
         copy.mkdir()
         shutil.copy(folder / "document.yaml", copy / "document.yaml")
         (copy / f"{lang}.yaml").write_text(text, encoding="utf-8")
-        diagnostics = []
+        diagnostics: list = []
         ancestor_doc = read_document(copy, diagnostics)
         if ancestor_doc is None:
             raise ImportFailure(f"the state of {lang}.yaml the draft was made from no longer reads: "
                                 + "; ".join(str(d) for d in errors(diagnostics)))
-        from . import transforms
-
         transforms.apply_all(ancestor_doc, [])
-    ancestor = ancestor_doc.versions[lang]
-    ancestor.path = current.path
-    cjk = tables.language(lang).is_cjk
-    m = _base_markup(cjk)
-    from .transforms import shape
-
-    # draft applied to the ancestor
-    draft_summary = Summary(comments=summary.comments, changes=summary.changes)
-    applied_text = _dump(merge(doc, ancestor, _yaml().load(text), draft.version, draft_summary,
-                                draft.carries_session))
-    if shape(ancestor) != shape(current) or draft_summary.structural:
+    ancestor_doc.folder = folder
+    ancestor_doc.versions = {**doc.versions, lang: ancestor_doc.versions[lang]}
+    base_data = _yaml().load(text)
+    applied = merge(ancestor_doc, ancestor_doc.versions[lang], _yaml().load(text), draft.version, summary,
+                    draft.carries_session)
+    if summary.structural or not _same_shape(base_data, current_data):
         raise ImportFailure(f"{lang}.yaml changed since the draft was made, and paragraphs, items or footnotes were "
-                            "added or deleted on one side: docgen merges text edits only in that case; "
-                            "make a new draft from the current YAML and redo the edits there")
-    mine, theirs, base_flat = _flat(current, m), {}, _flat(ancestor, m)
-    applied_doc = _read_text_version(folder, lang, applied_text)
-    theirs = _flat(applied_doc, m)
-    conflicts = [k for k in base_flat if mine.get(k) != base_flat[k] and theirs.get(k) != base_flat[k]
-                 and mine.get(k) != theirs.get(k)]
+                            "added or deleted on one side: docgen then merges text edits only; make a new draft "
+                            "from the current YAML and redo the edits there")
+    conflicts: list[str] = []
+    kept: list[str] = []
+    _merge3(base_data, current_data, applied, (), conflicts, kept)
     if conflicts:
-        raise ImportFailure(f"{lang}.yaml changed since the draft was made, and these paragraphs were changed in both; "
-                            "nothing written (resolve by hand, or make a new draft):\n"
-                            + "\n".join(f"  - {k}" for k in conflicts))
-    # take the draft's changes onto the current YAML: a draft whose base is the current text
-    summary.merged_from_yaml = [k for k in base_flat if mine.get(k) != base_flat[k]]
-    for k in base_flat:
-        if theirs.get(k) != base_flat[k]:
-            summary.changed.append(k)
-    summary.notes_rekeyed += draft_summary.notes_rekeyed
-    summary.references_lost += draft_summary.references_lost
-    return _dump(_apply_slots(current, current_data, applied_doc, base_flat, theirs, cjk))
+        raise ImportFailure(f"{lang}.yaml changed since the draft was made, and these paragraphs were changed in both "
+                            "(nothing written; resolve by hand, or make a new draft):\n"
+                            + "\n".join(f"  - {c}" for c in conflicts))
+    summary.merged_from_yaml = kept
+    return _dump(current_data)
 
 
-def _read_text_version(folder: Path, lang: str, text: str) -> Version:
-    from .build import read_one
-
-    with tempfile.TemporaryDirectory() as tmp:
-        copy = Path(tmp) / folder.name
-        copy.mkdir()
-        shutil.copy(folder / "document.yaml", copy / "document.yaml")
-        (copy / f"{lang}.yaml").write_text(text, encoding="utf-8")
-        doc, diagnostics = read_one(copy)
-    if doc is None:
-        raise ImportFailure("the draft's edits do not read: " + "; ".join(str(d) for d in errors(diagnostics)))
-    return doc.versions[lang]
+def _same_shape(a, b) -> bool:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return list(a) == list(b) and all(_same_shape(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same_shape(x, y) for x, y in zip(a, b))
+    return not isinstance(a, (dict, list)) and not isinstance(b, (dict, list))
 
 
-def _apply_slots(current: Version, data, applied: Version, base_flat, theirs, cjk) -> CommentedMap:
-    """Same structure on all sides: put each paragraph the draft changed into the current YAML."""
-    out = _Markup({}, {}, cjk, None)
-    changed = {k for k in base_flat if theirs.get(k) != base_flat[k]}
-    cur_blocks = {name: (t, loc) for name, t, loc in current.blocks()}
-    names = [name for name, _, _ in applied.blocks()]
-    applied_blocks = {name: t for name, t, _ in applied.blocks()}
-    if "title" in changed:
-        data["title"] = _scalar(out(applied_blocks["title"]), data["title"])
-    if "formula" in changed:
-        data["formula"] = _scalar(out(applied_blocks["formula"]), data["formula"])
-    for i, p in enumerate(current.preamble):
-        name = f"preamble {i + 1}"
-        if name in changed:
-            node = data["preamble"][i]
-            node[p.verb] = _scalar(out(applied_blocks[name]), node[p.verb])
-
-    def walk(seq, prefix_items, prefix):
-        for j, it in enumerate(prefix_items):
-            name = f"{prefix}({it.label})"
-            node = seq[j]
-            if name in changed:
-                if isinstance(node, CommentedMap):
-                    node["text"] = _scalar(out(applied_blocks[name]), node["text"])
-                else:
-                    seq[j] = _scalar(out(applied_blocks[name]), node)
-            if it.items:
-                walk(seq[j]["items"], it.items, name)
-
-    for i, p in enumerate(current.operative):
-        name = f"paragraph {p.number}"
-        node = data["operative"][i]
-        if name in changed:
-            if isinstance(node, CommentedMap):
-                node["text"] = _scalar(out(applied_blocks[name]), node["text"])
+def _merge3(base, mine, theirs, path: tuple, conflicts: list[str], kept: list[str]) -> None:
+    """Three-way merge of YAML trees of one shape, leaf by leaf (a leaf is one paragraph's text).
+    `mine` (the current YAML) is updated in place with what only `theirs` (the draft) changed."""
+    for key in (list(base) if isinstance(base, dict) else range(len(base))):
+        b, m, t = base[key], mine[key], theirs[key]
+        if isinstance(b, (dict, list)):
+            _merge3(b, m, t, path + (key,), conflicts, kept)
+        elif str(t) != str(b):
+            if str(m) != str(b) and str(m) != str(t):
+                conflicts.append(_place(path + (key,)))
             else:
-                data["operative"][i] = _scalar(out(applied_blocks[name]), node)
-        if p.items:
-            walk(data["operative"][i]["items"], p.items, name)
-    for n in applied.footnotes:
-        if f"footnote [^{n.key}]" in changed:
-            data["footnotes"][n.key] = _scalar(out(n.text), data["footnotes"][n.key])
-    for what, lines in (("session", applied.session), ("closing", applied.closing)):
-        for i, line in enumerate(lines, 1):
-            if f"{what} line {i}" in changed:
-                data[what][i - 1] = _scalar(line, data[what][i - 1])
-    del names, cur_blocks
-    return data
+                mine[key] = t
+        elif str(m) != str(b):
+            kept.append(_place(path + (key,)))
+
+
+def _place(path: tuple) -> str:
+    """('operative', 1, 'items', 0) -> 'operative paragraph 2, item 1'."""
+    words, i = [], 0
+    while i < len(path):
+        part = path[i]
+        if part in ("preamble", "operative", "session", "closing") and i + 1 < len(path):
+            names = {"preamble": "preamble paragraph", "operative": "operative paragraph",
+                     "session": "session line", "closing": "closing line"}
+            words.append(f"{names[part]} {path[i + 1] + 1}")
+            i += 2
+        elif part == "items" and i + 1 < len(path):
+            words.append(f"item {path[i + 1] + 1}")
+            i += 2
+        elif part == "footnotes" and i + 1 < len(path):
+            words.append(f"footnote [^{path[i + 1]}]")
+            i += 2
+        elif part == "text" or isinstance(part, str) and words and words[-1].startswith("preamble"):
+            i += 1
+        else:
+            words.append(str(part))
+            i += 1
+    return ", ".join(words)
 
 
 def run(path: Path, into: Path | None, changes: str | None, dry_run: bool, content: Path = Path("content")) -> Result:

@@ -38,9 +38,11 @@ def w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
-# A typed number or label, then a tab: "1.", "(a)", "(iv)", "a.", "(أ)", "а)", "3 bis." ...
-LABEL = re.compile(r"^(\t*)(\d+(?: ?bis| ?ter)?\.|\([^()\s\t]{1,8}\)|[^\s\t().]{1,4}[.)])\t")
-NUMBER = re.compile(r"^\d+(?: ?bis| ?ter)?\.$")
+# A typed number or label, then a tab, in any language's form: "1.", "3 bis.", "1 -" (Arabic),
+# "一、", "(a)", "a)" (fr, es), "а)" (ru), "(أ)" (ar), "(iv)", "a.". The label itself is not kept
+# (transforms recompute it); its place and the leading tabs give the structure.
+LABEL = re.compile(r"^(\t*)(\d+(?: ?bis| ?ter)?\.|\d+ ?[-\u2013]|[^\s()]{1,6}\u3001|\([^()\s]{1,8}\)|[^\s().\u3001]{1,4}[.)])\t")
+NUMBER = re.compile(r"^(\d|[一二三四五六七八九十百]+\u3001)")  # an operative paragraph's number, not an item's label
 
 
 class DraftError(Exception):
@@ -556,8 +558,9 @@ def _classify(path: Path, body, styles, runs: _Runs, version: Version, cjk: bool
             stack.append(item)
             continue
         if m:
-            raise DraftError(f"{where}: cannot classify this paragraph: '{m.group(2)}' at the start is not an "
-                             "operative paragraph number ('1.' and a tab at the margin)")
+            raise DraftError(f"{where}: cannot classify this paragraph: '{m.group(2)}' at the margin is an item label "
+                             "without its leading tab (an item starts with one tab per level, an operative paragraph "
+                             "with its number, e.g. '1.', and a tab)")
         if region == "preamble":
             version.preamble.append(Preambular("", content))
             continue

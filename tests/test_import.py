@@ -592,3 +592,23 @@ def test_structural_edit_in_the_original_lists_the_translations(drafts, tmp_path
     assert '  - "*Decides* to conclude."\n' in (folder / "en.yaml").read_text(encoding="utf-8")
     check = run_docgen("check", folder)
     assert check.returncode == 1 and "fr.yaml" in check.stderr and "structure differs" in check.stderr
+
+
+def test_source_layout_ruamel_would_reflow_is_kept(tmp_path):
+    """A paragraph folded over two lines in the YAML stays so when another paragraph is edited."""
+    folder = tmp_path / "specimen"
+    shutil.copytree(FIXTURES / "specimen", folder)
+    src = (folder / "en.yaml").read_text(encoding="utf-8")
+    folded = src.replace('how paragraphs, items and footnotes are laid out',
+                         'how paragraphs, items and footnotes\n    are laid out')
+    assert folded != src
+    (folder / "en.yaml").write_text(folded, encoding="utf-8")
+    assert run_docgen("build", folder, "--format", "docx", "--out", tmp_path / "out", "--jobs", "1").returncode == 0
+    built = tmp_path / "out" / "specimen" / "specimen.en.docx"
+    assert importer.import_file(built, into=folder).new == folded  # unedited: byte-identical
+    e = Edit(built)
+    e.reword("to prepare each document once", "to prepare every document once")
+    result = run_docgen("import", e.save(tmp_path / "d.docx"), "--into", folder)
+    assert result.returncode == 0, result.stderr
+    assert (folder / "en.yaml").read_text(encoding="utf-8") == folded.replace("to prepare each document once",
+                                                                               "to prepare every document once")

@@ -117,6 +117,66 @@ def _dump(data) -> str:
     return out.getvalue()
 
 
+def _keep_layout(old: str, data) -> str:
+    """Dump `data`, but keep the source's own lines wherever the merge left them alone.
+
+    ruamel.yaml keeps comments, key order and quoting, yet re-flows a few things it reads
+    (a plain or quoted scalar folded over several lines, alignment inside flow mappings). The
+    lines a plain round trip changes are put back as typed unless the import changed them.
+    """
+    new = _dump(data)
+    same = _dump(_yaml().load(old))
+    if same == old:
+        return new
+    a, b, c = old.splitlines(True), same.splitlines(True), new.splitlines(True)
+    # each line of the plain round trip -> the source lines it stands for
+    owner: dict[int, int] = {}  # b line -> region id
+    regions: list[tuple[int, int, int, int]] = []
+    before: dict[int, list[int]] = {}  # b index -> regions of source-only lines to put back before it
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        regions.append((a1, a2, b1, b2))
+        rid = len(regions) - 1
+        for i in range(b1, b2):
+            owner[i] = rid
+        if b1 == b2:
+            before.setdefault(b1, []).append(rid)
+    touched = set()
+    for op, b1, b2, c1, c2 in difflib.SequenceMatcher(None, b, c, autojunk=False).get_opcodes():
+        if op != "equal":
+            touched.update(range(b1, b2) if b2 > b1 else [min(b1, len(b) - 1)] if b else [])
+    dirty = {owner[i] for i in touched if i in owner}
+    out: list[str] = []
+    done: set[int] = set()
+
+    def source_of(bi: int) -> list[str]:
+        got = []
+        for rid in before.get(bi, []):
+            if rid not in done and rid not in dirty:
+                done.add(rid)
+                got += a[regions[rid][0]:regions[rid][1]]
+        rid = owner.get(bi)
+        if rid is None:
+            return got
+        a1, a2, b1, b2 = regions[rid]
+        if rid in dirty:
+            return got + [b[bi]]
+        if rid in done:
+            return got
+        done.add(rid)
+        return got + a[a1:a2]
+
+    for op, b1, b2, c1, c2 in difflib.SequenceMatcher(None, b, c, autojunk=False).get_opcodes():
+        if op == "equal":
+            for bi in range(b1, b2):
+                out += source_of(bi)
+        else:
+            out += c[c1:c2]
+    for rid in before.get(len(b), []):
+        if rid not in done and rid not in dirty:
+            out += a[regions[rid][0]:regions[rid][1]]
+    return "".join(out)
+
+
 # ---------------------------------------------------------------- inline text back to markup
 
 
@@ -625,7 +685,7 @@ def import_file(path: Path, into: Path | None = None, changes: str | None = None
     if draft.source_sha256 and draft.source_sha256 != base.source_sha256:
         new = _three_way(folder, doc, current_data, draft, summary)
     else:
-        new = _dump(merge(doc, base, current_data, draft.version, summary, draft.carries_session))
+        new = _keep_layout(old, merge(doc, base, current_data, draft.version, summary, draft.carries_session))
     if new != old:
         _check_result(folder, lang, new)
     return Result(target, old, new, summary)
@@ -672,7 +732,7 @@ def _three_way(folder: Path, doc: Document, current_data, draft, summary: Summar
                             "(nothing written; resolve by hand, or make a new draft):\n"
                             + "\n".join(f"  - {c}" for c in conflicts))
     summary.merged_from_yaml = kept
-    return _dump(current_data)
+    return _keep_layout((folder / f"{lang}.yaml").read_text(encoding="utf-8"), current_data)
 
 
 def _same_shape(a, b) -> bool:

@@ -612,3 +612,20 @@ def test_source_layout_ruamel_would_reflow_is_kept(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (folder / "en.yaml").read_text(encoding="utf-8") == folded.replace("to prepare each document once",
                                                                                "to prepare every document once")
+
+
+def test_identity_over_synthetic_documents(tmp_path):
+    """Generated documents (items, many footnotes, 同上, symbols, quotes, dashes): draft and AKN import unchanged."""
+    from .conftest import corpus
+
+    folders = corpus.generate(tmp_path / "src", count=6, seed=3)
+    assert run_docgen("build", tmp_path / "src", "--format", "docx,akn", "--out", tmp_path / "out", "--jobs", "1",
+                      "--quiet").returncode == 0
+    for folder in folders:
+        for source in sorted(folder.glob("*.yaml")):
+            if source.name == "document.yaml":
+                continue
+            for ext in ("docx", "xml"):
+                result = importer.import_file(tmp_path / "out" / folder.name / f"{folder.name}.{source.stem}.{ext}",
+                                              into=folder)
+                assert result.new == source.read_text(encoding="utf-8"), f"{folder.name} {ext}:\n{result.diff}"

@@ -187,8 +187,8 @@ def _escape(text: str) -> str:
 class _Markup:
     """Model inlines -> the markup of docs/content-format.md, with draft note ids mapped to keys."""
 
-    def __init__(self, notes: dict[str, str], refs: dict[str, str], cjk: bool, summary: Summary | None):
-        self.notes, self.refs, self.cjk, self.summary = notes, refs, cjk, summary
+    def __init__(self, notes: dict[str, str], refs: dict[str, str], flat: bool, summary: Summary | None):
+        self.notes, self.refs, self.flat, self.summary = notes, refs, flat, summary
 
     def __call__(self, nodes, compare: bool = False) -> str:
         out = []
@@ -197,7 +197,7 @@ class _Markup:
                 out.append(_escape(node.text))
             elif isinstance(node, Emphasis):
                 inner = self(node.children, compare)
-                out.append(inner if self.cjk and compare else f"*{inner}*")
+                out.append(inner if self.flat and compare else f"*{inner}*")
             elif isinstance(node, Reference):
                 key = node.key or self.refs.get(node.href, "")
                 inner = self(node.children, compare)
@@ -213,8 +213,14 @@ class _Markup:
         return "".join(out)
 
 
-def _base_markup(cjk: bool) -> _Markup:
-    return _Markup({}, {}, cjk, None)
+def no_italics(lang: str) -> bool:
+    """Emphasis the Word draft cannot show (no italics in Chinese or Arabic script): compared as text."""
+    table = tables.language(lang)
+    return table.is_cjk or table.direction == "rtl"
+
+
+def _base_markup(flat: bool) -> _Markup:
+    return _Markup({}, {}, flat, None)
 
 
 # ---------------------------------------------------------------- alignment
@@ -246,9 +252,9 @@ def _align(base: list[str], draft: list[str]) -> list[tuple[int | None, int | No
     return pairs
 
 
-def _note_keys(base: Version, draft: Version, cjk: bool, summary: Summary, taken: set[str]) -> dict[str, str]:
+def _note_keys(base: Version, draft: Version, flat: bool, summary: Summary, taken: set[str]) -> dict[str, str]:
     """Draft note id -> base key (same or similar text, call order as tie-break) or a new readable key."""
-    m = _base_markup(cjk)
+    m = _base_markup(flat)
     base_order = []
     for _, t, _ in base.blocks():
         base_order += [c.key for c in calls(t)]
@@ -381,14 +387,16 @@ def _put_trailing(seq: CommentedSeq, token) -> None:
 
 
 class _Merger:
-    def __init__(self, base: Version, draft: Version, refs: dict[str, str], cjk: bool, summary: Summary,
+    def __init__(self, base: Version, draft: Version, refs: dict[str, str], summary: Summary,
                  translation: str, original: str):
-        self.base, self.draft, self.cjk, self.summary = base, draft, cjk, summary
+        self.base, self.draft, self.summary = base, draft, summary
+        self.cjk = tables.language(base.lang).is_cjk  # Han/Latin spaces
+        flat = no_italics(base.lang)  # emphasis compared as text where the draft shows no italics
         self.translation, self.original = translation, original  # translation: "" in the original
-        self.notes = _note_keys(base, draft, cjk, summary, set())
-        self.out = _Markup(self.notes, refs, cjk, summary)
-        self.compare = _Markup(self.notes, refs, cjk, None)
-        self.base_m = _base_markup(cjk)
+        self.notes = _note_keys(base, draft, flat, summary, set())
+        self.out = _Markup(self.notes, refs, flat, summary)
+        self.compare = _Markup(self.notes, refs, flat, None)
+        self.base_m = _base_markup(flat)
 
     def same(self, base_inl, draft_inl) -> bool:
         return self.base_m(base_inl, compare=True) == self.compare(draft_inl, compare=True)
@@ -538,7 +546,7 @@ def merge(doc: Document, base: Version, data: CommentedMap, draft: Version, summ
     cjk = tables.language(base.lang).is_cjk
     original = doc.meta.original
     translation = base.lang if base.lang != original else ""
-    m = _Merger(base, draft, _reference_keys(doc), cjk, summary, translation, original)
+    m = _Merger(base, draft, _reference_keys(doc), summary, translation, original)
     if m.summary.notes_added or m.summary.notes_removed:
         first = (m.summary.notes_added or m.summary.notes_removed)[0]
         m.structural(f"footnote {first} is {'new in' if m.summary.notes_added else 'deleted from'} the draft")
@@ -673,9 +681,8 @@ def import_file(path: Path, into: Path | None = None, changes: str | None = None
     if lang not in doc.versions:
         raise ImportFailure(f"{folder}: no {lang}.yaml to import the {lang} draft into "
                             "(a new language version starts as a copy of the original's YAML)")
-    if not draft.lang and tables.language(lang).is_cjk and isinstance(draft.version.path, Path) and \
-            not head.lstrip().startswith(b"<"):
-        draft = read_docx(path, changes, cjk=True)  # no property named the language: read again as Chinese
+    if not draft.lang and not head.lstrip().startswith(b"<"):
+        draft = read_docx(path, changes, lang=lang)  # the folder gave the language: read with its labels
     draft.version.lang = lang
     base = doc.versions[lang]
     target = base.path

@@ -21,6 +21,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from lxml import etree
@@ -39,10 +40,32 @@ def w(tag: str) -> str:
 
 
 # A typed number or label, then a tab, in any language's form: "1.", "3 bis.", "1 -" (Arabic),
-# "一、", "(a)", "a)" (fr, es), "а)" (ru), "(أ)" (ar), "(iv)", "a.". The label itself is not kept
-# (transforms recompute it); its place and the leading tabs give the structure.
-LABEL = re.compile(r"^(\t*)(\d+(?: ?bis| ?ter)?\.|\d+ ?[-\u2013]|[^\s()]{1,6}\u3001|\([^()\s]{1,8}\)|[^\s().\u3001]{1,4}[.)])\t")
-NUMBER = re.compile(r"^(\d|[一二三四五六七八九十百]+\u3001)")  # an operative paragraph's number, not an item's label
+# "一、", "(a)", "a)" (fr, es), "а)" (ru), "(أ)", "’1‘" (ar), "(iv)", "a.". The label itself is not
+# kept (transforms recompute it); its place and the leading tabs give the structure. The language
+# table's own forms (`items`, `paragraph_number`) are added to these when the draft names its language.
+GENERIC_NUMBERS = (r"\d+(?: ?bis| ?ter)?\.", r"\d+ ?[-\u2013]", r"[一二三四五六七八九十百]+\u3001")
+GENERIC_LABELS = (r"\([^()\s]{1,8}\)", r"[^\s().\u3001]{1,4}[.)]", r"[\u2018\u2019][^\s]{1,6}[\u2018\u2019]")
+
+
+def _form(pattern: str, field: str, counter: str) -> str:
+    before, _, after = pattern.partition("{" + field + "}")
+    return re.escape(before) + counter + re.escape(after)
+
+
+@cache
+def label_patterns(lang: str) -> tuple[re.Pattern, re.Pattern]:
+    """(a typed label and its tab at a paragraph's start, an operative paragraph's number)."""
+    from .. import tables
+
+    numbers, labels = list(GENERIC_NUMBERS), list(GENERIC_LABELS)
+    if lang in tables.CODES:
+        table = tables.language(lang)
+        numbers.insert(0, _form(getattr(table, "paragraph_number", "{number}."), "number", r"\d+"))
+        for level in getattr(table, "items", ()):
+            labels.insert(0, _form(level.format, "", r"[^\s]{1,8}?"))
+    label = re.compile(r"^(\t*)(" + "|".join(numbers + labels) + r")\t")
+    number = re.compile(r"^(?:" + "|".join(numbers) + r")$")
+    return label, number
 
 
 class DraftError(Exception):
@@ -431,17 +454,18 @@ def _plain(pieces: list[_Piece]) -> str:
 # ---------------------------------------------------------------- the draft
 
 
-def read_docx(path: Path, changes: str | None = None, cjk: bool | None = None) -> Draft:
-    """Read a draft; raise DraftError with one clear message when it cannot be read."""
+def read_docx(path: Path, changes: str | None = None, lang: str = "") -> Draft:
+    """Read a draft; raise DraftError with one clear message when it cannot be read.
+
+    `lang`: the language when the draft does not name it (its custom properties were lost)."""
     path = Path(path)
     package = _Package(path)
     props = custom_properties(package)
     from .. import tables
     from ..writers.docx.source import DOCUMENT, LANGUAGE, SOURCE
 
-    lang = props.get(LANGUAGE, "")
-    if cjk is None:
-        cjk = lang in tables.CODES and tables.language(lang).is_cjk
+    lang = props.get(LANGUAGE, "") or lang
+    cjk = lang in tables.CODES and tables.language(lang).is_cjk
     styles = _style_names(package)
     body = package.xml("word/document.xml")
     notes = package.xml("word/footnotes.xml")
@@ -455,10 +479,10 @@ def read_docx(path: Path, changes: str | None = None, cjk: bool | None = None) -
         if notes is not None:
             _resolve(notes, changes)
     draft = Draft(Version(lang=lang, path=path, title=[], formula=[], preamble=[], operative=[], footnotes=[]),
-                  document=props.get(DOCUMENT, ""), lang=lang, source_sha256=props.get(SOURCE, ""),
+                  document=props.get(DOCUMENT, ""), lang=props.get(LANGUAGE, ""), source_sha256=props.get(SOURCE, ""),
                   changes=found, resolved=changes if found else "")
     runs = _Runs(styles, package.rels("word/document.xml"))
-    _classify(path, body, styles, runs, draft.version, cjk)
+    _classify(path, body, styles, runs, draft.version, cjk, *label_patterns(lang))
     if notes is not None:
         note_runs = _Runs(styles, package.rels("word/footnotes.xml"))
         by_id = {}
@@ -488,7 +512,7 @@ def _calls(inlines):
             yield from _calls(node.children)
 
 
-def _classify(path: Path, body, styles, runs: _Runs, version: Version, cjk: bool) -> None:
+def _classify(path: Path, body, styles, runs: _Runs, version: Version, cjk: bool, LABEL, NUMBER) -> None:
     """Body paragraphs -> title, formula, preamble, operative paragraphs and items, closing lines."""
     headings: list[list[_Piece]] = []
     region = "masthead"  # masthead -> preamble -> operative -> closing
@@ -532,7 +556,7 @@ def _classify(path: Path, body, styles, runs: _Runs, version: Version, cjk: bool
             version.formula = content
             region = "preamble"
             continue
-        if m and depth == 0 and NUMBER.match(m.group(2)):
+        if m and depth == 0 and NUMBER.match(m.group(2)):  # noqa: N806 (patterns of the language)
             if region == "closing":
                 raise DraftError(f"{closing_at}: cannot classify this paragraph: it has no number, yet numbered "
                                  "paragraphs follow it (type its number, e.g. '3.' and a tab, or join it to the paragraph above)")

@@ -629,3 +629,27 @@ def test_identity_over_synthetic_documents(tmp_path):
                 result = importer.import_file(tmp_path / "out" / folder.name / f"{folder.name}.{source.stem}.{ext}",
                                               into=folder)
                 assert result.new == source.read_text(encoding="utf-8"), f"{folder.name} {ext}:\n{result.diff}"
+
+
+@pytest.mark.parametrize("with_items", [True, False])
+def test_lone_operative_paragraph_printed_without_number(tmp_path, with_items):
+    """UN practice: a lone operative paragraph has no number; the draft shows it indented like the preamble."""
+    folder = tmp_path / "specimen"
+    shutil.copytree(FIXTURES / "specimen", folder)
+    src = (folder / "en.yaml").read_text(encoding="utf-8")
+    start, end = src.index("operative:\n"), src.index("closing:\n")
+    body = src[start:end].split("\n  - ")
+    lone = body[2] if with_items else body[1]  # "Requests ... items" or "Takes note ..."
+    one = src[:start] + "operative:\n  - " + lone.rstrip("\n").replace("[^akn]", "") + "\n\n" + src[end:]
+    one = one.replace("  akn: See OASIS, *Akoma Ntoso Version 1.0*, part 1, XML vocabulary.\n", "")
+    one = one.replace("[^agenda]", "").replace("  agenda: For the list of items, see A/99/150, annex.\n", "")
+    (folder / "en.yaml").write_text(one, encoding="utf-8")
+    assert run_docgen("check", folder).returncode == 0
+    assert run_docgen("build", folder, "--format", "docx", "--out", tmp_path / "out", "--jobs", "1").returncode == 0
+    e = Edit(tmp_path / "out" / "specimen" / "specimen.en.docx")
+    p = e.paragraph("Requests" if with_items else "Takes note")
+    first = p.find("w:r/w:t", NS)
+    if first is not None and first.text == "1.":  # docgen numbered lone paragraphs before #12
+        first.getparent().remove(first)
+    result = importer.import_file(e.save(tmp_path / "d.docx"), into=folder)
+    assert result.new == one, result.diff

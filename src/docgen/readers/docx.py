@@ -518,16 +518,25 @@ def _classify(path: Path, body, styles, runs: _Runs, version: Version, cjk: bool
     region = "masthead"  # masthead -> preamble -> operative -> closing
     stack: list = []  # open containers by depth: [Operative, Item(depth 1), Item(depth 2), ...]
     closing_at = None
-    index = 0
-    for p in body.find(w("body")):
-        if p.tag != w("p"):
-            continue  # the masthead table, section properties
-        index += 1
+    paragraphs = [(p, runs.pieces(p)) for p in body.find(w("body")) if p.tag == w("p")]  # not the masthead table
+    # A lone operative paragraph is printed without a number, indented like the preamble (UN
+    # practice): in a draft with no numbered paragraph, the last indented one before the items or
+    # the closing lines is that paragraph.
+    numbered = any((m := LABEL.match(_plain(pieces))) and not m.group(1) and NUMBER.match(m.group(2))
+                   for _, pieces in paragraphs)
+
+    def lone() -> None:
+        nonlocal region, stack
+        if not numbered and not version.operative and version.preamble:
+            version.operative.append(Operative(version.preamble.pop().text))
+            stack = [version.operative[0]]
+            region = "operative"
+
+    for index, (p, pieces) in enumerate(paragraphs, 1):
         ppr = p.find(w("pPr"))
         style_el = ppr.find(w("pStyle")) if ppr is not None else None
         style = styles.get(style_el.get(w("val")), style_el.get(w("val"))) if style_el is not None else "Normal"
         kind = _kind_of_style(style)
-        pieces = runs.pieces(p)
         text = _plain(pieces)
         where = f"{path.name}: paragraph {index} (\u201c{_short(text.strip())}\u201d)"
         if not text.strip():
@@ -566,6 +575,8 @@ def _classify(path: Path, body, styles, runs: _Runs, version: Version, cjk: bool
             stack = [paragraph]
             continue
         if m and depth >= 1:
+            if region == "preamble":
+                lone()
             if region != "operative":
                 raise DraftError(f"{where}: an item ({m.group(2)}) before any operative paragraph; "
                                  "items belong to a numbered paragraph")
@@ -585,9 +596,10 @@ def _classify(path: Path, body, styles, runs: _Runs, version: Version, cjk: bool
             raise DraftError(f"{where}: cannot classify this paragraph: '{m.group(2)}' at the margin is an item label "
                              "without its leading tab (an item starts with one tab per level, an operative paragraph "
                              "with its number, e.g. '1.', and a tab)")
-        if region == "preamble":
+        if region == "preamble" and not (not numbered and not text.startswith("\t") and version.preamble):
             version.preamble.append(Preambular("", content))
             continue
+        lone()
         if text.startswith("\t"):
             raise DraftError(f"{where}: cannot classify this paragraph: an indented paragraph without number or "
                              "label after the operative paragraphs began (type its number '4.' or label '(c)' "
@@ -595,6 +607,7 @@ def _classify(path: Path, body, styles, runs: _Runs, version: Version, cjk: bool
         if region == "operative":
             region, closing_at = "closing", where
         version.closing.append(text.strip())
+    lone()
     if not headings:
         raise DraftError(f"{path}: no heading paragraph (style H1 or H1G): is this a docgen draft?")
     if not version.operative:

@@ -401,13 +401,14 @@ def test_edited_draft_gives_expected_yaml(corpus, name, saved_by, tmp_path):
     into = tmp_path / "specimen"
     shutil.copytree(folder, into)
     draft = drafts[name] if saved_by == "lxml" else resaved[drafts[name]]
-    result = run_docgen("import", draft, "--into", into, *(("--changes", CORPUS[name][1]) if CORPUS[name][1] else ()))
-    assert result.returncode == 0, result.stderr
+    result = importer.run(draft, into, CORPUS[name][1], dry_run=False)  # in process: the CLI is tested below
+    summary = "\n".join(result.summary.lines())
     got = (into / "en.yaml").read_text(encoding="utf-8")
-    assert got == expected[name], result.stdout
-    assert run_docgen("check", into).returncode == 0  # docgen check passes on the imported result
+    assert got == expected[name], summary + "\n" + result.diff
+    doc, diagnostics = read_one(into)  # what docgen check does
+    assert doc is not None and not [d for d in diagnostics if d.severity != "note"], diagnostics
     if name == "comments":
-        assert "comments: 2" in result.stdout and "Ana on" in result.stdout and "Agreed" in result.stdout
+        assert "comments: 2" in summary and "Ana on" in summary and "Agreed" in summary
 
 
 def test_tracked_changes_without_a_choice_are_listed_with_authors(corpus, tmp_path):
@@ -462,8 +463,7 @@ def test_translation_text_edit_is_taken_keeping_han_latin_spaces_elsewhere(trans
     e = Edit(built)
     e.reword("还请秘书处继续协助", "还请秘书处继续全力协助")
     e.reword("努力建设各国的能力", "全力建设各国的能力")  # in a paragraph whose source types 2009 年
-    result = run_docgen("import", e.save(tmp_path / "d.docx"), "--into", into)
-    assert result.returncode == 0, result.stderr
+    importer.run(e.save(tmp_path / "d.docx"), into, None, dry_run=False)
     src = (folder / "zh.yaml").read_text(encoding="utf-8")
     assert "在 2009 年和 2010 年努力建设" in src
     assert (into / "zh.yaml").read_text(encoding="utf-8") == (
@@ -484,11 +484,12 @@ def test_translation_structural_edit_is_refused(translation, tmp_path, edit):
         e.new_paragraph(e.paragraph("各缔约国均应确保本国的法律制度"), Edit.run("\t(c)\t新的一项；"))
     else:
         e.add_note(e.paragraph("还请秘书处继续协助"), "新的脚注。", 60)
-    result = run_docgen("import", e.save(tmp_path / "d.docx"), "--into", into)
-    assert result.returncode == 1
-    assert "is a translation" in result.stderr and "change the original first" in result.stderr
+    with pytest.raises(importer.ImportFailure) as failure:
+        importer.run(e.save(tmp_path / "d.docx"), into, None, dry_run=False)
+    message = str(failure.value)
+    assert "is a translation" in message and "change the original first" in message
     if edit == "delete-paragraph":
-        assert "还请秘书处继续协助" in result.stderr  # names the paragraph
+        assert "还请秘书处继续协助" in message  # names the paragraph
     assert (into / "zh.yaml").read_bytes() == before
 
 
@@ -608,8 +609,7 @@ def test_source_layout_ruamel_would_reflow_is_kept(tmp_path):
     assert importer.import_file(built, into=folder).new == folded  # unedited: byte-identical
     e = Edit(built)
     e.reword("to prepare each document once", "to prepare every document once")
-    result = run_docgen("import", e.save(tmp_path / "d.docx"), "--into", folder)
-    assert result.returncode == 0, result.stderr
+    importer.run(e.save(tmp_path / "d.docx"), folder, None, dry_run=False)
     assert (folder / "en.yaml").read_text(encoding="utf-8") == folded.replace("to prepare each document once",
                                                                                "to prepare every document once")
 

@@ -622,12 +622,18 @@ def _check_result(folder: Path, lang: str, text: str) -> None:
 
 def _folder_of_work(content: Path, iri: str) -> Path | None:
     """The document folder under content/ whose facts give this Work IRI (for AKN files)."""
-    from .readers.yaml import _read_metadata
+    import datetime as dt
+
+    import yaml
 
     for document in sorted(content.glob("*/document.yaml")):
-        meta = _read_metadata(document.parent, [])
-        if meta is not None and frbr.work_iri(meta.organ, meta.adopted, meta.number) == iri:
-            return document.parent
+        try:
+            meta = yaml.safe_load(document.read_text(encoding="utf-8"))
+            if isinstance(meta.get("adopted"), dt.date) and \
+                    frbr.work_iri(meta["organ"], meta["adopted"], str(meta["number"])) == iri:
+                return document.parent
+        except (yaml.YAMLError, OSError, AttributeError, KeyError, TypeError, ValueError):
+            continue  # a broken folder is not the one; `docgen check` reports it
     return None
 
 

@@ -614,7 +614,9 @@ def _check_result(folder: Path, lang: str, text: str) -> None:
         shutil.copytree(folder, copy)
         (copy / f"{lang}.yaml").write_text(text, encoding="utf-8")
         doc, diagnostics = read_one(copy)
-        failed = [d for d in errors(diagnostics) if f"{lang}.yaml" in str(d.location) or "document.yaml" in str(d.location)]
+        # errors in the imported file itself; a translation whose structure now differs is the
+        # summary's business (and check's), not a reason to refuse the original's edit
+        failed = [d for d in errors(diagnostics) if Path(d.location.path).name in (f"{lang}.yaml", "document.yaml")]
         if doc is None and failed:
             listing = "\n".join(f"  {str(d).replace(str(copy), str(folder))}" for d in failed)
             raise ImportFailure(f"the imported {lang}.yaml would not pass docgen check; nothing written:\n{listing}")

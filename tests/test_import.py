@@ -344,6 +344,9 @@ def _tracked(e: Edit, src: str, mode: str):
     to = Edit.run("the hyphenation of long words such as internationalization, ")
     dest.addprevious(to)
     e.track("moveTo", to, "Ana")
+    in_note = Edit.run(" (2010)")
+    e.t("A/99/100.", root=e.notes).getparent().addnext(in_note)
+    e.track("ins", in_note, "Bo")  # an insertion in a footnote
     mark = e.paragraph("40th plenary meeting")  # a deleted paragraph mark (Bo) joins the closing lines
     rpr = etree.SubElement(mark.find(w("pPr")), w("rPr"))
     d = etree.SubElement(rpr, w("del"))
@@ -355,7 +358,8 @@ def _tracked(e: Edit, src: str, mode: str):
                .replace("*Requests* the Secretariat, within existing resources:", "*Requests* within existing resources:")
                .replace("including the placement of footnotes, the hyphenation of long words such as internationalization, ",
                         "including the hyphenation of long words such as internationalization, the placement of footnotes, ")
-               .replace("  - 40th plenary meeting\n  - 14 November 2044\n", "  - 40th plenary meeting14 November 2044\n"))
+               .replace("  - 40th plenary meeting\n  - 14 November 2044\n", "  - 40th plenary meeting14 November 2044\n")
+               .replace("  report: A/99/100.\n", "  report: A/99/100. (2010)\n"))
 
 
 def _comments(e: Edit, src: str):
@@ -653,3 +657,32 @@ def test_lone_operative_paragraph_printed_without_number(tmp_path, with_items):
         first.getparent().remove(first)
     result = importer.import_file(e.save(tmp_path / "d.docx"), into=folder)
     assert result.new == one, result.diff
+
+
+def test_akn_edits_come_back_with_their_verb_keys(tmp_path):
+    """An Akoma Ntoso file edited (a paragraph's words, a preamble container's verb key) imports into the YAML."""
+    folder = tmp_path / "specimen"
+    shutil.copytree(FIXTURES / "specimen", folder)
+    assert run_docgen("build", folder, "--format", "akn", "--out", tmp_path / "out", "--jobs", "1").returncode == 0
+    xml = (tmp_path / "out" / "specimen" / "specimen.en.xml").read_text(encoding="utf-8")
+    xml = xml.replace('name="noting"', 'name="notingWithSatisfaction"').replace(
+        "Member States to examine the specimen", "Member States to study the specimen")
+    (tmp_path / "edited.xml").write_text(xml, encoding="utf-8")
+    result = run_docgen("import", tmp_path / "edited.xml", "--into", folder)
+    assert result.returncode == 0, result.stderr
+    src = (FIXTURES / "specimen" / "en.yaml").read_text(encoding="utf-8")
+    assert (folder / "en.yaml").read_text(encoding="utf-8") == src.replace(
+        "  - noting: ", "  - notingWithSatisfaction: ").replace("Member States to examine the specimen",
+                                                                "Member States to study the specimen")
+
+
+def test_three_way_refuses_without_the_drafts_state(corpus, tmp_path):
+    """The YAML changed since the draft and the draft's state is in no git history: refused, nothing written."""
+    _, folder, built, _, _, _ = corpus
+    into = tmp_path / "specimen"
+    shutil.copytree(folder, into)
+    changed = (into / "en.yaml").read_text(encoding="utf-8").replace("to examine the specimen", "to study the specimen")
+    (into / "en.yaml").write_text(changed, encoding="utf-8")
+    with pytest.raises(importer.ImportFailure, match="not in the folder's git history"):
+        importer.run(built, into, None, dry_run=False)
+    assert (into / "en.yaml").read_text(encoding="utf-8") == changed

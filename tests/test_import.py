@@ -686,3 +686,30 @@ def test_three_way_refuses_without_the_drafts_state(corpus, tmp_path):
     with pytest.raises(importer.ImportFailure, match="not in the folder's git history"):
         importer.run(built, into, None, dry_run=False)
     assert (into / "en.yaml").read_text(encoding="utf-8") == changed
+
+
+def test_word_automatic_numbering_places_new_paragraphs(corpus, tmp_path):
+    """An editor's new paragraphs numbered by Word (w:numPr, no typed number): the list level gives the place."""
+    _, folder, built, _, _, _ = corpus
+    into = tmp_path / "specimen"
+    shutil.copytree(folder, into)
+    e = Edit(built)
+
+    def numbered(after, level, *runs):
+        p = e.new_paragraph(after, *runs)
+        num = etree.SubElement(p.find(w("pPr")), w("numPr"))
+        etree.SubElement(num, w("ilvl")).set(w("val"), str(level))
+        etree.SubElement(num, w("numId")).set(w("val"), "5")  # python-docx's List Number: decimal at level 0
+        return p
+
+    numbered(e.paragraph("Takes note"), 0, Edit.run("Invites", italic=True), Edit.run(" Member States to comment;"))
+    numbered(e.paragraph("to verify that every footnote"), 1, Edit.run("by reading every page;"))
+    importer.run(e.save(tmp_path / "d.docx"), into, None, dry_run=False)
+    src = (folder / "en.yaml").read_text(encoding="utf-8")
+    assert (into / "en.yaml").read_text(encoding="utf-8") == src.replace(
+        '  - "*Takes note* of the specimen text set out in the present resolution;"\n',
+        '  - "*Takes note* of the specimen text set out in the present resolution;"\n'
+        '  - "*Invites* Member States to comment;"\n').replace(
+        "      - to verify that every footnote appears on the page of its call;\n",
+        "      - text: to verify that every footnote appears on the page of its call;\n"
+        "        items:\n          - by reading every page;\n")

@@ -167,6 +167,45 @@ def _style_names(package: _Package) -> dict[str, str]:
     return names
 
 
+class _Numbering:
+    """Word's automatic numbering: a paragraph's (depth, is an operative number) from its w:numPr
+    (its own or its style's) and numbering.xml; depth 0 with decimal numbers is an operative
+    paragraph, anything else an item one level below its list level."""
+
+    def __init__(self, package: _Package):
+        self.formats: dict[tuple[str, str], str] = {}
+        tree = package.xml("word/numbering.xml")
+        if tree is not None:
+            abstract = {a.get(w("abstractNumId")): a for a in tree.iter(w("abstractNum"))}
+            for num in tree.iter(w("num")):
+                ref = num.find(w("abstractNumId"))
+                definition = abstract.get(ref.get(w("val"))) if ref is not None else None
+                for lvl in (definition.iter(w("lvl")) if definition is not None else ()):
+                    fmt = lvl.find(w("numFmt"))
+                    self.formats[(num.get(w("numId")), lvl.get(w("ilvl")))] = fmt.get(w("val")) if fmt is not None else "decimal"
+        self.style_num: dict[str, tuple[str, str]] = {}
+        styles = package.xml("word/styles.xml")
+        for style in (styles.iter(w("style")) if styles is not None else ()):
+            num = style.find(f"{w('pPr')}/{w('numPr')}")
+            if num is not None:
+                self.style_num[style.get(w("styleId"))] = _num_ids(num)
+
+    def level(self, p, style_id: str):
+        num = p.find(f"{w('pPr')}/{w('numPr')}")
+        num_id, ilvl = _num_ids(num) if num is not None else self.style_num.get(style_id, ("", "0"))
+        if not num_id or num_id == "0" or not any(key[0] == num_id for key in self.formats):
+            return None
+        depth = int(ilvl) if ilvl.isdigit() else 0
+        if depth == 0 and self.formats.get((num_id, ilvl), "decimal") == "decimal":
+            return 0, True
+        return depth + 1, False
+
+
+def _num_ids(num) -> tuple[str, str]:
+    num_id, ilvl = num.find(w("numId")), num.find(w("ilvl"))
+    return (num_id.get(w("val")) if num_id is not None else "", ilvl.get(w("val")) if ilvl is not None else "0")
+
+
 def _kind_of_style(name: str) -> str:
     """Loose match of a paragraph style name to its role; renames by Word and LibreOffice included."""
     n = re.sub(r"[\s_-]", "", (name or "").lower())
@@ -482,7 +521,7 @@ def read_docx(path: Path, changes: str | None = None, lang: str = "") -> Draft:
                   document=props.get(DOCUMENT, ""), lang=props.get(LANGUAGE, ""), source_sha256=props.get(SOURCE, ""),
                   changes=found, resolved=changes if found else "")
     runs = _Runs(styles, package.rels("word/document.xml"))
-    _classify(path, body, styles, runs, draft.version, cjk, *label_patterns(lang))
+    _classify(path, body, styles, runs, draft.version, cjk, _Numbering(package), *label_patterns(lang))
     if notes is not None:
         note_runs = _Runs(styles, package.rels("word/footnotes.xml"))
         by_id = {}
@@ -512,7 +551,8 @@ def _calls(inlines):
             yield from _calls(node.children)
 
 
-def _classify(path: Path, body, styles, runs: _Runs, version: Version, cjk: bool, LABEL, NUMBER) -> None:
+def _classify(path: Path, body, styles, runs: _Runs, version: Version, cjk: bool, numbering: "_Numbering",
+              LABEL, NUMBER) -> None:
     """Body paragraphs -> title, formula, preamble, operative paragraphs and items, closing lines."""
     headings: list[list[_Piece]] = []
     region = "masthead"  # masthead -> preamble -> operative -> closing
@@ -523,7 +563,7 @@ def _classify(path: Path, body, styles, runs: _Runs, version: Version, cjk: bool
     # practice): in a draft with no numbered paragraph, the last indented one before the items or
     # the closing lines is that paragraph.
     numbered = any((m := LABEL.match(_plain(pieces))) and not m.group(1) and NUMBER.match(m.group(2))
-                   for _, pieces in paragraphs)
+                   for _, pieces in paragraphs) or any(numbering.level(p, "") == (0, True) for p, _ in paragraphs)
 
     def lone() -> None:
         nonlocal region, stack
@@ -556,16 +596,24 @@ def _classify(path: Path, body, styles, runs: _Runs, version: Version, cjk: bool
                              "lines above the heading only")
         if kind in ("footnote", "masthead"):
             raise DraftError(f"{where}: cannot classify this paragraph: style '{style}' does not belong in the body")
-        m = LABEL.match(text)
-        depth = len(m.group(1)) if m else 0
-        content = _trim(_inlines(_strip_prefix(pieces, m.end() if m else 0), cjk))
+        typed = LABEL.match(text)
+        auto = None if typed else numbering.level(p, style_el.get(w("val")) if style_el is not None else "")
+        if typed:
+            label, depth, cut = typed.group(2), len(typed.group(1)), typed.end()
+            is_number = depth == 0 and bool(NUMBER.match(label))  # noqa: N806 (patterns of the language)
+        elif auto:  # Word's automatic numbering (an editor's new paragraph): its level gives the place
+            label, depth, cut, is_number = "automatic number", auto[0], 0, auto[1]
+        else:
+            label, depth, cut, is_number = "", 0, 0, False
+        m = typed or auto
+        content = _trim(_inlines(_strip_prefix(pieces, cut), cjk))
         if region in ("masthead", "heading"):
             if m:
                 raise DraftError(f"{where}: a numbered paragraph before the formula")
             version.formula = content
             region = "preamble"
             continue
-        if m and depth == 0 and NUMBER.match(m.group(2)):  # noqa: N806 (patterns of the language)
+        if m and is_number:
             if region == "closing":
                 raise DraftError(f"{closing_at}: cannot classify this paragraph: it has no number, yet numbered "
                                  "paragraphs follow it (type its number, e.g. '3.' and a tab, or join it to the paragraph above)")
@@ -578,12 +626,12 @@ def _classify(path: Path, body, styles, runs: _Runs, version: Version, cjk: bool
             if region == "preamble":
                 lone()
             if region != "operative":
-                raise DraftError(f"{where}: an item ({m.group(2)}) before any operative paragraph; "
+                raise DraftError(f"{where}: an item ({label}) before any operative paragraph; "
                                  "items belong to a numbered paragraph")
             if region == "closing":
                 raise DraftError(f"{closing_at}: cannot classify this paragraph: it has no number, yet items follow it")
             if depth > len(stack):
-                raise DraftError(f"{where}: the item ({m.group(2)}) is {depth} tab(s) deep after an item of depth "
+                raise DraftError(f"{where}: the item ({label}) is {depth} tab(s) deep after an item of depth "
                                  f"{len(stack) - 1}: item depth can only grow by one level (one tab) at a time")
             if depth > 3:
                 raise DraftError(f"{where}: items nest at most 3 levels deep ((a), (i), a.)")
@@ -593,7 +641,7 @@ def _classify(path: Path, body, styles, runs: _Runs, version: Version, cjk: bool
             stack.append(item)
             continue
         if m:
-            raise DraftError(f"{where}: cannot classify this paragraph: '{m.group(2)}' at the margin is an item label "
+            raise DraftError(f"{where}: cannot classify this paragraph: '{label}' at the margin is an item label "
                              "without its leading tab (an item starts with one tab per level, an operative paragraph "
                              "with its number, e.g. '1.', and a tab)")
         if region == "preamble" and not (not numbered and not text.startswith("\t") and version.preamble):

@@ -362,6 +362,12 @@ def _tracked(e: Edit, src: str, mode: str):
                .replace("  report: A/99/100.\n", "  report: A/99/100. (2010)\n"))
 
 
+def _reference_lost(e: Edit, src: str):
+    link = e.paragraph("Recalling also").find("w:hyperlink", NS)  # the cited words deleted, link and all
+    link.getparent().remove(link)
+    return src.replace("its resolution [70/1 of 25 September 2015](ref:ga-70-1), in which", "its resolution , in which")
+
+
 def _comments(e: Edit, src: str):
     e.comment(e.paragraph("Takes note"), "Ana", "Check the verb")
     e.comment(e.paragraph("Decides that"), "Bo", "Agreed")
@@ -376,6 +382,7 @@ CORPUS = {
     "tracked-accept": (lambda e, s: _tracked(e, s, "accept"), "accept"),
     "tracked-reject": (lambda e, s: _tracked(e, s, "reject"), "reject"),
     "comments": (_comments, None),
+    "reference-lost": (_reference_lost, None),
 }
 
 
@@ -413,6 +420,8 @@ def test_edited_draft_gives_expected_yaml(corpus, name, saved_by, tmp_path):
     assert doc is not None and not [d for d in diagnostics if d.severity != "note"], diagnostics
     if name == "comments":
         assert "comments: 2" in summary and "Ana on" in summary and "Agreed" in summary
+    if name == "reference-lost":
+        assert "references: 1 kept, 1 lost" in summary and "(ref:ga-70-1) is no longer in the text" in summary
 
 
 def test_tracked_changes_without_a_choice_are_listed_with_authors(corpus, tmp_path):

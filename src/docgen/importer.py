@@ -22,6 +22,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -580,7 +581,11 @@ def merge(doc: Document, base: Version, data: CommentedMap, draft: Version, summ
             else:
                 result[key] = _scalar(m.out(note.text))
         data["footnotes"] = result
-    summary.references_kept = sum(1 for _, t, _ in draft.texts() for n in _refs(t) if n.key or n.href in m.out.refs)
+    # references: each base reference still in the text is kept; one whose words were deleted is lost
+    before = Counter(n.key for _, t, _ in base.texts() for n in _refs(t))
+    after = Counter(n.key or m.out.refs.get(n.href, "") for _, t, _ in draft.texts() for n in _refs(t))
+    summary.references_kept = sum((before & after).values())
+    summary.references_lost += [f"[...](ref:{key}) is no longer in the text" for key in sorted((before - after).elements())]
     if summary.structural and not translation:
         summary.translations_differ = [v.path.name for v in doc.versions.values() if v.lang != base.lang]
     return data

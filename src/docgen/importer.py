@@ -388,6 +388,8 @@ def _put_trailing(seq: CommentedSeq, token) -> None:
 
 
 class _Merger:
+    """Applies the draft's text to the base's YAML nodes, keeping every node the draft left alone."""
+
     def __init__(self, base: Version, draft: Version, refs: dict[str, str], summary: Summary,
                  translation: str, original: str):
         self.base, self.draft, self.summary = base, draft, summary

@@ -333,6 +333,17 @@ def _with_gaps(text: str, like) -> str:
     return text
 
 
+def _typed_spaces(text: str, lang: str) -> str:
+    """French and the like: the no-break spaces the draft shows around ; : ! ? « » are set by the
+    transforms whatever the author types; an edited paragraph gets plain spaces there, as typed."""
+    table = tables.language(lang)
+    for mark, space in getattr(table, "space_before", {}).items():
+        text = text.replace(space + mark, " " + mark)
+    for mark, space in getattr(table, "space_after", {}).items():
+        text = text.replace(mark + space, mark + " ")
+    return text
+
+
 def _copy_comments(old: CommentedSeq, new: CommentedSeq, index_map: dict[int, int]) -> None:
     new.ca.comment = old.ca.comment
     for old_i, new_i in index_map.items():
@@ -414,7 +425,7 @@ class _Merger:
         if self.same(base_inl, draft_inl):
             return node
         self.summary.changed.append(what)
-        text = self.out(draft_inl)
+        text = _typed_spaces(self.out(draft_inl), self.base.lang)
         return _scalar(_with_gaps(text, node) if self.cjk else text, node)
 
     # -- lists of paragraphs

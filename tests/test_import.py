@@ -275,6 +275,7 @@ class Edit:
 
 def _reword(e: Edit, src: str):
     e.reword("to prepare each document once", "to prepare every document once")
+    e.reword("99/1.", "99/2.")  # the heading's number belongs to document.yaml: reported, not imported
     e.reword("Treaty Series", "Treaty Series (UNTS)", root=e.notes)  # a footnote edited
     return (src.replace("to prepare each document once", "to prepare every document once")
                .replace("*Treaty Series*", "*Treaty Series (UNTS)*"))
@@ -420,6 +421,8 @@ def test_edited_draft_gives_expected_yaml(corpus, name, saved_by, tmp_path):
     assert doc is not None and not [d for d in diagnostics if d.severity != "note"], diagnostics
     if name == "comments":
         assert "comments: 2" in summary and "Ana on" in summary and "Agreed" in summary
+    if name == "reword":
+        assert "not imported: the heading reads \u201c99/2.\u201d" in summary
     if name == "reference-lost":
         assert "references: 1 kept, 1 lost" in summary and "(ref:ga-70-1) is no longer in the text" in summary
 

@@ -59,6 +59,7 @@ class Summary:
     changes: list[str] = field(default_factory=list)
     translations_differ: list[str] = field(default_factory=list)
     merged_from_yaml: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # edits the YAML of this language has no place for
 
     @property
     def structural(self) -> bool:
@@ -79,6 +80,7 @@ class Summary:
             out += [f"  {x}" for x in self.changes]
         out.append(f"comments: {len(self.comments)} (not kept: the YAML has no place for them)")
         out += [f"  {x}" for x in self.comments]
+        out += [f"not imported: {x}" for x in self.ignored]
         if self.merged_from_yaml:
             out.append("kept from the YAML (changed there since the draft was made): " + ", ".join(self.merged_from_yaml))
         if self.translations_differ:
@@ -564,6 +566,9 @@ def merge(doc: Document, base: Version, data: CommentedMap, draft: Version, summ
     if m.summary.notes_added or m.summary.notes_removed:
         first = (m.summary.notes_added or m.summary.notes_removed)[0]
         m.structural(f"footnote {first} is {'new in' if m.summary.notes_added else 'deleted from'} the draft")
+    if draft.heading and " ".join(draft.heading.split()) != " ".join(base.heading.split()):
+        summary.ignored.append(f"the heading reads \u201c{draft.heading}\u201d in the draft, \u201c{base.heading}\u201d "
+                               "here: the number comes from document.yaml (change it there)")
     data["title"] = m.text(base.title, draft.title, data["title"], "title")
     data["formula"] = m.text(base.formula, draft.formula, data["formula"], "formula")
     if carries_session and ("session" in data or draft.session):

@@ -128,6 +128,8 @@ def _keep_layout(old: str, data) -> str:
     lines a plain round trip changes are put back as typed unless the import changed them.
     """
     new = _dump(data)
+    if new == old:
+        return new
     same = _dump(_yaml().load(old))
     if same == old:
         return new

@@ -348,6 +348,18 @@ def _tracked(e: Edit, src: str, mode: str):
     in_note = Edit.run(" (2010)")
     e.t("A/99/100.", root=e.notes).getparent().addnext(in_note)
     e.track("ins", in_note, "Bo")  # an insertion in a footnote
+    # a tracked split (Ana): the first part's paragraph mark inserted, the new paragraph's number typed
+    tail = e.isolate(" and footnote numbers shall never be typed by hand but always computed from the structure "
+                     "of the document;")
+    first = tail.getparent()
+    second = e.new_paragraph(first)
+    number = Edit.run("5.\t")
+    second.append(number)
+    e.track("ins", number, "Ana")
+    second.append(tail)
+    rpr = etree.SubElement(first.find(w("pPr")), w("rPr"))
+    ins = etree.SubElement(rpr, w("ins"))
+    ins.set(w("id"), "991"), ins.set(w("author"), "Ana"), ins.set(w("date"), "2026-01-02T03:04:05Z")
     mark = e.paragraph("40th plenary meeting")  # a deleted paragraph mark (Bo) joins the closing lines
     rpr = etree.SubElement(mark.find(w("pPr")), w("rPr"))
     d = etree.SubElement(rpr, w("del"))
@@ -360,7 +372,11 @@ def _tracked(e: Edit, src: str, mode: str):
                .replace("including the placement of footnotes, the hyphenation of long words such as internationalization, ",
                         "including the hyphenation of long words such as internationalization, the placement of footnotes, ")
                .replace("  - 40th plenary meeting\n  - 14 November 2044\n", "  - 40th plenary meeting14 November 2044\n")
-               .replace("  report: A/99/100.\n", "  report: A/99/100. (2010)\n"))
+               .replace("  report: A/99/100.\n", "  report: A/99/100. (2010)\n")
+               .replace('"*Decides* that paragraph numbers, item letters and footnote numbers shall never be typed by '
+                        'hand but always computed from the structure of the document;"',
+                        '"*Decides* that paragraph numbers, item letters"\n  - "and footnote numbers shall never be '
+                        'typed by hand but always computed from the structure of the document;"'))
 
 
 def _reference_lost(e: Edit, src: str):

@@ -741,3 +741,25 @@ def test_word_automatic_numbering_places_new_paragraphs(corpus, tmp_path):
         "      - to verify that every footnote appears on the page of its call;\n",
         "      - text: to verify that every footnote appears on the page of its call;\n"
         "        items:\n          - by reading every page;\n")
+
+
+def test_new_lines_follow_the_files_own_indentation(tmp_path):
+    """A file whose lists start at the key's column ('- ' under 'operative:'): new entries do too."""
+    from .conftest import corpus
+
+    folder, = corpus.generate(tmp_path / "src", count=1, seed=5)
+    meta = folder / "document.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("original: en", "original: zh"), encoding="utf-8")
+    src = (folder / "zh.yaml").read_text(encoding="utf-8")
+    lines = src.splitlines(True)
+    start = lines.index("operative:\n")
+    entries = [i for i in range(start + 1, len(lines)) if lines[i].startswith("- ")]
+    assert len(entries) >= 2 and lines[entries[0]].startswith("- ")  # the layout under test
+    assert run_docgen("build", folder, "--format", "docx", "--out", tmp_path / "out", "--jobs", "1").returncode == 0
+    e = Edit(tmp_path / "out" / folder.name / f"{folder.name}.zh.docx")
+    first = [p for p in e.body.iter(w("p")) if p.findtext("w:r/w:t", namespaces=NS) == "1."][0]
+    e.new_paragraph(first, Edit.run("2.\t新的段落。"))
+    importer.run(e.save(tmp_path / "d.docx"), folder, None, dry_run=False)
+    # the new paragraph sits after the first one and all its items
+    expected = "".join(lines[:entries[1]] + ["- 新的段落。\n"] + lines[entries[1]:])
+    assert (folder / "zh.yaml").read_text(encoding="utf-8") == expected

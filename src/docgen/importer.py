@@ -105,18 +105,35 @@ class Result:
 # ---------------------------------------------------------------- YAML with ruamel
 
 
-def _yaml() -> YAML:
+def _yaml(indents: tuple[int, int, int] = (2, 4, 2)) -> YAML:
     y = YAML()
     y.preserve_quotes = True
     y.width = 1 << 16  # never fold a paragraph
-    y.indent(mapping=2, sequence=4, offset=2)
+    y.indent(mapping=indents[0], sequence=indents[1], offset=indents[2])
     y.allow_unicode = True
     return y
 
 
-def _dump(data) -> str:
+def _indents(text: str) -> tuple[int, int, int]:
+    """The source's own indentation (mapping, sequence, dash offset): new lines match the file's."""
+    mapping, offset = 2, 2
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    found_map = found_seq = False
+    for before, line in zip(lines, lines[1:]):
+        if not before.rstrip().endswith(":") or before.lstrip().startswith("- "):
+            continue
+        depth = len(before) - len(before.lstrip())
+        inner = len(line) - len(line.lstrip())
+        if line.lstrip().startswith("- ") and not found_seq:
+            offset, found_seq = max(inner - depth, 0), True
+        elif not line.lstrip().startswith("- ") and inner > depth and not found_map:
+            mapping, found_map = inner - depth, True
+    return mapping, offset + 2, offset
+
+
+def _dump(data, indents: tuple[int, int, int]) -> str:
     out = io.StringIO()
-    _yaml().dump(data, out)
+    _yaml(indents).dump(data, out)
     return out.getvalue()
 
 
@@ -127,10 +144,11 @@ def _keep_layout(old: str, data) -> str:
     (a plain or quoted scalar folded over several lines, alignment inside flow mappings). The
     lines a plain round trip changes are put back as typed unless the import changed them.
     """
-    new = _dump(data)
+    indents = _indents(old)
+    new = _dump(data, indents)
     if new == old:
         return new
-    same = _dump(_yaml().load(old))
+    same = _dump(_yaml().load(old), indents)
     if same == old:
         return new
     a, b, c = old.splitlines(True), same.splitlines(True), new.splitlines(True)

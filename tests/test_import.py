@@ -22,6 +22,7 @@ from lxml import etree
 
 from docgen import importer
 from docgen.build import read_one
+from docgen.model import plain_text
 from docgen.readers.akn import read_akn
 from docgen.readers.docx import read_docx
 
@@ -763,3 +764,49 @@ def test_new_lines_follow_the_files_own_indentation(tmp_path):
     # the new paragraph sits after the first one and all its items
     expected = "".join(lines[:entries[1]] + ["- 新的段落。\n"] + lines[entries[1]:])
     assert (folder / "zh.yaml").read_text(encoding="utf-8") == expected
+
+
+def test_random_edits_of_the_model_come_back(tmp_path):
+    """Property: edit a document's model at random (reword text and notes, delete and insert operative
+    paragraphs), write its Word draft, import that into the unedited folder: the YAML now reads as the
+    edited model."""
+    import random
+
+    from docgen import transforms
+    from docgen.model import Operative, Text, calls
+    from docgen.writers import Settings, writer
+
+    from .conftest import corpus
+
+    def texts(version):
+        return [plain_text(t) for _, t, _ in version.blocks()] + [plain_text(n.text) for n in version.footnotes]
+
+    rng = random.Random(11)
+    for folder in corpus.generate(tmp_path / "src", count=4, seed=11):
+        doc, _ = read_one(folder)
+        lang = next(iter(doc.versions))
+        meta = folder / "document.yaml"
+        meta.write_text(re.sub(r"original: \w+", f"original: {lang}", meta.read_text(encoding="utf-8")), encoding="utf-8")
+        version = doc.versions[lang]
+        for _ in range(3):
+            op = rng.choice(["reword", "delete", "insert", "note"])
+            if op == "reword":
+                t = rng.choice([t for _, t, _ in version.blocks() if any(isinstance(n, Text) and len(n.text) > 3 for n in t)])
+                node = next(n for n in t if isinstance(n, Text) and len(n.text) > 3)
+                node.text = node.text[:2] + "改" + node.text[3:]
+            elif op == "delete" and len(version.operative) > 2:
+                i = rng.randrange(len(version.operative))
+                if not version.operative[i].items and not list(calls(version.operative[i].text)):
+                    del version.operative[i]
+            elif op == "insert":
+                version.operative.insert(rng.randrange(len(version.operative) + 1),
+                                         Operative([Text(f"新增段落第{rng.randrange(1000)}号。")]))
+            elif op == "note" and version.footnotes and isinstance(version.footnotes[-1].text[-1], Text):
+                version.footnotes[-1].text[-1].text += "（改）"
+        transforms.number_paragraphs(version)
+        draft = tmp_path / f"{folder.name}.docx"
+        draft.write_bytes(writer("docx")(doc, version, Settings()))
+        importer.run(draft, folder, None, dry_run=False)
+        again, diagnostics = read_one(folder)
+        assert again is not None, diagnostics
+        assert texts(again.versions[lang]) == texts(version), folder.name

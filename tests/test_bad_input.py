@@ -57,6 +57,11 @@ CASES = [
     ("control-character", lambda c: replace(_zh(c), "formula: 《联合国打击跨国有组织犯罪公约》缔约方会议，",
                                             'formula: "《联合国打击跨国有组织犯罪公约\\e》缔约方会议，"'),
      "character U+001B is not allowed in text", "zh.yaml:10:"),
+    # preflight: what would make a writer fail is found by check, at the value's place
+    ("missing-glyph", lambda c: replace(_zh(c), "formula: 《", "formula: \U0001F600《"),
+     "formula: character U+1F600 '\U0001F600' has no glyph in the font for zh text (Noto Serif CJK SC)", "zh.yaml:10:"),
+    ("missing-glyph-footnote", lambda c: replace(_zh(c), "同上", "同上\u0915", ),
+     "character U+0915", "zh.yaml:"),
 ]
 
 

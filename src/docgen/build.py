@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fingerprint, pool, readers, transforms
+from . import fingerprint, pool, preflight, readers, transforms
 from .diagnostics import Diagnostic, errors
 from .job import Job
 from .job import run as run_job
@@ -27,12 +27,17 @@ from .progress import Progress
 from .writers import extension
 
 
-def read_one(folder: Path) -> tuple[Document | None, list[Diagnostic]]:
-    """One document through the reader and the transforms; None when it has errors."""
+def read_one(folder: Path, preflight_checks: bool = True) -> tuple[Document | None, list[Diagnostic]]:
+    """One document through the reader, the transforms and the preflight; None when it has errors.
+
+    A worker reading a document the build has already validated skips the preflight.
+    """
     diagnostics: list[Diagnostic] = []
     doc = readers.read_document(folder, diagnostics)
     if doc is not None:
         transforms.apply_all(doc, diagnostics)
+        if preflight_checks and not errors(diagnostics):
+            preflight.run(doc, diagnostics)
     return (None if doc is None or errors(diagnostics) else doc), diagnostics
 
 

@@ -53,7 +53,7 @@ def _document(folder: Path, doc_hash: str):
     """Read and transform a document once per process (its formats often follow each other)."""
     from .build import read_one
 
-    doc, diagnostics = read_one(folder)
+    doc, diagnostics = read_one(folder, preflight_checks=False)  # the build ran it
     if doc is None:
         raise _ReadFailed("\n".join(str(d) for d in errors(diagnostics)) or f"{folder}: could not be read")
     return doc

@@ -57,6 +57,10 @@ CASES = [
     ("control-character", lambda c: replace(_zh(c), "formula: 《联合国打击跨国有组织犯罪公约》缔约方会议，",
                                             'formula: "《联合国打击跨国有组织犯罪公约\\e》缔约方会议，"'),
      "character U+001B is not allowed in text", "zh.yaml:10:"),
+    ("impossible-date", lambda c: replace(_meta(c), "adopted: 2010-10-22", "adopted: 2025-13-40"),
+     "'2025-13-40' is not a valid date (month must be in 1..12)", "document.yaml:8:10"),
+    ("impossible-reference-date", lambda c: replace(_meta(c), "adopted: 2008-10-17}", "adopted: 2008-02-30}"),
+     "'2008-02-30' is not a valid date (day is out of range for month)", "document.yaml:18:74"),
     # preflight: what would make a writer fail is found by check, at the value's place
     ("missing-glyph", lambda c: replace(_zh(c), "formula: 《", "formula: \U0001F600《"),
      "formula: character U+1F600 '\U0001F600' has no glyph in the font for zh text (Noto Serif CJK SC)", "zh.yaml:10:"),
@@ -126,3 +130,31 @@ def test_missing_path_is_one_clear_error(tmp_path):
     result = run_docgen("check", tmp_path / "nowhere")
     assert result.returncode == 1 and "no such file or folder" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_impossible_date_does_not_stop_other_documents(content_copy, tmp_path):
+    replace(_meta(content_copy), "adopted: 2010-10-22", "adopted: 2025-13-40")
+    result = run_docgen("build", content_copy, "--format", "akn", "--out", tmp_path / "out")
+    assert result.returncode == 1 and "internal error" not in result.stderr
+    assert (tmp_path / "out" / "specimen-en" / "specimen-en.en.xml").exists()
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_debug_is_accepted_by_every_subcommand(where):
+    from docgen.cli import parser
+
+    for command in ("check", "build"):
+        args = parser().parse_args(["--debug", command] if where == "before" else [command, "--debug"])
+        assert args.debug is True
+    assert not getattr(parser().parse_args(["check"]), "debug", False)
+
+
+def test_broken_document_yaml_gives_no_follow_on_reference_errors(content_copy):
+    replace(_meta(content_copy), "adopted: 2008-10-17}", "adopted: 2008-02-30}")
+    result = run_docgen("check", content_copy / DOC)
+    assert result.returncode == 1 and "not a valid date" in result.stderr
+    assert "not declared" not in result.stderr, result.stderr
+    _meta(content_copy).unlink()
+    result = run_docgen("check", content_copy / DOC)
+    assert result.returncode == 1 and "no document.yaml" in result.stderr
+    assert "not declared" not in result.stderr, result.stderr

@@ -41,15 +41,27 @@ def _positive(value: str) -> int:
     return number
 
 
+PATHS_HELP = ("document folders (document.yaml + <lang>.yaml), folders of them, or files in them "
+              "(default: content, in the current folder)")
+
+
+def _common() -> argparse.ArgumentParser:
+    """Options every subcommand accepts, before or after its name."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show tracebacks of internal errors")
+    return common
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="docgen", description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(prog="docgen", description=__doc__.split("\n\n")[0], parents=[_common()])
     p.add_argument("--version", action="version", version=f"docgen {__version__}")
-    p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     sub = p.add_subparsers(dest="command", required=True)
-    check = sub.add_parser("check", help="load, validate and lint without rendering")
-    check.add_argument("paths", nargs="*", type=Path, default=[Path("content")])
-    build = sub.add_parser("build", help="render documents")
-    build.add_argument("paths", nargs="*", type=Path, default=[Path("content")])
+    add = lambda name, **kw: sub.add_parser(name, parents=[_common()], **kw)  # noqa: E731
+    check = add("check", help="load, validate and lint without rendering")
+    check.add_argument("paths", nargs="*", type=Path, default=[Path("content")], metavar="PATH", help=PATHS_HELP)
+    build = add("build", help="render documents")
+    build.add_argument("paths", nargs="*", type=Path, default=[Path("content")], metavar="PATH", help=PATHS_HELP)
     build.add_argument("--format", type=_formats, default=list(FORMATS), help="comma-separated: " + ",".join(FORMATS))
     build.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output)")
     build.add_argument("--lang", default="", help="only these language versions, e.g. zh,en")
@@ -86,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         print("docgen: interrupted; no partial output was written", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug in docgen, not in the content
-        if args.debug:
+        if getattr(args, "debug", False):
             raise
         print(f"docgen: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
         return 2

@@ -26,7 +26,7 @@ from ..model import (
     Version,
     calls,
 )
-from .yamlsource import LList, LMap, load
+from .yamlsource import Invalid, LList, LMap, load
 
 DOCUMENT_FILE = "document.yaml"
 DOC_TYPES = ("resolution", "decision")
@@ -63,6 +63,8 @@ class _Fields:
                 self.error(self.mapping.loc, f"{self.what}: missing field '{key}' ({_expect(types)})")
             return default
         value = self.mapping[key]
+        if isinstance(value, Invalid):
+            return default  # reported where it was read
         if isinstance(value, types) and (type(value) is not bool or bool in types):  # bool is an int in Python
             return value.date() if isinstance(value, dt.datetime) else value
         self.error(
@@ -159,7 +161,7 @@ def _read_metadata(folder: Path, diagnostics: list[Diagnostic]) -> Metadata | No
 
 
 class _VersionReader:
-    def __init__(self, path: Path, lang: str, references: dict, diagnostics: list[Diagnostic]):
+    def __init__(self, path: Path, lang: str, references: dict | None, diagnostics: list[Diagnostic]):
         self.path, self.lang, self.references, self.diagnostics = path, lang, references, diagnostics
         self.cjk = tables.language(lang).is_cjk
 
@@ -185,6 +187,8 @@ class _VersionReader:
         return nodes
 
     def _check_references(self, nodes, loc, what):
+        if self.references is None:
+            return  # document.yaml is missing or broken (reported): which keys exist is unknown
         for node in nodes:
             if isinstance(node, Reference):
                 if node.key not in self.references:
@@ -332,7 +336,7 @@ def read_document(folder: Path, diagnostics: list[Diagnostic]) -> Document | Non
             diagnostics.append(Diagnostic(Location(path), f"unknown language code '{path.stem}' in the file name; "
                                                          f"expected one of {', '.join(c + '.yaml' for c in tables.CODES)}"))
             continue
-        version = _VersionReader(path, path.stem, meta.references if meta else {}, diagnostics).read()
+        version = _VersionReader(path, path.stem, meta.references if meta else None, diagnostics).read()
         if version is not None:
             versions[path.stem] = version
     if not files:

@@ -35,6 +35,10 @@ class LList(list):
         self.locs: list = []
 
 
+class Invalid(str):
+    """A scalar that could not be read (an impossible date): already reported, never reported again."""
+
+
 # What XML 1.0 cannot hold: C0 controls other than tab and newline, surrogates, U+FFFE/U+FFFF.
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -79,7 +83,12 @@ class _Builder:
             result = LList((self.build(item) for item in node.value), loc=_loc(self.path, node))
             result.locs = [_loc(self.path, item) for item in node.value]
             return result
-        value = self.constructor.construct_object(node, deep=True)
+        try:
+            value = self.constructor.construct_object(node, deep=True)
+        except ValueError as exc:  # 2025-13-40 looks like a date to YAML, then fails to be one
+            self.diagnostics.append(Diagnostic(_loc(self.path, node), f"'{node.value}' is not a valid date "
+                                               f"({exc}); expected a real date as YYYY-MM-DD"))
+            return Invalid(node.value)
         if isinstance(value, str) and (bad := _NOT_TEXT.search(value)):
             # escapes such as "\e" or "\x01" reach here: no output format can hold them (XML cannot)
             self.diagnostics.append(Diagnostic(_loc(self.path, node), f"character U+{ord(bad.group()):04X} "

@@ -2,7 +2,7 @@
 
     docgen check [PATH...]                      read, validate and lint; render nothing
     docgen build [PATH...] [--format pdf,docx,akn,html] [--out DIR] [--lang zh,en]
-                 [--jobs N] [--force] [--quiet] [--pdfa]
+                 [--jobs N] [--force] [--quiet] [--pdfa] [--prune]
 
 `build` is incremental: an output whose inputs (content, templates, fonts, docgen, settings)
 have not changed since it was built into --out is not rebuilt.
@@ -28,6 +28,17 @@ def _formats(value: str) -> list[str]:
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
         raise argparse.ArgumentTypeError(f"unknown format {', '.join(unknown) or value!r}; choose from {', '.join(FORMATS)}")
+    return chosen
+
+
+def _languages(value: str) -> list[str]:
+    from .tables import CODES
+
+    chosen = [c.strip() for c in value.split(",") if c.strip()]
+    unknown = [c for c in chosen if c not in CODES]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"unknown language {', '.join(unknown) or value!r}; "
+                                         f"choose from {', '.join(CODES)}")
     return chosen
 
 
@@ -64,7 +75,9 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("paths", nargs="*", type=Path, default=[Path("content")], metavar="PATH", help=PATHS_HELP)
     build.add_argument("--format", type=_formats, default=list(FORMATS), help="comma-separated: " + ",".join(FORMATS))
     build.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output)")
-    build.add_argument("--lang", default="", help="only these language versions, e.g. zh,en")
+    build.add_argument("--lang", type=_languages, default=[], help="only these language versions, e.g. zh,en")
+    build.add_argument("--prune", action="store_true",
+                       help="delete outputs whose document or language file is gone (listed otherwise)")
     build.add_argument("--pdfa", action="store_true",
                        help="write PDF/A-3b with the Akoma Ntoso XML and the YAML sources embedded")
     build.add_argument("--jobs", "-j", type=_positive, default=None,
@@ -89,11 +102,10 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.command == "check":
             return build.check(args.paths)
-        langs = [code.strip() for code in args.lang.split(",") if code.strip()]
         signal.signal(signal.SIGTERM, _interrupt)  # `kill` cleans up like Ctrl-C: no partial file is left
-        return build.build(args.paths, args.format, args.out, langs=langs, pdfa=args.pdfa, jobs=args.jobs,
+        return build.build(args.paths, args.format, args.out, langs=args.lang, pdfa=args.pdfa, jobs=args.jobs,
                            force=args.force, quiet=args.quiet, worker_limit=args.worker_limit,
-                           stats=args.stats)
+                           stats=args.stats, prune=args.prune)
     except KeyboardInterrupt:
         print("docgen: interrupted; no partial output was written", file=sys.stderr)
         return 130

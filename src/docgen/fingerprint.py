@@ -62,9 +62,13 @@ def templates() -> str:
 
 
 def document(folder: Path) -> str:
-    """The document's own inputs: every YAML file of its folder."""
+    """The document's own inputs: every YAML file of its folder, and the user's organs.yaml beside it."""
     folder = Path(folder)
-    return _hash_files(list(folder.glob("*.yaml")), folder)
+    h = hashlib.sha256(_hash_files(list(folder.glob("*.yaml")), folder).encode())
+    organs = folder.parent / "organs.yaml"  # organs.USER_FILE (organs.py is not imported here: planning stays light)
+    if organs.is_file():
+        h.update(b"organs\0" + organs.read_bytes())
+    return h.hexdigest()
 
 
 def of(doc_hash: str, lang: str, fmt: str, settings_key: str) -> str:

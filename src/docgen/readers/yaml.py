@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .. import inline, tables
+from .. import inline, organs, tables
 from ..diagnostics import Diagnostic, Location, errors
 from ..model import (
     CitedDocument,
@@ -95,7 +95,7 @@ def _short(value) -> str:
 # ---------------------------------------------------------------- document.yaml
 
 
-def _read_metadata(folder: Path, diagnostics: list[Diagnostic]) -> Metadata | None:
+def _read_metadata(folder: Path, organ_table: dict, diagnostics: list[Diagnostic]) -> Metadata | None:
     path = folder / DOCUMENT_FILE
     if not path.exists():
         diagnostics.append(Diagnostic(Location(folder), f"no {DOCUMENT_FILE} in this document folder"))
@@ -114,8 +114,9 @@ def _read_metadata(folder: Path, diagnostics: list[Diagnostic]) -> Metadata | No
         f.error(f.loc("type"), f"type must be one of {', '.join(DOC_TYPES)}, found '{doc_type}'")
     number = f.take("number", str, int)
     organ = f.take("organ", str)
-    if organ is not None and organ not in tables.organs():
-        f.error(f.loc("organ"), f"unknown organ '{organ}'; known: {', '.join(tables.organs())}")
+    if organ is not None and organ not in organ_table:
+        f.error(f.loc("organ"), f"unknown organ '{organ}'; known: {', '.join(organ_table)} "
+                                f"(add it to {organs.USER_FILE} beside the document folder)")
     session = f.take("session", int)
     adopted = f.take("adopted", dt.date)
     original = f.take("original", str)
@@ -144,8 +145,9 @@ def _read_metadata(folder: Path, diagnostics: list[Diagnostic]) -> Metadata | No
         rf.finish()
         if r_type is not None and r_type not in DOC_TYPES:
             rf.error(rf.loc("type"), f"{what}: type must be one of {', '.join(DOC_TYPES)}")
-        if r_organ is not None and r_organ not in tables.organs():
-            rf.error(rf.loc("organ"), f"{what}: unknown organ '{r_organ}'; known: {', '.join(tables.organs())}")
+        if r_organ is not None and r_organ not in organ_table:
+            rf.error(rf.loc("organ"), f"{what}: unknown organ '{r_organ}'; known: {', '.join(organ_table)} "
+                                      f"(add it to {organs.USER_FILE} beside the document folder)")
         if None not in (r_organ, r_type, r_number, r_adopted):
             references[key] = CitedDocument(r_organ, r_type, str(r_number), r_adopted)
     if errors(diagnostics):
@@ -320,15 +322,28 @@ def _located(value):
 # ---------------------------------------------------------------- the folder
 
 
+NOT_LANGUAGE_FILES = (DOCUMENT_FILE, organs.USER_FILE)
+
+
 def language_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob("*.yaml") if p.name != DOCUMENT_FILE)
+    return sorted(p for p in Path(folder).glob("*.yaml") if p.name not in NOT_LANGUAGE_FILES)
+
+
+def misnamed_files(folder: Path) -> list[Diagnostic]:
+    """Files an author meant as part of the document but that docgen would not read (en.yml)."""
+    found = []
+    for path in sorted(Path(folder).glob("*.yml")):
+        found.append(Diagnostic(Location(path), f"docgen reads only .yaml files: rename {path.name} to "
+                                                f"{path.stem}.yaml"))
+    return found
 
 
 def read_document(folder: Path, diagnostics: list[Diagnostic]) -> Document | None:
     """Read one document folder; on any error return None with the diagnostics appended."""
     folder = Path(folder)
     before = len(errors(diagnostics))
-    meta = _read_metadata(folder, diagnostics)
+    organ_table = organs.table(folder, diagnostics)
+    meta = _read_metadata(folder, organ_table, diagnostics)
     versions: dict[str, Version] = {}
     files = language_files(folder)
     for path in files:
@@ -339,17 +354,19 @@ def read_document(folder: Path, diagnostics: list[Diagnostic]) -> Document | Non
         version = _VersionReader(path, path.stem, meta.references if meta else None, diagnostics).read()
         if version is not None:
             versions[path.stem] = version
+    diagnostics.extend(misnamed_files(folder))
     if not files:
         diagnostics.append(Diagnostic(Location(folder), "no language version: expected at least one of "
                                                        f"{', '.join(c + '.yaml' for c in tables.CODES)}"))
     if len(errors(diagnostics)) > before or meta is None:
         return None
     ordered = {code: versions[code] for code in tables.CODES if code in versions}
-    return Document(name=folder.name, folder=folder, meta=meta, versions=ordered)
+    return Document(name=folder.name, folder=folder, meta=meta, versions=ordered, organ=organ_table[meta.organ])
 
 
 def is_document_folder(path: Path) -> bool:
-    return path.is_dir() and any(path.glob("*.yaml"))
+    """A folder with document.yaml or language files (a content folder may hold organs.yaml only)."""
+    return path.is_dir() and any(p.name != organs.USER_FILE for p in [*path.glob("*.yaml"), *path.glob("*.yml")])
 
 
 def find_documents(paths: list[Path], diagnostics: list[Diagnostic]) -> list[Path]:

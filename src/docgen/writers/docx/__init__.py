@@ -215,7 +215,7 @@ def _properties(document, doc: Document, version: Version):
     core = document.core_properties
     core.title = plain_text(version.title)
     core.subject = doc.meta.symbol
-    core.author = tables.organs()[doc.meta.organ]["show_as"]
+    core.author = doc.organ.show_as
     core.language = lang.word_lang
     core.created = core.modified = when
     core.last_modified_by = ""

@@ -203,7 +203,7 @@ def context(doc: Document, version: Version) -> dict:
     )
     return {
         "doc": doc, "meta": meta, "version": version, "lang": lang, "css": Markup(css),
-        "title_text": plain_text(version.title), "organ_name": tables.organs()[meta.organ]["show_as"],
+        "title_text": plain_text(version.title), "organ_name": doc.organ.show_as,
         "organ_lines": head.organ_lines, "symbol_first": head.symbol_first, "symbol_rest": head.symbol_rest,
         "distribution": head.distribution, "emblem": _emblem(), "job_line": head.job_line,
         "barcode": Markup(code39_svg(head.barcode_digits)) if head.barcode_digits else "",

@@ -102,7 +102,7 @@ class Operative:
     text: list[Inline]  # the whole paragraph, or the introduction to its items
     items: list[Item] = field(default_factory=list)
     number: int = 0  # set by transforms.number_paragraphs
-    num: str = ""  # the printed form: "1."
+    num: str = ""  # the printed form: "1.", or "" for a lone operative paragraph (unnumbered)
     location: Location | None = None
 
 

@@ -65,8 +65,11 @@ _LABELS = {
 
 
 def number_paragraphs(version: Version) -> None:
+    """Operative paragraphs are numbered 1., 2., ...; a lone one is not (UN practice): its `num`
+    is empty and writers print no number (`number` stays 1 for identifiers)."""
+    alone = len(version.operative) == 1
     for n, paragraph in enumerate(version.operative, 1):
-        paragraph.number, paragraph.num = n, f"{n}."
+        paragraph.number, paragraph.num = n, "" if alone else f"{n}."
         _label_items(paragraph.items, 1)
 
 

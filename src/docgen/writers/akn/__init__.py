@@ -205,10 +205,9 @@ def _body(element, text, items: list[Item], inl: _Inline):
 
 def _main_body(version: Version, inl: _Inline):
     body = A.mainBody()
-    alone = len(version.operative) == 1
     for paragraph in version.operative:
         element = A.paragraph(eId=f"para_{paragraph.number}")
-        if not alone:  # a lone operative paragraph has no number (akn4un.md)
+        if paragraph.num:  # a lone operative paragraph has no number (transforms, akn4un.md)
             element.append(A.num(paragraph.num))
         body.append(_body(element, paragraph.text, paragraph.items, inl))
     return body

@@ -269,7 +269,8 @@ def build_document(doc: Document, version: Version):
     for p in version.preamble:
         body.paragraph("preambular", None, p.text, lead="\t")
     for p in version.operative:
-        body.paragraph("operative", p.num, p.text)
+        # a lone operative paragraph is unnumbered: indented like the preamble
+        body.paragraph("operative", p.num or None, p.text, lead="" if p.num else "\t")
         for item in p.items:
             body.item(item, 1)
     for line in version.closing:

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import run_docgen
+import shutil
+
+from .conftest import EN, run_docgen
 
 DOC = "ctoc-cop-5-2"
 
@@ -101,8 +103,29 @@ def test_structure_mismatch_names_both_files(content_copy):
         "operative:\n  - \"*Urges* y.\"\n", "utf-8")
     result = run_docgen("check", content_copy / DOC)
     assert result.returncode == 1
-    assert "zh.yaml" in result.stderr and "structure differs from en.yaml" in result.stderr
-    assert "preambular paragraphs (verb keys): 1 there, 11 here" in result.stderr
+    assert "zh.yaml" in result.stderr
+    assert "preamble: en.yaml:4 has 1 paragraph, zh.yaml:" in result.stderr and "has 11" in result.stderr, result.stderr
+
+
+def test_structure_differences_name_both_files_lines_and_labels(tmp_path):
+    doc = tmp_path / "content" / "specimen-en"
+    shutil.copytree(EN, doc)
+    fr = (doc / "en.yaml").read_text("utf-8")
+    fr = fr.replace("          - in a word-processing format that editors can continue to revise;\n", "")
+    fr = fr.replace(';[^agenda]"', ';"')
+    fr = fr.replace("  agenda: For the list of items, see A/99/150, annex.\n", "")
+    (doc / "fr.yaml").write_text(fr, "utf-8")
+    result = run_docgen("check", doc)
+    assert result.returncode == 1
+    en_lines = (doc / "en.yaml").read_text("utf-8").splitlines()
+    fr_lines = fr.splitlines()
+    b_en = next(i for i, l in enumerate(en_lines, 1) if "to publish each document" in l)
+    b_fr = next(i for i, l in enumerate(fr_lines, 1) if "to publish each document" in l)
+    agenda = next(i for i, l in enumerate(en_lines, 1) if "[^agenda]" in l)
+    assert (f"operative paragraph 2 (b): en.yaml:{b_en} has 3 sub-items, fr.yaml:{b_fr} has 2"
+            in result.stderr), result.stderr
+    assert f"footnote [^agenda]: called in operative paragraph 5 of en.yaml:{agenda}, not in fr.yaml" in result.stderr
+    assert "[[" not in result.stderr
 
 
 def test_check_reports_every_problem_in_one_run(content_copy):

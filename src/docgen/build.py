@@ -22,7 +22,7 @@ from .diagnostics import Diagnostic, Location, errors
 from .job import Job
 from .job import run as run_job
 from .model import Document
-from .outputs import output_path, remove_leftovers, write_atomic
+from .outputs import install_fonts, output_path, remove_leftovers, write_atomic
 from .progress import Progress
 from .tables import CODES
 from .writers import extension
@@ -223,6 +223,11 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
                 progress.failure(p.job.label, result.message)
                 continue
             write_atomic(p.target, result.data)
+            if p.job.fmt == "html":
+                from .paths import FONTS
+                from .writers.html import fonts_used
+
+                install_fonts(out, fonts_used(result.data), FONTS)
             state.record(p.target, p.fingerprint, len(result.data))
             written += 1
             progress.written(p.target)

@@ -47,8 +47,8 @@ CASES = [
      "no operative paragraph", "zh.yaml:"),
     ("unknown-language", lambda c: (c / DOC / "zz.yaml").write_text("title: x\n", "utf-8"),
      "unknown language code 'zz'", "zz.yaml"),
-    ("not-utf8", lambda c: _zh(c).write_bytes(_zh(c).read_text("utf-8").encode("gb18030")), "not UTF-8", "zh.yaml:"),
-    ("not-yaml", lambda c: _zh(c).write_bytes(b"%PDF-1.7\n\x00\x01binary\n"), "not a YAML text file", "zh.yaml:2"),
+    ("not-utf8", lambda c: _zh(c).write_bytes(_zh(c).read_text("utf-8").encode("gb18030")), "not UTF-8", "zh.yaml:1:"),
+    ("not-yaml", lambda c: _zh(c).write_bytes(b"%PDF-1.7\n\x00\x01binary\n"), "not a YAML text file", "zh.yaml:2:1"),
     ("prose-not-yaml", lambda c: _zh(c).write_text("This is a letter, not a document.\n", "utf-8"),
      "expected a mapping of fields", "zh.yaml:1:1"),
     ("bad-markup", lambda c: replace(_zh(c), "[^protocol]并", "[^protocol并"), "footnote call at character", "zh.yaml:13:"),
@@ -66,7 +66,7 @@ CASES = [
     # preflight: what would make a writer fail is found by check, at the value's place
     ("missing-glyph", lambda c: replace(_zh(c), "formula: 《", "formula: \U0001F600《"),
      "formula: character U+1F600 '\U0001F600' has no glyph in the font for zh text (Noto Serif CJK SC)", "zh.yaml:10:"),
-    ("missing-glyph-footnote", lambda c: replace(_zh(c), "同上", "同上\u0915", ),
+    ("missing-glyph-footnote", lambda c: replace(_zh(c), "untoc: 同上", "untoc: 同上\u0915"),
      "character U+0915", "zh.yaml:"),
 ]
 
@@ -181,3 +181,38 @@ def test_broken_document_yaml_gives_no_follow_on_reference_errors(content_copy):
     result = run_docgen("check", content_copy / DOC)
     assert result.returncode == 1 and "no document.yaml" in result.stderr
     assert "not declared" not in result.stderr, result.stderr
+
+
+def test_colon_space_in_a_value_gets_the_quoting_hint(content_copy):
+    replace(content_copy / "specimen-en" / "en.yaml", "title: Specimen resolution", "title: Mise en œuvre : résolution")
+    result = run_docgen("check", content_copy / "specimen-en")
+    assert result.returncode == 1 and "en.yaml:3:" in result.stderr, result.stderr
+    assert "a value that contains ': '" in result.stderr and "quote the text" in result.stderr
+
+
+def test_encoding_error_column_counts_from_1(content_copy):
+    path = content_copy / "specimen-en" / "en.yaml"
+    path.write_bytes(path.read_bytes().replace(b"title: Specimen", b"title: Sp\xe9cimen", 1))
+    result = run_docgen("check", content_copy / "specimen-en")
+    assert "en.yaml:3:10: error: not UTF-8" in result.stderr, result.stderr
+
+
+def test_distributed_before_adopted_is_a_warning(content_copy):
+    replace(content_copy / "specimen-en" / "document.yaml", "distributed: 2044-11-20", "distributed: 2044-11-01")
+    result = run_docgen("check", content_copy / "specimen-en")
+    assert result.returncode == 0
+    assert "document.yaml:11:14: warning: distributed (2044-11-01) is earlier than adopted (2044-11-14)" in result.stderr
+
+
+def test_a_warning_is_acknowledged_at_its_place(content_copy):
+    zh = _zh(content_copy)
+    result = run_docgen("check", content_copy)  # the shipped documents: no warning
+    assert result.returncode == 0 and ": warning: " not in result.stderr and "0 warning(s)" in result.stdout
+    replace(zh, "  # docgen: ok ibid-first", "  # (acknowledgement removed)")
+    result = run_docgen("check", content_copy)
+    assert "warning: footnote 1 ('untoc') says '同上'" in result.stderr
+    assert "acknowledge it with '# docgen: ok ibid-first' on that line" in result.stderr
+    replace(zh, "untoc: 同上，第 2225 卷，第 39574 号。", "untoc: 同上，第 2225 卷，第 39574 号。  # docgen: ok ibid-first")
+    assert ": warning: " not in run_docgen("check", content_copy).stderr
+    replace(zh, "# docgen: ok ibid-first", "# docgen: ok han-space")  # another warning's code does not hide it
+    assert "warning: footnote 1" in run_docgen("check", content_copy).stderr

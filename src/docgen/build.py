@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import fingerprint, pool, preflight, readers, transforms
-from .diagnostics import Diagnostic, Location, errors
+from .diagnostics import Diagnostic, Location, errors, without_acknowledged
 from .job import Job
 from .job import run as run_job
 from .model import Document
@@ -43,6 +43,7 @@ def read_one(folder: Path, preflight_checks: bool = True) -> tuple[Document | No
         transforms.apply_all(doc, diagnostics)
         if preflight_checks and not errors(diagnostics):
             preflight.run(doc, diagnostics)
+    diagnostics, _ = without_acknowledged(diagnostics)
     return (None if doc is None or errors(diagnostics) else doc), diagnostics
 
 

@@ -210,11 +210,11 @@ def lint(doc: Document, diagnostics: list[Diagnostic]) -> None:
                 first.location or Location(version.path),
                 f"footnote {first.number} ('{first.key}') says '{_IBID.match(plain_text(first.text)).group(1)}' "
                 "but no footnote comes before it (set footnotes_start if the document continues a report's numbering)",
-                severity="warning",
+                severity="warning", code="ibid-first",
             ))
         for name, inlines, loc in version.blocks():
             if _HAN_SPACE_HAN.search(plain_text(inlines)):
                 diagnostics.append(Diagnostic(loc or Location(version.path),
                                               f"{name}: a space between Chinese characters (a line-wrap artefact?)",
-                                              severity="warning"))
+                                              severity="warning", code="han-space"))
 

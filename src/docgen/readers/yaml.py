@@ -133,6 +133,10 @@ def _read_metadata(folder: Path, organ_table: dict, diagnostics: list[Diagnostic
         f.error(f.loc("footnotes_start"), "footnotes_start must be 1 or more")
     refs = f.take("references", LMap, required=False, default=LMap())
     f.finish()
+    if adopted and distributed and distributed < adopted:
+        diagnostics.append(Diagnostic(f.loc("distributed"), f"distributed ({distributed}) is earlier than adopted "
+                                      f"({adopted}): a document is issued after its adoption; check both dates",
+                                      severity="warning", code="distributed-before-adopted"))
     references = {}
     for key, entry in (refs or {}).items():
         what = f"reference '{key}'"

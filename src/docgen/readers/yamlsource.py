@@ -108,9 +108,10 @@ def load(path: Path, diagnostics: list[Diagnostic]):
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
+        column = len(raw[raw.rfind(b"\n", 0, exc.start) + 1: exc.start].decode("utf-8", "replace")) + 1
         diagnostics.append(
             Diagnostic(
-                Location(path, line),
+                Location(path, line, column),
                 f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
                 "save the file as UTF-8",
             )
@@ -126,11 +127,15 @@ def load(path: Path, diagnostics: list[Diagnostic]):
         what = " ".join(filter(None, [exc.context, exc.problem]))
         if "alias" in what:
             what += "; a value that starts with * must be quoted: \"*Recalling* ...\" (quote the text)"
+        elif "mapping values are not allowed" in what:
+            what += ("; a value that contains ': ' (a colon then a space, as French puts before a colon) "
+                     "must be quoted: title: \"Mise en œuvre : rapport\" (quote the text)")
         diagnostics.append(Diagnostic(where, f"not valid YAML: {what}"))
         return None
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
-        diagnostics.append(Diagnostic(Location(path, line), f"not a YAML text file: control character "
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        diagnostics.append(Diagnostic(Location(path, line, column), f"not a YAML text file: control character "
                                                             f"U+{exc.character:04X} at offset {exc.position} (a binary file?)"))
         return None
     except yaml.YAMLError as exc:

@@ -1,6 +1,8 @@
 """The `docgen` command: build and check documents.
 
     docgen check [PATH...]                      read, validate and lint; render nothing
+    docgen new FOLDER --type resolution|decision --langs en,fr [--organ KEY]
+    docgen schema [document|language] [--write DIR]
     docgen build [PATH...] [--format pdf,docx,akn,html] [--out DIR] [--lang zh,en]
                  [--jobs N] [--force] [--quiet] [--pdfa] [--prune]
 
@@ -88,7 +90,41 @@ def parser() -> argparse.ArgumentParser:
                        help="replace a worker process after N outputs, to bound its memory (default: 100)")
     build.add_argument("--stats", type=Path, default=None, metavar="FILE",
                        help="write the run's figures (times, peak memory per process) as JSON")
+    new = add("new", help="write a new document folder that passes check, each field explained")
+    new.add_argument("folder", type=Path, metavar="FOLDER", help="the document folder to create, e.g. content/ga-99-1")
+    new.add_argument("--type", choices=("resolution", "decision"), required=True)
+    new.add_argument("--langs", type=_languages, required=True, help="language versions, e.g. en,fr (the first is "
+                                                                      "the original)")
+    new.add_argument("--organ", default="un-ga", metavar="KEY", help="the adopting organ (default: un-ga)")
+    schema = add("schema", help="print the JSON Schema of document.yaml or <lang>.yaml (for editors)")
+    schema.add_argument("which", nargs="?", choices=("document", "language"), default="document")
+    schema.add_argument("--write", type=Path, metavar="DIR", help="write both schemas into DIR instead")
     return p
+
+
+def _new(args) -> int:
+    from . import scaffold
+
+    try:
+        files = scaffold.create(args.folder, args.type, args.langs, args.organ)
+    except scaffold.NewError as exc:
+        print(f"docgen new: error: {exc}", file=sys.stderr)
+        return 1
+    for path in files:
+        print(f"wrote {path}")
+    print(f"docgen new: replace the values marked TO DO, then run `docgen check {args.folder}`")
+    return 0
+
+
+def _schema(args) -> int:
+    from . import schema
+
+    if args.write:
+        for path in schema.write(args.write):
+            print(f"wrote {path}")
+    else:
+        sys.stdout.write(schema.text(args.which))
+    return 0
 
 
 def _interrupt(signum, frame):
@@ -102,6 +138,10 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.command == "check":
             return build.check(args.paths)
+        if args.command == "new":
+            return _new(args)
+        if args.command == "schema":
+            return _schema(args)
         signal.signal(signal.SIGTERM, _interrupt)  # `kill` cleans up like Ctrl-C: no partial file is left
         return build.build(args.paths, args.format, args.out, langs=args.lang, pdfa=args.pdfa, jobs=args.jobs,
                            force=args.force, quiet=args.quiet, worker_limit=args.worker_limit,

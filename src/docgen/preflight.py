@@ -7,7 +7,7 @@ functions as a safety net (the PDF writer re-checks glyphs before rendering).
 
 Checks:
 - glyphs: every character of the text has a glyph in the font the page will set it in
-  (same choice of face as the HTML/PDF writer: Latin face for Latin, CJK face otherwise).
+  (`face_for`: the same choice of face as the HTML/PDF writer's @font-face rules).
 """
 
 from __future__ import annotations
@@ -24,16 +24,27 @@ def run(doc: Document, diagnostics: list[Diagnostic]) -> None:
 
 # ---------------------------------------------------------------- glyphs
 
-# The quotes “ ” ‘ ’ are not in the Latin face's unicode-range (fonts.LATIN_RANGE): in Chinese
-# they must be the CJK face's; in Latin text the CJK face's are used as well.
-_CURLY_QUOTES = (0x2018, 0x2019, 0x201C, 0x201D)
+def _ranges(css_range: str) -> tuple[tuple[int, int], ...]:
+    """'U+0000-024F, U+20AC' -> ((0, 0x24F), (0x20AC, 0x20AC))."""
+    out = []
+    for part in css_range.split(","):
+        first, _, last = part.strip()[2:].partition("-")
+        out.append((int(first, 16), int(last or first, 16)))
+    return tuple(out)
 
 
 def face_for(cp: int, cjk: bool) -> tuple[str, str]:
-    """(face name, font file) the page sets code point cp in: the HTML writer's choice of face."""
-    in_latin_range = cp <= 0x24F or 0x2000 <= cp <= 0x206F and cp not in _CURLY_QUOTES
-    if cjk and cp in (0x2014, 0x2026):
-        in_latin_range = False  # the HTML writer sets Chinese dashes and ellipses in the CJK face
+    """(face name, font file) the page sets code point cp in: what the HTML writer declares.
+
+    A Chinese page declares the Latin face for `fonts.LATIN_RANGE` only (so that “ ” and CJK
+    punctuation are the CJK face's) and sets dashes and ellipses in the CJK face; any other page
+    declares the Latin face alone, for every character.
+    """
+    from .fonts import LATIN_RANGE
+
+    if not cjk:
+        return "Liberation Serif", "LiberationSerif-Regular.ttf"
+    in_latin_range = any(lo <= cp <= hi for lo, hi in _ranges(LATIN_RANGE)) and cp not in (0x2014, 0x2026)
     if in_latin_range:
         return "Liberation Serif", "LiberationSerif-Regular.ttf"
     return "Noto Serif CJK SC", "NotoSerifCJKsc-Regular.otf"

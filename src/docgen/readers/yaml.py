@@ -9,6 +9,7 @@ problem so that one run reports them all.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 from .. import inline, organs, tables
@@ -43,11 +44,74 @@ def _type_name(value) -> str:
     return type(value).__name__
 
 
-class _Fields:
-    """Takes the fields of one mapping, checking types; reports missing and unknown fields."""
+@dataclass(frozen=True)
+class Field:
+    """One field the reader accepts: the single definition behind reading, the JSON Schema
+    (`docgen schema`) and the comments of `docgen new`."""
 
-    def __init__(self, mapping: LMap, what: str, diagnostics: list[Diagnostic]):
-        self.mapping, self.what, self.diagnostics = mapping, what, diagnostics
+    name: str
+    types: tuple  # Python types the reader accepts (LMap: a mapping, LList: a list)
+    required: bool
+    about: str  # for authors: the schema's description, the comment `docgen new` writes
+    choices: tuple = ()  # the allowed values, when they are fixed
+    shape: str = ""  # for a list or mapping: what it holds (a definition of schema.py)
+
+
+DOCUMENT_FIELDS = {f.name: f for f in (
+    Field("type", (str,), True, "resolution or decision: the heading pattern, the AKN statement name", DOC_TYPES),
+    Field("number", (str, int), True, "the printed number, e.g. 5/2 (a decision's too, e.g. 2010/251)"),
+    Field("organ", (str,), True, "the adopting organ: a key of docgen's organs.yaml or of yours beside the "
+                                 "document folders (un-ga, un-ctoc-cop, un-cnd, un-ccpcj, ...)"),
+    Field("session", (int,), True, "the organ's session, a whole number"),
+    Field("adopted", (dt.date,), True, "adoption date, YYYY-MM-DD"),
+    Field("original", (str,), True, "language code of the original version: footnotes are numbered by its order",
+          tables.CODES),
+    Field("symbol", (str,), True, "symbol of the document that carries the text, printed in the masthead and "
+                                  "page headers: A/RES/99/1 for a resolution, the report's (e.g. "
+                                  "CTOC/COP/2010/17) for a decision or resolution printed in a report"),
+    Field("distributed", (dt.date,), True, "issue date printed in the masthead, YYYY-MM-DD (on or after adopted)"),
+    Field("duty_station", (str,), True, "issuing duty station: paper (A4, Letter in New York) and Word styles",
+          tuple(tables.duty_stations())),
+    Field("job_number", (str,), False, "job number, e.g. V.10-57396: printed on the first page, its digits "
+                                       "become the barcode"),
+    Field("footnotes_start", (int,), False, "number of the first footnote (default 1), when the document "
+                                            "continues a report's numbering"),
+    Field("references", (LMap,), False, "documents the text cites as [words](ref:key), declared once: "
+                                        "key: {organ, type, number, adopted}", shape="references"),
+)}
+
+REFERENCE_FIELDS = {f.name: f for f in (
+    Field("organ", (str,), True, "the organ that adopted the cited document (a key of organs.yaml)"),
+    Field("type", (str,), True, "resolution or decision", DOC_TYPES),
+    Field("number", (str, int), True, "its printed number, e.g. 64/293"),
+    Field("adopted", (dt.date,), True, "its adoption date, YYYY-MM-DD"),
+)}
+
+VERSION_FIELDS = {f.name: f for f in (
+    Field("title", (str,), True, "the title, printed after the number"),
+    Field("session", (LList,), False, "the session block under the masthead, one entry per line, e.g. "
+                                      "Fifth session / Agenda item 2", shape="lines"),
+    Field("formula", (str,), True, "the adopting organ, as it opens the text: The General Assembly,"),
+    Field("preamble", (LList,), False, "preambular paragraphs, each 'verbKey: text'; the camelCase verbKey "
+                                       "(recalling, notingAlso) is the same in every language", shape="preamble"),
+    Field("operative", (LList,), True, "operative paragraphs (numbered 1., 2., ...; a lone one is not): text, "
+                                       "or {text, items} with items (a), (i), a.", shape="operative"),
+    Field("closing", (LList,), False, "closing lines: meeting and date", shape="lines"),
+    Field("footnotes", (LMap,), False, "footnote bodies by key, called in the text as [^key]", shape="footnotes"),
+)}
+
+ITEM_FIELDS = {f.name: f for f in (
+    Field("text", (str, int), True, "the introduction to the items"),
+    Field("items", (LList,), True, "the sub-items: text, or {text, items}, three levels deep at most",
+          shape="items"),
+)}
+
+
+class _Fields:
+    """Takes the fields of one mapping by their definitions; reports wrong types, missing and unknown fields."""
+
+    def __init__(self, mapping: LMap, fields: dict[str, Field], what: str, diagnostics: list[Diagnostic]):
+        self.mapping, self.fields, self.what, self.diagnostics = mapping, fields, what, diagnostics
         self.known: list[str] = []
 
     def loc(self, key: str) -> Location:
@@ -56,7 +120,9 @@ class _Fields:
     def error(self, loc: Location, message: str):
         self.diagnostics.append(Diagnostic(loc, message))
 
-    def take(self, key: str, *types, required=True, default=None):
+    def take(self, key: str, default=None):
+        field = self.fields[key]  # a field the reader reads is a field it defines (the schema is made from them)
+        types, required = field.types, field.required
         self.known.append(key)
         if key not in self.mapping:
             if required:
@@ -76,10 +142,10 @@ class _Fields:
 
     def finish(self):
         for key in self.mapping:
-            if key not in self.known:
+            if key not in self.fields:
                 self.error(
                     self.mapping.key_locs[key],
-                    f"{self.what}: unknown field '{key}'; expected one of: {', '.join(self.known)}",
+                    f"{self.what}: unknown field '{key}'; expected one of: {', '.join(self.fields)}",
                 )
 
 
@@ -108,30 +174,30 @@ def _read_metadata(folder: Path, organ_table: dict, diagnostics: list[Diagnostic
             Diagnostic(Location(path, 1, 1), f"expected a mapping of fields (type: ..., number: ...), found {_type_name(data)}")
         )
         return None
-    f = _Fields(data, DOCUMENT_FILE, diagnostics)
-    doc_type = f.take("type", str)
+    f = _Fields(data, DOCUMENT_FIELDS, DOCUMENT_FILE, diagnostics)
+    doc_type = f.take("type")
     if doc_type is not None and doc_type not in DOC_TYPES:
         f.error(f.loc("type"), f"type must be one of {', '.join(DOC_TYPES)}, found '{doc_type}'")
-    number = f.take("number", str, int)
-    organ = f.take("organ", str)
+    number = f.take("number")
+    organ = f.take("organ")
     if organ is not None and organ not in organ_table:
         f.error(f.loc("organ"), f"unknown organ '{organ}'; known: {', '.join(organ_table)} "
                                 f"(add it to {organs.USER_FILE} beside the document folder)")
-    session = f.take("session", int)
-    adopted = f.take("adopted", dt.date)
-    original = f.take("original", str)
+    session = f.take("session")
+    adopted = f.take("adopted")
+    original = f.take("original")
     if original is not None and original not in tables.CODES:
         f.error(f.loc("original"), f"unknown language code '{original}'; expected one of {', '.join(tables.CODES)}")
-    symbol = f.take("symbol", str)
-    distributed = f.take("distributed", dt.date)
-    station = f.take("duty_station", str)
+    symbol = f.take("symbol")
+    distributed = f.take("distributed")
+    station = f.take("duty_station")
     if station is not None and station not in tables.duty_stations():
         f.error(f.loc("duty_station"), f"unknown duty station '{station}'; known: {', '.join(tables.duty_stations())}")
-    job = f.take("job_number", str, required=False, default="")
-    start = f.take("footnotes_start", int, required=False, default=1)
+    job = f.take("job_number", default="")
+    start = f.take("footnotes_start", default=1)
     if start is not None and start < 1:
         f.error(f.loc("footnotes_start"), "footnotes_start must be 1 or more")
-    refs = f.take("references", LMap, required=False, default=LMap())
+    refs = f.take("references", default=LMap())
     f.finish()
     if adopted and distributed and distributed < adopted:
         diagnostics.append(Diagnostic(f.loc("distributed"), f"distributed ({distributed}) is earlier than adopted "
@@ -143,9 +209,9 @@ def _read_metadata(folder: Path, organ_table: dict, diagnostics: list[Diagnostic
         if not isinstance(entry, LMap):
             diagnostics.append(Diagnostic(refs.locs[key], f"{what} must be a mapping (organ, type, number, adopted)"))
             continue
-        rf = _Fields(entry, what, diagnostics)
-        r_organ, r_type = rf.take("organ", str), rf.take("type", str)
-        r_number, r_adopted = rf.take("number", str, int), rf.take("adopted", dt.date)
+        rf = _Fields(entry, REFERENCE_FIELDS, what, diagnostics)
+        r_organ, r_type = rf.take("organ"), rf.take("type")
+        r_number, r_adopted = rf.take("number"), rf.take("adopted")
         rf.finish()
         if r_type is not None and r_type not in DOC_TYPES:
             rf.error(rf.loc("type"), f"{what}: type must be one of {', '.join(DOC_TYPES)}")
@@ -214,14 +280,14 @@ class _VersionReader:
             self.error(Location(self.path, 1, 1),
                        f"expected a mapping of fields (title:, formula:, preamble:, operative:, ...), found {_type_name(data)}")
             return None
-        f = _Fields(data, self.path.name, self.diagnostics)
-        title = f.take("title", str)
-        formula = f.take("formula", str)
-        session = f.take("session", LList, required=False, default=LList())
-        preamble = f.take("preamble", LList, required=False, default=LList())
-        operative = f.take("operative", LList)
-        closing = f.take("closing", LList, required=False, default=LList())
-        notes = f.take("footnotes", LMap, required=False, default=LMap())
+        f = _Fields(data, VERSION_FIELDS, self.path.name, self.diagnostics)
+        title = f.take("title")
+        formula = f.take("formula")
+        session = f.take("session", default=LList())
+        preamble = f.take("preamble", default=LList())
+        operative = f.take("operative")
+        closing = f.take("closing", default=LList())
+        notes = f.take("footnotes", default=LMap())
         f.finish()
 
         version = Version(
@@ -276,9 +342,9 @@ class _VersionReader:
         return Operative(self.text(value, loc, what), location=loc)
 
     def with_items(self, value: LMap, loc, what, depth):
-        f = _Fields(value, what, self.diagnostics)
-        text = f.take("text", str, int)
-        items = f.take("items", LList)
+        f = _Fields(value, ITEM_FIELDS, what, self.diagnostics)
+        text = f.take("text")
+        items = f.take("items")
         f.finish()
         if items is not None and not items:
             self.error(f.loc("items"), f"{what}: 'items' is empty; expected at least one item")

@@ -10,6 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests: a fixed, derandomized run in `make test` (the same examples every time);
+# DOCGEN_HYPOTHESIS=long for a longer random run while developing (see tests/test_property.py).
+settings.register_profile("default", max_examples=25, derandomize=True, database=None, deadline=None)
+settings.register_profile("long", max_examples=400, derandomize=False, deadline=None)
+settings.load_profile(os.environ.get("DOCGEN_HYPOTHESIS", "default"))
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"

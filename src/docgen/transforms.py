@@ -74,6 +74,8 @@ def number_paragraphs(version: Version) -> None:
 
 
 def _label_items(items: list[Item], depth: int) -> None:
+    if not items:  # (the third level's children: none, and no fourth label)
+        return
     label, fmt = _LABELS[depth]
     for n, item in enumerate(items, 1):
         item.label = label(n)

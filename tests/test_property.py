@@ -25,7 +25,8 @@ from docgen.job import Job, run
 from docgen.tables import CODES
 
 SCRIPTS = {
-    "latin": "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789éèàçœÉñüß ,.;:!?'()-–—…«»“”‘’/%&€",
+    "latin": "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789éèàçœÉñüß ,.;:!?'()-–—…«»/%&€ ",
+    "quotes": "“”‘’",
     "cyrillic": "абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЖЗ ,.;:«»—",
     "han": "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种"
            "面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本"
@@ -42,7 +43,7 @@ LANG_SCRIPT = {"ar": "arabic", "zh": "han", "en": "latin", "fr": "latin", "ru": 
 def text(draw, lang: str, long: bool = True, clean: bool = False):
     """A run of text in the language's script, sometimes with another's, markup and odd characters.
     `clean`: only what should pass check (so that the build is exercised too)."""
-    others = ["latin", "greek"] if clean else ["latin", "greek", "odd", "han", "arabic"]
+    others = ["latin"] if clean else ["latin", "greek", "odd", "han", "arabic", "quotes"]
     script = draw(st.sampled_from([LANG_SCRIPT[lang]] * 6 + others))
     size = draw(st.sampled_from([1, 8, 40, 120] + ([900] if long else []) + ([] if clean else [0])))
     chars = draw(st.text(alphabet=SCRIPTS[script] + SCRIPTS[LANG_SCRIPT[lang]], min_size=1 if clean else 0,
@@ -75,7 +76,9 @@ def document(draw):
     """(document.yaml, {lang: <lang>.yaml}) as data; half of them meant to be valid."""
     clean = draw(st.booleans())
     pick = (lambda good, bad: st.sampled_from(good)) if clean else (lambda good, bad: st.sampled_from(good + bad))
-    langs = draw(st.lists(st.sampled_from([c for c in CODES if c != "ar"] if clean and draw(st.booleans()) else CODES),
+    # Until docgen declares fonts by language (#10, #11), only Latin-range characters and Chinese
+    # print: Cyrillic, Greek, Arabic and “ ” on a non-Chinese page are clean check errors
+    langs = draw(st.lists(st.sampled_from(["zh", "en", "fr", "es"] if clean else CODES),
                           min_size=1, max_size=3, unique=True))
     meta = {
         "type": draw(pick(["resolution", "decision"], ["report"])),

@@ -202,9 +202,10 @@ def context(doc: Document, version: Version, fonts_href: str | None = None) -> d
     paper = layout()["paper"][station["paper"]]
     families = _families(version, cjk)
     fonts = [{"family": f.family, "url": font_path(f).as_uri() if fonts_href is None else fonts_href + f.file,
-              "weight": f.weight, "style": f.style,
-              # the Latin face's range keeps “ ” off it in Chinese text only; elsewhere it sets everything
-              "unicode_range": f.unicode_range if cjk else ""} for f in FONTS_TABLE if f.family in families]
+              # one range for every page: a process registers each font file once (writers/pdf/patches.py),
+              # so a range that depended on the page would hold for whichever page came first
+              "weight": f.weight, "style": f.style, "unicode_range": f.unicode_range}
+             for f in FONTS_TABLE if f.family in families]
     env = environment()
     css = env.get_template("resolution.css.j2").render(
         fonts=fonts, s=s, paper=paper, lang=lang,

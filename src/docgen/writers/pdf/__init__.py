@@ -51,7 +51,7 @@ def _with_breaks(html: str, numbers: list[int]) -> str:
 def write(doc: Document, version: Version, settings) -> bytes:
     # `check` and the build's validation found these already (preflight); checked again here as
     # a safety net, before the expensive part
-    if missing := preflight.glyphs(version):
+    if missing := preflight.glyphs(version, doc):
         raise RenderError("missing glyph: " + "; ".join(f"{d.location}: {d.message}" for d in missing[:10]))
     document = render(render_html(doc, version))
     out = io.BytesIO()

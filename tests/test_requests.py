@@ -60,6 +60,11 @@ def test_stale_outputs_are_listed_then_pruned(tmp_path):
     # building one document says nothing about the others: only its own stale outputs
     result = run_docgen("build", doc, "--format", "akn", "--out", out)
     assert "1 stale output(s)" in result.stderr and "ctoc-cop-5-2" not in result.stderr
+    # another content tree built into the same folder does not make these stale
+    other = tmp_path / "other"
+    shutil.copytree(CONTENT / "specimen-en", other / "specimen-two")
+    result = run_docgen("build", other, "--format", "akn", "--out", out)
+    assert result.returncode == 0 and "stale" not in result.stderr, result.stderr
     result = run_docgen("build", content, "--format", "akn", "--out", out, "--prune")
     assert result.returncode == 0 and "pruned 2 stale output(s)" in result.stdout
     assert not (out / "specimen-en" / "specimen-en.fr.xml").exists()
@@ -67,6 +72,7 @@ def test_stale_outputs_are_listed_then_pruned(tmp_path):
     assert (out / "specimen-en" / "specimen-en.en.xml").exists()
     result = run_docgen("build", content, "--format", "akn", "--out", out)
     assert "stale" not in result.stderr
+    assert (out / "specimen-two" / "specimen-two.en.xml").exists()  # the other tree's output is kept
 
 
 ORGAN = """\

@@ -143,25 +143,22 @@ def plan(paths: list[Path], formats: list[str], out: Path, langs: list[str] | No
 
 
 def stale_outputs(paths: list[Path], out: Path, state: fingerprint.State) -> list[Path]:
-    """Outputs docgen built into out whose source is gone: a language file, or a document folder.
+    """Outputs docgen built into out whose language file is gone (a language or a document removed).
 
-    Only what the state file records is considered (docgen never touches files it did not write),
-    and a removed document only when every PATH is a folder of documents (building one document
-    says nothing about the others).
+    Only outputs the state file records with their source are considered (docgen never touches
+    files it did not write), and only sources under the PATHs of this build (building one
+    document, or another content tree into the same --out, says nothing about the others).
     """
-    folders = {f.name: f for f in readers.find_documents(paths, [])}
-    whole_tree = all(Path(p).is_dir() and not readers.is_document_folder(Path(p)) for p in paths)
+    roots = [Path(p).resolve() for p in paths]
+    roots = [r.parent if r.is_file() else r for r in roots]
     stale = []
-    for key in state.entries:
+    for key, entry in state.entries.items():
+        if not entry.get("source"):
+            continue
+        source = (state.path.parent / entry["source"]).resolve()
+        covered = any(source == r or r in source.parents for r in roots)
         target = out / key
-        name = Path(key).parts[0]
-        lang = target.name[len(name) + 1:].split(".")[0] if target.name.startswith(name + ".") else ""
-        folder = folders.get(name)
-        if folder is None:
-            gone = whole_tree
-        else:
-            gone = not (folder / f"{lang}.yaml").is_file()
-        if gone and target.exists():
+        if covered and not source.exists() and target.exists():
             stale.append(target)
     return sorted(stale)
 
@@ -229,7 +226,7 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
                 from .writers.html import fonts_used
 
                 install_fonts(out, fonts_used(result.data), FONTS)
-            state.record(p.target, p.fingerprint, len(result.data))
+            state.record(p.target, p.fingerprint, len(result.data), p.job.folder / f"{p.job.lang}.yaml")
             written += 1
             progress.written(p.target)
     finally:

@@ -50,6 +50,8 @@ def _field(field: Field) -> dict:
         schema = {"anyOf": [_type(t) for t in field.types]}
     if field.choices:
         schema = {**schema, "enum": list(field.choices)}
+    if field.pattern:  # for text values (a whole number matches it anyway)
+        schema = {**schema, "pattern": f"^(?:{field.pattern})$"}
     return {"description": field.about, **schema}
 
 

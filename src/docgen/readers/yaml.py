@@ -9,6 +9,7 @@ problem so that one run reports them all.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,11 +56,17 @@ class Field:
     about: str  # for authors: the schema's description, the comment `docgen new` writes
     choices: tuple = ()  # the allowed values, when they are fixed
     shape: str = ""  # for a list or mapping: what it holds (a definition of schema.py)
+    pattern: str = ""  # a regular expression text values must match whole (and what it means: `about`)
+
+
+# a document number: printed as given, and (with / as -) the number in Akoma Ntoso identifiers
+NUMBER_PATTERN = r"[A-Za-z0-9]+(?:[./-][A-Za-z0-9]+)*"
 
 
 DOCUMENT_FIELDS = {f.name: f for f in (
     Field("type", (str,), True, "resolution or decision: the heading pattern, the AKN statement name", DOC_TYPES),
-    Field("number", (str, int), True, "the printed number, e.g. 5/2 (a decision's too, e.g. 2010/251)"),
+    Field("number", (str, int), True, "the printed number, e.g. 5/2, 64/293, S-26/2 or 2010/251 for a decision: "
+                                      "letters and digits joined by / . or -", pattern=NUMBER_PATTERN),
     Field("organ", (str,), True, "the adopting organ: a key of docgen's organs.yaml or of yours beside the "
                                  "document folders (un-ga, un-ctoc-cop, un-cnd, un-ccpcj, ...)"),
     Field("session", (int,), True, "the organ's session, a whole number"),
@@ -83,7 +90,7 @@ DOCUMENT_FIELDS = {f.name: f for f in (
 REFERENCE_FIELDS = {f.name: f for f in (
     Field("organ", (str,), True, "the organ that adopted the cited document (a key of organs.yaml)"),
     Field("type", (str,), True, "resolution or decision", DOC_TYPES),
-    Field("number", (str, int), True, "its printed number, e.g. 64/293"),
+    Field("number", (str, int), True, "its printed number, e.g. 64/293", pattern=NUMBER_PATTERN),
     Field("adopted", (dt.date,), True, "its adoption date, YYYY-MM-DD"),
 )}
 
@@ -132,6 +139,9 @@ class _Fields:
         if isinstance(value, Invalid):
             return default  # reported where it was read
         if isinstance(value, types) and (type(value) is not bool or bool in types):  # bool is an int in Python
+            if field.pattern and not re.fullmatch(field.pattern, str(value)):
+                self.error(self.loc(key), f"{self.what}: field '{key}' ({_short(value)}) is not {field.about}")
+                return default
             return value.date() if isinstance(value, dt.datetime) else value
         self.error(
             self.loc(key),
@@ -329,7 +339,7 @@ class _VersionReader:
                             "resolution ...' (the key names the opening verb in every language)")
             return Preambular("", [], loc)
         (verb, text), = value.items()
-        if not inline.re.fullmatch(r"[a-z][A-Za-z]*", verb):
+        if not re.fullmatch(r"[a-z][A-Za-z]*", verb):
             self.error(value.key_locs[verb], f"{what}: verb key '{verb}' must be a camelCase word "
                                              "such as recalling or welcomingAlso")
         return Preambular(verb, self.text(text, value.locs[verb], what), loc)

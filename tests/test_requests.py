@@ -125,3 +125,9 @@ def test_shipped_organs_have_names_in_all_six_languages():
     for organ in table.values():
         assert set(organ.names) == set(tables.CODES) and all(organ.names.values()), organ
     assert all("organs" not in (tables.language(c).__dict__) for c in tables.CODES)
+
+
+def test_help_says_what_path_defaults_to():
+    for command in ("check", "build"):
+        result = run_docgen(command, "--help")
+        assert result.returncode == 0 and "(default: content" in " ".join(result.stdout.split()), result.stdout

@@ -16,6 +16,7 @@ Content problems are printed as `file:line:col: error: message` and exit with st
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from pathlib import Path
@@ -133,6 +134,8 @@ def _interrupt(signum, frame):
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if getattr(args, "debug", False):
+        os.environ["DOCGEN_DEBUG"] = "1"  # worker processes then add tracebacks to internal errors
     try:
         from . import build
 

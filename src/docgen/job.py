@@ -78,7 +78,7 @@ def run(job: Job) -> Result:
 
         detail = "".join(traceback.format_exception(exc)) if os.environ.get("DOCGEN_DEBUG") else ""
         data, message = None, (f"internal error in the {job.fmt} writer: {type(exc).__name__}: {exc} "
-                               f"(a bug in docgen; please report it{'' if detail else ' with DOCGEN_DEBUG=1 set'})"
+                               f"(a bug in docgen; please report it{'' if detail else '; rerun with --debug for the traceback'})"
                                + ("\n" + detail if detail else ""))
     return Result(job, data, message, time.perf_counter() - start, os.getpid(),
                   resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)

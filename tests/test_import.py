@@ -788,21 +788,22 @@ def test_random_edits_of_the_model_come_back(tmp_path):
         meta = folder / "document.yaml"
         meta.write_text(re.sub(r"original: \w+", f"original: {lang}", meta.read_text(encoding="utf-8")), encoding="utf-8")
         version = doc.versions[lang]
+        mark, new, note = ("改", "新增段落第{}号。", "（改）") if lang == "zh" else ("x", "New paragraph {}.", " (rev.)")
         for _ in range(3):
             op = rng.choice(["reword", "delete", "insert", "note"])
             if op == "reword":
                 t = rng.choice([t for _, t, _ in version.blocks() if any(isinstance(n, Text) and len(n.text) > 3 for n in t)])
                 node = next(n for n in t if isinstance(n, Text) and len(n.text) > 3)
-                node.text = node.text[:2] + "改" + node.text[3:]
+                node.text = node.text[:2] + mark + node.text[3:]
             elif op == "delete" and len(version.operative) > 2:
                 i = rng.randrange(len(version.operative))
                 if not version.operative[i].items and not list(calls(version.operative[i].text)):
                     del version.operative[i]
             elif op == "insert":
                 version.operative.insert(rng.randrange(len(version.operative) + 1),
-                                         Operative([Text(f"新增段落第{rng.randrange(1000)}号。")]))
+                                         Operative([Text(new.format(rng.randrange(1000)))]))
             elif op == "note" and version.footnotes and isinstance(version.footnotes[-1].text[-1], Text):
-                version.footnotes[-1].text[-1].text += "（改）"
+                version.footnotes[-1].text[-1].text += note
         transforms.number_paragraphs(version)
         draft = tmp_path / f"{folder.name}.docx"
         draft.write_bytes(writer("docx")(doc, version, Settings()))

@@ -1,13 +1,17 @@
-"""A Dask worker preload for tests/test_cluster.py: a document named `poison…` kills the worker
-that renders it, as a crash in a native library or the kernel's OOM killer would."""
+"""A Dask worker preload for tests/test_cluster.py, standing in for failures that only happen on
+a worker: a document named `poison…` kills the worker that renders it (as a crash in a native
+library or the kernel's OOM killer would); one named `unrenderable…` fails in the PDF writer
+with a RenderError naming its language file (as a footnote that cannot be placed does)."""
 
 import os
 import signal
 
 import docgen.cluster
+import docgen.writers
 
 _render = getattr(docgen.cluster, "unpoisoned_render", docgen.cluster.render)  # Dask may load a preload twice
-docgen.cluster.unpoisoned_render = _render
+_writer = getattr(docgen.writers, "unpoisoned_writer", docgen.writers.writer)
+docgen.cluster.unpoisoned_render, docgen.writers.unpoisoned_writer = _render, _writer
 
 
 def render(task):
@@ -16,4 +20,16 @@ def render(task):
     return _render(task)
 
 
+def writer(fmt):
+    write = _writer(fmt)
+
+    def failing(doc, version, settings):
+        if fmt == "pdf" and doc.name.startswith("unrenderable"):
+            raise docgen.writers.RenderError(f"{version.path}: the footnotes could not be placed (test)")
+        return write(doc, version, settings)
+
+    return failing
+
+
 docgen.cluster.render = render  # the client's task names docgen.cluster.render: this is what the worker finds
+docgen.writers.writer = writer  # job.run looks it up at each call

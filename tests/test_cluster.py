@@ -136,6 +136,12 @@ def small_corpus(tmp_path_factory) -> Path:
     for document in CONTENT.iterdir():  # the real documents too: Chinese and English, every feature they use
         if document.is_dir():
             shutil.copytree(document, root / document.name)
+    # the user's organ table beside the documents is one of their inputs: it must travel too
+    (root / "organs.yaml").write_text(
+        "un-ga:\n  akn_id: unGa\n  show_as: General Assembly\n  names:\n"
+        + "".join(f"    {code}: [{name}]\n" for code, name in (("ar", "الجمعية العامة"), ("zh", "大会"),
+                  ("en", "General Assembly of the Test"), ("fr", "Assemblée générale"),
+                  ("ru", "Генеральная Ассамблея"), ("es", "Asamblea General"))), "utf-8")
     return root
 
 
@@ -150,8 +156,10 @@ def test_cluster_build_is_the_local_build_and_a_no_op_sends_nothing(cluster, sma
     remote = docgen("build", small_corpus, "--out", tmp_path / "cluster", "--cluster", cluster.address)
     assert remote.returncode == 0, remote.stderr
     a, b = outputs(tmp_path / "local"), outputs(tmp_path / "cluster")
-    assert len(a) == 6 * 4 + 1 and a.keys() == b.keys()  # state file included: same fingerprints
+    assert a.keys() == b.keys() and ".docgen-state.json" in a  # state file included: same fingerprints
+    assert len([name for name in a if name.endswith((".pdf", ".docx", ".xml", ".html"))]) == 6 * 4
     assert [name for name in a if a[name] != b[name]] == []
+    assert "General Assembly of the Test" in b["specimen-en/specimen-en.en.html"].decode()  # organs.yaml travelled
     # the odd worker was named and left out (had it rendered, its HTML and PDF would differ)
     refused = [line for line in remote.stderr.splitlines() if "worker refused" in line]
     assert len(refused) == 1 and "templates differ" in refused[0] and f"font {ODD_FONT} differs" in refused[0]
@@ -192,29 +200,32 @@ def test_a_worker_killed_midway_still_gives_every_output(cluster, tmp_path):
 
 
 def test_failures_stay_with_their_document(cluster, small_corpus, tmp_path):
-    """A YAML error (found here), a missing glyph (found on a worker), and a document that kills
-    every worker that renders it (KilledWorker): each fails alone, the others are written."""
+    """A YAML error (found here, nothing sent), a render failure on a worker, and a document that
+    kills every worker that renders it (KilledWorker): each fails alone, the others are written.
+    The last two are staged by the test preload (tests/cluster_poison.py)."""
     source, out = tmp_path / "corpus", tmp_path / "out"
     shutil.copytree(small_corpus, source)
     broken = next((source / "synthetic-002").glob("??.yaml"))
     broken.write_text(broken.read_text("utf-8").replace("operative:", "operative: [", 1), "utf-8")
-    glyphless = source / "ctoc-cop-5-2" / "zh.yaml"
-    glyphless.write_text(glyphless.read_text("utf-8").replace("title: ", "title: \U0001F600", 1), "utf-8")
     shutil.copytree(source / "synthetic-001", source / "poison")
+    shutil.copytree(source / "synthetic-003", source / "unrenderable")
     cluster.ready()
     result = docgen("build", source, "--out", out, "--format", "pdf,akn", "--cluster", cluster.address)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     lines = [line for line in summary(result.stderr).splitlines() if line.startswith("  ") and line[2] != " "]
     assert any(line.startswith("  synthetic-002: ") and "not valid YAML" in line for line in lines), lines
-    glyph = [line for line in lines if line.startswith("  ctoc-cop-5-2  zh  pdf: ")]
-    assert glyph and "U+1F600" in glyph[0]
+    failed = [line for line in lines if line.startswith("  unrenderable  ")]
+    language_file = next((source / "unrenderable").glob("??.yaml"))
+    assert len(failed) == 1 and "  pdf: " in failed[0] and f"{language_file}: the footnotes could not" in failed[0]
+    assert f"{os.sep}docgen-render-" not in result.stderr  # the worker's own folder is shown as the client's
     killed = [line for line in lines if line.startswith("  poison  ")]
     assert len(killed) == 2 and all("KilledWorker" in line for line in killed), lines
     assert len(lines) == 4, lines
     written = sorted(p.name for p in out.rglob("*.*") if p.suffix in (".pdf", ".xml"))
-    assert len(written) == 7 * 2 - 2 - 2 - 1 and "ctoc-cop-5-2.zh.xml" in written
-    assert not any(name.startswith(("synthetic-002", "poison")) for name in written)
+    assert len(written) == 8 * 2 - 2 - 2 - 1 and f"unrenderable.{language_file.stem}.xml" in written
+    assert not any(name.startswith(("synthetic-002", "poison", "unrenderable")) and not name.endswith(".xml")
+                   or name.startswith(("synthetic-002", "poison")) for name in written)
 
 
 def test_a_client_unlike_every_worker_is_refused(cluster, small_corpus, tmp_path):

@@ -6,10 +6,11 @@ few milliseconds a task. The client (the `docgen build` process) plans and check
 build does and is the only one to write outputs and the state; workers only render.
 
 What travels is bytes, not paths: a `Task` holds one document's name, its inputs hash and all
-of its folder's YAML files (footnote numbers and the structure check read every language), and
-the outputs wanted from it. The worker writes the files into a folder of its own named after
-the document, renders through the ordinary `job.run`, and returns the inputs hash of what it
-rendered; the client writes nothing whose hash is not the one it planned with. (A prototype
+of its input files (every YAML file of its folder: footnote numbers and the structure check read
+every language; and the content folder's organs.yaml), and the outputs wanted from it. The
+worker writes the files into a folder of its own named after the document, renders through the
+ordinary `job.run`, and returns the inputs hash of what it rendered; the client writes nothing
+whose hash is not the one it planned with. (A prototype
 that scattered a dict of files got every document rendered from the same YAML: Dask took the
 file names for task keys.)
 
@@ -58,7 +59,7 @@ class Task:
 
     name: str                                  # the document folder's name
     doc_hash: str                              # fingerprint.document() of the files, as the client planned
-    files: tuple[tuple[str, bytes], ...]       # every YAML file of the folder: (file name, bytes)
+    files: tuple[tuple[str, bytes], ...]       # fingerprint.read_document_files(): (file name, bytes)
     outputs: tuple[tuple[str, str], ...]       # (language, format) to render
     pdfa: bool = False
 
@@ -88,14 +89,15 @@ def _safe_name(name: str) -> bool:
 
 def render(task: Task) -> Rendered:
     """Render a document's outputs from the bytes that came with the task (runs on a worker)."""
-    if not _safe_name(task.name) or not all(_safe_name(name) for name, _ in task.files):
+    names = [name for name, _ in task.files if name != fingerprint.PARENT_ORGANS]
+    if not _safe_name(task.name) or not all(_safe_name(name) for name in names):
         raise ValueError(f"refusing file names that leave the document folder: {task.name!r}")
     base = Path(tempfile.mkdtemp(prefix=f"{TASK_PREFIX}-"))
     try:
         folder = base / task.name  # named after the document, as the reader and the writers expect
         folder.mkdir()
-        for name, data in task.files:
-            (folder / name).write_bytes(data)
+        for name, data in task.files:  # the content folder's organs.yaml goes beside the document, as it was
+            (base / "organs.yaml" if name == fingerprint.PARENT_ORGANS else folder / name).write_bytes(data)
         rendered = fingerprint.document(folder)
         results: tuple[Result, ...] = ()
         if rendered == task.doc_hash:  # otherwise the client refuses the outputs: save the work

@@ -144,21 +144,34 @@ def identity(actual_fonts: bool = False) -> dict[str, str]:
             **{f"font {name}": sha for name, sha in font_files(actual_fonts).items()}}
 
 
-def document_files(files: list[tuple[str, bytes]]) -> str:
-    """The hash of a document's YAML files given as (name, bytes): the same as `document()` of their folder."""
-    h = hashlib.sha256()
-    for name, data in sorted(files):
-        h.update(name.encode() + b"\0" + data + b"\0")
-    return h.hexdigest()
+PARENT_ORGANS = "../organs.yaml"  # organs.USER_FILE beside the document folders (organs.py is not imported here)
 
 
 def read_document_files(folder: Path) -> list[tuple[str, bytes]]:
-    """Every YAML file of a document folder, as (name, bytes)."""
-    return [(p.name, p.read_bytes()) for p in sorted(Path(folder).glob("*.yaml"))]
+    """Every input file of a document, as (name, bytes): its folder's YAML files, and the user's
+    organs.yaml beside the folder as "../organs.yaml"."""
+    folder = Path(folder)
+    files = [(p.name, p.read_bytes()) for p in sorted(folder.glob("*.yaml"))]
+    organs = folder.parent / "organs.yaml"
+    if organs.is_file():
+        files.append((PARENT_ORGANS, organs.read_bytes()))
+    return files
+
+
+def document_files(files: list[tuple[str, bytes]]) -> str:
+    """The hash of a document's input files given as (name, bytes): `document()` of their folder."""
+    own = hashlib.sha256()
+    for name, data in sorted(f for f in files if f[0] != PARENT_ORGANS):
+        own.update(name.encode() + b"\0" + data + b"\0")
+    h = hashlib.sha256(own.hexdigest().encode())
+    for name, data in files:
+        if name == PARENT_ORGANS:
+            h.update(b"organs\0" + data)
+    return h.hexdigest()
 
 
 def document(folder: Path) -> str:
-    """The document's own inputs: every YAML file of its folder."""
+    """The document's own inputs: every YAML file of its folder, and the user's organs.yaml beside it."""
     return document_files(read_document_files(folder))
 
 
@@ -196,11 +209,16 @@ class State:
         except FileNotFoundError:
             return False
 
-    def record(self, target: Path, fingerprint: str, size: int) -> None:
+    def record(self, target: Path, fingerprint: str, size: int, source: Path | None = None) -> None:
+        """Note an output written; `source`, its language file, is kept relative to the state file
+        (so that a build can tell the output is stale once the source is gone)."""
         key = self._key(target)
-        self.entries[key] = {"fingerprint": fingerprint, "size": size}
+        entry = {"fingerprint": fingerprint, "size": size}
+        if source is not None:
+            entry["source"] = os.path.relpath(source, self.path.parent)
+        self.entries[key] = entry
         with open(self.journal, "a", encoding="utf-8") as journal:
-            journal.write(json.dumps([key, fingerprint, size]) + "\n")
+            journal.write(json.dumps([key, fingerprint, size, entry.get("source")]) + "\n")
 
     def forget(self, target: Path) -> None:
         if self.entries.pop(self._key(target), None) is not None:
@@ -231,11 +249,13 @@ def load_state(out: Path) -> State:
         lines = []
     for line in lines:  # what a killed build finished; a torn last line is skipped
         try:
-            key, fingerprint, size = json.loads(line)
+            key, fingerprint, size, *source = json.loads(line)
         except (ValueError, TypeError):
             continue
         if fingerprint is None:
             state.entries.pop(key, None)
         else:
             state.entries[key] = {"fingerprint": fingerprint, "size": size}
+            if source and source[0]:
+                state.entries[key]["source"] = source[0]
     return state

@@ -6,13 +6,13 @@ import io
 import re
 from functools import cache
 
-from barcode import Code39
-from barcode.writer import SVGWriter
-
 
 @cache
 def code39_svg(digits: str, height_mm: float = 8.0) -> str:
     """An SVG of *digits* between the Code 39 start/stop asterisks, no check digit, no text."""
+    from barcode import Code39  # here, not at the top: python-barcode imports Pillow (20 ms)
+    from barcode.writer import SVGWriter
+
     code = Code39(digits, writer=SVGWriter(), add_checksum=False)
     buffer = io.BytesIO()
     code.write(buffer, options={"write_text": False, "module_height": height_mm, "module_width": 0.25,

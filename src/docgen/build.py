@@ -17,9 +17,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fingerprint, pool, readers, transforms
+from . import fingerprint, readers, transforms
 from .diagnostics import Diagnostic, errors
 from .job import Job
+from .job import collect_between_jobs
 from .job import run as run_job
 from .model import Document
 from .outputs import output_path, remove_leftovers, write_atomic
@@ -113,24 +114,36 @@ def plan(paths: list[Path], formats: list[str], out: Path, langs: list[str] | No
     return planned, current
 
 
-def _validate(planned: list[Planned], failures: list[Failure], quiet: bool) -> list[Planned]:
-    """Read each document to build once, here: a broken one is reported once, not once per output."""
-    broken = set()
+def _validate(planned: list[Planned], failures: list[Failure], quiet: bool) -> tuple[list[Planned], dict]:
+    """Read each document to build once, here: a broken one is reported once, not once per output.
+
+    Returns the jobs of the good documents and the documents read (a serial build renders
+    from them instead of reading each document a second time).
+    """
+    broken, documents = set(), {}
     for folder in sorted({p.job.folder for p in planned}):
         doc, local = read_one(folder)
         report([d for d in local if d.severity == "warning" and not quiet] + errors(local), notes=False)
         if doc is None:
             broken.add(folder)
             failures.append(Failure(folder.name, "", "", "\n".join(str(d) for d in errors(local))))
-    return [p for p in planned if p.job.folder not in broken]
+        else:
+            documents[folder] = doc
+    return [p for p in planned if p.job.folder not in broken], documents
 
 
-def _results(planned: list[Planned], jobs: int, worker_limit: int):
+def _results(planned: list[Planned], jobs: int, worker_limit: int, documents: dict):
     """Run the jobs, yielding (planned, result) as they finish: in this process, or in a pool."""
     if jobs <= 1 or len(planned) <= 1:
-        for p in planned:
-            yield p, run_job(p.job)
+        with collect_between_jobs() as collect:
+            for i, p in enumerate(planned):
+                if i:
+                    collect()  # not before the first: a one-output build never collects
+                yield p, run_job(p.job, documents.get(p.job.folder))
         return
+    documents.clear()  # workers read their own (a job is a pure function of its folder)
+    from . import pool  # multiprocessing: only for builds that use workers
+
     by_job = {p.job: p for p in planned}
     for result in pool.results([p.job for p in planned], jobs, worker_limit):
         yield by_job[result.job], result
@@ -151,7 +164,7 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
     planned, current = plan(paths, formats, out, langs, pdfa, force, state, diagnostics)
     report(diagnostics, notes=False)
     failures = [Failure(str(d.location), "", "", d.message) for d in errors(diagnostics)]
-    planned = _validate(planned, failures, quiet)
+    planned, documents = _validate(planned, failures, quiet)
     planned.sort(key=lambda p: (-p.cost, str(p.target)))
     remove_leftovers(out)
     progress = Progress(len(planned), quiet)
@@ -159,7 +172,7 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
     workers: dict[int, dict] = {}
     seconds: dict[str, float] = {}
     try:
-        for p, result in _results(planned, jobs or default_jobs(), worker_limit):
+        for p, result in _results(planned, jobs or default_jobs(), worker_limit, documents):
             worker = workers.setdefault(result.pid, {"outputs": 0, "peak_rss_mb": 0})
             worker["outputs"] += 1
             worker["peak_rss_mb"] = max(worker["peak_rss_mb"], round(result.max_rss_kb / 1024))

@@ -15,21 +15,23 @@ import multiprocessing
 from collections import deque
 from multiprocessing.connection import wait
 
-from .job import Job, Result, run, warm_up
+from .job import Job, Result, collect_between_jobs, run, warm_up
 
 PRELOAD = ["docgen.job", "docgen.writers.pdf", "docgen.writers.docx", "docgen.writers.akn"]
 
 
 def _serve(conn, limit: int) -> None:
     warm_up()
-    try:
-        for _ in range(limit):
-            job = conn.recv()
-            if job is None:
-                break
-            conn.send(run(job))
-    except (EOFError, OSError):
-        pass  # the build is gone (killed): nothing to report to, nothing to clean up
+    with collect_between_jobs(freeze=True) as collect:
+        try:
+            for _ in range(limit):
+                job = conn.recv()
+                if job is None:
+                    break
+                conn.send(run(job))
+                collect()  # while the build takes the result and picks the next job
+        except (EOFError, OSError):
+            pass  # the build is gone (killed): nothing to report to, nothing to clean up
     conn.close()
 
 

@@ -3,6 +3,7 @@
     docgen check [PATH...]                      read, validate and lint; render nothing
     docgen build [PATH...] [--format pdf,docx,akn,html] [--out DIR] [--lang zh,en]
                  [--jobs N] [--force] [--quiet] [--pdfa]
+    docgen watch [PATH...] [--format ...] [--out DIR] [--lang ...] [--serve [PORT]]
 
 `build` is incremental: an output whose inputs (content, templates, fonts, docgen, settings)
 have not changed since it was built into --out is not rebuilt.
@@ -63,6 +64,14 @@ def parser() -> argparse.ArgumentParser:
                        help="replace a worker process after N outputs, to bound its memory (default: 100)")
     build.add_argument("--stats", type=Path, default=None, metavar="FILE",
                        help="write the run's figures (times, peak memory per process) as JSON")
+    watch = sub.add_parser("watch", help="rebuild what changes while you edit; --serve for a live preview")
+    watch.add_argument("paths", nargs="*", type=Path, default=[Path("content")])
+    watch.add_argument("--format", type=_formats, default=list(FORMATS), help="comma-separated: " + ",".join(FORMATS))
+    watch.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output)")
+    watch.add_argument("--lang", default="", help="only these language versions, e.g. zh,en")
+    watch.add_argument("--serve", type=int, nargs="?", const=8000, default=None, metavar="PORT",
+                       help="serve a preview on http://127.0.0.1:PORT/ that reloads after each rebuild "
+                            "(default port 8000; 0 picks a free one)")
     return p
 
 
@@ -79,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
             return build.check(args.paths)
         langs = [code.strip() for code in args.lang.split(",") if code.strip()]
         signal.signal(signal.SIGTERM, _interrupt)  # `kill` cleans up like Ctrl-C: no partial file is left
+        if args.command == "watch":
+            from . import watch
+
+            return watch.watch(args.paths, args.format, args.out, langs=langs, serve=args.serve)
         return build.build(args.paths, args.format, args.out, langs=langs, pdfa=args.pdfa, jobs=args.jobs,
                            force=args.force, quiet=args.quiet, worker_limit=args.worker_limit,
                            stats=args.stats)

@@ -13,10 +13,14 @@ While WeasyPrint is imported, an import hook loads the modules named in `DEFERRE
 WeasyPrint's own bytecode (`__pycache__/*.docgen-N.pyc`, keyed on the source file's size and
 mtime, the Python version and this module's `VERSION`):
   - deferred imports: a top-level `import`/`from ... import` of a DEFERRED package is moved
-    into each function that uses its names (module-level statements that only configure such a
-    package, like `ImageFile.LOAD_TRUNCATED_IMAGES = True`, move with it); an import used at
-    module level otherwise stays where it is. Behaviour is unchanged: the import runs, later,
-    only if called;
+    to just before each statement inside a function that uses its names, as deep in `if`/`for`/
+    `try` bodies as the use is (module-level statements that only configure such a package,
+    like `ImageFile.LOAD_TRUNCATED_IMAGES = True`, move with it); an import used at module level
+    otherwise stays where it is. Behaviour is unchanged: the import runs later, when and only
+    if a statement that needs it runs;
+  - deferred values: the user-agent stylesheets for forms and for presentational hints
+    (~20 ms of parsing, `DEFERRED_VALUES`) become `Deferred` stand-ins that parse their CSS
+    the first time WeasyPrint touches them (docgen's pages have neither);
   - cffi "out-of-line ABI mode": the `ffi.cdef(...)` text is compiled once by cffi itself into
     a module of pre-parsed types (`ffi.set_source(name, None)`, cffi's documented way to skip
     parsing at import), and `ffi` is that module's FFI object. The libraries are opened the same
@@ -36,7 +40,7 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-VERSION = 1  # bump when a transform changes: cached code of another version is not used
+VERSION = 4  # bump when a transform changes: cached code of another version is not used
 DEFERRED = {  # module -> top-level packages whose imports move into the functions using them
     "weasyprint.text.fonts": ("fontTools",),
     "weasyprint.pdf.fonts": ("fontTools",),
@@ -45,6 +49,9 @@ DEFERRED = {  # module -> top-level packages whose imports move into the functio
     "weasyprint.css": ("PIL",),
 }
 FFI_MODULE = "weasyprint.text.ffi"
+DEFERRED_VALUES = {  # module -> top-level names whose value is made on first use
+    "weasyprint.html": ("UA_FORM_STYLESHEET", "PH_STYLESHEET"),  # forms and presentational hints: unused
+}
 
 
 def _root(node: ast.stmt) -> str | None:
@@ -63,12 +70,8 @@ def _loads(tree: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
 
 
-def _functions(tree: ast.AST):
-    return [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
-
-
 def defer_imports(tree: ast.Module, packages: tuple[str, ...]) -> bool:
-    """Move top-level imports of `packages` into the functions that use them (see above)."""
+    """Move top-level imports of `packages` to just before the statements that use them (see above)."""
     imports = [n for n in tree.body if _root(n) in packages]
     if not imports:
         return False
@@ -79,29 +82,110 @@ def defer_imports(tree: ast.Module, packages: tuple[str, ...]) -> bool:
     outside = set()
     for node in rest:  # names used outside any function body (decorators, bases, defaults, module code)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            parts = node.decorator_list + [node.args] + ([node.returns] if node.returns else [])
-            outside |= set().union(*map(_loads, parts)) if parts else set()
+            outside |= _header_loads(node)
         elif isinstance(node, ast.ClassDef):
-            parts = node.bases + node.keywords + node.decorator_list
-            outside |= set().union(*map(_loads, parts)) if parts else set()
+            outside |= _header_loads(node)
             for item in node.body:
-                if not isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    outside |= _loads(item)
+                outside |= _header_loads(item) if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) else _loads(item)
         else:
             outside |= _loads(node)
     if outside & names:
         return False
-    for function in _functions(tree):
-        used = _loads(function) & names
-        if not used:
-            continue
+
+    def before(used: set[str]) -> list[ast.stmt]:
         moved = [n for n in imports if _bound(n) & used]
-        moved += [n for n in setup if _loads(n) <= set().union(*map(_bound, moved))]
-        at = 1 if function.body and isinstance(function.body[0], ast.Expr) and isinstance(
-            getattr(function.body[0], "value", None), ast.Constant) else 0
-        function.body[at:at] = [_copy(n) for n in moved]
+        provided = set().union(*map(_bound, moved))
+        return [_copy(n) for n in moved + [n for n in setup if _loads(n) <= provided]]
+
+    for node in rest:
+        for function in ([node] if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else
+                         [i for i in node.body if isinstance(i, (ast.FunctionDef, ast.AsyncFunctionDef))]
+                         if isinstance(node, ast.ClassDef) else []):
+            function.body = _place(function.body, names - _locals(function), before)
     tree.body = rest
     return True
+
+
+_BODIES = ("body", "orelse", "finalbody")
+
+
+def _locals(function) -> set[str]:
+    """Names a function binds itself (parameters, assignments): those are not the module's."""
+    args = function.args
+    bound = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
+    bound |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
+    return bound | {n.id for n in ast.walk(function) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+
+
+def _header_loads(node: ast.stmt) -> set[str]:
+    """Names a compound statement uses outside its bodies (a test, an iterable, an except clause...)."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        parts = node.decorator_list + [node.args] + ([node.returns] if node.returns else [])
+    elif isinstance(node, ast.ClassDef):
+        parts = node.bases + node.keywords + node.decorator_list
+    elif isinstance(node, (ast.If, ast.While)):
+        parts = [node.test]
+    elif isinstance(node, (ast.For, ast.AsyncFor)):
+        parts = [node.target, node.iter]
+    elif isinstance(node, (ast.With, ast.AsyncWith)):
+        parts = list(node.items)
+    elif isinstance(node, ast.Try):
+        parts = [h.type for h in node.handlers if h.type is not None]
+    else:
+        return _loads(node)
+    return set().union(*map(_loads, parts)) if parts else set()
+
+
+def _place(statements: list[ast.stmt], names: set[str], before) -> list[ast.stmt]:
+    """Each statement that uses `names` gets their imports right before it, as deep as possible:
+    an import inside an `if` branch runs only when that branch does."""
+    placed = []
+    for node in statements:
+        used = _loads(node) & names
+        if not used:
+            placed.append(node)
+            continue
+        header = _header_loads(node) & names
+        if header or isinstance(node, ast.ClassDef) or not any(hasattr(node, b) for b in _BODIES + ("handlers",)):
+            placed += before(used)
+            placed.append(node)
+            continue
+        inner = names - _locals(node) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else names
+        for attribute in _BODIES:
+            if getattr(node, attribute, None):
+                setattr(node, attribute, _place(getattr(node, attribute), inner, before))
+        for handler in getattr(node, "handlers", []):
+            handler.body = _place(handler.body, names, before)
+        placed.append(node)
+    return placed
+
+
+class Deferred:
+    """A value made on first use; attribute access goes to the value (a CSS stylesheet here)."""
+
+    __slots__ = ("_make", "_value")
+
+    def __init__(self, make):
+        self._make, self._value = make, None
+
+    def __getattr__(self, name):
+        if self._value is None:
+            self._value = self._make()
+        return getattr(self._value, name)
+
+
+def defer_values(tree: ast.Module, names: tuple[str, ...]) -> bool:
+    """`NAME = expression` at module level becomes `NAME = Deferred(lambda: expression)`."""
+    found = 0
+    for node in tree.body:
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                and node.targets[0].id in names):
+            lazy = ast.parse("__import__('docgen.writers.pdf.loading', fromlist=['Deferred']).Deferred(lambda: 0)",
+                             mode="eval").body
+            lazy.args[0].body = node.value
+            node.value = ast.fix_missing_locations(ast.copy_location(lazy, node.value))
+            found += 1
+    return found == len(names)
 
 
 def _copy(node: ast.stmt) -> ast.stmt:
@@ -173,6 +257,9 @@ class _Loader(importlib.machinery.SourceFileLoader):
             ffi_name = precompile_ffi(tree, cache_dir)
             if not ffi_name:
                 return super().get_code(fullname)
+        elif fullname in DEFERRED_VALUES:
+            if not defer_values(tree, DEFERRED_VALUES[fullname]):
+                return super().get_code(fullname)
         elif not defer_imports(tree, DEFERRED[fullname]):
             return super().get_code(fullname)
         code = compile(tree, str(source_path), "exec", dont_inherit=True)
@@ -204,7 +291,7 @@ def _ffi_ready(cache_dir: Path, name: str) -> bool:
 class _Finder:
     @staticmethod
     def find_spec(fullname, path=None, target=None):
-        if fullname not in DEFERRED and fullname != FFI_MODULE:
+        if fullname not in DEFERRED and fullname not in DEFERRED_VALUES and fullname != FFI_MODULE:
             return None
         spec = importlib.machinery.PathFinder.find_spec(fullname, path)
         if spec is None or not isinstance(spec.loader, importlib.machinery.SourceFileLoader):

@@ -81,16 +81,18 @@ def results(jobs: list[Job], processes: int, limit: int):
                     worker.process.join()
                     result = Result(worker.job, None, f"worker process died (exit code {worker.process.exitcode})")
                     worker.left = 0
-                yield result
+                # The worker's next job first, the result after: the build writes the file
+                # (and syncs it) while the worker is already rendering again.
                 if worker.left > 0 and pending:
                     worker.give(pending.popleft())
-                    continue
-                worker.stop()
-                workers.remove(worker)
-                if pending:
-                    replacement = _Worker(context, limit)
-                    replacement.give(pending.popleft())
-                    workers.append(replacement)
+                else:
+                    worker.stop()
+                    workers.remove(worker)
+                    if pending:
+                        replacement = _Worker(context, limit)
+                        replacement.give(pending.popleft())
+                        workers.append(replacement)
+                yield result
     except BaseException:
         for worker in workers:
             worker.stop(kill=True)

@@ -29,7 +29,7 @@ from ...model import Document, Emphasis, FootnoteCall, Item, Reference, Text, Ve
 from ..masthead import masthead
 from . import footnotes as fn
 from .barcode_png import code39_png
-from .styles import install_styles, style_names
+from .styles import install_styles_once, style_names
 
 _HAN = re.compile(rf"[{HAN}]")
 PAPER = {"A4": (Twips(11906), Twips(16838)), "Letter": (Twips(12240), Twips(15840))}
@@ -274,7 +274,7 @@ def build_document(doc: Document, version: Version):
     _drop_noise(document)
     cjk = tables.language(version.lang).is_cjk
     names = style_names(doc)
-    install_styles(document, doc, version)
+    install_styles_once(document, doc, version)
     _cache_style_ids(document)
     section = _page(document, doc)
     body = _Body(document, version, names, cjk)

@@ -114,6 +114,12 @@ def plan(paths: list[Path], formats: list[str], out: Path, langs: list[str] | No
     return planned, current
 
 
+def write_output(p: Planned, data: bytes, state: fingerprint.State) -> None:
+    """Write one output atomically and record it as built (the build's and `docgen watch`'s)."""
+    write_atomic(p.target, data)
+    state.record(p.target, p.fingerprint, len(data))
+
+
 def _validate(planned: list[Planned], failures: list[Failure], quiet: bool) -> tuple[list[Planned], dict]:
     """Read each document to build once, here: a broken one is reported once, not once per output.
 
@@ -182,8 +188,7 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
                 failures.append(Failure(p.job.folder.name, p.job.lang, p.job.fmt, result.message))
                 progress.failure(p.job.label, result.message)
                 continue
-            write_atomic(p.target, result.data)
-            state.record(p.target, p.fingerprint, len(result.data))
+            write_output(p, result.data, state)
             written += 1
             progress.written(p.target)
     finally:

@@ -99,24 +99,34 @@ def warm_up() -> None:
 
 @contextmanager
 def collect_between_jobs(freeze: bool = False):
-    """Garbage collection for a process that runs jobs: once between jobs, never inside one.
+    """Garbage collection for a process that runs jobs: between jobs, never inside one.
 
     Left automatic, Python's collector runs dozens of times inside each render (WeasyPrint
-    allocates millions of objects) and walks every live object, the imported modules and
-    the fonts included: 20-40 ms of a warm Chinese PDF. Here it is off while a job runs, and
-    one collection between jobs frees that job's cycles. `freeze=True` (a process that has
-    just warmed up) moves everything alive now (modules, fonts, templates) out of the
-    collector's sight for good, so each collection only walks what the jobs left, and the
-    forked pages of those objects are never written to. Yields the function to call between
-    jobs; the previous setting is restored on leaving.
+    allocates millions of objects) and walks every live object, the imported modules and the
+    fonts included: 20-40 ms of a warm Chinese PDF. Here it is off while jobs run; the function
+    yielded is called between jobs: one collection frees the last job's cycles. What is alive
+    after the first collection (modules, fonts, templates: what a warm process keeps) is then
+    frozen (`gc.freeze`), out of every later collection's walk, so a collection costs what the
+    last job left, not the size of the process, and a forked worker's pages stay shared.
+    `freeze=True` freezes at once (a worker that has just warmed up). The previous setting is
+    restored on leaving.
     """
     enabled = gc.isenabled()
     gc.disable()
+    frozen = freeze
     if freeze:
         gc.collect()
         gc.freeze()
+
+    def collect() -> None:
+        nonlocal frozen
+        gc.collect()
+        if not frozen:
+            gc.freeze()
+            frozen = True
+
     try:
-        yield gc.collect
+        yield collect
     finally:
         if enabled:
             gc.enable()

@@ -35,7 +35,7 @@ from . import build, fingerprint, readers
 from .diagnostics import Diagnostic, errors
 from .job import collect_between_jobs
 from .job import run as run_job
-from .outputs import output_path, write_atomic
+from .outputs import output_path
 from .paths import TEMPLATES
 from .writers import extension
 
@@ -108,12 +108,15 @@ def rebuild(paths: list[Path], formats: list[str], out: Path, langs: list[str], 
         if doc is None:
             continue  # the last good outputs stay
         for p in sorted((p for p in planned if p.job.folder == folder), key=lambda p: (ORDER.get(p.job.fmt, 9), p.job.lang)):
-            result = run_job(p.job, doc)
+            try:
+                result = run_job(p.job, doc)
+            except Exception as exc:  # a bug, or a broken template: say so and keep watching
+                problems.append(f"{p.job.label}: {type(exc).__name__}: {exc}")
+                continue
             if result.data is None:
                 problems.append(f"{p.job.label}: {result.message}")
                 continue
-            write_atomic(p.target, result.data)
-            state.record(p.target, p.fingerprint, len(result.data))
+            build.write_output(p, result.data, state)
             written.append(p.target.name)
     if written:
         state.save()

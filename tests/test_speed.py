@@ -34,7 +34,7 @@ def test_a_pdf_build_never_imports_what_it_does_not_use():
         from docgen.writers import Settings, writer
         docs, _ = docgen.build.load([Path({str(ZH)!r})])
         writer("pdf")(docs[0], docs[0].versions["zh"], Settings())
-        after = sorted(m for m in ("fontTools", "pycparser", "cffi.cparser", "pikepdf") if m in sys.modules)
+        after = sorted(m for m in ("fontTools", "PIL", "pycparser", "cffi.cparser", "pikepdf") if m in sys.modules)
         print(json.dumps([before, after]))
     """)
     assert found == [[], []]
@@ -146,3 +146,27 @@ def test_deferred_stylesheets_still_serve_when_asked():
     document = HTML(string='<p align="center">x</p>').render(presentational_hints=True)
     paragraph = document.pages[0]._page_box.children[0].children[0].children[0]
     assert paragraph.style["text_align_all"] == "center"
+
+
+@pytest.mark.parametrize("digits", ["1057396", "0", "4242", "9876543210"])
+def test_the_barcode_is_the_one_python_barcode_draws(digits):
+    """docgen draws python-barcode's bars from its table without importing the package (Pillow):
+    the same bars, at the same places, as python-barcode's own SVG writer draws them."""
+    import re
+
+    from barcode import Code39
+    from barcode.writer import SVGWriter
+
+    from docgen.writers.barcode import code39_svg
+
+    buffer = io.BytesIO()
+    Code39(digits, writer=SVGWriter(), add_checksum=False).write(buffer, options={
+        "write_text": False, "module_height": 8.0, "module_width": 0.25, "quiet_zone": 2.0, "compress": False})
+    reference = buffer.getvalue().decode()
+    bars = re.findall(r'<rect x="([\d.]+)mm" y="([\d.]+)mm" width="([\d.]+)mm" height="([\d.]+)mm" '
+                      r'style="fill:black;"/>', reference)
+    ours = code39_svg(digits)
+    assert re.findall(r"M([\d.]+) ([\d.]+)h([\d.]+)v([\d.]+)h-\3z", ours) == bars and len(bars) >= 15
+    for axis in ("width", "height"):
+        size = float(re.search(rf'<svg[^>]* {axis}="([\d.]+)mm"', reference).group(1))
+        assert f' {axis}="{size:g}mm"' in ours

@@ -36,6 +36,7 @@ import ast
 import hashlib
 import importlib.machinery
 import marshal
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -215,8 +216,10 @@ def precompile_ffi(tree: ast.Module, cache: Path) -> str:
                 builder = cffi.FFI()
                 builder.cdef(declarations)
                 builder.set_source(name, None)
+                part = generated.with_name(f".{generated.name}.{os.getpid()}.part")
                 with contextlib.redirect_stdout(io.StringIO()):  # cffi says "generating <file>"
-                    builder.emit_python_code(str(generated))
+                    builder.emit_python_code(str(part))
+                part.replace(generated)
             namespace: dict = {}
             exec(compile(generated.read_text("utf-8"), str(generated), "exec"), namespace)
             replacement = ast.parse(f"ffi = __import__('sys').modules[{name!r}].ffi").body
@@ -239,11 +242,17 @@ def _module(name: str, namespace: dict):
 
 class _Loader(importlib.machinery.SourceFileLoader):
     def get_code(self, fullname):
+        try:
+            return self._transformed(fullname)
+        except Exception:  # noqa: BLE001 -- an unexpected shape or an unwritable cache: the original code
+            return super().get_code(fullname)
+
+    def _transformed(self, fullname):
         source_path = Path(self.path)
         stat = source_path.stat()
         cache_dir = source_path.parent / "__pycache__"
         cached = cache_dir / f"{source_path.stem}.{sys.implementation.cache_tag}.docgen-{VERSION}.pyc"
-        key = (stat.st_size, stat.st_mtime_ns, VERSION)
+        key = (stat.st_size, stat.st_mtime_ns, VERSION, _own_hash())
         try:
             stored_key, ffi_name, code = marshal.loads(cached.read_bytes())
             if tuple(stored_key) == key and (not ffi_name or _ffi_ready(cache_dir, ffi_name)):
@@ -264,13 +273,22 @@ class _Loader(importlib.machinery.SourceFileLoader):
             return super().get_code(fullname)
         code = compile(tree, str(source_path), "exec", dont_inherit=True)
         try:
-            cache_dir.mkdir(exist_ok=True)
-            part = cached.with_suffix(".part")
-            part.write_bytes(marshal.dumps((key, ffi_name, code)))
-            part.replace(cached)
+            _write_atomic(cached, marshal.dumps((key, ffi_name, code)))
         except OSError:
             pass  # read-only installation: transform again next time
         return code
+
+
+def _own_hash() -> str:
+    """This module's own source: cached code made by another version of the transforms is not used."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Concurrent first runs (a build's workers) each write their own part, then rename."""
+    part = path.with_name(f".{path.name}.{os.getpid()}.part")
+    part.write_bytes(data)
+    part.replace(path)
 
 
 def _ffi_ready(cache_dir: Path, name: str) -> bool:

@@ -116,7 +116,7 @@ def rebuild(paths: list[Path], formats: list[str], out: Path, langs: list[str], 
             if result.data is None:
                 problems.append(f"{p.job.label}: {result.message}")
                 continue
-            build.write_output(p, result.data, state)
+            build.write_output(p, result.data, out, state)
             written.append(p.target.name)
     if written:
         state.save()

@@ -57,7 +57,7 @@ class Browser:
                 return message["result"]
 
     def evaluate(self, expression: str):
-        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
         return result["result"].get("value")
 
     def close(self):
@@ -111,6 +111,11 @@ def test_preview_follows_edits_and_shows_errors(tmp_path):
         browser.call("Page.navigate", url=url)
         wait_for("the first preview", lambda: "联合国" in (browser.evaluate(FRAME_TEXT) or ""))
         assert browser.evaluate(ERRORS) == ""
+        # the page's fonts are served too (the HTML names them by relative URL, ../fonts/<file>)
+        faces = browser.evaluate("(async () => { const d = document.querySelector('iframe').contentDocument;"
+                                 " await d.fonts.ready; return [...d.fonts].filter(f => f.status === 'loaded')"
+                                 ".map(f => f.family); })()")
+        assert any("Song SC" in f for f in faces), faces
         loaded_generation = browser.evaluate("document.body.dataset.generation")
 
         marker = "观察模式测试文字"

@@ -134,7 +134,8 @@ def test_preview_follows_edits_and_shows_errors(tmp_path):
         errors = wait_for("the error on the page", lambda: browser.evaluate(ERRORS))
         assert f"zh.yaml:{broken_line}:1: error: duplicate key 'title'" in errors, errors
         assert pdf.read_bytes() == good_pdf  # the last good PDF is kept
-        assert marker in (browser.evaluate(FRAME_TEXT) or "")  # and so is the last good preview
+        # and so is the last good preview (the reloaded page's frame may still be loading: wait for it)
+        wait_for("the last good preview under the error", lambda: marker in (browser.evaluate(FRAME_TEXT) or ""))
     finally:
         if browser is not None:
             browser.close()

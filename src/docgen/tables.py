@@ -26,6 +26,7 @@ class Language:
     script: str
     direction: str
     united_nations: str
+    emblem_alt: str  # alternative text of the UN emblem, for screen readers
     heading: dict
     doc_type: dict
     organs: dict

@@ -27,6 +27,7 @@ class Language:
     direction: str
     united_nations: str
     emblem_alt: str  # alternative text of the UN emblem, for screen readers
+    barcode_alt: str  # alternative text of the job number's barcode ({job})
     heading: dict
     doc_type: dict
     organs: dict

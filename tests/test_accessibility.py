@@ -266,3 +266,21 @@ def test_word_draft_exports_to_tagged_pdf_with_headings(built, tmp_path):
     doc, _ = _model(name, lang)
     figures = [e for e in structure.root.elements() if e.kind == "Figure"]
     assert all(f.alt for f in figures)
+
+
+def test_generated_documents_are_tagged_as_their_model(tmp_path):
+    """Footnote-heavy generated documents (scripts/corpus.py): notes across page breaks, long
+    paragraphs split by pages, items three deep; every one checked against its model."""
+    from .conftest import corpus
+
+    folders = corpus.generate(tmp_path / "content", count=6, seed=15, notes=(10, 30))
+    result = run_docgen("build", tmp_path / "content", "--out", tmp_path / "out", "--format", "pdf", "--jobs", "2",
+                        "--quiet")
+    assert result.returncode == 0, result.stderr[-3000:]
+    for folder in folders:
+        docs, _ = build.load([folder])
+        for lang, version in docs[0].versions.items():
+            path = tmp_path / "out" / folder.name / f"{folder.name}.{lang}.pdf"
+            structure = read(path)
+            check_structure(structure, docs[0], version)
+            assert page.validate_pdf(path, profile="ua1").is_compliant

@@ -33,7 +33,8 @@ class Element:
     id: str | None = None
     kids: list = field(default_factory=list)  # Element or (page, mcid)
     parent: "Element | None" = None
-    text: str = ""  # all text below, in structure order
+    text: str = ""  # all text below, in structure order (/ActualText where given: what AT reads)
+    drawn: str = ""  # the marked content's own text, in content-stream order
 
     def elements(self):
         yield self
@@ -153,12 +154,16 @@ def read(path) -> Structure:
                 child = walk(kid, element, page)
                 element.kids.append(child)
                 element.text += child.text
+                element.drawn += child.drawn
                 continue
             if key in held:
                 problems.append(f"page {key[0] + 1}: MCID {key[1]} held by two structure elements")
             held[key] = node
             element.kids.append(key)
             element.text += texts.get(key, "")
+            element.drawn += texts.get(key, "")
+        if "/ActualText" in node:
+            element.text = str(node.ActualText)
         if not element.kids and kind != "Figure":
             problems.append(f"empty structure element {kind}")
         return element

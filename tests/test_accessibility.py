@@ -65,6 +65,30 @@ def _actual_list(element) -> list:
     return out
 
 
+def _reading(element) -> str:
+    """What a screen reader reads for an element, its notes left out (they are checked apart)."""
+    if element.kind == "Note":
+        return ""
+    if not element.children:
+        return element.text
+    return "".join(_reading(child) for child in element.children)
+
+
+def _same_text(pdf_text: str, model_text: str) -> bool:
+    norm = lambda t: t.translate(JOINERS).replace("\u00a0", " ").replace("\u202f", " ").strip()  # noqa: E731
+    return norm(pdf_text) == norm(model_text)
+
+
+def _check_list_text(element, entries) -> None:
+    for li, entry in zip(element.children, entries):
+        body = li.children[1]
+        paragraph = body.children[0]
+        assert _same_text(_reading(paragraph), plain_text(entry.text, with_calls=True)), _reading(paragraph)
+        nested = [c for c in body.children if c.kind == "L"]
+        if entry.items:
+            _check_list_text(nested[0], entry.items)
+
+
 def check_structure(structure, doc, version) -> None:
     lang = tables.language(version.lang)
     root = structure.root
@@ -87,6 +111,12 @@ def check_structure(structure, doc, version) -> None:
     assert sum(e.kind == "H1" for e in root.elements()) == 1
     if numbered:
         assert _actual_list(root.children[kinds.index("L")]) == _expected_list(version.operative)
+        _check_list_text(root.children[kinds.index("L")], version.operative)
+    # every paragraph reads as the model's text: words at line ends keep their space, calls in place
+    first_p = kinds.index("P")
+    expected_texts = [version.formula] + [p.text for p in version.preamble]
+    for element, inlines in zip(root.children[first_p:], expected_texts):
+        assert _same_text(_reading(element), plain_text(inlines, with_calls=True)), _reading(element)
     # footnotes: every call a Reference, followed by its Note (Lbl = number, then the text)
     calls = sorted(n.number for n in version.footnotes)
     notes = [e for e in root.elements() if e.kind == "Note"]
@@ -284,3 +314,56 @@ def test_generated_documents_are_tagged_as_their_model(tmp_path):
             structure = read(path)
             check_structure(structure, docs[0], version)
             assert page.validate_pdf(path, profile="ua1").is_compliant
+
+
+# ---------------------------------------------------------------- text drawn otherwise than it reads
+
+
+def _tagged_snippet(tmp_path, html: str, restore: bool = False):
+    from docgen.writers.pdf import tagging
+    from docgen.writers.pdf.engine import HTML, font_configuration
+
+    if restore:
+        tagging.restore()
+    try:
+        document = HTML(string=html).render(font_config=font_configuration())
+        path = tmp_path / "snippet.pdf"
+        document.write_pdf(path, font_config=font_configuration(), pdf_variant="pdf/ua-1")
+    finally:
+        tagging.apply()
+    return read(path)
+
+
+ARABIC = "قرار نموذجي لتنضيد الوثائق الرسمية"
+
+
+def test_right_to_left_text_reads_in_logical_order(tmp_path):
+    """A Span of Arabic text carries its logical text as /ActualText (what a screen reader reads),
+    whatever order the glyphs are drawn in; the Arabic documents' titles are checked the same way."""
+    structure = _tagged_snippet(tmp_path, f'<html lang="ar" dir="rtl"><title>t</title><p>{ARABIC}</p></html>')
+    (paragraph,) = [e for e in structure.root.elements() if e.kind == "P"]
+    assert paragraph.text == ARABIC
+    assert all(span.text != span.drawn or span.text == ARABIC for span in paragraph.children)
+
+
+@pytest.mark.parametrize("stock", [False, True], ids=["docgen", "stock"])
+def test_hyphenated_word_reads_whole(tmp_path, stock):
+    """The hyphen the layout inserts (U+2010 in the text layer) is read as a soft hyphen: the word whole."""
+    words = "internationalization characteristically"
+    structure = _tagged_snippet(tmp_path, f'<html lang="en"><title>t</title><p style="width: 2.2cm; hyphens: auto">'
+                                f'{words}</p></html>', stock)
+    (paragraph,) = [e for e in structure.root.elements() if e.kind == "P"]
+    assert "\u2010" in paragraph.drawn  # the layout did hyphenate
+    read_whole = paragraph.text.replace("\u00ad", "").replace(" ", "") == words.replace(" ", "")
+    assert read_whole is not stock, paragraph.text
+
+
+@pytest.mark.parametrize("stock", [False, True], ids=["docgen", "stock"])
+def test_words_at_line_ends_keep_their_space(tmp_path, stock):
+    """The space at a line break is not drawn; the text read out keeps it (ActualText)."""
+    words = "the Conference of the Parties to the United Nations Convention against Transnational Organized Crime"
+    structure = _tagged_snippet(tmp_path, f'<html lang="en"><title>t</title><p style="width: 4cm">{words}</p></html>',
+                                stock)
+    (paragraph,) = [e for e in structure.root.elements() if e.kind == "P"]
+    assert len(paragraph.children) > 3  # several lines
+    assert (paragraph.text.strip() == words) is not stock, paragraph.text

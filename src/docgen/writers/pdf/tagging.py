@@ -16,6 +16,15 @@ WeasyPrint 70 writes a structure tree (`weasyprint/pdf/tags.py`) but, measured o
    continuing an element of an earlier page adds to the same structure element.
 5. `lang` on an element other than the root is dropped: here it becomes the element's /Lang.
 6. Empty elements (the `<a id>` anchors of footnote calls, rules drawn as borders) are dropped.
+7. Right-to-left text: a Span holding right-to-left text gets its logical text as /ActualText,
+   whatever order the glyphs are drawn in (with the Arabic justification and right-to-left
+   fixes of branch `arabic`, the marked content of an Arabic run read backwards: "ةيمسرلا" for
+   "الرسمية"; stock WeasyPrint draws it in logical order). A line that ends in a hyphen the
+   layout inserted (hyphens: auto, U+2010 in the text layer: "interna‐" "tionalization") gets
+   /ActualText with a soft hyphen in its place (ISO 32000-1 14.8.2.2.3): the word is read whole.
+8. The space where a line breaks is left out of the line (`split_text_box` skips it,
+   `remove_last_whitespace` strips it), so the text layer joins the words ("a set ofgoals"): a
+   screen reader may read them as one. The line's last text gets /ActualText with the space back.
 Templates name the structure type where HTML has no element for it with `data-pdf-tag`
 (Sect, P, Lbl, Note); the empty value makes an element transparent (its children go to its
 parent: the masthead's layout cells).
@@ -25,12 +34,14 @@ parent: the masthead's layout cells).
 
 from __future__ import annotations
 
+import unicodedata
 from contextlib import contextmanager
 
 import pydyf
 from weasyprint import draw as wp_draw
 from weasyprint import pdf as wp_pdf
 from weasyprint.formatting_structure import boxes
+from weasyprint.layout import inline as wp_inline
 from weasyprint.layout.absolute import AbsolutePlaceholder
 from weasyprint.pdf import stream as wp_stream
 from weasyprint.pdf.tags import _get_pdf_tag
@@ -76,6 +87,35 @@ def artifact(self):
     else:
         with _original_artifact(self):
             yield
+
+
+# ---------------------------------------------------------------- layout: the space at a line break
+
+
+_original_remove_last_whitespace = wp_inline.remove_last_whitespace
+_original_split_text_box = wp_inline.split_text_box
+
+
+def split_text_box(context, box, available_width, skip, is_line_start=True):
+    """WeasyPrint's, remembering on the first line's box that the break skipped a space (8.)."""
+    new_box, resume, preserved_line_break = _original_split_text_box(
+        context, box, available_width, skip, is_line_start)
+    if new_box is not None and resume is not None:
+        skipped = box.text.encode()[(skip or 0) + len(new_box.text.encode()):resume]
+        if skipped and not skipped.strip(b" "):
+            new_box.docgen_space_after = True
+    return new_box, resume, preserved_line_break
+
+
+def remove_last_whitespace(context, line):
+    """WeasyPrint's, remembering on the text box that a space was removed (8.)."""
+    box = line
+    while isinstance(box, (boxes.LineBox, boxes.InlineBox)) and box.children:
+        box = box.children[-1]
+    had_space = isinstance(box, boxes.TextBox) and box.text.endswith(" ")
+    _original_remove_last_whitespace(context, line)
+    if had_space:
+        box.docgen_space_after = True
 
 
 # ---------------------------------------------------------------- the structure tree
@@ -195,6 +235,9 @@ class _Tree:
                 return
             span = _element(kid["tag"], element, self.pdf, page_number)
             span["K"].append(kid["mcid"])
+            actual = _actual_text(child)
+            if actual is not None:
+                span["ActualText"] = pydyf.String(actual)
             nums[kid["mcid"]] = span.reference
             yield span
         else:
@@ -225,6 +268,18 @@ class _Tree:
             kids.insert(kids.index(reference.reference) + 1, note.reference)
             note["P"] = parent.reference
         _prune(root, self.pdf)
+
+
+def _actual_text(box) -> str | None:
+    """The logical text of a text box whose drawn text reads otherwise (7.), or None."""
+    text = box.text.replace("\u2060", "")
+    hyphen = box.style["hyphenate_character"]
+    if box.style["hyphens"] == "auto" and hyphen and text.endswith(hyphen):
+        return text[:-len(hyphen)] + "\u00ad"
+    space = getattr(box, "docgen_space_after", False)
+    if space or any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
+        return text + " " if space else text
+    return None
 
 
 def _object(pdf, reference):
@@ -355,6 +410,8 @@ def apply() -> None:
     if _applied:
         return
     wp_draw.draw_stacking_context = draw_stacking_context
+    wp_inline.remove_last_whitespace = remove_last_whitespace
+    wp_inline.split_text_box = split_text_box
     wp_stream.Stream.marked = marked
     wp_stream.Stream.artifact = artifact
     wp_pdf.add_tags = add_tags
@@ -366,6 +423,8 @@ def restore() -> None:
     """Stock WeasyPrint tagging (tests show what each fix changes)."""
     global _applied
     wp_draw.draw_stacking_context = _original_draw_stacking_context
+    wp_inline.remove_last_whitespace = _original_remove_last_whitespace
+    wp_inline.split_text_box = _original_split_text_box
     wp_stream.Stream.marked = _original_marked
     wp_stream.Stream.artifact = _original_artifact
     from weasyprint.pdf.tags import add_tags as stock

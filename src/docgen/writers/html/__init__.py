@@ -231,12 +231,20 @@ def context(doc: Document, version: Version, for_print: bool = True) -> dict:
         "title_text": plain_text(version.title), "organ_name": tables.organs()[meta.organ]["show_as"],
         "organ_lines": head.organ_lines, "symbol_first": head.symbol_first, "symbol_rest": head.symbol_rest,
         "distribution": head.distribution, "emblem": _emblem(lang.emblem_alt), "job_line": head.job_line,
-        "latin_lang": latin_lang, "block_lang": "" if version.lang == "en" else "en",  # the English block
+        "latin_lang": latin_lang, "block_lang": _block_lang(lang),
         "notes_at_end": called,  # filled while the body renders (browser HTML only)
         "barcode": Markup(code39_svg(head.barcode_digits)) if head.barcode_digits else "",
         "created": meta.distributed.isoformat(),
         "_filters": {"inline": inline, "gaps": gaps},
     }
+
+
+def _block_lang(lang) -> str:
+    """`lang` of the masthead's right-hand block where it is not the page's language (#15).
+    The block is English in every version; with per-language blocks (#10, `masthead_block` in
+    the language table) it is that language's."""
+    block = getattr(lang, "masthead_block", "en")
+    return "" if block == lang.code else tables.language(block).bcp47
 
 
 def render_html(doc: Document, version: Version, for_print: bool = True) -> str:

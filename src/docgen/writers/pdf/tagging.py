@@ -16,7 +16,8 @@ WeasyPrint 70 writes a structure tree (`weasyprint/pdf/tags.py`) but, measured o
    continuing an element of an earlier page adds to the same structure element.
 5. `lang` on an element other than the root is dropped: here it becomes the element's /Lang.
 6. Empty elements (the `<a id>` anchors of footnote calls, rules drawn as borders) are dropped.
-7. Right-to-left text: a Span holding right-to-left text gets its logical text as /ActualText,
+7. Right-to-left text: a Span holding right-to-left text (or any text in a right-to-left
+   paragraph: "1 -" was read "- 1") gets its logical text as /ActualText,
    whatever order the glyphs are drawn in (with the Arabic justification and right-to-left
    fixes of branch `arabic`, the marked content of an Arabic run read backwards: "ةيمسرلا" for
    "الرسمية"; stock WeasyPrint draws it in logical order). A line that ends in a hyphen the
@@ -277,7 +278,8 @@ def _actual_text(box) -> str | None:
     if box.style["hyphens"] == "auto" and hyphen and text.endswith(hyphen):
         return text[:-len(hyphen)] + "\u00ad"
     space = getattr(box, "docgen_space_after", False)
-    if space or any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
+    rtl = box.style["direction"] == "rtl" or any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
+    if space or rtl:
         return text + " " if space else text
     return None
 

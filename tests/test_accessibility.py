@@ -286,7 +286,8 @@ def _outline_level(paragraph):
 
 
 def test_word_draft_exports_to_tagged_pdf_with_headings(built, tmp_path):
-    """LibreOffice's tagged-PDF export of the Word draft: H1 for the heading, the picture a Figure with Alt."""
+    """LibreOffice's tagged-PDF export of the Word draft makes the heading and title H1 (from the
+    outline level; without it they were paragraphs of style H1G)."""
     name, lang = VERSIONS[0]
     source = built / name / f"{name}.{lang}.docx"
     profile = f"-env:UserInstallation=file://{tmp_path}/lo"
@@ -296,29 +297,9 @@ def test_word_draft_exports_to_tagged_pdf_with_headings(built, tmp_path):
     out = tmp_path / f"{name}.{lang}.pdf"
     assert out.is_file(), result.stderr
     structure = read(out)
-    kinds = [e.kind for e in structure.root.elements()]
-    assert "H1" in kinds
-    doc, _ = _model(name, lang)
-    figures = [e for e in structure.root.elements() if e.kind == "Figure"]
-    assert all(f.alt for f in figures)
-
-
-def test_generated_documents_are_tagged_as_their_model(tmp_path):
-    """Footnote-heavy generated documents (scripts/corpus.py): notes across page breaks, long
-    paragraphs split by pages, items three deep; every one checked against its model."""
-    from .conftest import corpus
-
-    folders = corpus.generate(tmp_path / "content", count=6, seed=15, notes=(10, 30))
-    result = run_docgen("build", tmp_path / "content", "--out", tmp_path / "out", "--format", "pdf", "--jobs", "2",
-                        "--quiet")
-    assert result.returncode == 0, result.stderr[-3000:]
-    for folder in folders:
-        docs, _ = build.load([folder])
-        for lang, version in docs[0].versions.items():
-            path = tmp_path / "out" / folder.name / f"{folder.name}.{lang}.pdf"
-            structure = read(path)
-            check_structure(structure, docs[0], version)
-            assert page.validate_pdf(path, profile="ua1").is_compliant
+    headings = [e for e in structure.root.elements() if e.kind == "H1"]
+    _, version = _model(name, lang)
+    assert plain_text(version.title).replace(" ", "") in "".join(h.text for h in headings).replace(" ", "")
 
 
 # ---------------------------------------------------------------- text drawn otherwise than it reads

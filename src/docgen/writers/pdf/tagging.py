@@ -131,6 +131,16 @@ def _element(tag: str, parent, pdf, page_number: int) -> pydyf.Dictionary:
     return element
 
 
+def _content(element, mcid: int, pdf, page_number: int) -> None:
+    """Append marked content to `element`: its MCID, or a marked-content reference when the
+    element (continued from an earlier page, 4.) has its /Pg on another page."""
+    page = pdf.page_references[page_number]
+    if element["Pg"] == page:
+        element["K"].append(mcid)
+    else:
+        element["K"].append(pydyf.Dictionary({"Type": "/MCR", "Pg": page, "MCID": mcid}))
+
+
 def _pdf_tag(box) -> str | None:
     element_tag = None if box.element is None else box.element_tag
     if element_tag and element_tag.endswith("::footnote-call"):
@@ -219,7 +229,7 @@ class _Tree:
 
         if isinstance(box, boxes.ReplacedBox):
             kid = tags.pop(box)
-            element["K"].append(kid["mcid"])
+            _content(element, kid["mcid"], pdf, page_number)
             nums[kid["mcid"]] = element.reference
 
         if tag == "LI":
@@ -231,7 +241,7 @@ class _Tree:
         if isinstance(child, boxes.TextBox):
             kid = tags.pop(child)
             if tag == "Link":
-                element["K"].append(kid["mcid"])
+                _content(element, kid["mcid"], self.pdf, page_number)
                 nums[kid["mcid"]] = element.reference
                 return
             span = _element(kid["tag"], element, self.pdf, page_number)
@@ -298,7 +308,7 @@ def _remove(kids, reference):
 
 def _list_item(li, pdf):
     """LI > LBody > [P > [Lbl, ...], L...]  ->  LI > [Lbl, LBody > [P > [...], L...]] (3.)."""
-    kids = [_object(pdf, k) for k in li["K"] if not isinstance(k, int)]
+    kids = [_object(pdf, k) for k in li["K"] if isinstance(k, bytes)]
     body = next((k for k in kids if k["S"] == "/LBody"), None)
     if body is None or not body["K"]:
         return
@@ -317,7 +327,7 @@ def _prune(element, pdf) -> bool:
     """Drop structure elements without content; True if `element` itself is empty."""
     kept = pydyf.Array([])
     for kid in element["K"]:
-        if isinstance(kid, int):
+        if not isinstance(kid, bytes):  # an MCID or a marked-content reference
             kept.append(kid)
             continue
         child = _object(pdf, kid)

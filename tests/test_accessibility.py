@@ -103,7 +103,10 @@ def check_structure(structure, doc, version) -> None:
     kinds = [e.kind for e in root.children]
     expected = ["Sect"] + (["Div"] if version.session else []) + ["H1", "P"] + ["P"] * len(version.preamble)
     numbered = [p for p in version.operative if p.num]
-    expected += ["L"] if numbered else ["P"] * len(version.operative)
+    if numbered:
+        expected += ["L"]
+    for p in [] if numbered else version.operative:  # a lone paragraph is not numbered (#12)
+        expected += ["P"] + (["L"] if p.items else [])
     expected += ["P"] * len(version.closing)
     assert kinds == expected
     # masthead: its facts first, as one group; the emblem with its alternative text

@@ -185,10 +185,12 @@ def test_archive_is_pdfa3a_and_pdfua1(archives, name, lang):
 
 
 def test_stock_weasyprint_tagging_fails_the_checks(tmp_path):
-    """Each fix in writers/pdf/tagging.py is needed: the same page with WeasyPrint 70's own tagging."""
+    """Each fix in writers/pdf/tagging.py is needed: the same pages with WeasyPrint 70's own
+    tagging (a non-Latin version, for the /Lang of its Latin symbols)."""
     from docgen.writers.pdf import tagging, write
 
-    doc, version = _model(*next((d, lang) for d, lang in VERSIONS if lang == "en"))
+    name, lang = next(((d, c) for d, c in VERSIONS if tables.language(c).script != "latin"), VERSIONS[0])
+    doc, version = _model(name, lang)
     tagging.restore()
     try:
         data = write(doc, version, Settings())
@@ -198,9 +200,14 @@ def test_stock_weasyprint_tagging_fails_the_checks(tmp_path):
     path.write_bytes(data)
     structure = read(path)
     problems = "\n".join(structure.problems)
-    assert "is in no structure element" in problems  # running heads, page numbers, footer
-    assert not [e for e in structure.root.elements() if e.kind in ("Note", "Lbl", "Reference") and e.parent.kind != "Note"]
-    assert "empty structure element Link" in problems
+    elements = list(structure.root.elements())
+    assert "is in no structure element" in problems  # 1. running heads, page numbers, footer
+    assert not [e for e in elements if e.kind in ("Note", "Reference")]  # 2. footnotes
+    assert not [e for e in elements if e.kind == "Lbl"]  # 3. paragraph numbers
+    assert [e.kind for e in structure.root.children].count("L") > 1  # 4. the list split by pages
+    if tables.language(lang).script != "latin":
+        assert not [e for e in elements if e.lang]  # 5. lang on spans
+    assert "empty structure element Link" in problems  # 6. empty elements
     with pytest.raises(AssertionError):
         check_structure(structure, doc, version)
 

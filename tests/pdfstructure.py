@@ -33,6 +33,8 @@ class Element:
     id: str | None = None
     kids: list = field(default_factory=list)  # Element or (page, mcid)
     parent: "Element | None" = None
+    dest: str | None = None  # for a Link: the named destination of its annotation
+    contents: str | None = None  # for a Link: its annotation's /Contents
     text: str = ""  # all text below, in structure order (/ActualText where given: what AT reads)
     drawn: str = ""  # the marked content's own text, in content-stream order
 
@@ -149,6 +151,13 @@ def read(path) -> Structure:
             elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
                 key = (page_index[kid.Pg.objgen] if "/Pg" in kid else page, int(kid.MCID))
             elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
+                annotation = kid.Obj
+                if annotation.get("/Subtype") == "/Link":
+                    if kind != "Link":
+                        problems.append(f"a link annotation in a {kind}, not in a Link")
+                    if "/Dest" in annotation:
+                        element.dest = str(annotation.Dest)
+                    element.contents = str(annotation.get("/Contents", "")) or None
                 continue
             else:
                 child = walk(kid, element, page)

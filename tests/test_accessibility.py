@@ -136,6 +136,8 @@ def check_structure(structure, doc, version) -> None:
         siblings = note.parent.children
         before = siblings[siblings.index(note) - 1]
         assert before.kind == "Reference" and before.text.strip() == number, (number, before.kind, before.text)
+        (link,) = before.children  # the call links to its note, and says so in the document's language
+        assert (link.kind, link.dest, link.contents) == ("Link", note.id, lang.footnote_link.format(n=number))
         assert note.children[0].kind == "Lbl" and note.children[0].text.strip() == number
         text = note.text.translate(JOINERS)[len(note.children[0].text):]
         assert text.replace(" ", "")[:20] == bodies[int(number)].replace(" ", "")[:20]

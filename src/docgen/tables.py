@@ -28,6 +28,7 @@ class Language:
     united_nations: str
     emblem_alt: str  # alternative text of the UN emblem, for screen readers
     barcode_alt: str  # alternative text of the job number's barcode ({job})
+    footnote_link: str  # a footnote call's link, said by screen readers ({n})
     heading: dict
     doc_type: dict
     organs: dict

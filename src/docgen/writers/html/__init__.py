@@ -72,6 +72,7 @@ class _InlineRenderer:
         self.cjk = cjk
         self.latin_lang = latin_lang  # lang of Latin document symbols in a non-Latin text, or ""
         self.for_print = for_print
+        self.link_label = "{n}"  # what the call's link says in the PDF (the language table's)
         leaves = list(model_leaves(nodes))
         self.neighbours = {}
         for i, leaf in enumerate(leaves):
@@ -112,7 +113,8 @@ class _InlineRenderer:
         # No wrapping span: WeasyPrint 70 sometimes breaks a line after its first word when an
         # inline span that cannot fit follows; a word joiner does the keeping.
         return (f'{held}\u2060<a id="fnref-{call.number}"></a>'
-                f'<span class="fn" id="fn-{call.number}" data-n="{call.number}" data-pdf-tag="Note">{body}</span>')
+                f'<span class="fn" id="fn-{call.number}" data-n="{call.number}" data-pdf-tag="Note" '
+                f'data-link-label="{escape(self.link_label.format(n=call.number))}">{body}</span>')
 
     def text(self, text: str, prev: str, nxt: str) -> str:
         if not self.cjk:
@@ -208,6 +210,7 @@ def context(doc: Document, version: Version, for_print: bool = True) -> dict:
         r = renderer_for(nodes)
         r.footnotes = footnotes
         r.called = called
+        r.link_label = lang.footnote_link
         return Markup(r.render(nodes))
 
     def gaps(text):

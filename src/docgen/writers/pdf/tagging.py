@@ -7,7 +7,8 @@ pages, the rest of 7 and 8 on small pages of their own):
    content with MCIDs that no structure element in the tree holds (content outside the tree,
    PDF/UA-1 7.1). Here margin boxes are drawn as Artifacts, with no marked content inside.
 2. Footnotes: the call is a NonStruct, the body an untyped group at the page end. Here the call
-   is a Reference, the body a Note (ID `fn-N`, its number as Lbl, then its text), placed right
+   is a Reference holding a Link (an annotation to the note, saying "Footnote 3" in the
+   document's language: `data-link-label`), the body a Note (ID `fn-N`, its number as Lbl, then its text), placed right
    after its Reference, as the PDF Association's Tagged PDF Best Practice Guide advises: a
    screen reader reads the note where it is called, then goes on with the sentence.
 3. Paragraph numbers are inline-blocks: NonStruct inside the P. Here an `li` whose first
@@ -40,6 +41,7 @@ import unicodedata
 from contextlib import contextmanager
 
 import pydyf
+from weasyprint import document as wp_document
 from weasyprint import draw as wp_draw
 from weasyprint import pdf as wp_pdf
 from weasyprint.formatting_structure import boxes
@@ -118,6 +120,27 @@ def remove_last_whitespace(context, line):
     _original_remove_last_whitespace(context, line)
     if had_space:
         box.docgen_space_after = True
+
+
+# ---------------------------------------------------------------- footnote calls link to their notes
+
+
+_original_gather_anchors = wp_document.gather_anchors
+
+
+def _link_calls(box) -> None:
+    if box.element is not None and box.element_tag.endswith("::footnote-call") and box.link is None:
+        target = box.footnote.element.get("id") if getattr(box, "footnote", None) is not None else None
+        if target:
+            box.link = ("url", ("internal", target))
+    for child in getattr(box, "children", ()):
+        _link_calls(child)
+
+
+def gather_anchors(box, *args, **kwargs):
+    """WeasyPrint's, after giving each footnote call an internal link to its note (2.)."""
+    _link_calls(box)
+    return _original_gather_anchors(box, *args, **kwargs)
 
 
 # ---------------------------------------------------------------- the structure tree
@@ -211,6 +234,10 @@ class _Tree:
             container = self.bodies[element.reference]
         if tag == "Reference":
             self.references[box.footnote.element.get("data-n")] = (parent, element)
+            if box.link_annotation:  # Reference > Link > [the number, the annotation]
+                container = _element("Link", element, pdf, page_number)
+                element["K"].append(container.reference)
+                box.link_annotation["Contents"] = pydyf.String(box.footnote.element.get("data-link-label", ""))
         elif tag == "Note":
             self.notes[box.element.get("data-n")] = element
 
@@ -218,8 +245,8 @@ class _Tree:
             annotation = box.link_annotation
             objr = pydyf.Dictionary({"Type": "/OBJR", "Obj": annotation.reference, "Pg": pdf.page_references[page_number]})
             pdf.add_object(objr)
-            annotations.append((element.reference, annotation))
-            element["K"].append(objr.reference)
+            annotations.append((container.reference, annotation))
+            container["K"].append(objr.reference)
 
         for child in box.children:
             children = child.children if isinstance(child, boxes.LineBox) else [child]
@@ -423,6 +450,7 @@ def apply() -> None:
     if _applied:
         return
     wp_draw.draw_stacking_context = draw_stacking_context
+    wp_document.gather_anchors = gather_anchors
     wp_inline.remove_last_whitespace = remove_last_whitespace
     wp_inline.split_text_box = split_text_box
     wp_stream.Stream.marked = marked
@@ -436,6 +464,7 @@ def restore() -> None:
     """Stock WeasyPrint tagging (tests show what each fix changes)."""
     global _applied
     wp_draw.draw_stacking_context = _original_draw_stacking_context
+    wp_document.gather_anchors = _original_gather_anchors
     wp_inline.remove_last_whitespace = _original_remove_last_whitespace
     wp_inline.split_text_box = _original_split_text_box
     wp_stream.Stream.marked = _original_marked

@@ -1,4 +1,6 @@
-"""The fixed tables docgen ships: one per language (the words it prints), organs, duty stations.
+"""The fixed tables docgen ships: one per language (the words it prints), duty stations.
+
+Organs, which users extend, are in `organs.py`.
 
 Loaded once per process. Per-language words live only in `languages/<code>.yaml`, never in
 templates or writers.
@@ -31,7 +33,6 @@ class Language:
     footnote_link: str  # a footnote call's link, said by screen readers ({n})
     heading: dict
     doc_type: dict
-    organs: dict
     job_suffix: str
 
     @property
@@ -46,11 +47,6 @@ def _read(name: str) -> dict:
 @cache
 def language(code: str) -> Language:
     return Language(code=code, **_read(f"languages/{code}.yaml"))
-
-
-@cache
-def organs() -> dict:
-    return _read("data/organs.yaml")
 
 
 @cache

@@ -195,7 +195,14 @@ def _has_emphasis(nodes) -> bool:
     return any(isinstance(n, Emphasis) or _has_emphasis(getattr(n, "children", ())) for n in nodes)
 
 
-def context(doc: Document, version: Version, for_print: bool = True) -> dict:
+# Where the HTML output finds its fonts: beside the outputs, in <out>/fonts/, put there by the
+# build (outputs.install_fonts). Relative, so an output folder copied elsewhere or served over
+# HTTP keeps its fonts, and no machine path is in the file. WeasyPrint, rendering the PDF, is
+# given the font files where they are instead (file URLs that never reach an output).
+FONTS_HREF = "../fonts/"
+
+
+def context(doc: Document, version: Version, fonts_href: str | None = None, for_print: bool = True) -> dict:
     lang = tables.language(version.lang)
     meta = doc.meta
     cjk = lang.is_cjk
@@ -222,8 +229,11 @@ def context(doc: Document, version: Version, for_print: bool = True) -> dict:
     s = settings_for(version.lang)
     paper = layout()["paper"][station["paper"]]
     families = _families(version, cjk)
-    fonts = [{"family": f.family, "url": font_path(f).as_uri(), "weight": f.weight, "style": f.style,
-              "unicode_range": f.unicode_range} for f in FONTS_TABLE if f.family in families]
+    fonts = [{"family": f.family, "url": font_path(f).as_uri() if fonts_href is None else fonts_href + f.file,
+              # one range for every page: a process registers each font file once (writers/pdf/patches.py),
+              # so a range that depended on the page would hold for whichever page came first
+              "weight": f.weight, "style": f.style, "unicode_range": f.unicode_range}
+             for f in FONTS_TABLE if f.family in families]
     env = environment()
     css = env.get_template("resolution.css.j2").render(
         fonts=fonts, s=s, paper=paper, lang=lang,
@@ -231,7 +241,7 @@ def context(doc: Document, version: Version, for_print: bool = True) -> dict:
     )
     return {
         "doc": doc, "meta": meta, "version": version, "lang": lang, "css": Markup(css),
-        "title_text": plain_text(version.title), "organ_name": tables.organs()[meta.organ]["show_as"],
+        "title_text": plain_text(version.title), "organ_name": doc.organ.show_as,
         "organ_lines": head.organ_lines, "symbol_first": head.symbol_first, "symbol_rest": head.symbol_rest,
         "distribution": head.distribution, "emblem": _emblem(lang.emblem_alt), "job_line": head.job_line,
         "latin_lang": latin_lang, "block_lang": _block_lang(lang),
@@ -250,12 +260,23 @@ def _block_lang(lang) -> str:
     return "" if block == lang.code else tables.language(block).bcp47
 
 
-def render_html(doc: Document, version: Version, for_print: bool = True) -> str:
-    ctx = context(doc, version, for_print)
+def render_html(doc: Document, version: Version, fonts_href: str | None = None,
+                for_print: bool = True) -> str:
+    """The page as HTML; fonts by file URL for WeasyPrint, or relative to fonts_href for the HTML output;
+    footnotes at their calls for print, at the end (linked both ways) for the HTML output (#15)."""
+    ctx = context(doc, version, fonts_href, for_print)
     filters = ctx.pop("_filters")
     return environment().get_template("resolution.html.j2").render(**ctx, _inline=filters["inline"],
                                                                      _gaps=filters["gaps"])
 
 
 def write(doc: Document, version: Version, settings) -> bytes:
-    return render_html(doc, version, for_print=False).encode("utf-8")
+    return render_html(doc, version, FONTS_HREF, for_print=False).encode("utf-8")
+
+
+FONT_URL = re.compile(r'url\("\.\./fonts/([^"/]+)"\)')
+
+
+def fonts_used(html: bytes) -> list[str]:
+    """The font files an HTML output refers to (in <out>/fonts/)."""
+    return sorted(set(FONT_URL.findall(html.decode("utf-8"))))

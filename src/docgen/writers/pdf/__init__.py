@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 
+from ... import preflight
 from ...model import Document, Version
 from .. import RenderError
 from ..html import render_html
@@ -53,7 +54,10 @@ def _with_breaks(html: str, numbers: list[int]) -> str:
 
 
 def write(doc: Document, version: Version, settings) -> bytes:
-    checks.glyphs(version)  # before the expensive part: a missing glyph fails fast
+    # `check` and the build's validation found these already (preflight); checked again here as
+    # a safety net, before the expensive part
+    if missing := preflight.glyphs(version, doc):
+        raise RenderError("missing glyph: " + "; ".join(f"{d.location}: {d.message}" for d in missing[:10]))
     document = render(render_html(doc, version))
     out = io.BytesIO()
     options = {"pdf_variant": ARCHIVE_VARIANT if settings.pdfa else "pdf/ua-1"}

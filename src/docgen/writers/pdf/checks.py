@@ -6,8 +6,7 @@ import io
 import re
 from dataclasses import dataclass
 
-from ... import fonts, tables
-from ...model import Version, plain_text
+from ... import fonts
 from .. import RenderError
 
 _CALL = re.compile(r"fnref-(\d+)$")
@@ -42,25 +41,6 @@ def footnote_placement(document) -> list[Misplaced]:
         if found != [page]:
             problems.append(Misplaced(n, page, found))
     return problems
-
-
-def glyphs(version: Version) -> None:
-    """Every character has a glyph in the font meant for it: Latin face for Latin, CJK face otherwise."""
-    latin = fonts.cmap("LiberationSerif-Regular.ttf")
-    han = fonts.cmap("NotoSerifCJKsc-Regular.otf")
-    missing = []
-    cjk = tables.language(version.lang).is_cjk
-    for name, inlines, _ in version.texts():
-        for ch in plain_text(inlines):
-            cp = ord(ch)
-            in_latin_range = cp <= 0x24F or 0x2000 <= cp <= 0x206F and cp not in (0x2018, 0x2019, 0x201C, 0x201D)
-            if cjk and cp in (0x2014, 0x2026):
-                in_latin_range = False  # the HTML writer sets Chinese dashes and ellipses in the CJK face
-            face, table = ("Liberation Serif", latin) if in_latin_range else ("Noto Serif CJK SC", han)
-            if cp not in table:
-                missing.append(f"U+{cp:04X} {ch!r} in {name} (font {face})")
-    if missing:
-        raise RenderError("missing glyph: " + "; ".join(missing[:10]))
 
 
 def embedded_fonts(pdf: bytes) -> list[str]:

@@ -8,8 +8,6 @@ that needs no JVM). Stock WeasyPrint tagging is rendered too: the checks must fa
 
 from __future__ import annotations
 
-import io
-import re
 import subprocess
 import zipfile
 from pathlib import Path
@@ -365,3 +363,21 @@ def test_words_at_line_ends_keep_their_space(tmp_path, stock):
     (paragraph,) = [e for e in structure.root.elements() if e.kind == "P"]
     assert len(paragraph.children) > 3  # several lines
     assert (paragraph.text.strip() == words) is not stock, paragraph.text
+
+
+def test_generated_documents_are_tagged_as_their_model(tmp_path):
+    """Footnote-heavy generated documents (scripts/corpus.py): notes across page breaks, long
+    paragraphs split by pages, items three deep; every one checked against its model."""
+    from .conftest import corpus
+
+    folders = corpus.generate(tmp_path / "content", count=6, seed=15, notes=(10, 30))
+    result = run_docgen("build", tmp_path / "content", "--out", tmp_path / "out", "--format", "pdf", "--jobs", "2",
+                        "--quiet")
+    assert result.returncode == 0, result.stderr[-3000:]
+    for folder in folders:
+        docs, _ = build.load([folder])
+        for lang, version in docs[0].versions.items():
+            path = tmp_path / "out" / folder.name / f"{folder.name}.{lang}.pdf"
+            structure = read(path)
+            check_structure(structure, docs[0], version)
+            assert page.validate_pdf(path, profile="ua1").is_compliant

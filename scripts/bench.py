@@ -16,7 +16,9 @@ shared machine moves every figure.
   - Typst (the `typst` package, `pip install -e '.[bench]'`) setting the same text with the same
     font, cold process and warm, for reference. Skipped with a note when it is not installed.
   - warm `docgen import` of the Chinese resolution's Word draft (unedited, one paragraph edited;
-    issue #13: <= 0.3 s), for reference.
+    issue #13: <= 0.3 s), for reference;
+  - warm PDF render tagged (PDF/UA-1, the default) and untagged, and the difference in %
+    (issue #15: tagging <= 15 % of the warm render).
 """
 
 from __future__ import annotations
@@ -114,6 +116,17 @@ def warm() -> dict[str, float]:
                 cpu[f"{lang} {fmt}"] = statistics.median(cpu_times)
                 total += figures[f"{lang} {fmt}"]
             figures[f"{lang} all three"] = total
+            # what tagging (PDF/UA-1, #15; target <= 15 % of the warm render) costs: the same PDF untagged
+            write, untagged = writer("pdf"), Settings(tagged=False)
+            write(loaded[doc], version, untagged)
+            times = []
+            for _ in range(max(REPEAT, 9)):
+                collect()
+                start = time.perf_counter()
+                write(loaded[doc], version, untagged)
+                times.append(time.perf_counter() - start)
+            figures[f"{lang} pdf untagged"] = statistics.median(times)
+            figures[f"{lang} pdf tagging cost (%)"] = 100 * (figures[f"{lang} pdf"] / figures[f"{lang} pdf untagged"] - 1)
     gc.enable()
     return figures, cpu
 

@@ -18,7 +18,9 @@
    (pdftoppm) and fonts 2 % larger.
 5. Stream compression: pydyf deflates every stream at level 9; level 6 (zlib's default) is
    18 ms faster per Chinese document for 0.2 % more bytes.
-6. Font bytes read when asked: `pdf.fonts.Font.__init__` copies the whole font file out of
+6. Tagged PDF (PDF/UA-1): margin boxes as Artifacts, footnotes as Reference + Note, list
+   labels, elements across pages, /Lang on spans (`tagging.py`, its own module).
+7. Font bytes read when asked: `pdf.fonts.Font.__init__` copies the whole font file out of
    HarfBuzz into Python bytes (`file_content`) for every face a page uses, 16-25 MB per CJK
    face; with HarfBuzz subsetting (4.) nothing ever reads that copy, it is replaced by the
    subset. `file_content` becomes a property that copies the face's bytes on first read (the
@@ -43,7 +45,7 @@ from weasyprint.text import fonts as text_fonts
 from weasyprint.text.constants import FONTCONFIG_STYLE, FONTCONFIG_WEIGHT
 from weasyprint.text.ffi import ffi, fontconfig, harfbuzz, harfbuzz_subset, pangoft2
 
-from . import justify
+from . import justify, tagging
 
 _applied = False
 
@@ -154,7 +156,7 @@ _constructing = False
 
 
 def _font_init(self, pango_font, description, font_size):
-    """WeasyPrint's Font.__init__ without its copy of the font file (see 6. above)."""
+    """WeasyPrint's Font.__init__ without its copy of the font file (see 7. above)."""
     global _constructing
     _constructing = True
     try:
@@ -207,4 +209,5 @@ def apply() -> None:
     if harfbuzz_subset is not None:
         pdf_fonts.Font._harfbuzz_subset = _harfbuzz_subset
     justify.apply()
+    tagging.apply()
     _applied = True

@@ -26,6 +26,7 @@ work, and the client names what differs before it starts.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import shutil
@@ -121,6 +122,8 @@ def dask_setup(worker) -> None:
     except Exception as exc:  # noqa: BLE001 - joins anyway, refused with the reason, instead of a restart loop
         problem = f"{type(exc).__name__}: {exc}"
     _identity = fingerprint.identity(actual_fonts=True)
+    gc.collect()
+    gc.freeze()  # what warm-up made (modules, fonts, templates) is out of every later collection's walk, as in pool workers
     if problem:
         _identity["set-up failed:"] = problem
     worker.state.total_resources[resource(_identity)] = 1

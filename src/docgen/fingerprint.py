@@ -23,8 +23,8 @@ import json
 import os
 import zlib
 from dataclasses import dataclass
+import sys
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 
 from . import __version__
@@ -57,10 +57,7 @@ def engines() -> dict[str, str]:
     """Versions of the Python packages behind the writers ("-" when one is not installed)."""
     found = {}
     for name in ENGINES:
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            found[name] = "-"
+        found[name] = engine_version(name)
     return found
 
 
@@ -105,6 +102,39 @@ def code() -> str:
     for name, version in {**engines(), **libraries()}.items():
         h.update(f"{name} {version}\n".encode())
     return h.hexdigest()
+
+
+def engine_version(name: str) -> str:
+    """An installed distribution's version, "-" when it is not installed.
+
+    Read from the name of its `.dist-info` folder (`python_docx-1.2.0.dist-info`, as installers
+    name it, PEP 427/PEP 503 normalised) rather than through importlib.metadata, whose import
+    and metadata parsing cost a no-op build ~40 ms; importlib.metadata answers the rare
+    distribution installed another way.
+    """
+    wanted = name.lower().replace("-", "_").replace(".", "_")
+    for entry in _dist_infos():
+        stem = entry[: -len(".dist-info")]
+        distribution, _, version = stem.partition("-")
+        if distribution.lower().replace("-", "_").replace(".", "_") == wanted and version:
+            return version
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+@cache
+def _dist_infos() -> list[str]:
+    found = []
+    for folder in sys.path:
+        try:
+            found += [e for e in os.listdir(folder or ".") if e.endswith(".dist-info")]
+        except OSError:
+            continue
+    return found
 
 
 @cache

@@ -12,6 +12,8 @@ Checks:
 
 from __future__ import annotations
 
+from functools import cache
+
 from .diagnostics import Diagnostic, Location
 from .model import Document, Version, plain_text
 
@@ -24,6 +26,7 @@ def run(doc: Document, diagnostics: list[Diagnostic]) -> None:
 
 # ---------------------------------------------------------------- glyphs
 
+@cache
 def _ranges(css_range: str) -> tuple[tuple[int, int], ...]:
     """'U+0000-024F, U+20AC' -> ((0, 0x24F), (0x20AC, 0x20AC))."""
     out = []

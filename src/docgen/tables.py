@@ -28,6 +28,9 @@ class Language:
     script: str
     direction: str
     united_nations: str
+    emblem_alt: str  # alternative text of the UN emblem, for screen readers
+    barcode_alt: str  # alternative text of the job number's barcode ({job})
+    footnote_link: str  # a footnote call's link, said by screen readers ({n})
     heading: dict
     doc_type: dict
     job_suffix: str

@@ -32,7 +32,7 @@ from ..masthead import masthead
 from . import footnotes as fn
 from .barcode_png import code39_png
 from .source import add_source_properties
-from .styles import install_styles, style_names
+from .styles import install_styles_once, style_names
 
 _HAN = re.compile(rf"[{HAN}]")
 PAPER = {"A4": (Twips(11906), Twips(16838)), "Letter": (Twips(12240), Twips(15840))}
@@ -200,7 +200,26 @@ def _first_page(document, section, doc: Document, version: Version, names: dict,
     if head.job_line:
         footer.add_run(head.job_line + "\t")
     if head.barcode_digits:
-        footer.add_run().add_picture(io.BytesIO(code39_png(head.barcode_digits)), height=Cm(0.8))
+        picture = footer.add_run().add_picture(io.BytesIO(code39_png(head.barcode_digits)), height=Cm(0.8))
+        # a11y (#15): alternative text naming the job number (Word's "Alt Text", wp:docPr/@descr)
+        picture._inline.docPr.set("descr", lang.barcode_alt.format(job=doc.meta.job_number))
+    _layout_table(table)
+
+
+def _layout_table(table) -> None:
+    """Mark the masthead grid as a layout table (#15): no header row, no banding, no style
+    conditional formatting, so Word's accessibility checker and screen readers do not read it as
+    data (tblLook all off, no w:tblHeader row)."""
+    tbl_pr = table._tbl.tblPr
+    look = tbl_pr.find(qn("w:tblLook"))
+    if look is None:
+        look = OxmlElement("w:tblLook")
+        tbl_pr.append(look)
+    for key in list(look.attrib):
+        del look.attrib[key]
+    for key, value in (("w:val", "0600"), ("w:firstRow", "0"), ("w:lastRow", "0"), ("w:firstColumn", "0"),
+                       ("w:lastColumn", "0"), ("w:noHBand", "1"), ("w:noVBand", "1")):
+        look.set(qn(key), value)
 
 
 _AFTER_BORDERS = ("shd", "noWrap", "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark")
@@ -274,12 +293,36 @@ def _reproducible_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def _cache_style_ids(document) -> None:
+    """Resolve each style name to its id once per document.
+
+    python-docx resolves the style of every paragraph and run it adds by searching styles.xml
+    for the name and then scanning every style for the default one: about half of a warm
+    Word draft's time. The styles are complete once `install_styles` has run, so the answers
+    cannot change; headers, footers and footnotes ask the same document part.
+    """
+    part = document.part
+    resolve = part.get_style_id
+    known: dict = {}
+
+    def get_style_id(style_or_name, style_type):
+        if not isinstance(style_or_name, str):
+            return resolve(style_or_name, style_type)
+        key = (style_or_name, style_type)
+        if key not in known:
+            known[key] = resolve(style_or_name, style_type)
+        return known[key]
+
+    part.get_style_id = get_style_id
+
+
 def build_document(doc: Document, version: Version):
     document = docx.Document()
     _drop_noise(document)
     cjk = tables.language(version.lang).is_cjk
     names = style_names(doc)
-    install_styles(document, doc, version)
+    install_styles_once(document, doc, version)
+    _cache_style_ids(document)
     section = _page(document, doc)
     body = _Body(document, version, names, cjk)
     # the default template starts with one empty paragraph: remove it

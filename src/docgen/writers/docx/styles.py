@@ -41,7 +41,7 @@ def _definitions(names: dict) -> list[tuple]:
     return [
         (names["operative"], 10, 12, False, SONG, {"justify": True, "after": 6, "indent": True, "tabs": True}),
         (names["chapter"], 14, 16, True, HEI, {"after": 12, "indent": True, "keep": True}),
-        (names["heading"], 12, 14, True, HEI, {"after": 12, "indent": True, "keep": True, "tabs": True}),
+        (names["heading"], 12, 14, True, HEI, {"after": 12, "indent": True, "keep": True, "tabs": True, "outline": 0}),
         (names["session"], 10, 12, True, HEI, {"after": 0, "indent": False, "keep": True}),
         (names["footnote_text"], 9, 11, False, SONG, {"justify": True, "indent": True, "footnote": True}),
         (names["header"], 9, 11, True, SONG, {"border_bottom": True}),
@@ -145,6 +145,8 @@ def install_styles(document, doc: Document, version: Version) -> None:
         if extra.get("footnote"):
             fmt.tab_stops.add_tab_stop(Twips(INDENT))
             fmt.first_line_indent = Twips(-300)
+        if "outline" in extra:  # a11y (#15): a heading for Word's navigation pane and screen readers
+            _ppr_flag(ppr, "w:outlineLvl", _after("w:outlineLvl"), value=str(extra["outline"]))
         if extra.get("border_bottom"):
             border = OxmlElement("w:pBdr")
             bottom = OxmlElement("w:bottom")
@@ -171,3 +173,25 @@ def install_styles(document, doc: Document, version: Version) -> None:
         style.element.set(qn("w:styleId"), sid)
     styles[names["header"]].element.set(qn("w:styleId"), "Header")
     styles[names["footer"]].element.set(qn("w:styleId"), "Footer")
+
+
+_INSTALLED: dict = {}  # (style names, language) -> the finished styles.xml element
+
+
+def install_styles_once(document, doc: Document, version: Version) -> None:
+    """`install_styles`, done once per (style names, language) in a process.
+
+    What it writes depends on the style names (the duty station's paper) and the language
+    only, so the finished styles.xml is kept per (names, language) and later documents get a
+    copy of it: python-docx finds each style by name with a scan of the whole styles part, which
+    made this a third of a warm Word draft's time.
+    """
+    import copy
+
+    key = (tuple(sorted(style_names(doc).items())), version.lang)
+    part = document.part._styles_part
+    if key not in _INSTALLED:
+        install_styles(document, doc, version)
+        _INSTALLED[key] = copy.deepcopy(part.element)
+    else:
+        part._element = copy.deepcopy(_INSTALLED[key])

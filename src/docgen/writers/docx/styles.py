@@ -66,13 +66,32 @@ def _rfonts(rpr, east_asian: str):
     fonts.set(qn("w:eastAsia"), east_asian)
 
 
+_RPR_AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
+
+
 def _lang(rpr, lang_code: str, east_asia: str):
+    """w:lang: the language Word and LibreOffice hyphenate and spell-check the text in.
+
+    Chinese pages keep Latin runs in British English (w:val) and Han in zh-CN (w:eastAsia)."""
     lang = rpr.find(qn("w:lang"))
     if lang is None:
         lang = OxmlElement("w:lang")
-        rpr.append(lang)
+        rpr.insert_element_before(lang, *_RPR_AFTER_LANG)
     lang.set(qn("w:val"), lang_code if not east_asia else "en-GB")
     lang.set(qn("w:eastAsia"), east_asia or lang_code)
+
+
+def word_lang(version: Version) -> tuple[str, str]:
+    """(w:val, east Asian language or "") for a version, as `_lang` takes them."""
+    lang = tables.language(version.lang)
+    return lang.word_lang, lang.word_lang if lang.is_cjk else ""
+
+
+def mark_language(element, version: Version) -> None:
+    """The version's w:lang on every run under `element` (body, headers, footers, footnotes)."""
+    code, east_asia = word_lang(version)
+    for run in element.iter(qn("w:r")):
+        _lang(run.get_or_add_rPr(), code, east_asia)
 
 
 def _ppr_flag(ppr, tag: str, successors: tuple, value: str = "1"):
@@ -113,6 +132,10 @@ def install_styles(document, doc: Document, version: Version) -> None:
         if any(a.endswith(("Theme", "theme")) for a in fonts.attrib):
             _rfonts(fonts.getparent(), SONG)
 
+    for style in styles.element.iter(qn("w:style")):  # every style, the template's built-in ones too
+        if style.get(qn("w:type")) in ("paragraph", "character"):
+            _lang(style.get_or_add_rPr(), lang.word_lang, east_asia)
+
     normal = styles["Normal"]
     normal.font.size = Pt(10)
     normal.paragraph_format.space_after = Pt(0)
@@ -128,6 +151,7 @@ def install_styles(document, doc: Document, version: Version) -> None:
         font.size, font.bold = Pt(size), bold
         font.name = LATIN
         _rfonts(style.element.get_or_add_rPr(), east)
+        _lang(style.element.get_or_add_rPr(), lang.word_lang, east_asia)
         fmt = style.paragraph_format
         fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         fmt.line_spacing = Pt(leading)
@@ -142,6 +166,9 @@ def install_styles(document, doc: Document, version: Version) -> None:
             for k in range(1, 5):
                 fmt.tab_stops.add_tab_stop(Twips(INDENT + k * TAB))
         ppr = style.element.get_or_add_pPr()
+        if not extra.get("justify"):
+            # headings, masthead, headers: never hyphenated (body text and footnotes are)
+            _ppr_flag(ppr, "w:suppressAutoHyphens", _after("w:suppressAutoHyphens"))
         if extra.get("footnote"):
             fmt.tab_stops.add_tab_stop(Twips(INDENT))
             fmt.first_line_indent = Twips(-300)
@@ -167,6 +194,7 @@ def install_styles(document, doc: Document, version: Version) -> None:
     ref.font.superscript = True
     ref.font.name = LATIN
     _rfonts(ref.element.get_or_add_rPr(), SONG)
+    _lang(ref.element.get_or_add_rPr(), lang.word_lang, east_asia)
     for style, sid in ((styles[names["footnote_text"]], "FootnoteText"), (ref, "FootnoteReference")):
         style.element.set(qn("w:styleId"), sid)
     styles[names["header"]].element.set(qn("w:styleId"), "Header")

@@ -207,15 +207,29 @@ def _bottom_rule(cell, eighths: int) -> None:
         tc_pr.append(borders)
 
 
+CORE_LIMIT = 255  # characters in a Word core property (python-docx enforces the OPC limit)
+
+
+def core_text(text: str) -> str:
+    """text, shortened at a word boundary with an ellipsis when longer than a core property may be."""
+    text = " ".join(text.split())
+    if len(text) <= CORE_LIMIT:
+        return text
+    cut = text[: CORE_LIMIT - 1]
+    if " " in cut[CORE_LIMIT // 2:]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:") + "…"
+
+
 def _properties(document, doc: Document, version: Version):
     from ...model import plain_text
 
     lang = tables.language(version.lang)
     when = dt.datetime.combine(doc.meta.distributed, dt.time(), tzinfo=dt.timezone.utc)
     core = document.core_properties
-    core.title = plain_text(version.title)
-    core.subject = doc.meta.symbol
-    core.author = tables.organs()[doc.meta.organ]["show_as"]
+    core.title = core_text(plain_text(version.title))  # the body carries the full title
+    core.subject = core_text(doc.meta.symbol)
+    core.author = core_text(doc.organ.show_as)
     core.language = lang.word_lang
     core.created = core.modified = when
     core.last_modified_by = ""
@@ -269,7 +283,8 @@ def build_document(doc: Document, version: Version):
     for p in version.preamble:
         body.paragraph("preambular", None, p.text, lead="\t")
     for p in version.operative:
-        body.paragraph("operative", p.num, p.text)
+        # a lone operative paragraph is unnumbered: indented like the preamble
+        body.paragraph("operative", p.num or None, p.text, lead="" if p.num else "\t")
         for item in p.items:
             body.item(item, 1)
     for line in version.closing:

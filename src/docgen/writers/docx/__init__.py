@@ -303,7 +303,8 @@ def _parts_with_runs(document, section, body):
     yield document.element.body
     for hf in (section.header, section.even_page_header, section.first_page_header, section.footer,
                section.even_page_footer, section.first_page_footer):
-        yield hf._element
+        if not hf.is_linked_to_previous:  # defined (reading ._element of an undefined one creates it)
+            yield hf._element
     yield body.notes.element
 
 

@@ -3,6 +3,7 @@
     docgen check [PATH...]                      read, validate and lint; render nothing
     docgen new FOLDER --type resolution|decision --langs en,fr [--organ KEY]
     docgen schema [document|language] [--write DIR]
+    docgen import DRAFT.docx|FILE.xml [--into FOLDER] [--changes accept|reject] [--dry-run]
     docgen build [PATH...] [--format pdf,docx,akn,html] [--out DIR] [--lang zh,en]
                  [--jobs N] [--force] [--quiet] [--pdfa] [--prune]
 
@@ -100,6 +101,13 @@ def parser() -> argparse.ArgumentParser:
     schema = add("schema", help="print the JSON Schema of document.yaml or <lang>.yaml (for editors)")
     schema.add_argument("which", nargs="?", choices=("document", "language"), default="document")
     schema.add_argument("--write", type=Path, metavar="DIR", help="write both schemas into DIR instead")
+    imp = add("import", help="bring an edited Word draft (or Akoma Ntoso file) back into <lang>.yaml")
+    imp.add_argument("draft", type=Path, help="the .docx draft docgen made (edited), or a docgen .xml")
+    imp.add_argument("--into", type=Path, default=None, metavar="FOLDER",
+                     help="the document folder (default: content/<the document the draft names>)")
+    imp.add_argument("--changes", choices=("accept", "reject"), default=None,
+                     help="resolve the draft's tracked changes (required when it has some)")
+    imp.add_argument("--dry-run", action="store_true", help="show the summary and the diff; write nothing")
     return p
 
 
@@ -128,6 +136,25 @@ def _schema(args) -> int:
     return 0
 
 
+def _import(args) -> int:
+    from . import importer
+    from .readers.docx import DraftError
+
+    try:
+        result = importer.run(args.draft, args.into, args.changes, args.dry_run)
+    except (DraftError, importer.ImportFailure) as exc:
+        print(f"docgen import: error: {exc}\ndocgen import: nothing written", file=sys.stderr)
+        return 1
+    print("\n".join(result.summary.lines()))
+    if result.new == result.old:
+        print(f"docgen import: {result.target} unchanged")
+    else:
+        print(result.diff, end="")
+        print(f"docgen import: {'would write' if args.dry_run else 'wrote'} {result.target}"
+              + (" (dry run: nothing written)" if args.dry_run else ""))
+    return 0
+
+
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
@@ -145,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
             return _new(args)
         if args.command == "schema":
             return _schema(args)
+        if args.command == "import":
+            return _import(args)
         signal.signal(signal.SIGTERM, _interrupt)  # `kill` cleans up like Ctrl-C: no partial file is left
         return build.build(args.paths, args.format, args.out, langs=args.lang, pdfa=args.pdfa, jobs=args.jobs,
                            force=args.force, quiet=args.quiet, worker_limit=args.worker_limit,

@@ -128,6 +128,7 @@ class Version:
     session: list[str] = field(default_factory=list)  # masthead session block lines
     closing: list[str] = field(default_factory=list)  # meeting and date lines
     heading: str = ""  # "第 5/2 号决议": set by transforms from the language table
+    source_sha256: str = ""  # of the <lang>.yaml bytes read: a Word draft names the text it came from
     title_location: Location | None = None
     formula_location: Location | None = None
 

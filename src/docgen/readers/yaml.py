@@ -9,6 +9,7 @@ problem so that one run reports them all.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -301,7 +302,7 @@ class _VersionReader:
         f.finish()
 
         version = Version(
-            lang=self.lang, path=self.path,
+            lang=self.lang, path=self.path, source_sha256=_sha256(self.path),
             title=self.text(title, f.loc("title"), "title") if title is not None else [],
             formula=self.text(formula, f.loc("formula"), "formula") if formula is not None else [],
             preamble=[self.preambular(p, loc, i) for i, (p, loc) in enumerate(_located(preamble), 1)],
@@ -391,6 +392,10 @@ class _VersionReader:
             if note.key not in called:
                 self.error(notes.key_locs[note.key], f"footnote '{note.key}' is never called in the text "
                                                      f"(add [^{note.key}] where it belongs, or remove it)")
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _located(value):

@@ -19,9 +19,11 @@ import zipfile
 import docx
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, Twips
+from docx.text.paragraph import Paragraph
 
 from ... import tables
 from ...inline import HAN
@@ -29,6 +31,7 @@ from ...model import Document, Emphasis, FootnoteCall, Item, Reference, Text, Ve
 from ..masthead import masthead
 from . import footnotes as fn
 from .barcode_png import code39_png
+from .source import add_source_properties
 from .styles import install_styles, mark_language, style_names
 
 _HAN = re.compile(rf"[{HAN}]")
@@ -50,9 +53,20 @@ class _Body:
             elif isinstance(node, Emphasis):
                 self.runs(paragraph, node.children, italic=not self.cjk)
             elif isinstance(node, Reference):
-                self.runs(paragraph, node.children, italic)
+                self.hyperlink(paragraph, node, italic)
             elif isinstance(node, FootnoteCall):
                 self.notes.call(paragraph, node)
+
+    def hyperlink(self, paragraph, node: Reference, italic=False):
+        """A reference as a link to its Akoma Ntoso IRI, unstyled (editors see the text as typed);
+        `docgen import` reads the reference back from the link."""
+        in_note = paragraph._p.getroottree().getroot() is self.notes.element
+        part = self.notes.part if in_note else self.document.part
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("r:id"), part.relate_to(node.href, RT.HYPERLINK, is_external=True))
+        paragraph._p.append(link)
+        holder = Paragraph(link, paragraph._parent)  # runs added to the link, not to the paragraph
+        self.runs(holder, node.children, italic)
 
     def text_run(self, paragraph, text: str, italic=False, style=None):
         run = paragraph.add_run(text, style=style)
@@ -296,6 +310,7 @@ def build_document(doc: Document, version: Version):
     for part in _parts_with_runs(document, section, body):
         mark_language(part, version)
     _properties(document, doc, version)
+    add_source_properties(document, doc, version)
     return document
 
 

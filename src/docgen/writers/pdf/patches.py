@@ -18,7 +18,9 @@
    (pdftoppm) and fonts 2 % larger.
 5. Stream compression: pydyf deflates every stream at level 9; level 6 (zlib's default) is
    18 ms faster per Chinese document for 0.2 % more bytes.
-6. Hyphenation: WeasyPrint hands Pyphen a word with the word joiner docgen puts before a
+6. Tagged PDF (PDF/UA-1): margin boxes as Artifacts, footnotes as Reference + Note, list
+   labels, elements across pages, /Lang on spans (`tagging.py`, its own module).
+7. Hyphenation: WeasyPrint hands Pyphen a word with the word joiner docgen puts before a
    footnote call ("máquina\u2060"), which Pyphen counts as a letter, so a break could leave
    two letters where three are the minimum ("máqui-na"). `_Pyphen` ignores format characters.
 """
@@ -43,7 +45,7 @@ from weasyprint.text import line_break
 from weasyprint.text.constants import FONTCONFIG_STYLE, FONTCONFIG_WEIGHT
 from weasyprint.text.ffi import ffi, fontconfig, harfbuzz, harfbuzz_subset, pangoft2
 
-from . import justify
+from . import justify, tagging
 
 _applied = False
 
@@ -195,4 +197,5 @@ def apply() -> None:
         pdf_fonts.Font._harfbuzz_subset = _harfbuzz_subset
     line_break.pyphen = _PyphenModule
     justify.apply()
+    tagging.apply()
     _applied = True

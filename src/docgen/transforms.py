@@ -41,41 +41,24 @@ def set_heading(doc: Document, version: Version) -> None:
 # ---------------------------------------------------------------- numbers and labels
 
 
-def roman(n: int) -> str:
-    out = []
-    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-                           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
-        while n >= value:
-            out.append(letters)
-            n -= value
-    return "".join(out)
-
-
-def letters(n: int) -> str:
-    """a..z, then aa, bb, ... as the UN Editorial Manual continues a lettered series."""
-    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
-
-
-# depth -> (label, printed form); UN practice: (a), then (i), then a.
-_LABELS = {
-    1: (letters, "({})"),
-    2: (roman, "({})"),
-    3: (letters, "{}."),
-}
+# Identifiers (AKN eIds) use the same labels in every language: (a), then (i), then a.
+_ID_LEVELS = (tables.ItemLevel(tuple("abcdefghijklmnopqrstuvwxyz"), "{}"), tables.ItemLevel("roman", "{}"),
+              tables.ItemLevel(tuple("abcdefghijklmnopqrstuvwxyz"), "{}"))
 
 
 def number_paragraphs(version: Version) -> None:
+    lang = tables.language(version.lang)
     for n, paragraph in enumerate(version.operative, 1):
         paragraph.number, paragraph.num = n, f"{n}."
-        _label_items(paragraph.items, 1)
+        _label_items(paragraph.items, 1, lang)
 
 
-def _label_items(items: list[Item], depth: int) -> None:
-    label, fmt = _LABELS[depth]
+def _label_items(items: list[Item], depth: int, lang: tables.Language) -> None:
+    """`label` is language-independent (identifiers); `num` is printed the language's way: (a), a), а)."""
     for n, item in enumerate(items, 1):
-        item.label = label(n)
-        item.num = fmt.format(item.label)
-        _label_items(item.items, depth + 1)
+        item.label = _ID_LEVELS[depth - 1].label(n)
+        item.num = lang.item_label(depth, n)
+        _label_items(item.items, depth + 1, lang)
 
 
 def number_footnotes(doc: Document, diagnostics: list[Diagnostic]) -> None:

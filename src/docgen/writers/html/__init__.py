@@ -17,7 +17,7 @@ import yaml
 from markupsafe import Markup
 
 from ... import tables
-from ...fonts import FONTS_TABLE, path as font_path
+from ... import fonts
 from ...inline import HAN, IDEOGRAPHS
 from ...model import Document, Emphasis, FootnoteCall, Reference, Text, Version, plain_text
 from ...model import leaves as model_leaves
@@ -152,19 +152,18 @@ def _emblem() -> Markup:
     return Markup((TEMPLATES / "emblem.svg").read_text("utf-8"))
 
 
-def _families(version: Version, cjk: bool) -> set[str]:
+def _families(version: Version) -> list[str]:
     """The font families this version's page can ask for: only those are declared (and loaded).
 
-    Loading a CJK face costs WeasyPrint and Fontconfig tens of milliseconds; an English page
-    needs none, a Chinese one Song and Hei, and Kai only for emphasis. A face the page asks for
-    but that is not declared is still caught: the PDF writer fails on any fallback font.
+    They come from the language table by role (fonts.py): loading a CJK face costs WeasyPrint
+    and Fontconfig tens of milliseconds; an English page needs none, a Chinese one Song and
+    Hei, and Kai only for emphasis. A face the page asks for but that is not declared is still
+    caught: the PDF writer fails on any fallback font.
     """
-    families = {"docgen Times"}
-    if cjk:
-        families |= {"docgen Song SC", "docgen Hei SC"}
-        if any(_has_emphasis(inlines) for _, inlines, _ in version.texts()):
-            families.add("docgen Kai SC")
-    return families
+    roles = ("body", "heading", "organ", "latin")
+    if any(_has_emphasis(inlines) for _, inlines, _ in version.texts()):
+        roles += ("emphasis",)
+    return fonts.page_families(version.lang, roles)
 
 
 def _has_emphasis(nodes) -> bool:
@@ -193,13 +192,10 @@ def context(doc: Document, version: Version) -> dict:
     station = tables.duty_stations()[meta.duty_station]
     s = settings_for(version.lang)
     paper = layout()["paper"][station["paper"]]
-    families = _families(version, cjk)
-    fonts = [{"family": f.family, "url": font_path(f).as_uri(), "weight": f.weight, "style": f.style,
-              "unicode_range": f.unicode_range} for f in FONTS_TABLE if f.family in families]
     env = environment()
     css = env.get_template("resolution.css.j2").render(
-        fonts=fonts, s=s, paper=paper, lang=lang,
-        body_family='"docgen Times", "docgen Song SC"' if cjk else '"docgen Times"',
+        fonts=fonts.declarations(version.lang, _families(version)), s=s, paper=paper, lang=lang,
+        faces={role: fonts.css_families(version.lang, role) for role in ("body", "heading", "organ", "emphasis", "latin")},
     )
     return {
         "doc": doc, "meta": meta, "version": version, "lang": lang, "css": Markup(css),

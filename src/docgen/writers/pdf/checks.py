@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from ... import fonts, tables
-from ...model import Version, plain_text
+from ...model import Emphasis, Reference, Text, Version
 from .. import RenderError
 
 _CALL = re.compile(r"fnref-(\d+)$")
@@ -44,23 +44,32 @@ def footnote_placement(document) -> list[Misplaced]:
     return problems
 
 
+def _runs(nodes, role):
+    """(text, role) of each run: emphasis is set in the language's emphasis faces."""
+    for node in nodes:
+        if isinstance(node, Text):
+            yield node.text, role
+        elif isinstance(node, Emphasis):
+            yield from _runs(node.children, "emphasis")
+        elif isinstance(node, Reference):
+            yield from _runs(node.children, role)
+
+
 def glyphs(version: Version) -> None:
-    """Every character has a glyph in the font meant for it: Latin face for Latin, CJK face otherwise."""
-    latin = fonts.cmap("LiberationSerif-Regular.ttf")
-    han = fonts.cmap("NotoSerifCJKsc-Regular.otf")
+    """Every character has a glyph in the faces its language's page sets it in (fonts.py)."""
+    lang = version.lang
     missing = []
-    cjk = tables.language(version.lang).is_cjk
     for name, inlines, _ in version.texts():
-        for ch in plain_text(inlines):
-            cp = ord(ch)
-            in_latin_range = cp <= 0x24F or 0x2000 <= cp <= 0x206F and cp not in (0x2018, 0x2019, 0x201C, 0x201D)
-            if cjk and cp in (0x2014, 0x2026):
-                in_latin_range = False  # the HTML writer sets Chinese dashes and ellipses in the CJK face
-            face, table = ("Liberation Serif", latin) if in_latin_range else ("Noto Serif CJK SC", han)
-            if cp not in table:
-                missing.append(f"U+{cp:04X} {ch!r} in {name} (font {face})")
+        for text, role in _runs(inlines, "heading" if name == "title" else "body"):
+            for _, ch in fonts.uncovered(text, lang, role):
+                missing.append(f"U+{ord(ch):04X} {ch!r} in {name} ({tables.language(lang).name} {role} fonts: "
+                               f"{', '.join(tables.language(lang).fonts.role(role))})")
+    for name, lines, role in (("session", version.session, "heading"), ("closing", version.closing, "body")):
+        for line in lines:
+            missing.extend(f"U+{ord(ch):04X} {ch!r} in {name} ({tables.language(lang).name} {role} fonts)"
+                           for _, ch in fonts.uncovered(line, lang, role))
     if missing:
-        raise RenderError("missing glyph: " + "; ".join(missing[:10]))
+        raise RenderError("missing glyph: " + "; ".join(dict.fromkeys(missing[:10])))
 
 
 def embedded_fonts(pdf: bytes) -> list[str]:

@@ -49,7 +49,7 @@ _ID_LEVELS = (tables.ItemLevel(tuple("abcdefghijklmnopqrstuvwxyz"), "{}"), table
 def number_paragraphs(version: Version) -> None:
     lang = tables.language(version.lang)
     for n, paragraph in enumerate(version.operative, 1):
-        paragraph.number, paragraph.num = n, f"{n}."
+        paragraph.number, paragraph.num = n, lang.paragraph_number.format(number=n)
         _label_items(paragraph.items, 1, lang)
 
 

@@ -18,6 +18,7 @@
    (pdftoppm) and fonts 2 % larger.
 5. Stream compression: pydyf deflates every stream at level 9; level 6 (zlib's default) is
    18 ms faster per Chinese document for 0.2 % more bytes.
+6. Right to left: fixes for Arabic pages (`rtl.py`, its own module).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from weasyprint.text import fonts as text_fonts
 from weasyprint.text.constants import FONTCONFIG_STYLE, FONTCONFIG_WEIGHT
 from weasyprint.text.ffi import ffi, fontconfig, harfbuzz, harfbuzz_subset, pangoft2
 
-from . import justify
+from . import justify, rtl
 
 _applied = False
 
@@ -163,4 +164,5 @@ def apply() -> None:
     if harfbuzz_subset is not None:
         pdf_fonts.Font._harfbuzz_subset = _harfbuzz_subset
     justify.apply()
+    rtl.apply()  # after justify: it wraps the text_align justify installs
     _applied = True

@@ -45,7 +45,6 @@ INTER_SOFT_LIMIT = 0.08  # em: widest even gap between two Han characters before
 BOUNDARY_LIMIT = 0.25    # em: most a space or a Han/Latin boundary takes before Han gaps take the rest
 
 _original_text_align = inline.text_align
-_original_add_word_spacing = inline.add_word_spacing
 _original_reactivate = line_break.Layout.reactivate
 
 
@@ -165,8 +164,6 @@ def add_word_spacing(context, box, justification_spacing, x_advance):
     if isinstance(box, boxes.TextBox):
         box.justification_spacing = justification_spacing
         box.position_x += x_advance
-        if box.style["direction"] == "rtl":  # right to left: WeasyPrint's own way (Pango attributes)
-            return _original_add_word_spacing(context, box, justification_spacing, x_advance)
         widths = dict(getattr(box, "cjk_gaps", ()))
         for index, char in enumerate(box.text):
             if char in " \u00a0":
@@ -232,8 +229,8 @@ def _settle(line, gaps: dict[int, float]) -> None:
         glyph_item = run.data
         run = run.next
         item = glyph_item.item
-        if item.analysis.level % 2:  # right to left: not justified between characters; leave as is
-            return
+        rtl = item.analysis.level % 2  # glyphs in visual order: clusters run backwards
+        seen = set()
         font = item.analysis.font
         size = _font_size(font)
         per_thousandth = size * TO_UNITS / 1000  # Pango units per thousandth of an em
@@ -245,7 +242,12 @@ def _settle(line, gaps: dict[int, float]) -> None:
             cluster_start = start + clusters[i]
             cluster_end = end if i == count - 1 else start + clusters[i + 1]
             width = geometry.width
-            if gaps:
+            if gaps and rtl:
+                # A gap (a space) is a cluster of its own: widen its first glyph once.
+                if cluster_start not in seen:
+                    seen.add(cluster_start)
+                    width += gaps.get(cluster_start, 0)
+            elif gaps:
                 width += sum(gaps.get(offset, 0) for offset in range(cluster_start, cluster_end))
             exact += width / per_thousandth
             glyph = glyphs.glyphs[i].glyph

@@ -7,18 +7,29 @@
    starts flush right and stops short on the left. The fix shifts right-to-left lines by their
    indent once more when they are aligned, so the indent is at the start (the right).
 
-`apply()` refuses any WeasyPrint other than 70.x. The function keeps WeasyPrint's name and
-signature (`text_align`), so the fix can be proposed upstream as a change of one line there.
+2. Text layer of right-to-left ligatures. `draw_first_line` (draw/text.py) maps each glyph to
+   the characters of its cluster, in logical order, in the font's ToUnicode table. The glyphs
+   of a right-to-left run are written in visual order, and text extraction (pdftotext, copy and
+   paste) reverses right-to-left runs character by character, so a glyph that stands for
+   several characters comes out backwards: Noto Naskh's لله ligature (in الله) reads هلل. Glyphs
+   of right-to-left clusters are mapped to their characters in visual order instead, which
+   extraction turns back into the order typed.
+
+`apply()` refuses any WeasyPrint other than 70.x. The functions keep WeasyPrint's names and
+signatures (`text_align`, `draw_first_line`), so the fixes can be proposed upstream.
 """
 
 from __future__ import annotations
 
 import weasyprint
+from weasyprint.draw import text as draw_text
 from weasyprint.layout import inline
+from weasyprint.text.ffi import pango
 
 SUPPORTED = "70."
 
 _wrapped_text_align = None
+_original_draw_first_line = draw_text.draw_first_line
 
 
 def text_align(context, line, available_width, last):
@@ -33,6 +44,40 @@ def text_align(context, line, available_width, last):
     return offset
 
 
+def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
+    """WeasyPrint's `draw_first_line`, then right-to-left clusters' text mapped in visual order."""
+    emojis = _original_draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix)
+    if textbox.style["direction"] == "rtl":
+        _visual_cluster_text(stream, textbox)
+    return emojis
+
+
+def _visual_cluster_text(stream, textbox) -> None:
+    first_line, _ = textbox.pango_layout.get_first_line()
+    utf8 = None
+    run = first_line.runs[0] if first_line.runs else None
+    while run:
+        glyph_item = run.data
+        run = run.next
+        item = glyph_item.item
+        if not item.analysis.level % 2:
+            continue
+        font, _ = stream.add_font(item.analysis.font)
+        glyphs = glyph_item.glyphs
+        clusters = glyphs.log_clusters
+        for i in range(glyphs.num_glyphs):
+            glyph = glyphs.glyphs[i].glyph
+            if glyph == pango.PANGO_GLYPH_EMPTY or glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:
+                continue
+            end = item.length if i == 0 else clusters[i - 1]  # as draw_first_line cuts a cluster
+            if end - clusters[i] < 2:
+                continue  # one byte: one character
+            utf8 = utf8 or textbox.pango_layout.text.encode()
+            text = utf8[item.offset + clusters[i]:item.offset + end].decode()
+            if len(text) > 1 and font.to_unicode.get(glyph) == text:
+                font.to_unicode[glyph] = text[::-1]
+
+
 def apply() -> None:
     global _wrapped_text_align
     if not weasyprint.__version__.startswith(SUPPORTED):
@@ -41,3 +86,4 @@ def apply() -> None:
     if _wrapped_text_align is None:
         _wrapped_text_align = inline.text_align
         inline.text_align = text_align
+        draw_text.draw_first_line = draw_first_line

@@ -16,7 +16,7 @@ import re
 from . import frbr, tables
 from .diagnostics import Diagnostic, Location
 from .inline import HAN
-from .model import Document, Emphasis, Item, Reference, Text, Version, calls, plain_text
+from .model import Document, Emphasis, Item, Reference, Version, calls, plain_text
 
 _IBID = re.compile(r"^\s*(同上|Ibid\.|Ibíd\.|Там же)")
 _HAN_SPACE_HAN = re.compile(rf"[{HAN}] +[{HAN}]")
@@ -29,7 +29,6 @@ def apply_all(doc: Document, diagnostics: list[Diagnostic]) -> None:
         set_heading(doc, version)
         number_paragraphs(version)
         resolve_references(doc, version)
-        mark_direction(version)
     number_footnotes(doc, diagnostics)
     lint(doc, diagnostics)
 
@@ -104,34 +103,6 @@ def resolve_references(doc: Document, version: Version) -> None:
         walk(inlines)
     for note in version.footnotes:
         walk(note.text)
-
-
-# ---------------------------------------------------------------- right to left
-
-# Arabic comma, semicolon, question mark followed (after spaces) by a Latin letter.
-_ARABIC_MARK_BEFORE_LATIN = re.compile(r"([\u060c\u061b\u061f])(?=[ \u00a0]*[A-Za-z])")
-
-
-def mark_direction(version: Version) -> None:
-    """In right-to-left text, keep Arabic punctuation with the Arabic text it ends.
-
-    The Unicode bidi algorithm gives a neutral mark between two Latin runs the Latin direction:
-    "انظر OASIS، Akoma Ntoso" shows the Arabic comma inside the Latin run, on the wrong side of
-    its space. A right-to-left mark (U+200F, invisible, not in the PDF's text layer) after the
-    mark gives it the Arabic direction, in every format, as an Arabic editor would type it.
-    """
-    if tables.language(version.lang).direction != "rtl":
-        return
-
-    def walk(nodes):
-        for node in nodes:
-            if isinstance(node, Text):
-                node.text = _ARABIC_MARK_BEFORE_LATIN.sub("\\1\u200f", node.text)
-            elif isinstance(node, (Emphasis, Reference)):
-                walk(node.children)
-
-    for _, inlines, _ in version.texts():
-        walk(inlines)
 
 
 # ---------------------------------------------------------------- checks

@@ -17,7 +17,8 @@ SHARED = Path(os.environ.get("DOCGEN_SHARED", ROOT.parent / "shared"))  # beside
 SEED = SHARED / "seeds" / "000_f82c1c91461c6f3d.txt"
 REPROS = SHARED / "reference" / "repros"
 ZH = CONTENT / "ctoc-cop-5-2"
-EN = CONTENT / "specimen-en"
+SPECIMEN = CONTENT / "specimen"  # one document in every language (Arabic: the Arabic issue)
+EN = SPECIMEN
 
 
 def _script(name: str):

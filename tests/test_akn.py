@@ -25,7 +25,7 @@ EID = re.compile(
     r"(__(ref|authorialNote)_\d+)?(__ref_\d+)?$")
 
 
-@pytest.fixture(scope="module", params=[("ctoc-cop-5-2", "zh", ZH), ("specimen-en", "en", EN)], ids=["zh", "en"])
+@pytest.fixture(scope="module", params=[("ctoc-cop-5-2", "zh", ZH), ("specimen", "en", EN)], ids=["zh", "en"])
 def case(request, built):
     name, lang, folder = request.param
     path = built / name / f"{name}.{lang}.xml"

@@ -100,21 +100,21 @@ def test_check_reports_every_problem_in_one_run(content_copy):
     replace(_meta(content_copy), "session: 5", "session: fifth")
     replace(_zh(content_copy), "formula:", "formulla:")
     replace(_zh(content_copy), "[^untoc]第", "[^untok]第")
-    (content_copy / "specimen-en" / "en.yaml").write_text("title: [\n", "utf-8")
+    (content_copy / "specimen" / "en.yaml").write_text("title: [\n", "utf-8")
     result = run_docgen("check", content_copy)
     assert result.returncode == 1
     for expected in ("must be a whole number", "unknown field 'formulla'", "[^untok] has no body",
-                     "specimen-en/en.yaml", "not valid YAML"):
+                     "specimen/en.yaml", "not valid YAML"):
         assert expected in result.stderr, result.stderr
 
 
 def test_one_broken_document_does_not_stop_the_others(content_copy, tmp_path):
-    (content_copy / "specimen-en" / "en.yaml").write_text("title: [\n", "utf-8")
+    (content_copy / "specimen" / "en.yaml").write_text("title: [\n", "utf-8")
     out = tmp_path / "out"
     result = run_docgen("build", content_copy, "--format", "html", "--out", out)
     assert result.returncode == 1
     assert (out / DOC / f"{DOC}.zh.html").exists()
-    assert not (out / "specimen-en").exists()
+    assert not (out / "specimen").exists()
 
 
 def test_missing_path_is_one_clear_error(tmp_path):

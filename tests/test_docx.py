@@ -19,7 +19,7 @@ from docgen.model import plain_text
 from .conftest import EN, ROOT, ZH, run_docgen
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-CASES = [("ctoc-cop-5-2", "zh", ZH), ("specimen-en", "en", EN)]
+CASES = [("ctoc-cop-5-2", "zh", ZH), ("specimen", "en", EN)]
 
 
 @pytest.fixture(scope="module", params=CASES, ids=["zh", "en"])
@@ -193,11 +193,11 @@ def test_libreoffice_uses_chinese_faces_for_chinese(libreoffice_pdf):
 
 
 def test_footnote_numbering_start_is_a_setting(content_copy, tmp_path):
-    meta = content_copy / "specimen-en" / "document.yaml"
+    meta = content_copy / "specimen" / "document.yaml"
     meta.write_text(meta.read_text("utf-8").replace("footnotes_start: 1", "footnotes_start: 23"), "utf-8")
-    result = run_docgen("build", content_copy / "specimen-en", "--format", "docx", "--out", tmp_path)
+    result = run_docgen("build", content_copy / "specimen", "--format", "docx", "--out", tmp_path)
     assert result.returncode == 0, result.stderr
-    _, body, settings = footnotes_xml(tmp_path / "specimen-en" / "specimen-en.en.docx")
+    _, body, settings = footnotes_xml(tmp_path / "specimen" / "specimen.en.docx")
     assert settings.find(f"{W}footnotePr/{W}numStart").get(f"{W}val") == "23"
     assert not body.findall(f".//{W}footnoteReference[@{W}customMarkFollows]")
 

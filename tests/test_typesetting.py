@@ -34,7 +34,7 @@ def zh(built):
 
 @pytest.fixture(scope="module")
 def en(built):
-    return paragraphs(built / "specimen-en" / "specimen-en.en.pdf", 10.0, EN_COLUMN[0])
+    return paragraphs(built / "specimen" / "specimen.en.pdf", 10.0, EN_COLUMN[0])
 
 
 def _justified(paras):

@@ -33,7 +33,7 @@ from ...model import Document, Emphasis, FootnoteCall, Item, Reference, Text, Ve
 from ..masthead import masthead
 from . import footnotes as fn
 from .barcode_png import code39_png
-from .styles import install_styles, style_names
+from .styles import install_styles, mark_language, style_names
 
 _HAN = re.compile(rf"[{HAN}]")
 # In right-to-left text: a run of Latin letters and digits, with the spaces and punctuation
@@ -319,8 +319,36 @@ def build_document(doc: Document, version: Version):
     end = document.add_paragraph(style=names["end_rule"])
     end.alignment = WD_ALIGN_PARAGRAPH.CENTER
     body.notes.finish()
+    _hyphenation(document, version)
+    for part in _parts_with_runs(document, section, body):
+        mark_language(part, version)
     _properties(document, doc, version)
     return document
+
+
+def _parts_with_runs(document, section, body):
+    yield document.element.body
+    for hf in (section.header, section.even_page_header, section.first_page_header, section.footer,
+               section.even_page_footer, section.first_page_footer):
+        yield hf._element
+    yield body.notes.element
+
+
+def _hyphenation(document, version: Version) -> None:
+    """w:autoHyphenation in settings.xml: Word and LibreOffice hyphenate each run in its w:lang.
+    Not in Chinese. Paragraphs that must not break words (headings, masthead) suppress it in
+    their style; document symbols and numbers have no hyphenation points in the dictionaries."""
+    if not tables.language(version.lang).hyphenates:
+        return
+    settings = document.settings.element
+    auto = OxmlElement("w:autoHyphenation")
+    settings.insert_element_before(auto, *_SETTINGS_AFTER_AUTO_HYPHENATION)
+
+
+# successors of w:autoHyphenation in CT_Settings
+_SETTINGS_AFTER_AUTO_HYPHENATION = ("w:consecutiveHyphenLimit", "w:hyphenationZone", "w:doNotHyphenateCaps",
+                                    "w:showEnvelope", "w:summaryLength", "w:clickAndTypeStyle",
+                                    "w:defaultTableStyle", "w:evenAndOddHeaders") + _SETTINGS_AFTER_EVEN_ODD
 
 
 def write(doc: Document, version: Version, settings) -> bytes:

@@ -77,11 +77,18 @@ def _rfonts(rpr, east_asian: str, complex_script: str = LATIN):
     fonts.set(qn("w:eastAsia"), east_asian)
 
 
+_RPR_AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
+
+
 def _lang(rpr, lang_code: str, east_asia: str, bidi: str = ""):
+    """w:lang: the language Word and LibreOffice hyphenate and spell-check the text in.
+
+    Chinese pages keep Latin runs in British English (w:val) and Han in zh-CN (w:eastAsia);
+    Arabic pages keep Latin runs in British English and the w:rtl runs in Arabic (w:bidi)."""
     lang = rpr.find(qn("w:lang"))
     if lang is None:
         lang = OxmlElement("w:lang")
-        rpr.append(lang)
+        rpr.insert_element_before(lang, *_RPR_AFTER_LANG)
     lang.set(qn("w:val"), lang_code if not (east_asia or bidi) else "en-GB")
     lang.set(qn("w:eastAsia"), east_asia or lang_code)
     if bidi:
@@ -95,6 +102,20 @@ def _complex_size(rpr, size: float, bold: bool) -> None:
     rpr.find(qn("w:sz")).addnext(size_cs)
     if bold:
         rpr.get_or_add_bCs()
+
+
+def word_lang(version: Version) -> tuple[str, str, str]:
+    """(w:val, east Asian language or "", right-to-left language or "") for a version, as `_lang` takes them."""
+    lang = tables.language(version.lang)
+    return (lang.word_lang, lang.word_lang if lang.is_cjk else "",
+            lang.word_lang if lang.direction == "rtl" else "")
+
+
+def mark_language(element, version: Version) -> None:
+    """The version's w:lang on every run under `element` (body, headers, footers, footnotes)."""
+    code, east_asia, bidi = word_lang(version)
+    for run in element.iter(qn("w:r")):
+        _lang(run.get_or_add_rPr(), code, east_asia, bidi)
 
 
 def _ppr_flag(ppr, tag: str, successors: tuple, value: str = "1"):
@@ -139,6 +160,10 @@ def install_styles(document, doc: Document, version: Version) -> None:
         if any(a.endswith(("Theme", "theme")) for a in fonts.attrib):
             _rfonts(fonts.getparent(), SONG, complex_script)
 
+    for style in styles.element.iter(qn("w:style")):  # every style, the template's built-in ones too
+        if style.get(qn("w:type")) in ("paragraph", "character"):
+            _lang(style.get_or_add_rPr(), lang.word_lang, east_asia, bidi)
+
     normal = styles["Normal"]
     normal.font.size = Pt(10)
     normal.paragraph_format.space_after = Pt(0)
@@ -158,6 +183,7 @@ def install_styles(document, doc: Document, version: Version) -> None:
         _rfonts(style.element.get_or_add_rPr(), east, complex_script)
         if rtl:
             _complex_size(style.element.get_or_add_rPr(), size, bold)
+        _lang(style.element.get_or_add_rPr(), lang.word_lang, east_asia, bidi)
         fmt = style.paragraph_format
         fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         fmt.line_spacing = Pt(leading)
@@ -172,6 +198,9 @@ def install_styles(document, doc: Document, version: Version) -> None:
             for k in range(1, 5):
                 fmt.tab_stops.add_tab_stop(Twips(INDENT + k * TAB))
         ppr = style.element.get_or_add_pPr()
+        if not extra.get("justify"):
+            # headings, masthead, headers: never hyphenated (body text and footnotes are)
+            _ppr_flag(ppr, "w:suppressAutoHyphens", _after("w:suppressAutoHyphens"))
         if extra.get("footnote"):
             fmt.tab_stops.add_tab_stop(Twips(INDENT))
             fmt.first_line_indent = Twips(-300)
@@ -199,6 +228,7 @@ def install_styles(document, doc: Document, version: Version) -> None:
     ref.font.superscript = True
     ref.font.name = LATIN
     _rfonts(ref.element.get_or_add_rPr(), SONG, complex_script)
+    _lang(ref.element.get_or_add_rPr(), lang.word_lang, east_asia, bidi)
     for style, sid in ((styles[names["footnote_text"]], "FootnoteText"), (ref, "FootnoteReference")):
         style.element.set(qn("w:styleId"), sid)
     styles[names["header"]].element.set(qn("w:styleId"), "Header")

@@ -170,8 +170,22 @@ def _has_emphasis(nodes) -> bool:
     return any(isinstance(n, Emphasis) or _has_emphasis(getattr(n, "children", ())) for n in nodes)
 
 
+@cache
+def _check_hyphenation(code: str) -> None:
+    """WeasyPrint picks the Pyphen dictionary from the page's lang; make sure it is the table's."""
+    lang = tables.language(code)
+    if lang.hyphenates:
+        import pyphen
+
+        chosen = pyphen.language_fallback(lang.bcp47.replace("-", "_"))
+        if pyphen.LANGUAGES.get(chosen) != pyphen.LANGUAGES.get(lang.hyphenation):
+            raise ValueError(f"lang {lang.bcp47!r} hyphenates with Pyphen's {chosen!r}, "
+                             f"not {lang.hyphenation!r} as languages/{code}.yaml says")
+
+
 def context(doc: Document, version: Version) -> dict:
     lang = tables.language(version.lang)
+    _check_hyphenation(version.lang)
     meta = doc.meta
     cjk = lang.is_cjk
     footnotes = {}

@@ -15,15 +15,25 @@
    of right-to-left clusters are mapped to their characters in visual order instead, which
    extraction turns back into the order typed.
 
+3. Auto margins of right-to-left blocks. `block_level_width` (layout/block.py) moves a block in
+   a right-to-left container to the right edge and then still shares the free space between
+   `margin-left: auto` and `margin-right: auto`: a centred block (the 3 cm rule that ends a UN
+   document) lands off the page on the right. The move is meant for over-constrained margins
+   only; with an auto margin the margins place the block, so it is undone.
+
 `apply()` refuses any WeasyPrint other than 70.x. The functions keep WeasyPrint's names and
-signatures (`text_align`, `draw_first_line`), so the fixes can be proposed upstream.
+signatures (`text_align`, `draw_first_line`, `block_level_width`), so the fixes can be
+proposed upstream.
 """
 
 from __future__ import annotations
 
 import weasyprint
 from weasyprint.draw import text as draw_text
-from weasyprint.layout import inline
+from functools import partial
+
+from weasyprint.formatting_structure import boxes
+from weasyprint.layout import block, inline
 from weasyprint.text.ffi import pango
 
 SUPPORTED = "70."
@@ -78,6 +88,26 @@ def _visual_cluster_text(stream, textbox) -> None:
                 font.to_unicode[glyph] = text[::-1]
 
 
+_original_block_level_width = block.block_level_width
+
+
+def block_level_width(box, containing_block, with_min_max=True):
+    """WeasyPrint's `block_level_width`, without the right-edge move when a margin is auto."""
+    rtl = isinstance(containing_block, boxes.Box) and containing_block.style["direction"] == "rtl"
+    margins = (box.margin_left, box.margin_right)
+    position_x = box.position_x
+    _original_block_level_width(box, containing_block, with_min_max)
+    if rtl and "auto" in margins and not box.is_column:
+        fixed = sum(m for m in margins if m != "auto")
+        padding_plus_border = (box.padding_left + box.padding_right
+                               + box.border_left_width + box.border_right_width)
+        if padding_plus_border + box.width + fixed <= containing_block.width:  # auto margins kept
+            box.position_x = position_x
+
+
+block_level_width.without_min_max = partial(block_level_width, with_min_max=False)
+
+
 def apply() -> None:
     global _wrapped_text_align
     if not weasyprint.__version__.startswith(SUPPORTED):
@@ -87,3 +117,4 @@ def apply() -> None:
         _wrapped_text_align = inline.text_align
         inline.text_align = text_align
         draw_text.draw_first_line = draw_first_line
+        block.block_level_width = block_level_width

@@ -22,6 +22,11 @@ ragged. This module replaces that step:
    not between two letters any more, so it is removed before the line is aligned (CSS Text 4
    `text-autospace` does not apply at line edges either).
 
+4. Right to left (Arabic). Spaces of right-to-left lines are widened the same way, by glyph
+   widths; WeasyPrint's own way (Pango letter-spacing attributes) doubled the spaces at the
+   edges of digit and Latin runs inside Arabic text. Glyphs of a right-to-left run come in
+   visual order, their clusters backwards: a space is its own cluster and is widened once.
+
 Everything here touches only the justification step and text drawing; `apply()` refuses any
 WeasyPrint other than 70.x. The functions keep WeasyPrint's names and signatures so that the
 change can be proposed upstream as a `text-justify` implementation.

@@ -16,13 +16,15 @@ from docx.oxml.ns import qn
 from docgen import build
 from docgen.model import plain_text
 
-from .conftest import EN, ROOT, ZH, run_docgen
+from .conftest import EN, ROOT, SPECIMEN, ZH, run_docgen
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-CASES = [("ctoc-cop-5-2", "zh", ZH), ("specimen", "en", EN)]
+CASES = [("ctoc-cop-5-2", "zh", ZH), ("specimen", "en", EN),
+         *(("specimen", lang, SPECIMEN) for lang in ("fr", "es", "ru", "zh"))]
+IDS = ["zh", "en", "fr", "es", "ru", "specimen-zh"]
 
 
-@pytest.fixture(scope="module", params=CASES, ids=["zh", "en"])
+@pytest.fixture(scope="module", params=CASES, ids=IDS)
 def case(request, built):
     name, lang, folder = request.param
     docs, _ = build.load([folder])
@@ -146,7 +148,7 @@ def libreoffice_pdf(built, tmp_path_factory):
         subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{out}/profile", "--convert-to", "pdf",
                         "--outdir", str(out), str(built / name / f"{name}.{lang}.docx")],
                        check=True, capture_output=True, env=env, timeout=300)
-        pdfs[lang] = out / f"{name}.{lang}.pdf"
+        pdfs[name, lang] = out / f"{name}.{lang}.pdf"
     return pdfs
 
 
@@ -156,12 +158,12 @@ def lo_squeeze(text: str) -> str:
     return re.sub(r"[\s，、]+", "", text)
 
 
-@pytest.mark.parametrize("name,lang,folder", CASES, ids=["zh", "en"])
+@pytest.mark.parametrize("name,lang,folder", CASES, ids=IDS)
 def test_libreoffice_footnotes_on_their_page_and_text(libreoffice_pdf, name, lang, folder):
     docs, _ = build.load([folder])
     version = docs[0].versions[lang]
     squeeze = lo_squeeze
-    with pdfplumber.open(libreoffice_pdf[lang]) as pdf:
+    with pdfplumber.open(libreoffice_pdf[name, lang]) as pdf:
         pages = [squeeze(p.extract_text() or "") for p in pdf.pages]
     flat = "".join(pages)
     for block, inlines, _ in version.blocks():
@@ -180,7 +182,7 @@ def test_libreoffice_footnotes_on_their_page_and_text(libreoffice_pdf, name, lan
 
 
 def test_libreoffice_uses_chinese_faces_for_chinese(libreoffice_pdf):
-    out = subprocess.run(["pdffonts", str(libreoffice_pdf["zh"])], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(["pdffonts", str(libreoffice_pdf["ctoc-cop-5-2", "zh"])], capture_output=True, text=True, check=True).stdout
     names = [row.split()[0].split("+")[-1] for row in out.splitlines()[2:]]
     # Noto CJK .otf files keep the collection's shared CFF name (…jp…) whatever face they are;
     # fc-match below shows the SC files are the ones used.
@@ -219,10 +221,10 @@ def test_reordered_translation_keeps_the_originals_numbers(tmp_path):
     assert marks == ["2", "1", "3"]
 
 
-@pytest.mark.parametrize("name,lang,folder", CASES, ids=["zh", "en"])
+@pytest.mark.parametrize("name,lang,folder", CASES, ids=IDS)
 def test_masthead_rules_as_libreoffice_draws_them(libreoffice_pdf, name, lang, folder):
     """The first page has the masthead's two rules: 0.5 pt under line 1, 1.5 pt under the masthead, full width."""
-    with pdfplumber.open(libreoffice_pdf[lang]) as pdf:
+    with pdfplumber.open(libreoffice_pdf[name, lang]) as pdf:
         page = pdf.pages[0]
         rules = [(round(e["top"]), round(e.get("linewidth") or (e["bottom"] - e["top"]), 1), e["x1"] - e["x0"])
                  for e in page.edges if e["orientation"] == "h" and e["top"] < page.height / 3]

@@ -47,6 +47,10 @@ SUPPORTED = "70."
 GAP_BEFORE, GAP_AFTER = "gap-before", "gap-after"
 _UNBREAKABLE_RUNS = frozenset("—…⋯―")
 INTER_SOFT_LIMIT = 0.08  # em: widest even gap between two Han characters before boundaries take more
+# em: most a word space widens in a Latin or Cyrillic line; Liberation Serif's space is 0.25 em,
+# so a space stays under twice its width. What is left goes between letters (a few hundredths
+# of a point each), as DTP programs' letter-spacing does when hyphenation could not help.
+WORD_SPACE_LIMIT = 0.24
 BOUNDARY_LIMIT = 0.25    # em: most a space or a Han/Latin boundary takes before Han gaps take the rest
 
 _original_text_align = inline.text_align
@@ -141,20 +145,43 @@ def spacings(extra: float, spaces: int, boundaries: int, inter: int, font_size: 
 # ---------------------------------------------------------------- WeasyPrint's justification step
 
 
+def letter_gaps(line) -> list:
+    """Gaps between two letters of a line without CJK text, as `mark_gaps` gives them: never at
+    a space, before a raised footnote number, next to an atomic box, or after the last letter."""
+    letters = [x for x in _letters(line) if x is None or unicodedata.category(x[2]) != "Cf"]
+    return [(a[0], a[1], "letter") for a, b in zip(letters, letters[1:])
+            if a is not None and b is not None and not (a[2].isspace() or b[2].isspace() or a[3] or b[3])]
+
+
 def justify_line(context, line, extra_width):
     """Share `extra_width` among the line's spaces and CJK gaps (WeasyPrint 70: spaces only)."""
     spaces = inline.count_expandable_spaces(line)
     gaps = mark_gaps(line)
     if not spaces and not gaps:
         return
+    size = line.style["font_size"]
+    if (not gaps and extra_width > spaces * WORD_SPACE_LIMIT * size and line.style["direction"] == "ltr"
+            and not _is_cjk_lang(line.style)):
+        # a Latin or Cyrillic line that spaces alone would open too wide: letters take the rest
+        gaps = letter_gaps(line)
+        if gaps:
+            rest = (extra_width - spaces * WORD_SPACE_LIMIT * size) / len(gaps)
+            gaps = [(box, index, rest) for box, index, _ in gaps]
+            _set_gaps(gaps)
+            add_word_spacing(context, line, WORD_SPACE_LIMIT * size, 0)
+            return
     inter = sum(1 for _, _, kind in gaps if kind == "inter")
-    per_space, per_inter = spacings(extra_width, spaces, len(gaps) - inter, inter, line.style["font_size"])
+    per_space, per_inter = spacings(extra_width, spaces, len(gaps) - inter, inter, size)
+    _set_gaps([(box, index, per_inter if kind == "inter" else per_space) for box, index, kind in gaps])
+    add_word_spacing(context, line, per_space, 0)
+
+
+def _set_gaps(gaps) -> None:
     per_box = {}
-    for box, index, kind in gaps:
-        per_box.setdefault(box, []).append((index, per_inter if kind == "inter" else per_space))
+    for box, index, width in gaps:
+        per_box.setdefault(box, []).append((index, width))
     for box, box_gaps in per_box.items():
         box.cjk_gaps = tuple(box_gaps)  # replaces any from an earlier layout of the same box
-    add_word_spacing(context, line, per_space, 0)
 
 
 def add_word_spacing(context, box, justification_spacing, x_advance):

@@ -18,11 +18,15 @@
    (pdftoppm) and fonts 2 % larger.
 5. Stream compression: pydyf deflates every stream at level 9; level 6 (zlib's default) is
    18 ms faster per Chinese document for 0.2 % more bytes.
-6. Right to left: fixes for Arabic pages (`rtl.py`, its own module).
+6. Hyphenation: WeasyPrint hands Pyphen a word with the word joiner docgen puts before a
+   footnote call ("máquina\u2060"), which Pyphen counts as a letter, so a break could leave
+   two letters where three are the minimum ("máqui-na"). `_Pyphen` ignores format characters.
+7. Right to left: fixes for Arabic pages (`rtl.py`, its own module).
 """
 
 from __future__ import annotations
 
+import unicodedata
 import zlib
 from math import inf
 from pathlib import Path
@@ -30,11 +34,13 @@ from urllib.parse import unquote, urlparse
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 import pydyf
+import pyphen
 from weasyprint.formatting_structure import build
 from weasyprint.layout import LayoutContext
 from weasyprint.layout.block import block_level_layout
 from weasyprint.pdf import fonts as pdf_fonts
 from weasyprint.text import fonts as text_fonts
+from weasyprint.text import line_break
 from weasyprint.text.constants import FONTCONFIG_STYLE, FONTCONFIG_WEIGHT
 from weasyprint.text.ffi import ffi, fontconfig, harfbuzz, harfbuzz_subset, pangoft2
 
@@ -154,6 +160,31 @@ class _Deflate:
         return zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, *args, **kwargs)
 
 
+class _Pyphen(pyphen.Pyphen):
+    """Pyphen that does not count format characters as letters.
+
+    docgen keeps a footnote call with the letter before it by a word joiner (U+2060); WeasyPrint
+    hands Pyphen the word with it ("máquina\u2060"), which then counts as a letter: the break
+    "máqui-na" passed the three-letters-after limit. Positions are computed on the word
+    without format characters and mapped back.
+    """
+
+    def positions(self, word):
+        kept = [i for i, ch in enumerate(word) if unicodedata.category(ch) != "Cf"]
+        if len(kept) == len(word):
+            return super().positions(word)
+        bare = "".join(word[i] for i in kept)
+        return [pyphen.DataInt(kept[position], reference=position) for position in super().positions(bare)]
+
+
+class _PyphenModule:
+    """What `weasyprint.text.line_break` sees as `pyphen`: the real module, with `_Pyphen`."""
+
+    Pyphen = _Pyphen
+    language_fallback = staticmethod(pyphen.language_fallback)
+    LANGUAGES = pyphen.LANGUAGES
+
+
 def apply() -> None:
     global _applied
     if _applied:
@@ -163,6 +194,7 @@ def apply() -> None:
     pydyf.zlib = _Deflate
     if harfbuzz_subset is not None:
         pdf_fonts.Font._harfbuzz_subset = _harfbuzz_subset
+    line_break.pyphen = _PyphenModule
     justify.apply()
     rtl.apply()  # after justify: it wraps the text_align justify installs
     _applied = True

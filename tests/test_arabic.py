@@ -261,7 +261,11 @@ def test_mirrored_masthead_header_and_end_rule(pdf):
         assert un and min(c["x0"] for c in un) > PAGE_WIDTH / 2
         symbol = [c for c in first.chars if c["top"] < 60 and c["text"].isascii() and c["text"].strip()]
         assert symbol and max(c["x1"] for c in symbol) < PAGE_WIDTH / 2
-        assert "Distr.: General" in text and "Original: English" in text
+        for words in ("Distr.: General", "20 November 2044", "Arabic", "Original: English", "N.44-00001"):
+            assert words in text, words  # the block stays in English (languages.md)
+        page_one = BIDI_CONTROLS.sub("", subprocess.run(["pdftotext", "-l", "1", str(pdf), "-"],
+                                                        capture_output=True, text=True, check=True).stdout)
+        assert "الأمم المتحدة" in page_one and "الجمعية العامة" in page_one
         block = [w for w in first.extract_words() if w["text"] in ("Distr.:", "Original:")]
         assert block and all(w["x0"] < 70 for w in block)
 
@@ -421,3 +425,13 @@ def test_arabic_glyph_check_names_the_arabic_faces(content_copy):
     with pytest.raises(RenderError, match=r"U\+2603.*Arabic.*docgen Naskh"):
         checks.glyphs(docs[0].versions["ar"])
 
+
+
+def test_arabic_dates_name_both_months_in_western_digits():
+    """languages.md: day, both month names joined by a slash, year; Western digits."""
+    import datetime as dt
+
+    arabic = tables.language("ar")
+    assert arabic.format_date(dt.date(2010, 10, 22)) == "22 تشرين الأول/أكتوبر 2010"
+    assert arabic.format_date(dt.date(2003, 3, 13)) == "13 آذار/مارس 2003"
+    assert arabic.format_date(dt.date(2044, 11, 14)) == "14 تشرين الثاني/نوفمبر 2044"

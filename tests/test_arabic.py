@@ -236,6 +236,9 @@ def test_footnotes_on_their_calls_page_at_the_foot_aligned_right(pdf, paragraphs
             for c in line.chars:
                 if c["size"] < BODY - 0.01 and c["text"].isdigit():
                     call_pages[int(c["text"])] = line.page
+                    # right after its word: the word's last letter touches it on the right
+                    word = [d for d in body_chars(line) if d["x0"] >= c["x1"] - 0.5]
+                    assert word and min(d["x0"] for d in word) - c["x1"] < 1.0, line.text
     numbers = sorted(n.number for n in version.footnotes)
     assert sorted(call_pages) == numbers and sorted(body_pages) == numbers
     assert call_pages == body_pages

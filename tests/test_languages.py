@@ -279,3 +279,14 @@ def test_build_fails_on_a_character_the_language_cannot_draw(content_copy, tmp_p
     assert result.returncode == 1
     assert "U+4E2D" in result.stderr + result.stdout and "French" in result.stderr + result.stdout
     assert not (tmp_path / "specimen" / "specimen.fr.pdf").exists()
+
+
+def test_one_process_renders_chinese_then_latin(specimen):
+    """A build worker renders documents one after another: a Chinese page (Latin face limited to
+    Latin code points) must not leave an English page without its “ ” (a fallback font)."""
+    from docgen.writers import Settings, writer
+
+    write = writer("pdf")
+    write(specimen, specimen.versions["zh"], Settings())
+    for lang in LATIN:
+        assert write(specimen, specimen.versions[lang], Settings()).startswith(b"%PDF")

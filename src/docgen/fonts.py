@@ -264,6 +264,14 @@ def declarations(lang: str, families) -> list[dict]:
              "unicode_range": ranges.get(f.family, "")} for f in FONTS_TABLE if f.family in families]
 
 
+def range_key(lang: str) -> tuple:
+    """The unicode-range limits a `lang` page puts on its families: pages with different limits
+    need their own WeasyPrint font configuration (Fontconfig keeps one charset per file)."""
+    from . import tables
+
+    return tuple(sorted(tables.language(lang).fonts.ranges.items()))
+
+
 def css_families(lang: str, role: str) -> str:
     """A role's families as a CSS font-family value: "docgen Times", "docgen Song SC"."""
     from . import tables

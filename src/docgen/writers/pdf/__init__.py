@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 
+from ... import fonts
 from ...model import Document, Version
 from .. import RenderError
 from ..html import render_html
@@ -20,12 +21,13 @@ from ...paths import TEMPLATES
 MAX_REPAIRS = 5
 
 
-def render(html: str):
+def render(html: str, config=None):
     """Lay out *html*, repairing lost or misplaced footnotes; returns the WeasyPrint document."""
+    config = config or font_configuration()
     breaks: list[int] = []
     for attempt in range(MAX_REPAIRS + 1):
         document = HTML(string=_with_breaks(html, breaks), base_url=str(TEMPLATES)).render(
-            font_config=font_configuration())
+            font_config=config)
         problems = checks.footnote_placement(document)
         if not problems:
             return document
@@ -49,7 +51,8 @@ def _with_breaks(html: str, numbers: list[int]) -> str:
 
 def write(doc: Document, version: Version, settings) -> bytes:
     checks.glyphs(version)  # before the expensive part: a missing glyph fails fast
-    document = render(render_html(doc, version))
+    config = font_configuration(fonts.range_key(version.lang))
+    document = render(render_html(doc, version), config)
     out = io.BytesIO()
     options = {"pdf_variant": "pdf/a-3b"} if settings.pdfa else {}
     attachments = []
@@ -57,7 +60,7 @@ def write(doc: Document, version: Version, settings) -> bytes:
         from .archive import attachments_for
 
         attachments = attachments_for(doc, version)
-    document.write_pdf(out, font_config=font_configuration(), attachments=attachments, **options)
+    document.write_pdf(out, font_config=config, attachments=attachments, **options)
     data = out.getvalue()
     checks.embedded_fonts(data)
     return data

@@ -338,6 +338,13 @@ def test_word_direction_properties(word):
     assert note_styles == {"FootnoteText"} and by_id["FootnoteText"].find(f"{W}pPr/{W}bidi") is not None
 
 
+def test_word_openxml_audit_finds_nothing(word):
+    """The direction elements sit where the schema wants them (pPr, rPr, sectPr, tblPr order)."""
+    path, _ = word
+    out = subprocess.run([str(ROOT / ".venv" / "bin" / "openxml-audit"), str(path)], capture_output=True, text=True)
+    assert "Errors: 0" in out.stdout and "no findings" in out.stdout, out.stdout + out.stderr
+
+
 def test_word_text_through_pandoc(word, version):
     """pandoc reads every paragraph's text as typed and one note per footnote, in order."""
     import json

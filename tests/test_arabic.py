@@ -23,7 +23,7 @@ from lxml import etree
 from docgen import build, tables
 from docgen.model import calls, plain_text
 
-from .conftest import ROOT, SPECIMEN
+from .conftest import ROOT, SPECIMEN, run_docgen
 from .pdflines import body_chars, lines
 
 CM = 72 / 2.54
@@ -92,6 +92,7 @@ def test_pdftotext_reads_every_line_in_the_order_typed(pdf, version):
     items = [item for p in version.operative for item in p.items]
     items += [sub for item in items for sub in item.items]
     sources += [TOKEN.findall(f"{item.num} {plain_text(item.text, with_calls=True)}") for item in items]
+    sources += [TOKEN.findall(f"{p.num} {plain_text(p.text, with_calls=True)}") for p in version.operative]
     checked = 0
     for line in text.splitlines():
         tokens = TOKEN.findall(line)
@@ -166,6 +167,16 @@ def test_lines_end_flush_right_and_justified_lines_flush_left(paragraphs, versio
     assert bad == []
 
 
+def test_exact_leading(paragraphs):
+    """Lines of a paragraph are 17 pt apart, footnote lines 14 pt (layout.yaml, ar), also when a
+    line mixes Naskh and Times (with Times first, such lines were 18.4 pt apart)."""
+    steps = {round(b.baseline - a.baseline, 1) for para in paragraphs for a, b in zip(para, para[1:])
+             if para[0].size == BODY}
+    note_steps = {round(b.baseline - a.baseline, 1) for para in paragraphs for a, b in zip(para, para[1:])
+                  if para[0].size == NOTES}
+    assert steps == {17.0} and note_steps <= {14.0}, (steps, note_steps)
+
+
 def test_justification_spaces_are_even(paragraphs, version):
     """In a justified line every word space has the same width (WeasyPrint's own right-to-left
     justification doubled the spaces next to numbers and Latin words)."""
@@ -218,30 +229,54 @@ def test_paragraph_numbers_and_item_labels(paragraphs, version):
     assert version.operative[0].num == "1 -" and version.heading == "99/1 -"
 
 
+def _raised_numbers(line, size):
+    """The raised digit runs of a line, as (number, rightmost char, leftmost char): digits of a
+    number sit left to right even in right-to-left text."""
+    raised = sorted((c for c in line.chars if c["size"] < size - 0.01 and c["text"].isdigit()), key=lambda c: c["x0"])
+    runs = []
+    for c in raised:
+        if runs and c["x0"] - runs[-1][-1]["x1"] < 0.5:
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    return [(int("".join(c["text"] for c in run)), run[-1], run[0]) for run in runs]
+
+
+def rtl_footnote_pages(paragraphs, body_size=BODY, notes_size=NOTES):
+    """Pages of each call and of each footnote body, read from the raised numbers of a right-to-left
+    page: a body is a footnote-size paragraph whose rightmost characters are its raised number."""
+    calls_on: dict[int, list[int]] = {}
+    bodies_on: dict[int, list[int]] = {}
+    current = None  # (number, page) of the footnote whose lines are being read
+    for para in paragraphs:
+        for line in para:
+            if line.size == notes_size:
+                numbers = _raised_numbers(line, notes_size)
+                rightmost = max(line.chars, key=lambda c: c["x1"])
+                if numbers and numbers[-1][1] is rightmost:
+                    current = (numbers[-1][0], line.page)
+                    bodies_on.setdefault(current[0], []).append(line.page)
+                else:  # a run-over line: never the first footnote line of a page
+                    assert current and current[1] == line.page, f"footnote without its number: {line.text}"
+            elif line.size == body_size:
+                for number, right, _ in _raised_numbers(line, body_size):
+                    calls_on.setdefault(number, []).append(line.page)
+                    # right after its word: the word's last letter touches the number on the right
+                    word = [d for d in body_chars(line) if d["x0"] >= right["x1"] - 0.5]
+                    assert word and min(d["x0"] for d in word) - right["x1"] < 1.0, line.text
+    return calls_on, bodies_on
+
+
 def test_footnotes_on_their_calls_page_at_the_foot_aligned_right(pdf, paragraphs, version):
     """Every footnote body is on its call's page, below the body text, its number (raised) at
     the right, and the separator rule starts at the column's right edge."""
     notes = [p for p in paragraphs if p[0].size == NOTES]
-    body_pages: dict[int, int] = {}
     for para in notes:
-        first = sorted(para[0].chars, key=lambda c: -c["x1"])
-        assert first[0]["size"] < NOTES, f"footnote does not start with its raised number at the right: {para[0].text}"
         assert abs(max(c["x1"] for c in body_chars(para[0])) - (COLUMN[1] - 3)) <= 0.5
-        body_pages[int(first[0]["text"])] = para[0].page
-    call_pages: dict[int, int] = {}
-    for para in paragraphs:
-        if para[0].size != BODY:
-            continue
-        for line in para:
-            for c in line.chars:
-                if c["size"] < BODY - 0.01 and c["text"].isdigit():
-                    call_pages[int(c["text"])] = line.page
-                    # right after its word: the word's last letter touches it on the right
-                    word = [d for d in body_chars(line) if d["x0"] >= c["x1"] - 0.5]
-                    assert word and min(d["x0"] for d in word) - c["x1"] < 1.0, line.text
+    calls_on, bodies_on = rtl_footnote_pages(paragraphs)
     numbers = sorted(n.number for n in version.footnotes)
-    assert sorted(call_pages) == numbers and sorted(body_pages) == numbers
-    assert call_pages == body_pages
+    assert sorted(calls_on) == numbers and sorted(bodies_on) == numbers
+    assert calls_on == bodies_on and all(len(pages) == 1 for pages in calls_on.values())
     with pdfplumber.open(pdf) as document:
         for page in document.pages:
             rules = [r for r in page.rects + page.lines if r["height"] < 1 and r["top"] > page.height / 2
@@ -250,6 +285,43 @@ def test_footnotes_on_their_calls_page_at_the_foot_aligned_right(pdf, paragraphs
             if note_lines:
                 assert rules and all(abs(r["x1"] - COLUMN[1]) <= 0.5 for r in rules), rules
                 assert all(r["bottom"] < min(ln.top for ln in note_lines) for r in rules)
+
+
+def test_many_footnotes_on_right_to_left_pages(tmp_path):
+    """An Arabic document of several pages with 30 footnotes of every length, calls anywhere in
+    long paragraphs: every body on its call's page (read from the pages, not from docgen)."""
+    import random
+
+    import yaml
+
+    source = yaml.safe_load((SPECIMEN / "ar.yaml").read_text("utf-8"))
+    words = " ".join(source["preamble"][2].values()).replace("،", "").split()
+    rng = random.Random(11)
+    notes, operative = {}, []
+    for n in range(12):
+        text = []
+        for _ in range(rng.randint(30, 90)):
+            text.append(rng.choice(words))
+            if rng.random() < 0.05 and len(notes) < 30:
+                key = f"n{len(notes) + 1}"
+                notes[key] = " ".join(rng.choice(words) for _ in range(rng.choice((2, 8, 20, 60)))) + "."
+                text[-1] += f"[^{key}]"
+        operative.append(" ".join(text) + "؛")
+    folder = tmp_path / "many"
+    folder.mkdir()
+    meta = (SPECIMEN / "document.yaml").read_text("utf-8").replace("original: en", "original: ar")
+    (folder / "document.yaml").write_text(meta, "utf-8")
+    ar = {"title": source["title"], "formula": source["formula"], "preamble": [], "operative": operative,
+          "footnotes": notes}
+    (folder / "ar.yaml").write_text(yaml.safe_dump(ar, allow_unicode=True, sort_keys=False, width=1000), "utf-8")
+    result = run_docgen("build", folder, "--format", "pdf", "--out", tmp_path / "out", "--jobs", "1")
+    assert result.returncode == 0, result.stderr
+    paras = lines(tmp_path / "out" / "many" / "many.ar.pdf", (BODY, NOTES), notes_size=NOTES,
+                  min_x0=COLUMN[0] - 20, top=72, bottom_margin=55, first_top=225)
+    calls_on, bodies_on = rtl_footnote_pages(paras)
+    assert len(notes) >= 20 and sorted(calls_on) == sorted(bodies_on) == list(range(1, len(notes) + 1))
+    assert calls_on == bodies_on
+    assert max(p[0].page for p in paras) >= 3
 
 
 def test_mirrored_masthead_header_and_end_rule(pdf):

@@ -221,6 +221,15 @@ def test_docx_language_on_every_style_and_run_and_hyphenation(built, lang):
     assert heading.find(f"{W}pPr/{W}suppressAutoHyphens") is not None  # headings are never hyphenated
 
 
+@pytest.mark.parametrize("lang", LATIN)
+def test_docx_curly_quotes_stay_in_the_latin_face(built, lang):
+    """Word draws “ ” ’ with the East Asian font when a run says w:hint="eastAsia": only Chinese runs may."""
+    document = _xml(built / "specimen" / f"specimen.{lang}.docx", "word/document.xml")
+    text = "".join(t.text or "" for t in document.iter(f"{W}t"))
+    assert re.search("[“”’«»]", text)
+    assert not [f for f in document.iter(f"{W}rFonts") if f.get(f"{W}hint") == "eastAsia"]
+
+
 def test_docx_chinese_is_not_hyphenated(built):
     for path in (built / "specimen" / "specimen.zh.docx", built / "ctoc-cop-5-2" / "ctoc-cop-5-2.zh.docx"):
         assert _xml(path, "word/settings.xml").find(f"{W}autoHyphenation") is None

@@ -216,6 +216,7 @@ def _coverage(lang: str, family: str) -> tuple[frozenset[int], tuple[tuple[int, 
     return cmap(regular(family).file), (_ranges(limit) if limit else None)
 
 
+@cache
 def drawing_family(char: str, lang: str, role: str = "body") -> str | None:
     """The family that draws `char` in a `lang` page's `role` text, as the renderer picks it
     (the first of the role's families whose range takes it and that has a glyph), or None."""
@@ -236,8 +237,8 @@ def uncovered(text: str, lang: str, role: str = "body") -> list[tuple[int, str]]
 
     Spaces and format characters (word joiners, soft hyphens, directional marks) draw nothing.
     """
-    return [(i, ch) for i, ch in enumerate(text)
-            if not _invisible(ch) and drawing_family(ch, lang, role) is None]
+    missing = {ch for ch in set(text) if not _invisible(ch) and drawing_family(ch, lang, role) is None}
+    return [(i, ch) for i, ch in enumerate(text) if ch in missing] if missing else []
 
 
 def _invisible(ch: str) -> bool:

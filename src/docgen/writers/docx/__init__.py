@@ -67,7 +67,7 @@ class _Body:
         run = paragraph.add_run(text, style=style)
         if italic:
             run.italic = True
-        if _HAN.search(text):
+        if self.cjk and _HAN.search(text):  # fonts by language: “ ” are Latin in Latin-script text
             rpr = run._r.get_or_add_rPr()
             fonts = rpr.find(qn("w:rFonts"))
             if fonts is None:

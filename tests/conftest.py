@@ -10,12 +10,22 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests: a fixed, derandomized run in `make test` (the same examples every time);
+# DOCGEN_HYPOTHESIS=long for a longer random run while developing (see tests/test_property.py).
+settings.register_profile("default", max_examples=25, derandomize=True, database=None, deadline=None)
+settings.register_profile("long", max_examples=400, derandomize=False, deadline=None)
+settings.load_profile(os.environ.get("DOCGEN_HYPOTHESIS", "default"))
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
-SHARED = Path(os.environ.get("DOCGEN_SHARED", ROOT.parent / "shared"))  # beside the checkout, as in CI
+# Outside reference texts, beside the checkout in CI; a user's clone has none: tests that compare
+# with them skip, saying why. Everything else the tests read is in the repository (tests/fixtures/).
+SHARED = Path(os.environ.get("DOCGEN_SHARED", ROOT.parent / "shared"))
 SEED = SHARED / "seeds" / "000_f82c1c91461c6f3d.txt"
-REPROS = SHARED / "reference" / "repros"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+REPROS = FIXTURES / "repros"  # WeasyPrint bug repros, copied from the reference material's repros/
 ZH = CONTENT / "ctoc-cop-5-2"
 SPECIMEN = CONTENT / "specimen"  # one document in every language (Arabic: the Arabic issue)
 EN = SPECIMEN

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+
 import subprocess
 
 from docgen.outputs import write_atomic
 
-from .conftest import CONTENT, run_docgen
+from .conftest import CONTENT, ROOT, run_docgen
 
 
 def test_check_passes_on_the_content():
@@ -39,9 +41,28 @@ def test_same_sources_give_the_same_bytes(built, tmp_path):
 
 def test_no_machine_paths_in_outputs(built):
     for path in built.rglob("*.*"):
-        if path.suffix in (".pdf", ".docx", ".xml"):
+        if path.suffix in (".pdf", ".docx", ".xml", ".html"):
             data = path.read_bytes()
             assert b"/work/" not in data and b"file://" not in data, path
+            assert str(ROOT).encode() not in data and str(built).encode() not in data, path
+
+
+def test_html_output_works_when_copied_elsewhere(built, tmp_path):
+    """HTML finds its fonts by relative URL in <out>/fonts/, which the build fills: a copy of the
+    output folder renders with docgen's fonts and no fallback (WeasyPrint stands in for a browser)."""
+    import io
+
+    from docgen.writers.pdf.checks import embedded_fonts
+    from docgen.writers.pdf.engine import HTML, font_configuration
+
+    copy = tmp_path / "published"
+    shutil.copytree(built, copy)
+    html = copy / "ctoc-cop-5-2" / "ctoc-cop-5-2.zh.html"
+    assert 'url("../fonts/NotoSerifCJKsc-Regular.otf")' in html.read_text("utf-8")
+    out = io.BytesIO()
+    HTML(filename=str(html)).render(font_config=font_configuration()).write_pdf(out)
+    names = embedded_fonts(out.getvalue())  # raises on a font docgen did not declare
+    assert any("Song-SC" in n for n in names) and any("Times" in n for n in names), names
 
 
 def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):

@@ -17,22 +17,33 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fingerprint, pool, readers, transforms
-from .diagnostics import Diagnostic, errors
+from . import fingerprint, pool, preflight, readers, transforms
+from .diagnostics import Diagnostic, Location, errors, without_acknowledged
 from .job import Job
 from .job import run as run_job
 from .model import Document
-from .outputs import output_path, remove_leftovers, write_atomic
+from .outputs import install_fonts, output_path, remove_leftovers, write_atomic
 from .progress import Progress
+from .tables import CODES
 from .writers import extension
 
 
-def read_one(folder: Path) -> tuple[Document | None, list[Diagnostic]]:
-    """One document through the reader and the transforms; None when it has errors."""
+def _shown(path: Path) -> str:
+    return str(Location(path))
+
+
+def read_one(folder: Path, preflight_checks: bool = True) -> tuple[Document | None, list[Diagnostic]]:
+    """One document through the reader, the transforms and the preflight; None when it has errors.
+
+    A worker reading a document the build has already validated skips the preflight.
+    """
     diagnostics: list[Diagnostic] = []
     doc = readers.read_document(folder, diagnostics)
     if doc is not None:
         transforms.apply_all(doc, diagnostics)
+        if preflight_checks and not errors(diagnostics):
+            preflight.run(doc, diagnostics)
+    diagnostics, _ = without_acknowledged(diagnostics)
     return (None if doc is None or errors(diagnostics) else doc), diagnostics
 
 
@@ -49,13 +60,15 @@ def load(paths: list[Path]) -> tuple[list[Document], list[Diagnostic]]:
 
 
 def report(diagnostics: list[Diagnostic], notes: bool = True) -> None:
-    for d in diagnostics:
+    """Print each diagnostic once (a problem in a shared file, such as organs.yaml, reaches every document)."""
+    for d in dict.fromkeys(diagnostics):
         if notes or d.severity != "note":
             print(d, file=sys.stderr)
 
 
 def check(paths: list[Path]) -> int:
     documents, diagnostics = load(paths)
+    diagnostics = list(dict.fromkeys(diagnostics))
     report(diagnostics)
     failed = errors(diagnostics)
     count = sum(len(d.versions) for d in documents)
@@ -96,9 +109,17 @@ def plan(paths: list[Path], formats: list[str], out: Path, langs: list[str] | No
     """Every output to build, and how many are already up to date. Reads no YAML."""
     planned, current = [], 0
     settings_key = f"pdfa={pdfa}"
+    asked = dict.fromkeys(langs or [], 0)  # requested language -> documents that have it
     for folder in readers.find_documents(paths, diagnostics):
         doc_hash = fingerprint.document(folder)
         files = readers.language_files(folder)
+        for p in files:
+            if p.stem in asked:
+                asked[p.stem] += 1
+        if not files:  # nothing to plan, but the author expected something: say why
+            diagnostics.extend(readers.misnamed_files(folder))
+            diagnostics.append(Diagnostic(Location(folder), "no language version to build: expected at least one of "
+                                                           f"{', '.join(c + '.yaml' for c in CODES)}"))
         size = sum(p.stat().st_size for p in files)
         for lang in (p.stem for p in files):
             if langs and lang not in langs:
@@ -110,7 +131,36 @@ def plan(paths: list[Path], formats: list[str], out: Path, langs: list[str] | No
                     current += 1
                     continue
                 planned.append(Planned(Job(folder, lang, fmt, pdfa, doc_hash), target, fp, COST[fmt] * size))
+    missing = [code for code, count in asked.items() if not count]
+    if missing and not errors(diagnostics):  # the request itself asks for what is not there
+        nothing = len(missing) == len(asked)
+        diagnostics.append(Diagnostic(
+            Location(Path("--lang")),
+            f"no document here has a version in {', '.join(missing)} (no {', '.join(c + '.yaml' for c in missing)})"
+            + ("; nothing to build" if nothing else ""),
+            severity="error" if nothing else "warning"))
     return planned, current
+
+
+def stale_outputs(paths: list[Path], out: Path, state: fingerprint.State) -> list[Path]:
+    """Outputs docgen built into out whose language file is gone (a language or a document removed).
+
+    Only outputs the state file records with their source are considered (docgen never touches
+    files it did not write), and only sources under the PATHs of this build (building one
+    document, or another content tree into the same --out, says nothing about the others).
+    """
+    roots = [Path(p).resolve() for p in paths]
+    roots = [r.parent if r.is_file() else r for r in roots]
+    stale = []
+    for key, entry in state.entries.items():
+        if not entry.get("source"):
+            continue
+        source = (state.path.parent / entry["source"]).resolve()
+        covered = any(source == r or r in source.parents for r in roots)
+        target = out / key
+        if covered and not source.exists() and target.exists():
+            stale.append(target)
+    return sorted(stale)
 
 
 def _validate(planned: list[Planned], failures: list[Failure], quiet: bool) -> list[Planned]:
@@ -118,7 +168,7 @@ def _validate(planned: list[Planned], failures: list[Failure], quiet: bool) -> l
     broken = set()
     for folder in sorted({p.job.folder for p in planned}):
         doc, local = read_one(folder)
-        report([d for d in local if d.severity == "warning" and not quiet] + errors(local), notes=False)
+        report([d for d in local if d.severity == "warning" and not quiet])  # errors: once, in the summary
         if doc is None:
             broken.add(folder)
             failures.append(Failure(folder.name, "", "", "\n".join(str(d) for d in errors(local))))
@@ -138,18 +188,19 @@ def _results(planned: list[Planned], jobs: int, worker_limit: int):
 
 def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | None = None,
           pdfa: bool = False, jobs: int | None = None, force: bool = False, quiet: bool = False,
-          worker_limit: int = 100, stats: Path | None = None) -> int:
+          worker_limit: int = 100, stats: Path | None = None, prune: bool = False) -> int:
     """Build every output that is not up to date; report every failure at the end.
 
     `stats`: a JSON file to write the run's figures to (outputs, seconds per format, peak
-    memory of each process that rendered), for `make bench`.
+    memory of each process that rendered), for `make bench`. `prune`: delete the outputs whose
+    source is gone (`stale_outputs`); without it they are listed.
     """
     out = Path(out)
     started = time.monotonic()
     diagnostics: list[Diagnostic] = []
     state = fingerprint.load_state(out)
     planned, current = plan(paths, formats, out, langs, pdfa, force, state, diagnostics)
-    report(diagnostics, notes=False)
+    report([d for d in diagnostics if d.severity == "warning"])  # errors: once, in the summary
     failures = [Failure(str(d.location), "", "", d.message) for d in errors(diagnostics)]
     planned = _validate(planned, failures, quiet)
     planned.sort(key=lambda p: (-p.cost, str(p.target)))
@@ -170,12 +221,17 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
                 progress.failure(p.job.label, result.message)
                 continue
             write_atomic(p.target, result.data)
-            state.record(p.target, p.fingerprint, len(result.data))
+            if p.job.fmt == "html":
+                from .paths import FONTS
+                from .writers.html import fonts_used
+
+                install_fonts(out, fonts_used(result.data), FONTS)
+            state.record(p.target, p.fingerprint, len(result.data), p.job.folder / f"{p.job.lang}.yaml")
             written += 1
             progress.written(p.target)
     finally:
         progress.close()
-        if written or failures or state.journal.exists():
+        if written or state.journal.exists():  # a build of nothing (a wrong path) creates no --out
             state.save()
     elapsed = time.monotonic() - started
     if stats:
@@ -183,6 +239,16 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
                    "jobs": jobs or default_jobs(), "render_seconds": {k: round(v, 3) for k, v in sorted(seconds.items())},
                    "processes": [workers[pid] for pid in sorted(workers)]}
         write_atomic(Path(stats), (json.dumps(figures, indent=1) + "\n").encode(), sync=False)
+    stale = stale_outputs(paths, out, state)
+    if stale and prune:
+        for target in stale:
+            target.unlink()
+            state.forget(target)
+        state.save()
+        print(f"docgen build: pruned {len(stale)} stale output(s): " + ", ".join(_shown(t) for t in stale))
+    elif stale:
+        print(f"docgen build: {len(stale)} stale output(s), whose document or language file is gone "
+              "(--prune deletes them):\n" + "\n".join("  " + _shown(t) for t in stale), file=sys.stderr)
     print(f"docgen build: {written} file(s) written, {current} up to date, {len(failures)} failure(s) "
           f"in {elapsed:.1f} s", file=sys.stderr if quiet else sys.stdout)
     if failures:

@@ -1,8 +1,11 @@
 """The `docgen` command: build and check documents.
 
     docgen check [PATH...]                      read, validate and lint; render nothing
+    docgen new FOLDER --type resolution|decision --langs en,fr [--organ KEY]
+    docgen schema [document|language] [--write DIR]
+    docgen import DRAFT.docx|FILE.xml [--into FOLDER] [--changes accept|reject] [--dry-run]
     docgen build [PATH...] [--format pdf,docx,akn,html] [--out DIR] [--lang zh,en]
-                 [--jobs N] [--force] [--quiet] [--pdfa]
+                 [--jobs N] [--force] [--quiet] [--pdfa] [--prune]
 
 `build` is incremental: an output whose inputs (content, templates, fonts, docgen, settings)
 have not changed since it was built into --out is not rebuilt.
@@ -14,6 +17,7 @@ Content problems are printed as `file:line:col: error: message` and exit with st
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from pathlib import Path
@@ -31,6 +35,17 @@ def _formats(value: str) -> list[str]:
     return chosen
 
 
+def _languages(value: str) -> list[str]:
+    from .tables import CODES
+
+    chosen = [c.strip() for c in value.split(",") if c.strip()]
+    unknown = [c for c in chosen if c not in CODES]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"unknown language {', '.join(unknown) or value!r}; "
+                                         f"choose from {', '.join(CODES)}")
+    return chosen
+
+
 def _positive(value: str) -> int:
     try:
         number = int(value)
@@ -41,18 +56,32 @@ def _positive(value: str) -> int:
     return number
 
 
+PATHS_HELP = ("document folders (document.yaml + <lang>.yaml), folders of them, or files in them "
+              "(default: content, in the current folder)")
+
+
+def _common() -> argparse.ArgumentParser:
+    """Options every subcommand accepts, before or after its name."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show tracebacks of internal errors")
+    return common
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="docgen", description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(prog="docgen", description=__doc__.split("\n\n")[0], parents=[_common()])
     p.add_argument("--version", action="version", version=f"docgen {__version__}")
-    p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     sub = p.add_subparsers(dest="command", required=True)
-    check = sub.add_parser("check", help="load, validate and lint without rendering")
-    check.add_argument("paths", nargs="*", type=Path, default=[Path("content")])
-    build = sub.add_parser("build", help="render documents")
-    build.add_argument("paths", nargs="*", type=Path, default=[Path("content")])
+    add = lambda name, **kw: sub.add_parser(name, parents=[_common()], **kw)  # noqa: E731
+    check = add("check", help="load, validate and lint without rendering")
+    check.add_argument("paths", nargs="*", type=Path, default=[Path("content")], metavar="PATH", help=PATHS_HELP)
+    build = add("build", help="render documents")
+    build.add_argument("paths", nargs="*", type=Path, default=[Path("content")], metavar="PATH", help=PATHS_HELP)
     build.add_argument("--format", type=_formats, default=list(FORMATS), help="comma-separated: " + ",".join(FORMATS))
     build.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output)")
-    build.add_argument("--lang", default="", help="only these language versions, e.g. zh,en")
+    build.add_argument("--lang", type=_languages, default=[], help="only these language versions, e.g. zh,en")
+    build.add_argument("--prune", action="store_true",
+                       help="delete outputs whose document or language file is gone (listed otherwise)")
     build.add_argument("--pdfa", action="store_true",
                        help="write PDF/A-3b with the Akoma Ntoso XML and the YAML sources embedded")
     build.add_argument("--jobs", "-j", type=_positive, default=None,
@@ -63,7 +92,67 @@ def parser() -> argparse.ArgumentParser:
                        help="replace a worker process after N outputs, to bound its memory (default: 100)")
     build.add_argument("--stats", type=Path, default=None, metavar="FILE",
                        help="write the run's figures (times, peak memory per process) as JSON")
+    new = add("new", help="write a new document folder that passes check, each field explained")
+    new.add_argument("folder", type=Path, metavar="FOLDER", help="the document folder to create, e.g. content/ga-99-1")
+    new.add_argument("--type", choices=("resolution", "decision"), required=True)
+    new.add_argument("--langs", type=_languages, required=True, help="language versions, e.g. en,fr (the first is "
+                                                                      "the original)")
+    new.add_argument("--organ", default="un-ga", metavar="KEY", help="the adopting organ (default: un-ga)")
+    schema = add("schema", help="print the JSON Schema of document.yaml or <lang>.yaml (for editors)")
+    schema.add_argument("which", nargs="?", choices=("document", "language"), default="document")
+    schema.add_argument("--write", type=Path, metavar="DIR", help="write both schemas into DIR instead")
+    imp = add("import", help="bring an edited Word draft (or Akoma Ntoso file) back into <lang>.yaml")
+    imp.add_argument("draft", type=Path, help="the .docx draft docgen made (edited), or a docgen .xml")
+    imp.add_argument("--into", type=Path, default=None, metavar="FOLDER",
+                     help="the document folder (default: content/<the document the draft names>)")
+    imp.add_argument("--changes", choices=("accept", "reject"), default=None,
+                     help="resolve the draft's tracked changes (required when it has some)")
+    imp.add_argument("--dry-run", action="store_true", help="show the summary and the diff; write nothing")
     return p
+
+
+def _new(args) -> int:
+    from . import scaffold
+
+    try:
+        files = scaffold.create(args.folder, args.type, args.langs, args.organ)
+    except scaffold.NewError as exc:
+        print(f"docgen new: error: {exc}", file=sys.stderr)
+        return 1
+    for path in files:
+        print(f"wrote {path}")
+    print(f"docgen new: replace the values marked TO DO, then run `docgen check {args.folder}`")
+    return 0
+
+
+def _schema(args) -> int:
+    from . import schema
+
+    if args.write:
+        for path in schema.write(args.write):
+            print(f"wrote {path}")
+    else:
+        sys.stdout.write(schema.text(args.which))
+    return 0
+
+
+def _import(args) -> int:
+    from . import importer
+    from .readers.docx import DraftError
+
+    try:
+        result = importer.run(args.draft, args.into, args.changes, args.dry_run)
+    except (DraftError, importer.ImportFailure) as exc:
+        print(f"docgen import: error: {exc}\ndocgen import: nothing written", file=sys.stderr)
+        return 1
+    print("\n".join(result.summary.lines()))
+    if result.new == result.old:
+        print(f"docgen import: {result.target} unchanged")
+    else:
+        print(result.diff, end="")
+        print(f"docgen import: {'would write' if args.dry_run else 'wrote'} {result.target}"
+              + (" (dry run: nothing written)" if args.dry_run else ""))
+    return 0
 
 
 def _interrupt(signum, frame):
@@ -72,21 +161,28 @@ def _interrupt(signum, frame):
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if getattr(args, "debug", False):
+        os.environ["DOCGEN_DEBUG"] = "1"  # worker processes then add tracebacks to internal errors
     try:
         from . import build
 
         if args.command == "check":
             return build.check(args.paths)
-        langs = [code.strip() for code in args.lang.split(",") if code.strip()]
+        if args.command == "new":
+            return _new(args)
+        if args.command == "schema":
+            return _schema(args)
+        if args.command == "import":
+            return _import(args)
         signal.signal(signal.SIGTERM, _interrupt)  # `kill` cleans up like Ctrl-C: no partial file is left
-        return build.build(args.paths, args.format, args.out, langs=langs, pdfa=args.pdfa, jobs=args.jobs,
+        return build.build(args.paths, args.format, args.out, langs=args.lang, pdfa=args.pdfa, jobs=args.jobs,
                            force=args.force, quiet=args.quiet, worker_limit=args.worker_limit,
-                           stats=args.stats)
+                           stats=args.stats, prune=args.prune)
     except KeyboardInterrupt:
         print("docgen: interrupted; no partial output was written", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug in docgen, not in the content
-        if args.debug:
+        if getattr(args, "debug", False):
             raise
         print(f"docgen: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
         return 2

@@ -62,9 +62,13 @@ def templates() -> str:
 
 
 def document(folder: Path) -> str:
-    """The document's own inputs: every YAML file of its folder."""
+    """The document's own inputs: every YAML file of its folder, and the user's organs.yaml beside it."""
     folder = Path(folder)
-    return _hash_files(list(folder.glob("*.yaml")), folder)
+    h = hashlib.sha256(_hash_files(list(folder.glob("*.yaml")), folder).encode())
+    organs = folder.parent / "organs.yaml"  # organs.USER_FILE (organs.py is not imported here: planning stays light)
+    if organs.is_file():
+        h.update(b"organs\0" + organs.read_bytes())
+    return h.hexdigest()
 
 
 def of(doc_hash: str, lang: str, fmt: str, settings_key: str) -> str:
@@ -101,11 +105,16 @@ class State:
         except FileNotFoundError:
             return False
 
-    def record(self, target: Path, fingerprint: str, size: int) -> None:
+    def record(self, target: Path, fingerprint: str, size: int, source: Path | None = None) -> None:
+        """Note an output written; `source`, its language file, is kept relative to the state file
+        (so that a build can tell the output is stale once the source is gone)."""
         key = self._key(target)
-        self.entries[key] = {"fingerprint": fingerprint, "size": size}
+        entry = {"fingerprint": fingerprint, "size": size}
+        if source is not None:
+            entry["source"] = os.path.relpath(source, self.path.parent)
+        self.entries[key] = entry
         with open(self.journal, "a", encoding="utf-8") as journal:
-            journal.write(json.dumps([key, fingerprint, size]) + "\n")
+            journal.write(json.dumps([key, fingerprint, size, entry.get("source")]) + "\n")
 
     def forget(self, target: Path) -> None:
         if self.entries.pop(self._key(target), None) is not None:
@@ -136,11 +145,13 @@ def load_state(out: Path) -> State:
         lines = []
     for line in lines:  # what a killed build finished; a torn last line is skipped
         try:
-            key, fingerprint, size = json.loads(line)
+            key, fingerprint, size, *source = json.loads(line)
         except (ValueError, TypeError):
             continue
         if fingerprint is None:
             state.entries.pop(key, None)
         else:
             state.entries[key] = {"fingerprint": fingerprint, "size": size}
+            if source and source[0]:
+                state.entries[key]["source"] = source[0]
     return state

@@ -258,12 +258,14 @@ def page_families(lang: str, roles=("body", "heading", "organ", "latin")) -> lis
     return [family for family in dict.fromkeys(f.family for f in FONTS_TABLE) if family in wanted]
 
 
-def declarations(lang: str, families) -> list[dict]:
-    """@font-face declarations of the given families for a `lang` page (with its range limits)."""
+def declarations(lang: str, families, href: str | None = None) -> list[dict]:
+    """@font-face declarations of the given families for a `lang` page (with its range limits);
+    fonts by file URL (for WeasyPrint), or relative to `href` (the HTML output)."""
     from . import tables
 
     ranges = tables.language(lang).fonts.ranges
-    return [{"family": f.family, "url": path(f).as_uri(), "weight": f.weight, "style": f.style,
+    return [{"family": f.family, "url": path(f).as_uri() if href is None else href + f.file,
+             "weight": f.weight, "style": f.style,
              "unicode_range": ranges.get(f.family, "")} for f in FONTS_TABLE if f.family in families]
 
 

@@ -53,7 +53,7 @@ def _document(folder: Path, doc_hash: str):
     """Read and transform a document once per process (its formats often follow each other)."""
     from .build import read_one
 
-    doc, diagnostics = read_one(folder)
+    doc, diagnostics = read_one(folder, preflight_checks=False)  # the build ran it
     if doc is None:
         raise _ReadFailed("\n".join(str(d) for d in errors(diagnostics)) or f"{folder}: could not be read")
     return doc
@@ -73,6 +73,13 @@ def run(job: Job) -> Result:
         message = ""
     except (_ReadFailed, RenderError) as exc:
         data, message = None, str(exc)
+    except Exception as exc:  # a bug in docgen: this output fails, listed with the others; the worker lives on
+        import traceback
+
+        detail = "".join(traceback.format_exception(exc)) if os.environ.get("DOCGEN_DEBUG") else ""
+        data, message = None, (f"internal error in the {job.fmt} writer: {type(exc).__name__}: {exc} "
+                               f"(a bug in docgen; please report it{'' if detail else '; rerun with --debug for the traceback'})"
+                               + ("\n" + detail if detail else ""))
     return Result(job, data, message, time.perf_counter() - start, os.getpid(),
                   resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 

@@ -102,7 +102,7 @@ class Operative:
     text: list[Inline]  # the whole paragraph, or the introduction to its items
     items: list[Item] = field(default_factory=list)
     number: int = 0  # set by transforms.number_paragraphs
-    num: str = ""  # the printed form: "1."
+    num: str = ""  # the printed form: "1.", or "" for a lone operative paragraph (unnumbered)
     location: Location | None = None
 
 
@@ -128,6 +128,7 @@ class Version:
     session: list[str] = field(default_factory=list)  # masthead session block lines
     closing: list[str] = field(default_factory=list)  # meeting and date lines
     heading: str = ""  # "第 5/2 号决议": set by transforms from the language table
+    source_sha256: str = ""  # of the <lang>.yaml bytes read: a Word draft names the text it came from
     title_location: Location | None = None
     formula_location: Location | None = None
 
@@ -158,6 +159,16 @@ def _item_blocks(context: str, items: list[Item]):
         yield from _item_blocks(name, item.items)
 
 
+@dataclass(frozen=True)
+class Organ:
+    """An adopting body (organs.py): every fact about it, its names in all six languages included."""
+
+    key: str  # the AKN actor: un-ga, un-ctoc-cop, ...
+    akn_id: str  # eId of its TLCOrganization
+    show_as: str  # English name for metadata (AKN showAs, Word author)
+    names: dict[str, tuple[str, ...]]  # language code -> the masthead's lines
+
+
 @dataclass
 class CitedDocument:
     """Another document cited by reference key; facts shared by every language."""
@@ -174,7 +185,7 @@ class Metadata:
 
     type: str  # resolution | decision
     number: str  # printed form, "5/2"
-    organ: str  # key into data/organs.yaml and the language tables
+    organ: str  # key into the organ tables (organs.py); its facts are Document.organ
     session: int
     adopted: dt.date
     original: str  # language code of the original version
@@ -192,6 +203,7 @@ class Document:
     folder: Path
     meta: Metadata
     versions: dict[str, Version]  # by language code, in the order of languages.CODES
+    organ: Organ | None = None  # the adopting organ's facts, from the organ tables
 
     @property
     def sources(self) -> list[Path]:

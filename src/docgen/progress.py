@@ -2,7 +2,7 @@
 
 On a terminal: one line redrawn in place (outputs done / total, failures, elapsed time).
 Elsewhere (CI, a pipe): a plain line per output written or failed. Quiet: failures only.
-Whatever the mode, failures are listed together at the end by the build.
+Whatever the mode, the reasons for failures are printed once, together at the end, by the build.
 """
 
 from __future__ import annotations
@@ -31,8 +31,7 @@ class Progress:
         self.failed += 1
         if self.live:
             self.stream.write("\r\033[K")
-        first = message.splitlines()[0] if message else ""
-        print(f"failed: {label}: {first}", file=self.stream, flush=True)
+        print(f"failed: {label} (why: in the summary at the end)", file=self.stream, flush=True)
         if self.live:
             self._redraw()
 

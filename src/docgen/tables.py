@@ -1,4 +1,6 @@
-"""The fixed tables docgen ships: one per language (the words it prints), organs, duty stations.
+"""The fixed tables docgen ships: one per language (the words it prints), duty stations.
+
+Organs, which users extend, are in `organs.py`.
 
 Loaded once per process. Per-language words and conventions (masthead words, dates, item
 labels, quotation marks, spacing, hyphenation dictionary, font families by role) live only in
@@ -70,7 +72,6 @@ class Language:
     united_nations: str
     heading: dict  # document type -> pattern with {number}
     doc_type: dict
-    organs: dict
     job_suffix: str
     hyphenation: str  # Pyphen dictionary name, or "none"
     masthead_block: str  # code of the language whose `block` words the right-hand block uses
@@ -128,11 +129,6 @@ def language(code: str) -> Language:
 def block_language(code: str) -> Language:
     """The language whose words the right-hand masthead block of a `code` version uses."""
     return language(language(code).masthead_block)
-
-
-@cache
-def organs() -> dict:
-    return _read("data/organs.yaml")
 
 
 @cache

@@ -9,9 +9,12 @@ problem so that one run reports them all.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
-from .. import inline, tables
+from .. import inline, organs, tables
 from ..diagnostics import Diagnostic, Location, errors
 from ..model import (
     CitedDocument,
@@ -26,7 +29,7 @@ from ..model import (
     Version,
     calls,
 )
-from .yamlsource import LList, LMap, load
+from .yamlsource import Invalid, LList, LMap, load
 
 DOCUMENT_FILE = "document.yaml"
 DOC_TYPES = ("resolution", "decision")
@@ -43,11 +46,80 @@ def _type_name(value) -> str:
     return type(value).__name__
 
 
-class _Fields:
-    """Takes the fields of one mapping, checking types; reports missing and unknown fields."""
+@dataclass(frozen=True)
+class Field:
+    """One field the reader accepts: the single definition behind reading, the JSON Schema
+    (`docgen schema`) and the comments of `docgen new`."""
 
-    def __init__(self, mapping: LMap, what: str, diagnostics: list[Diagnostic]):
-        self.mapping, self.what, self.diagnostics = mapping, what, diagnostics
+    name: str
+    types: tuple  # Python types the reader accepts (LMap: a mapping, LList: a list)
+    required: bool
+    about: str  # for authors: the schema's description, the comment `docgen new` writes
+    choices: tuple = ()  # the allowed values, when they are fixed
+    shape: str = ""  # for a list or mapping: what it holds (a definition of schema.py)
+    pattern: str = ""  # a regular expression text values must match whole (and what it means: `about`)
+
+
+# a document number: printed as given, and (with / as -) the number in Akoma Ntoso identifiers
+NUMBER_PATTERN = r"[A-Za-z0-9]+(?:[./-][A-Za-z0-9]+)*"
+
+
+DOCUMENT_FIELDS = {f.name: f for f in (
+    Field("type", (str,), True, "resolution or decision: the heading pattern, the AKN statement name", DOC_TYPES),
+    Field("number", (str, int), True, "the printed number, e.g. 5/2, 64/293, S-26/2 or 2010/251 for a decision: "
+                                      "letters and digits joined by / . or -", pattern=NUMBER_PATTERN),
+    Field("organ", (str,), True, "the adopting organ: a key of docgen's organs.yaml or of yours beside the "
+                                 "document folders (un-ga, un-ctoc-cop, un-cnd, un-ccpcj, ...)"),
+    Field("session", (int,), True, "the organ's session, a whole number"),
+    Field("adopted", (dt.date,), True, "adoption date, YYYY-MM-DD"),
+    Field("original", (str,), True, "language code of the original version: footnotes are numbered by its order",
+          tables.CODES),
+    Field("symbol", (str,), True, "symbol of the document that carries the text, printed in the masthead and "
+                                  "page headers: A/RES/99/1 for a resolution, the report's (e.g. "
+                                  "CTOC/COP/2010/17) for a decision or resolution printed in a report"),
+    Field("distributed", (dt.date,), True, "issue date printed in the masthead, YYYY-MM-DD (on or after adopted)"),
+    Field("duty_station", (str,), True, "issuing duty station: paper (A4, Letter in New York) and Word styles",
+          tuple(tables.duty_stations())),
+    Field("job_number", (str,), False, "job number, e.g. V.10-57396: printed on the first page, its digits "
+                                       "become the barcode"),
+    Field("footnotes_start", (int,), False, "number of the first footnote (default 1), when the document "
+                                            "continues a report's numbering"),
+    Field("references", (LMap,), False, "documents the text cites as [words](ref:key), declared once: "
+                                        "key: {organ, type, number, adopted}", shape="references"),
+)}
+
+REFERENCE_FIELDS = {f.name: f for f in (
+    Field("organ", (str,), True, "the organ that adopted the cited document (a key of organs.yaml)"),
+    Field("type", (str,), True, "resolution or decision", DOC_TYPES),
+    Field("number", (str, int), True, "its printed number, e.g. 64/293", pattern=NUMBER_PATTERN),
+    Field("adopted", (dt.date,), True, "its adoption date, YYYY-MM-DD"),
+)}
+
+VERSION_FIELDS = {f.name: f for f in (
+    Field("title", (str,), True, "the title, printed after the number"),
+    Field("session", (LList,), False, "the session block under the masthead, one entry per line, e.g. "
+                                      "Fifth session / Agenda item 2", shape="lines"),
+    Field("formula", (str,), True, "the adopting organ, as it opens the text: The General Assembly,"),
+    Field("preamble", (LList,), False, "preambular paragraphs, each 'verbKey: text'; the camelCase verbKey "
+                                       "(recalling, notingAlso) is the same in every language", shape="preamble"),
+    Field("operative", (LList,), True, "operative paragraphs (numbered 1., 2., ...; a lone one is not): text, "
+                                       "or {text, items} with items (a), (i), a.", shape="operative"),
+    Field("closing", (LList,), False, "closing lines: meeting and date", shape="lines"),
+    Field("footnotes", (LMap,), False, "footnote bodies by key, called in the text as [^key]", shape="footnotes"),
+)}
+
+ITEM_FIELDS = {f.name: f for f in (
+    Field("text", (str, int), True, "the introduction to the items"),
+    Field("items", (LList,), True, "the sub-items: text, or {text, items}, three levels deep at most",
+          shape="items"),
+)}
+
+
+class _Fields:
+    """Takes the fields of one mapping by their definitions; reports wrong types, missing and unknown fields."""
+
+    def __init__(self, mapping: LMap, fields: dict[str, Field], what: str, diagnostics: list[Diagnostic]):
+        self.mapping, self.fields, self.what, self.diagnostics = mapping, fields, what, diagnostics
         self.known: list[str] = []
 
     def loc(self, key: str) -> Location:
@@ -56,14 +128,21 @@ class _Fields:
     def error(self, loc: Location, message: str):
         self.diagnostics.append(Diagnostic(loc, message))
 
-    def take(self, key: str, *types, required=True, default=None):
+    def take(self, key: str, default=None):
+        field = self.fields[key]  # a field the reader reads is a field it defines (the schema is made from them)
+        types, required = field.types, field.required
         self.known.append(key)
         if key not in self.mapping:
             if required:
                 self.error(self.mapping.loc, f"{self.what}: missing field '{key}' ({_expect(types)})")
             return default
         value = self.mapping[key]
+        if isinstance(value, Invalid):
+            return default  # reported where it was read
         if isinstance(value, types) and (type(value) is not bool or bool in types):  # bool is an int in Python
+            if field.pattern and not re.fullmatch(field.pattern, str(value)):
+                self.error(self.loc(key), f"{self.what}: field '{key}' ({_short(value)}) is not {field.about}")
+                return default
             return value.date() if isinstance(value, dt.datetime) else value
         self.error(
             self.loc(key),
@@ -74,10 +153,10 @@ class _Fields:
 
     def finish(self):
         for key in self.mapping:
-            if key not in self.known:
+            if key not in self.fields:
                 self.error(
                     self.mapping.key_locs[key],
-                    f"{self.what}: unknown field '{key}'; expected one of: {', '.join(self.known)}",
+                    f"{self.what}: unknown field '{key}'; expected one of: {', '.join(self.fields)}",
                 )
 
 
@@ -93,7 +172,7 @@ def _short(value) -> str:
 # ---------------------------------------------------------------- document.yaml
 
 
-def _read_metadata(folder: Path, diagnostics: list[Diagnostic]) -> Metadata | None:
+def _read_metadata(folder: Path, organ_table: dict, diagnostics: list[Diagnostic]) -> Metadata | None:
     path = folder / DOCUMENT_FILE
     if not path.exists():
         diagnostics.append(Diagnostic(Location(folder), f"no {DOCUMENT_FILE} in this document folder"))
@@ -106,44 +185,50 @@ def _read_metadata(folder: Path, diagnostics: list[Diagnostic]) -> Metadata | No
             Diagnostic(Location(path, 1, 1), f"expected a mapping of fields (type: ..., number: ...), found {_type_name(data)}")
         )
         return None
-    f = _Fields(data, DOCUMENT_FILE, diagnostics)
-    doc_type = f.take("type", str)
+    f = _Fields(data, DOCUMENT_FIELDS, DOCUMENT_FILE, diagnostics)
+    doc_type = f.take("type")
     if doc_type is not None and doc_type not in DOC_TYPES:
         f.error(f.loc("type"), f"type must be one of {', '.join(DOC_TYPES)}, found '{doc_type}'")
-    number = f.take("number", str, int)
-    organ = f.take("organ", str)
-    if organ is not None and organ not in tables.organs():
-        f.error(f.loc("organ"), f"unknown organ '{organ}'; known: {', '.join(tables.organs())}")
-    session = f.take("session", int)
-    adopted = f.take("adopted", dt.date)
-    original = f.take("original", str)
+    number = f.take("number")
+    organ = f.take("organ")
+    if organ is not None and organ not in organ_table:
+        f.error(f.loc("organ"), f"unknown organ '{organ}'; known: {', '.join(organ_table)} "
+                                f"(add it to {organs.USER_FILE} beside the document folder)")
+    session = f.take("session")
+    adopted = f.take("adopted")
+    original = f.take("original")
     if original is not None and original not in tables.CODES:
         f.error(f.loc("original"), f"unknown language code '{original}'; expected one of {', '.join(tables.CODES)}")
-    symbol = f.take("symbol", str)
-    distributed = f.take("distributed", dt.date)
-    station = f.take("duty_station", str)
+    symbol = f.take("symbol")
+    distributed = f.take("distributed")
+    station = f.take("duty_station")
     if station is not None and station not in tables.duty_stations():
         f.error(f.loc("duty_station"), f"unknown duty station '{station}'; known: {', '.join(tables.duty_stations())}")
-    job = f.take("job_number", str, required=False, default="")
-    start = f.take("footnotes_start", int, required=False, default=1)
+    job = f.take("job_number", default="")
+    start = f.take("footnotes_start", default=1)
     if start is not None and start < 1:
         f.error(f.loc("footnotes_start"), "footnotes_start must be 1 or more")
-    refs = f.take("references", LMap, required=False, default=LMap())
+    refs = f.take("references", default=LMap())
     f.finish()
+    if adopted and distributed and distributed < adopted:
+        diagnostics.append(Diagnostic(f.loc("distributed"), f"distributed ({distributed}) is earlier than adopted "
+                                      f"({adopted}): a document is issued after its adoption; check both dates",
+                                      severity="warning", code="distributed-before-adopted"))
     references = {}
     for key, entry in (refs or {}).items():
         what = f"reference '{key}'"
         if not isinstance(entry, LMap):
             diagnostics.append(Diagnostic(refs.locs[key], f"{what} must be a mapping (organ, type, number, adopted)"))
             continue
-        rf = _Fields(entry, what, diagnostics)
-        r_organ, r_type = rf.take("organ", str), rf.take("type", str)
-        r_number, r_adopted = rf.take("number", str, int), rf.take("adopted", dt.date)
+        rf = _Fields(entry, REFERENCE_FIELDS, what, diagnostics)
+        r_organ, r_type = rf.take("organ"), rf.take("type")
+        r_number, r_adopted = rf.take("number"), rf.take("adopted")
         rf.finish()
         if r_type is not None and r_type not in DOC_TYPES:
             rf.error(rf.loc("type"), f"{what}: type must be one of {', '.join(DOC_TYPES)}")
-        if r_organ is not None and r_organ not in tables.organs():
-            rf.error(rf.loc("organ"), f"{what}: unknown organ '{r_organ}'; known: {', '.join(tables.organs())}")
+        if r_organ is not None and r_organ not in organ_table:
+            rf.error(rf.loc("organ"), f"{what}: unknown organ '{r_organ}'; known: {', '.join(organ_table)} "
+                                      f"(add it to {organs.USER_FILE} beside the document folder)")
         if None not in (r_organ, r_type, r_number, r_adopted):
             references[key] = CitedDocument(r_organ, r_type, str(r_number), r_adopted)
     if errors(diagnostics):
@@ -159,7 +244,7 @@ def _read_metadata(folder: Path, diagnostics: list[Diagnostic]) -> Metadata | No
 
 
 class _VersionReader:
-    def __init__(self, path: Path, lang: str, references: dict, diagnostics: list[Diagnostic]):
+    def __init__(self, path: Path, lang: str, references: dict | None, diagnostics: list[Diagnostic]):
         self.path, self.lang, self.references, self.diagnostics = path, lang, references, diagnostics
         self.cjk = tables.language(lang).is_cjk
 
@@ -185,6 +270,8 @@ class _VersionReader:
         return nodes
 
     def _check_references(self, nodes, loc, what):
+        if self.references is None:
+            return  # document.yaml is missing or broken (reported): which keys exist is unknown
         for node in nodes:
             if isinstance(node, Reference):
                 if node.key not in self.references:
@@ -204,18 +291,18 @@ class _VersionReader:
             self.error(Location(self.path, 1, 1),
                        f"expected a mapping of fields (title:, formula:, preamble:, operative:, ...), found {_type_name(data)}")
             return None
-        f = _Fields(data, self.path.name, self.diagnostics)
-        title = f.take("title", str)
-        formula = f.take("formula", str)
-        session = f.take("session", LList, required=False, default=LList())
-        preamble = f.take("preamble", LList, required=False, default=LList())
-        operative = f.take("operative", LList)
-        closing = f.take("closing", LList, required=False, default=LList())
-        notes = f.take("footnotes", LMap, required=False, default=LMap())
+        f = _Fields(data, VERSION_FIELDS, self.path.name, self.diagnostics)
+        title = f.take("title")
+        formula = f.take("formula")
+        session = f.take("session", default=LList())
+        preamble = f.take("preamble", default=LList())
+        operative = f.take("operative")
+        closing = f.take("closing", default=LList())
+        notes = f.take("footnotes", default=LMap())
         f.finish()
 
         version = Version(
-            lang=self.lang, path=self.path,
+            lang=self.lang, path=self.path, source_sha256=_sha256(self.path),
             title=self.text(title, f.loc("title"), "title") if title is not None else [],
             formula=self.text(formula, f.loc("formula"), "formula") if formula is not None else [],
             preamble=[self.preambular(p, loc, i) for i, (p, loc) in enumerate(_located(preamble), 1)],
@@ -253,7 +340,7 @@ class _VersionReader:
                             "resolution ...' (the key names the opening verb in every language)")
             return Preambular("", [], loc)
         (verb, text), = value.items()
-        if not inline.re.fullmatch(r"[a-z][A-Za-z]*", verb):
+        if not re.fullmatch(r"[a-z][A-Za-z]*", verb):
             self.error(value.key_locs[verb], f"{what}: verb key '{verb}' must be a camelCase word "
                                              "such as recalling or welcomingAlso")
         return Preambular(verb, self.text(text, value.locs[verb], what), loc)
@@ -266,9 +353,9 @@ class _VersionReader:
         return Operative(self.text(value, loc, what), location=loc)
 
     def with_items(self, value: LMap, loc, what, depth):
-        f = _Fields(value, what, self.diagnostics)
-        text = f.take("text", str, int)
-        items = f.take("items", LList)
+        f = _Fields(value, ITEM_FIELDS, what, self.diagnostics)
+        text = f.take("text")
+        items = f.take("items")
         f.finish()
         if items is not None and not items:
             self.error(f.loc("items"), f"{what}: 'items' is empty; expected at least one item")
@@ -307,6 +394,10 @@ class _VersionReader:
                                                      f"(add [^{note.key}] where it belongs, or remove it)")
 
 
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def _located(value):
     if not isinstance(value, LList):
         return []
@@ -316,15 +407,28 @@ def _located(value):
 # ---------------------------------------------------------------- the folder
 
 
+NOT_LANGUAGE_FILES = (DOCUMENT_FILE, organs.USER_FILE)
+
+
 def language_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob("*.yaml") if p.name != DOCUMENT_FILE)
+    return sorted(p for p in Path(folder).glob("*.yaml") if p.name not in NOT_LANGUAGE_FILES)
+
+
+def misnamed_files(folder: Path) -> list[Diagnostic]:
+    """Files an author meant as part of the document but that docgen would not read (en.yml)."""
+    found = []
+    for path in sorted(Path(folder).glob("*.yml")):
+        found.append(Diagnostic(Location(path), f"docgen reads only .yaml files: rename {path.name} to "
+                                                f"{path.stem}.yaml"))
+    return found
 
 
 def read_document(folder: Path, diagnostics: list[Diagnostic]) -> Document | None:
     """Read one document folder; on any error return None with the diagnostics appended."""
     folder = Path(folder)
     before = len(errors(diagnostics))
-    meta = _read_metadata(folder, diagnostics)
+    organ_table = organs.table(folder, diagnostics)
+    meta = _read_metadata(folder, organ_table, diagnostics)
     versions: dict[str, Version] = {}
     files = language_files(folder)
     for path in files:
@@ -332,20 +436,22 @@ def read_document(folder: Path, diagnostics: list[Diagnostic]) -> Document | Non
             diagnostics.append(Diagnostic(Location(path), f"unknown language code '{path.stem}' in the file name; "
                                                          f"expected one of {', '.join(c + '.yaml' for c in tables.CODES)}"))
             continue
-        version = _VersionReader(path, path.stem, meta.references if meta else {}, diagnostics).read()
+        version = _VersionReader(path, path.stem, meta.references if meta else None, diagnostics).read()
         if version is not None:
             versions[path.stem] = version
+    diagnostics.extend(misnamed_files(folder))
     if not files:
         diagnostics.append(Diagnostic(Location(folder), "no language version: expected at least one of "
                                                        f"{', '.join(c + '.yaml' for c in tables.CODES)}"))
     if len(errors(diagnostics)) > before or meta is None:
         return None
     ordered = {code: versions[code] for code in tables.CODES if code in versions}
-    return Document(name=folder.name, folder=folder, meta=meta, versions=ordered)
+    return Document(name=folder.name, folder=folder, meta=meta, versions=ordered, organ=organ_table[meta.organ])
 
 
 def is_document_folder(path: Path) -> bool:
-    return path.is_dir() and any(path.glob("*.yaml"))
+    """A folder with document.yaml or language files (a content folder may hold organs.yaml only)."""
+    return path.is_dir() and any(p.name != organs.USER_FILE for p in [*path.glob("*.yaml"), *path.glob("*.yml")])
 
 
 def find_documents(paths: list[Path], diagnostics: list[Diagnostic]) -> list[Path]:

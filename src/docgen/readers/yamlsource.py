@@ -35,6 +35,10 @@ class LList(list):
         self.locs: list = []
 
 
+class Invalid(str):
+    """A scalar that could not be read (an impossible date): already reported, never reported again."""
+
+
 # What XML 1.0 cannot hold: C0 controls other than tab and newline, surrogates, U+FFFE/U+FFFF.
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -79,7 +83,12 @@ class _Builder:
             result = LList((self.build(item) for item in node.value), loc=_loc(self.path, node))
             result.locs = [_loc(self.path, item) for item in node.value]
             return result
-        value = self.constructor.construct_object(node, deep=True)
+        try:
+            value = self.constructor.construct_object(node, deep=True)
+        except ValueError as exc:  # 2025-13-40 looks like a date to YAML, then fails to be one
+            self.diagnostics.append(Diagnostic(_loc(self.path, node), f"'{node.value}' is not a valid date "
+                                               f"({exc}); expected a real date as YYYY-MM-DD"))
+            return Invalid(node.value)
         if isinstance(value, str) and (bad := _NOT_TEXT.search(value)):
             # escapes such as "\e" or "\x01" reach here: no output format can hold them (XML cannot)
             self.diagnostics.append(Diagnostic(_loc(self.path, node), f"character U+{ord(bad.group()):04X} "
@@ -99,9 +108,10 @@ def load(path: Path, diagnostics: list[Diagnostic]):
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
+        column = len(raw[raw.rfind(b"\n", 0, exc.start) + 1: exc.start].decode("utf-8", "replace")) + 1
         diagnostics.append(
             Diagnostic(
-                Location(path, line),
+                Location(path, line, column),
                 f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
                 "save the file as UTF-8",
             )
@@ -117,11 +127,15 @@ def load(path: Path, diagnostics: list[Diagnostic]):
         what = " ".join(filter(None, [exc.context, exc.problem]))
         if "alias" in what:
             what += "; a value that starts with * must be quoted: \"*Recalling* ...\" (quote the text)"
+        elif "mapping values are not allowed" in what:
+            what += ("; a value that contains ': ' (a colon then a space, as French puts before a colon) "
+                     "must be quoted: title: \"Mise en œuvre : rapport\" (quote the text)")
         diagnostics.append(Diagnostic(where, f"not valid YAML: {what}"))
         return None
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
-        diagnostics.append(Diagnostic(Location(path, line), f"not a YAML text file: control character "
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        diagnostics.append(Diagnostic(Location(path, line, column), f"not a YAML text file: control character "
                                                             f"U+{exc.character:04X} at offset {exc.position} (a binary file?)"))
         return None
     except yaml.YAMLError as exc:

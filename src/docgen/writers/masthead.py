@@ -44,7 +44,7 @@ def masthead(doc: Document, version: Version) -> Masthead:
     return Masthead(
         symbol_first=first,
         symbol_rest="/" + rest if rest else "",
-        organ_lines=lang.organs.get(meta.organ) or tables.language("en").organs.get(meta.organ, []),
+        organ_lines=list(doc.organ.names[version.lang]),
         distribution=distribution,
         job_line=f"{meta.job_number} ({lang.job_suffix})" if meta.job_number else "",
         barcode_digits=job_digits(meta.job_number),

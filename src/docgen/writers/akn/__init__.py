@@ -84,8 +84,8 @@ def _append_text(parent, text: str) -> None:
 def _meta(doc: Document, version: Version):
     meta = doc.meta
     lang = tables.language(version.lang)
-    organ = tables.organs()[meta.organ]
-    author = "#" + organ["akn_id"]
+    organ = doc.organ
+    author = "#" + organ.akn_id
     date = meta.adopted.isoformat()
     work = frbr.work_uri(meta.organ, meta.adopted, meta.number)
     expression = frbr.expression_uri(meta.organ, meta.adopted, meta.number, lang.iso639_2)
@@ -103,8 +103,8 @@ def _meta(doc: Document, version: Version):
         expr_children.append(A.FRBRtranslation(href=original.expression_uri(), fromLanguage=original.language,
                                                by="#" + TRANSLATOR))
     references = [
-        A.TLCOrganization(eId=organ["akn_id"], href=f"/akn/ontology/organization/un/{meta.organ}",
-                          showAs=organ["show_as"]),
+        A.TLCOrganization(eId=organ.akn_id, href=f"/akn/ontology/organization/un/{meta.organ}",
+                          showAs=organ.show_as),
         A.TLCOrganization(eId=EDITOR, href="/akn/ontology/organization/un/docgen", showAs="docgen"),
     ]
     if version.lang != meta.original:
@@ -171,7 +171,7 @@ def _preface(doc: Document, version: Version, inl: _Inline):
 
 
 def _preamble(doc: Document, version: Version, inl: _Inline):
-    organ = "#" + tables.organs()[doc.meta.organ]["akn_id"]
+    organ = "#" + doc.organ.akn_id
     formula_id = "preamble__formula_1"
     out = A.preamble(A.formula(inl.p(version.formula, formula_id), name="enactingAuthority", eId=formula_id,
                                refersTo=organ))
@@ -205,10 +205,9 @@ def _body(element, text, items: list[Item], inl: _Inline):
 
 def _main_body(version: Version, inl: _Inline):
     body = A.mainBody()
-    alone = len(version.operative) == 1
     for paragraph in version.operative:
         element = A.paragraph(eId=f"para_{paragraph.number}")
-        if not alone:  # a lone operative paragraph has no number (akn4un.md)
+        if paragraph.num:  # a lone operative paragraph has no number (transforms, akn4un.md)
             element.append(A.num(paragraph.num))
         body.append(_body(element, paragraph.text, paragraph.items, inl))
     return body

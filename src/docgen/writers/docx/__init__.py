@@ -23,9 +23,11 @@ import zipfile
 import docx
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, Twips
+from docx.text.paragraph import Paragraph
 
 from ... import tables
 from ...inline import HAN
@@ -33,6 +35,7 @@ from ...model import Document, Emphasis, FootnoteCall, Item, Reference, Text, Ve
 from ..masthead import masthead
 from . import footnotes as fn
 from .barcode_png import code39_png
+from .source import add_source_properties
 from .styles import install_styles, mark_language, style_names
 
 _HAN = re.compile(rf"[{HAN}]")
@@ -57,9 +60,20 @@ class _Body:
             elif isinstance(node, Emphasis):
                 self.runs(paragraph, node.children, italic=not (self.cjk or self.rtl))
             elif isinstance(node, Reference):
-                self.runs(paragraph, node.children, italic)
+                self.hyperlink(paragraph, node, italic)
             elif isinstance(node, FootnoteCall):
                 self.notes.call(paragraph, node)
+
+    def hyperlink(self, paragraph, node: Reference, italic=False):
+        """A reference as a link to its Akoma Ntoso IRI, unstyled (editors see the text as typed);
+        `docgen import` reads the reference back from the link."""
+        in_note = paragraph._p.getroottree().getroot() is self.notes.element
+        part = self.notes.part if in_note else self.document.part
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("r:id"), part.relate_to(node.href, RT.HYPERLINK, is_external=True))
+        paragraph._p.append(link)
+        holder = Paragraph(link, paragraph._parent)  # runs added to the link, not to the paragraph
+        self.runs(holder, node.children, italic)
 
     def text_run(self, paragraph, text: str, italic=False, style=None):
         if self.rtl:
@@ -245,15 +259,29 @@ def _bottom_rule(cell, eighths: int) -> None:
         tc_pr.append(borders)
 
 
+CORE_LIMIT = 255  # characters in a Word core property (python-docx enforces the OPC limit)
+
+
+def core_text(text: str) -> str:
+    """text, shortened at a word boundary with an ellipsis when longer than a core property may be."""
+    text = " ".join(text.split())
+    if len(text) <= CORE_LIMIT:
+        return text
+    cut = text[: CORE_LIMIT - 1]
+    if " " in cut[CORE_LIMIT // 2:]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:") + "…"
+
+
 def _properties(document, doc: Document, version: Version):
     from ...model import plain_text
 
     lang = tables.language(version.lang)
     when = dt.datetime.combine(doc.meta.distributed, dt.time(), tzinfo=dt.timezone.utc)
     core = document.core_properties
-    core.title = plain_text(version.title)
-    core.subject = doc.meta.symbol
-    core.author = tables.organs()[doc.meta.organ]["show_as"]
+    core.title = core_text(plain_text(version.title))  # the body carries the full title
+    core.subject = core_text(doc.meta.symbol)
+    core.author = core_text(doc.organ.show_as)
     core.language = lang.word_lang
     core.created = core.modified = when
     core.last_modified_by = ""
@@ -311,7 +339,8 @@ def build_document(doc: Document, version: Version):
     for p in version.preamble:
         body.paragraph("preambular", None, p.text, lead="\t")
     for p in version.operative:
-        body.paragraph("operative", p.num, p.text)
+        # a lone operative paragraph is unnumbered: indented like the preamble
+        body.paragraph("operative", p.num or None, p.text, lead="" if p.num else "\t")
         for item in p.items:
             body.item(item, 1)
     for line in version.closing:
@@ -323,6 +352,7 @@ def build_document(doc: Document, version: Version):
     for part in _parts_with_runs(document, section, body):
         mark_language(part, version)
     _properties(document, doc, version)
+    add_source_properties(document, doc, version)
     return document
 
 
@@ -330,7 +360,8 @@ def _parts_with_runs(document, section, body):
     yield document.element.body
     for hf in (section.header, section.even_page_header, section.first_page_header, section.footer,
                section.even_page_footer, section.first_page_footer):
-        yield hf._element
+        if not hf.is_linked_to_previous:  # defined (reading ._element of an undefined one creates it)
+            yield hf._element
     yield body.notes.element
 
 

@@ -198,7 +198,7 @@ def install_styles(document, doc: Document, version: Version) -> None:
             for k in range(1, 5):
                 fmt.tab_stops.add_tab_stop(Twips(INDENT + k * TAB))
         ppr = style.element.get_or_add_pPr()
-        if not extra.get("justify"):
+        if lang.hyphenates and not extra.get("justify"):
             # headings, masthead, headers: never hyphenated (body text and footnotes are)
             _ppr_flag(ppr, "w:suppressAutoHyphens", _after("w:suppressAutoHyphens"))
         if extra.get("footnote"):

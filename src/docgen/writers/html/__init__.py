@@ -183,7 +183,14 @@ def _check_hyphenation(code: str) -> None:
                              f"not {lang.hyphenation!r} as languages/{code}.yaml says")
 
 
-def context(doc: Document, version: Version) -> dict:
+# Where the HTML output finds its fonts: beside the outputs, in <out>/fonts/, put there by the
+# build (outputs.install_fonts). Relative, so an output folder copied elsewhere or served over
+# HTTP keeps its fonts, and no machine path is in the file. WeasyPrint, rendering the PDF, is
+# given the font files where they are instead (file URLs that never reach an output).
+FONTS_HREF = "../fonts/"
+
+
+def context(doc: Document, version: Version, fonts_href: str | None = None) -> dict:
     lang = tables.language(version.lang)
     _check_hyphenation(version.lang)
     meta = doc.meta
@@ -208,12 +215,12 @@ def context(doc: Document, version: Version) -> dict:
     paper = layout()["paper"][station["paper"]]
     env = environment()
     css = env.get_template("resolution.css.j2").render(
-        fonts=fonts.declarations(version.lang, _families(version)), s=s, paper=paper, lang=lang,
+        fonts=fonts.declarations(version.lang, _families(version), fonts_href), s=s, paper=paper, lang=lang,
         faces={role: fonts.css_families(version.lang, role) for role in ("body", "heading", "organ", "emphasis", "latin")},
     )
     return {
         "doc": doc, "meta": meta, "version": version, "lang": lang, "css": Markup(css),
-        "title_text": plain_text(version.title), "organ_name": tables.organs()[meta.organ]["show_as"],
+        "title_text": plain_text(version.title), "organ_name": doc.organ.show_as,
         "organ_lines": head.organ_lines, "symbol_first": head.symbol_first, "symbol_rest": head.symbol_rest,
         "distribution": head.distribution, "emblem": _emblem(), "job_line": head.job_line,
         "barcode": Markup(code39_svg(head.barcode_digits)) if head.barcode_digits else "",
@@ -222,12 +229,21 @@ def context(doc: Document, version: Version) -> dict:
     }
 
 
-def render_html(doc: Document, version: Version) -> str:
-    ctx = context(doc, version)
+def render_html(doc: Document, version: Version, fonts_href: str | None = None) -> str:
+    """The page as HTML; fonts by file URL for WeasyPrint, or relative to fonts_href for the HTML output."""
+    ctx = context(doc, version, fonts_href)
     filters = ctx.pop("_filters")
     return environment().get_template("resolution.html.j2").render(**ctx, _inline=filters["inline"],
                                                                      _gaps=filters["gaps"])
 
 
 def write(doc: Document, version: Version, settings) -> bytes:
-    return render_html(doc, version).encode("utf-8")
+    return render_html(doc, version, FONTS_HREF).encode("utf-8")
+
+
+FONT_URL = re.compile(r'url\("\.\./fonts/([^"/]+)"\)')
+
+
+def fonts_used(html: bytes) -> list[str]:
+    """The font files an HTML output refers to (in <out>/fonts/)."""
+    return sorted(set(FONT_URL.findall(html.decode("utf-8"))))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 
-from ... import fonts
+from ... import fonts, preflight
 from ...model import Document, Version
 from .. import RenderError
 from ..html import render_html
@@ -50,7 +50,10 @@ def _with_breaks(html: str, numbers: list[int]) -> str:
 
 
 def write(doc: Document, version: Version, settings) -> bytes:
-    checks.glyphs(version)  # before the expensive part: a missing glyph fails fast
+    # `check` and the build's validation found these already (preflight); checked again here as
+    # a safety net, before the expensive part
+    if missing := preflight.glyphs(version, doc):
+        raise RenderError("missing glyph: " + "; ".join(f"{d.location}: {d.message}" for d in missing[:10]))
     config = font_configuration(fonts.range_key(version.lang))
     document = render(render_html(doc, version), config)
     out = io.BytesIO()

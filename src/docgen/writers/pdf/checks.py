@@ -6,8 +6,7 @@ import io
 import re
 from dataclasses import dataclass
 
-from ... import fonts, tables
-from ...model import Emphasis, Reference, Text, Version
+from ... import fonts
 from .. import RenderError
 
 _CALL = re.compile(r"fnref-(\d+)$")
@@ -42,34 +41,6 @@ def footnote_placement(document) -> list[Misplaced]:
         if found != [page]:
             problems.append(Misplaced(n, page, found))
     return problems
-
-
-def _runs(nodes, role):
-    """(text, role) of each run: emphasis is set in the language's emphasis faces."""
-    for node in nodes:
-        if isinstance(node, Text):
-            yield node.text, role
-        elif isinstance(node, Emphasis):
-            yield from _runs(node.children, "emphasis")
-        elif isinstance(node, Reference):
-            yield from _runs(node.children, role)
-
-
-def glyphs(version: Version) -> None:
-    """Every character has a glyph in the faces its language's page sets it in (fonts.py)."""
-    lang = version.lang
-    missing = []
-    for name, inlines, _ in version.texts():
-        for text, role in _runs(inlines, "heading" if name == "title" else "body"):
-            for _, ch in fonts.uncovered(text, lang, role):
-                missing.append(f"U+{ord(ch):04X} {ch!r} in {name} ({tables.language(lang).name} {role} fonts: "
-                               f"{', '.join(tables.language(lang).fonts.role(role))})")
-    for name, lines, role in (("session", version.session, "heading"), ("closing", version.closing, "body")):
-        for line in lines:
-            missing.extend(f"U+{ord(ch):04X} {ch!r} in {name} ({tables.language(lang).name} {role} fonts)"
-                           for _, ch in fonts.uncovered(line, lang, role))
-    if missing:
-        raise RenderError("missing glyph: " + "; ".join(dict.fromkeys(missing[:10])))
 
 
 def embedded_fonts(pdf: bytes) -> list[str]:

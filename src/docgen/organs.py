@@ -1,0 +1,98 @@
+"""Organs (adopting bodies): docgen's table, extended or overridden by the user's own.
+
+Each organ's facts live together: its Akoma Ntoso id, its English name for metadata, and its
+name in each of the six languages as the masthead prints it. docgen ships
+`data/organs.yaml`; an `organs.yaml` of the same form in the folder that holds the document
+folders (`content/organs.yaml`: for all of them), or in a document folder (for that one),
+adds organs or replaces earlier entries by key, without touching `src/`. Problems are Diagnostics with file:line:col, like any content error.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from . import tables
+from .diagnostics import Diagnostic, Location
+from .model import Organ
+
+USER_FILE = "organs.yaml"
+FIELDS = ("akn_id", "show_as", "names")
+
+
+def shipped_file() -> Path:
+    return Path(str(resources.files("docgen").joinpath("data/organs.yaml")))
+
+
+def user_files(folder: Path) -> list[Path]:
+    """The user's organ tables for a document folder: beside it (the content folder's), then in it."""
+    folder = Path(folder)
+    return [p for p in (folder.parent / USER_FILE, folder / USER_FILE) if p.is_file()]
+
+
+def files(folder: Path) -> list[Path]:
+    """The organ tables a document uses, later ones overriding earlier ones by key."""
+    return [shipped_file(), *user_files(folder)]
+
+
+def table(folder: Path, diagnostics: list[Diagnostic]) -> dict[str, Organ]:
+    """Every organ known to the document in folder; problems in the tables are appended."""
+    organs: dict[str, Organ] = {}
+    for path in files(folder):
+        organs.update(_read(path, diagnostics))
+    return organs
+
+
+def _read(path: Path, diagnostics: list[Diagnostic]) -> dict[str, Organ]:
+    from .readers.yamlsource import LList, LMap, load
+
+    data = load(path, diagnostics)
+    if data is None:
+        return {}
+    if not isinstance(data, LMap):
+        diagnostics.append(Diagnostic(Location(path, 1, 1), "expected a mapping of organ keys to their facts "
+                                                            "(un-ga: {akn_id: ..., show_as: ..., names: ...})"))
+        return {}
+    found = {}
+    for key, entry in data.items():
+        what = f"organ '{key}'"
+        if not isinstance(entry, LMap):
+            diagnostics.append(Diagnostic(data.locs[key], f"{what} must be a mapping with {', '.join(FIELDS)}"))
+            continue
+        for field in entry:
+            if field not in FIELDS:
+                diagnostics.append(Diagnostic(entry.key_locs[field], f"{what}: unknown field '{field}'; "
+                                                                    f"expected one of: {', '.join(FIELDS)}"))
+        for field in FIELDS:
+            if field not in entry:
+                diagnostics.append(Diagnostic(entry.loc, f"{what}: missing field '{field}'"))
+        for field in ("akn_id", "show_as"):
+            if field in entry and (not isinstance(entry[field], str) or not entry[field].strip()):
+                diagnostics.append(Diagnostic(entry.locs[field], f"{what}: '{field}' must be text"))
+        names = entry.get("names")
+        lines: dict[str, tuple[str, ...]] = {}
+        if names is not None and not isinstance(names, LMap):
+            diagnostics.append(Diagnostic(entry.locs["names"], f"{what}: 'names' must be a mapping of "
+                                                              "language code to lines, e.g. en: [General Assembly]"))
+        elif names is not None:
+            for code in names:
+                if code not in tables.CODES:
+                    diagnostics.append(Diagnostic(names.key_locs[code], f"{what}: unknown language code '{code}'; "
+                                                                       f"expected one of {', '.join(tables.CODES)}"))
+            for code in tables.CODES:
+                value = names.get(code)
+                if value is None:
+                    diagnostics.append(Diagnostic(names.loc, f"{what} has no name in {code} "
+                                                             f"({tables.language(code).name}) in {path.name}: add "
+                                                             f"'{code}: [line, ...]' under its names"))
+                elif isinstance(value, str) and value.strip():
+                    lines[code] = (value,)
+                elif isinstance(value, LList) and value and all(isinstance(v, str) and v.strip() for v in value):
+                    lines[code] = tuple(value)
+                else:
+                    diagnostics.append(Diagnostic(names.locs[code], f"{what}: its {code} name must be text or a "
+                                                                   "list of lines (the masthead's), not empty"))
+        # kept even when incomplete: the problems above are errors, so no document using it is rendered,
+        # and the document's organ is not also reported as unknown
+        found[str(key)] = Organ(str(key), str(entry.get("akn_id", "")), str(entry.get("show_as", "")), lines)
+    return found

@@ -1,0 +1,116 @@
+"""`docgen new`: a document folder that passes `docgen check`, each field explained in a comment.
+
+The comments come from the reader's field definitions (`readers.yaml.Field.about`), the same
+ones the JSON Schema is made from; each file starts with a `# yaml-language-server: $schema=`
+line pointing at copies of the schemas written beside the document folders
+(`<content>/.docgen/schema/`), so an editor validates and completes as the author types.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from . import organs, schema, tables
+from .diagnostics import Diagnostic
+from .readers.yaml import DOCUMENT_FIELDS, VERSION_FIELDS
+
+SCHEMA_DIR = Path(".docgen") / "schema"  # beside the document folders
+
+
+class NewError(Exception):
+    pass
+
+
+def _quote(value) -> str:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else str(value)
+
+
+def _comment(text: str, indent: str = "") -> str:
+    return f"{indent}# {text}\n"
+
+
+def create(folder: Path, doc_type: str, langs: list[str], organ: str = "un-ga") -> list[Path]:
+    """Write folder/document.yaml and folder/<lang>.yaml for each language; returns the files."""
+    folder = Path(folder)
+    if folder.exists() and any(folder.iterdir()):
+        raise NewError(f"{folder} exists and is not empty: choose a new folder")
+    diagnostics: list[Diagnostic] = []
+    table = organs.table(folder, diagnostics)
+    if organ not in table:
+        raise NewError(f"unknown organ '{organ}'; known: {', '.join(table)} "
+                       f"(add yours to {organs.USER_FILE} beside the document folders)")
+    schemas = folder.parent / SCHEMA_DIR
+    schema.write(schemas)
+    folder.mkdir(parents=True, exist_ok=True)
+    today = dt.date.today()
+    values = {
+        "type": doc_type, "number": "1/1", "organ": organ, "session": 1, "adopted": today.isoformat(),
+        "original": langs[0], "symbol": "A/RES/1/1" if doc_type == "resolution" else "A/1/1",
+        "distributed": today.isoformat(), "duty_station": "new-york", "job_number": "N.00-00000",
+        "footnotes_start": 1,
+    }
+    lines = [f"# yaml-language-server: $schema=../{(SCHEMA_DIR / schema.NAMES['document']).as_posix()}\n",
+             "# Facts shared by every language version (docs/content-format.md). Replace the values marked TO DO.\n"]
+    for name, field in DOCUMENT_FIELDS.items():
+        lines.append("\n" + _comment(f"{field.about}" + ("" if field.required else " (optional)")))
+        if field.choices:
+            lines.append(_comment(f"one of: {', '.join(field.choices)}"))
+        if name == "references":
+            lines.append("references: {}  # e.g. ga-64-293: {organ: un-ga, type: resolution, number: 64/293, "
+                         "adopted: 2010-07-30}\n")
+            continue
+        value = values[name]
+        todo = "" if name in ("type", "organ", "original", "footnotes_start", "duty_station") else "  # TO DO"
+        raw = value if name in ("adopted", "distributed") else _quote(value)
+        lines.append(f"{name}: {raw}{todo}\n")
+    written = [folder / "document.yaml"]
+    written[0].write_text("".join(lines), "utf-8")
+    for lang in langs:
+        path = folder / f"{lang}.yaml"
+        path.write_text(_version(lang, table[organ]), "utf-8")
+        written.append(path)
+    return written
+
+
+def _version(lang: str, organ) -> str:
+    name = tables.language(lang).name
+    organ_name = " ".join(organ.names[lang])
+    out = [f"# yaml-language-server: $schema=../{(SCHEMA_DIR / schema.NAMES['language']).as_posix()}\n",
+           f"# The {name} version: its text only. Every language version has the same structure (the same\n"
+           "# paragraphs, items, preamble verb keys and footnote calls). Quote a value that starts with *\n"
+           "# or contains ': ' (colon, space). *words* are emphasis, [^key] calls footnote key,\n"
+           "# [words](ref:key) cites a document declared under references: in document.yaml.\n"]
+    sample = {
+        "title": "TO DO: the title",
+        "session": ["TO DO: First session", "TO DO: Agenda item 1"],
+        "formula": f"{organ_name},",
+        "preamble": [{"recalling": "TO DO: *Recalling* ...,[^first]"}],
+        "operative": ["TO DO: *Decides* ...;", {"text": "TO DO: *Requests* ...:", "items": ["TO DO: first item;",
+                                                                                          "TO DO: second item."]}],
+        "closing": ["TO DO: 1st plenary meeting"],
+        "footnotes": {"first": "TO DO: the footnote's text."},
+    }
+    for name, field in VERSION_FIELDS.items():
+        out.append("\n" + _comment(field.about + ("" if field.required else " (optional)")))
+        out.append(_yaml(name, sample[name]))
+    return "".join(out)
+
+
+def _yaml(name: str, value) -> str:
+    if isinstance(value, str):
+        return f"{name}: {_quote(value)}\n"
+    if isinstance(value, dict):
+        return f"{name}:\n" + "".join(f"  {k}: {_quote(v)}\n" for k, v in value.items())
+    lines = [f"{name}:\n"]
+    for entry in value:
+        if isinstance(entry, str):
+            lines.append(f"  - {_quote(entry)}\n")
+        elif "text" in entry:
+            lines.append(f"  - text: {_quote(entry['text'])}\n    items:\n")
+            lines.extend(f"      - {_quote(item)}\n" for item in entry["items"])
+        else:
+            (key, text), = entry.items()
+            lines.append(f"  - {key}: {_quote(text)}\n")
+    return "".join(lines)

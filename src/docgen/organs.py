@@ -9,6 +9,7 @@ adds organs or replaces earlier entries by key, without touching `src/`. Problem
 
 from __future__ import annotations
 
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -39,8 +40,18 @@ def table(folder: Path, diagnostics: list[Diagnostic]) -> dict[str, Organ]:
     """Every organ known to the document in folder; problems in the tables are appended."""
     organs: dict[str, Organ] = {}
     for path in files(folder):
-        organs.update(_read(path, diagnostics))
+        stat = path.stat()
+        found, problems = _read_once(path, stat.st_mtime_ns, stat.st_size)
+        organs.update(found)
+        diagnostics.extend(problems)
     return organs
+
+
+@lru_cache(maxsize=32)
+def _read_once(path: Path, mtime_ns: int, size: int) -> tuple[dict[str, Organ], tuple[Diagnostic, ...]]:
+    """A table read once per process while the file is unchanged (every document reads docgen's)."""
+    problems: list[Diagnostic] = []
+    return _read(path, problems), tuple(problems)
 
 
 def _read(path: Path, diagnostics: list[Diagnostic]) -> dict[str, Organ]:

@@ -13,6 +13,7 @@ Checks:
 
 from __future__ import annotations
 
+
 from .diagnostics import Diagnostic, Location
 from .model import Document, Emphasis, Reference, Text, Version
 

@@ -496,17 +496,15 @@ def test_akoma_ntoso_language_schema_and_logical_order(built, version):
     assert plain_text(version.operative[-1].text) in text  # characters in the order typed
 
 
-def test_arabic_glyph_check_names_the_arabic_faces(content_copy):
-    """A character no Arabic face has fails before rendering, naming the language's faces."""
-    from docgen.writers import RenderError
-    from docgen.writers.pdf import checks
-
+def test_docgen_check_refuses_a_character_no_arabic_face_has(content_copy):
+    """`docgen check` (the preflight) fails on a character neither Arabic face draws, with
+    file:line:col, the code point and the Arabic faces, before any rendering."""
     ar = content_copy / "specimen" / "ar.yaml"
     ar.write_text(ar.read_text("utf-8").replace("إن الجمعية العامة،", "إن الجمعية العامة ☃،"), "utf-8")
-    docs, _ = build.load([content_copy / "specimen"])
-    with pytest.raises(RenderError, match=r"U\+2603.*Arabic.*docgen Naskh"):
-        checks.glyphs(docs[0].versions["ar"])
-
+    result = run_docgen("check", content_copy / "specimen")
+    assert result.returncode == 1
+    message = result.stdout + result.stderr
+    assert re.search(r"ar\.yaml:\d+:\d+: error: .*U\+2603.*Arabic.*docgen Naskh", message), message
 
 
 def test_arabic_dates_name_both_months_in_western_digits():

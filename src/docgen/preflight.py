@@ -13,7 +13,6 @@ Checks:
 
 from __future__ import annotations
 
-
 from .diagnostics import Diagnostic, Location
 from .model import Document, Emphasis, Reference, Text, Version
 

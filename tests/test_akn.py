@@ -147,7 +147,7 @@ def test_pdfa3_embeds_the_xml_and_sources(tmp_path):
     assert result.returncode == 0, result.stderr
     with pikepdf.open(tmp_path / "ctoc-cop-5-2" / "ctoc-cop-5-2.zh.pdf") as pdf:
         meta = pdf.open_metadata()
-        assert meta.get("pdfaid:part") == "3" and meta.get("pdfaid:conformance") == "B"
+        assert meta.get("pdfaid:part") == "3" and meta.get("pdfaid:conformance") == "A"  # tagged (#15)
         assert pdf.Root.OutputIntents[0].S == "/GTS_PDFA1"
         files = {name: (spec.obj.AFRelationship, spec.get_file().read_bytes()) for name, spec in pdf.attachments.items()}
         assert files["ctoc-cop-5-2.zh.xml"][0] == "/Source"

@@ -83,7 +83,7 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--prune", action="store_true",
                        help="delete outputs whose document or language file is gone (listed otherwise)")
     build.add_argument("--pdfa", action="store_true",
-                       help="write PDF/A-3b with the Akoma Ntoso XML and the YAML sources embedded")
+                       help="write PDF/A-3a (tagged, also PDF/UA-1) with the Akoma Ntoso XML and the YAML sources embedded")
     build.add_argument("--jobs", "-j", type=_positive, default=None,
                        help="worker processes (default: the number of CPUs; 1 renders in this process)")
     build.add_argument("--force", action="store_true", help="rebuild outputs that are up to date")

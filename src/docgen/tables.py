@@ -70,6 +70,9 @@ class Language:
     script: str  # latin, cyrillic, han, arabic
     direction: str  # ltr | rtl
     united_nations: str
+    emblem_alt: str  # alternative text of the UN emblem, for screen readers
+    barcode_alt: str  # alternative text of the job number's barcode ({job})
+    footnote_link: str  # a footnote call's link, said by screen readers ({n})
     heading: dict  # document type -> pattern with {number}
     doc_type: dict
     job_suffix: str

@@ -18,7 +18,8 @@ class RenderError(Exception):
 class Settings:
     """Options that change what a writer produces (part of what makes an output up to date)."""
 
-    pdfa: bool = False  # PDF/A-3b with the AKN XML and the sources embedded
+    pdfa: bool = False  # PDF/A-3a (tagged) with the AKN XML and the sources embedded
+    tagged: bool = True  # PDF/UA-1 structure; False only to measure what tagging costs (bench)
 
 
 # format -> (module under docgen.writers, file extension)

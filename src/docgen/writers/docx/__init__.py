@@ -238,7 +238,26 @@ def _first_page(document, section, doc: Document, version: Version, names: dict,
     if head.job_line:
         footer.add_run(head.job_line + "\t")
     if head.barcode_digits:
-        footer.add_run().add_picture(io.BytesIO(code39_png(head.barcode_digits)), height=Cm(0.8))
+        picture = footer.add_run().add_picture(io.BytesIO(code39_png(head.barcode_digits)), height=Cm(0.8))
+        # a11y (#15): alternative text naming the job number (Word's "Alt Text", wp:docPr/@descr)
+        picture._inline.docPr.set("descr", lang.barcode_alt.format(job=doc.meta.job_number))
+    _layout_table(table)
+
+
+def _layout_table(table) -> None:
+    """Mark the masthead grid as a layout table (#15): no header row, no banding, no style
+    conditional formatting, so Word's accessibility checker and screen readers do not read it as
+    data (tblLook all off, no w:tblHeader row)."""
+    tbl_pr = table._tbl.tblPr
+    look = tbl_pr.find(qn("w:tblLook"))
+    if look is None:
+        look = OxmlElement("w:tblLook")
+        tbl_pr.append(look)
+    for key in list(look.attrib):
+        del look.attrib[key]
+    for key, value in (("w:val", "0600"), ("w:firstRow", "0"), ("w:lastRow", "0"), ("w:firstColumn", "0"),
+                       ("w:lastColumn", "0"), ("w:noHBand", "1"), ("w:noVBand", "1")):
+        look.set(qn(key), value)
 
 
 _AFTER_BORDERS = ("shd", "noWrap", "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark")

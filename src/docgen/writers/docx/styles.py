@@ -51,7 +51,7 @@ def _definitions(names: dict) -> list[tuple]:
     return [
         (names["operative"], 10, 12, False, SONG, {"justify": True, "after": 6, "indent": True, "tabs": True}),
         (names["chapter"], 14, 16, True, HEI, {"after": 12, "indent": True, "keep": True}),
-        (names["heading"], 12, 14, True, HEI, {"after": 12, "indent": True, "keep": True, "tabs": True}),
+        (names["heading"], 12, 14, True, HEI, {"after": 12, "indent": True, "keep": True, "tabs": True, "outline": 0}),
         (names["session"], 10, 12, True, HEI, {"after": 0, "indent": False, "keep": True}),
         (names["footnote_text"], 9, 11, False, SONG, {"justify": True, "indent": True, "footnote": True}),
         (names["header"], 9, 11, True, SONG, {"border_bottom": True}),
@@ -204,6 +204,8 @@ def install_styles(document, doc: Document, version: Version) -> None:
         if extra.get("footnote"):
             fmt.tab_stops.add_tab_stop(Twips(INDENT))
             fmt.first_line_indent = Twips(-300)
+        if "outline" in extra:  # a11y (#15): a heading for Word's navigation pane and screen readers
+            _ppr_flag(ppr, "w:outlineLvl", _after("w:outlineLvl"), value=str(extra["outline"]))
         if extra.get("border_bottom"):
             border = OxmlElement("w:pBdr")
             bottom = OxmlElement("w:bottom")

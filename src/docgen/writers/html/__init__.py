@@ -4,6 +4,13 @@ Inline text becomes HTML here (in Python, not in templates): footnote bodies are
 their calls as `float: footnote` spans carrying the model's numbers; in Chinese, runs of Latin
 letters or digits next to Han get a quarter-em margin (no character added to the text layer);
 document symbols are kept unbroken by word joiners.
+
+Accessibility (#15): `lang` on the root and on every span in another language (document symbols
+in Chinese, Arabic or Russian text, the English masthead block), one h1, the emblem with its
+alternative text. The HTML file itself (`write`, read in a browser) has the footnotes at the end,
+calls and notes linked both ways with DPUB-ARIA roles (doc-noteref, doc-footnote, doc-backlink);
+the HTML laid out by WeasyPrint (`render_html(..., for_print=True)`) keeps them at their calls as
+`float: footnote` spans.
 """
 
 from __future__ import annotations
@@ -61,8 +68,11 @@ def settings_for(lang: str) -> dict:
 class _InlineRenderer:
     """Renders one block's inline nodes; knows each text's neighbours for the Han/Latin gap."""
 
-    def __init__(self, nodes, cjk: bool):
+    def __init__(self, nodes, cjk: bool, latin_lang: str = "", for_print: bool = True):
         self.cjk = cjk
+        self.latin_lang = latin_lang  # lang of Latin document symbols in a non-Latin text, or ""
+        self.for_print = for_print
+        self.link_label = "{n}"  # what the call's link says in the PDF (the language table's)
         leaves = list(model_leaves(nodes))
         self.neighbours = {}
         for i, leaf in enumerate(leaves):
@@ -96,14 +106,19 @@ class _InlineRenderer:
     def call(self, call: FootnoteCall, held: str) -> str:
         """The footnote call, with the character before it (`held`, already HTML) kept on its line."""
         body = self.footnotes[call.key]
+        if not self.for_print:  # a11y (#15): a link to the note at the end, and back
+            self.called.append((call.number, Markup(body)))
+            return (f'{held}\u2060<sup class="noteref"><a id="fnref-{call.number}" href="#fn-{call.number}" '
+                    f'role="doc-noteref">{call.number}</a></sup>')
         # No wrapping span: WeasyPrint 70 sometimes breaks a line after its first word when an
         # inline span that cannot fit follows; a word joiner does the keeping.
         return (f'{held}\u2060<a id="fnref-{call.number}"></a>'
-                f'<span class="fn" id="fn-{call.number}" data-n="{call.number}">{body}</span>')
+                f'<span class="fn" id="fn-{call.number}" data-n="{call.number}" data-pdf-tag="Note" '
+                f'data-link-label="{escape(self.link_label.format(n=call.number))}">{body}</span>')
 
     def text(self, text: str, prev: str, nxt: str) -> str:
         if not self.cjk:
-            return _symbols(escape(text))
+            return _symbols(escape(text), self.latin_lang)
         out = []
         pos = 0
         for m in _NON_HAN_RUN.finditer(text):
@@ -116,18 +131,22 @@ class _InlineRenderer:
                 classes.append("gap-before")
             if run[-1].isascii() and run[-1].isalnum() and after and _IDEOGRAPH.match(after):
                 classes.append("gap-after")
-            inner = _CJK_PUNCT.sub(lambda p: f'<span class="cjk-punct">{p.group()}</span>', _symbols(escape(run)))
+            inner = _CJK_PUNCT.sub(lambda p: f'<span class="cjk-punct">{p.group()}</span>', _symbols(escape(run), self.latin_lang))
             out.append(f'<span class="{" ".join(classes)}">{inner}</span>' if classes else inner)
             pos = m.end()
         out.append(escape(text[pos:]))
         return "".join(out)
 
 
-def _symbols(html: str) -> str:
+def _symbols(html: str, lang: str = "") -> str:
     """A word joiner after each slash keeps a symbol whole (E/CN.15/2006/10); it draws nothing and
     is not in the PDF's text. (`white-space: nowrap` spans did too, but WeasyPrint 70 then
-    sometimes broke the line before them after the paragraph's first word.)"""
-    return SYMBOL.sub(lambda m: m.group().replace("/", "/\u2060"), html)
+    sometimes broke the line before them after the paragraph's first word.) In a text not in
+    Latin script, the symbol is marked as Latin-script English (`lang`, PDF /Lang: #15)."""
+    def keep(m):
+        symbol = m.group().replace("/", "/\u2060")
+        return f'<span lang="{lang}">{symbol}</span>' if lang else symbol
+    return SYMBOL.sub(keep, html)
 
 
 def _last_char(leaves) -> str:
@@ -148,8 +167,13 @@ def _first_char(leaves) -> str:
 
 
 @cache
-def _emblem() -> Markup:
-    return Markup((TEMPLATES / "emblem.svg").read_text("utf-8"))
+def _emblem(alt: str) -> Markup:
+    """The emblem with its alternative text: <title> (PDF Figure /Alt) and aria-label (HTML)."""
+    svg = (TEMPLATES / "emblem.svg").read_text("utf-8")
+    svg = re.sub(r' aria-label="[^"]*"', "", svg, count=1)
+    start = svg.index(">") + 1
+    return Markup(f'{svg[:start - 1]} aria-label="{escape(alt)}">'
+                  f"<title>{escape(alt)}</title>{svg[start:]}")
 
 
 def _families(version: Version) -> list[str]:
@@ -190,19 +214,23 @@ def _check_hyphenation(code: str) -> None:
 FONTS_HREF = "../fonts/"
 
 
-def context(doc: Document, version: Version, fonts_href: str | None = None) -> dict:
+def context(doc: Document, version: Version, fonts_href: str | None = None, for_print: bool = True) -> dict:
     lang = tables.language(version.lang)
     _check_hyphenation(version.lang)
     meta = doc.meta
     cjk = lang.is_cjk
+    latin_lang = "" if lang.script == "latin" else "en"  # Latin symbols in other scripts (#15)
     footnotes = {}
-    renderer_for = lambda nodes: _InlineRenderer(nodes, cjk)  # noqa: E731
+    called: list[tuple[int, Markup]] = []
+    renderer_for = lambda nodes: _InlineRenderer(nodes, cjk, latin_lang, for_print)  # noqa: E731
     for note in version.footnotes:
         footnotes[note.key] = renderer_for(note.text).render(note.text)
 
     def inline(nodes):
         r = renderer_for(nodes)
         r.footnotes = footnotes
+        r.called = called
+        r.link_label = lang.footnote_link
         return Markup(r.render(nodes))
 
     def gaps(text):
@@ -222,23 +250,35 @@ def context(doc: Document, version: Version, fonts_href: str | None = None) -> d
         "doc": doc, "meta": meta, "version": version, "lang": lang, "css": Markup(css),
         "title_text": plain_text(version.title), "organ_name": doc.organ.show_as,
         "organ_lines": head.organ_lines, "symbol_first": head.symbol_first, "symbol_rest": head.symbol_rest,
-        "distribution": head.distribution, "emblem": _emblem(), "job_line": head.job_line,
+        "distribution": head.distribution, "emblem": _emblem(lang.emblem_alt), "job_line": head.job_line,
+        "latin_lang": latin_lang, "block_lang": _block_lang(lang),
+        "notes_at_end": called,  # filled while the body renders (browser HTML only)
         "barcode": Markup(code39_svg(head.barcode_digits)) if head.barcode_digits else "",
         "created": meta.distributed.isoformat(),
         "_filters": {"inline": inline, "gaps": gaps},
     }
 
 
-def render_html(doc: Document, version: Version, fonts_href: str | None = None) -> str:
-    """The page as HTML; fonts by file URL for WeasyPrint, or relative to fonts_href for the HTML output."""
-    ctx = context(doc, version, fonts_href)
+def _block_lang(lang) -> str:
+    """`lang` of the masthead's right-hand block where it is not the page's language (#15).
+    The block is English in every version; with per-language blocks (#10, `masthead_block` in
+    the language table) it is that language's."""
+    block = getattr(lang, "masthead_block", "en")
+    return "" if block == lang.code else tables.language(block).bcp47
+
+
+def render_html(doc: Document, version: Version, fonts_href: str | None = None,
+                for_print: bool = True) -> str:
+    """The page as HTML; fonts by file URL for WeasyPrint, or relative to fonts_href for the HTML output;
+    footnotes at their calls for print, at the end (linked both ways) for the HTML output (#15)."""
+    ctx = context(doc, version, fonts_href, for_print)
     filters = ctx.pop("_filters")
     return environment().get_template("resolution.html.j2").render(**ctx, _inline=filters["inline"],
                                                                      _gaps=filters["gaps"])
 
 
 def write(doc: Document, version: Version, settings) -> bytes:
-    return render_html(doc, version, FONTS_HREF).encode("utf-8")
+    return render_html(doc, version, FONTS_HREF, for_print=False).encode("utf-8")
 
 
 FONT_URL = re.compile(r'url\("\.\./fonts/([^"/]+)"\)')

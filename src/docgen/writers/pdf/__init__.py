@@ -4,6 +4,10 @@ After every render the writer checks what WeasyPrint is known to get wrong (engi
 every footnote body exists once and sits on its call's page (repaired by a page break before
 the paragraph that holds the call, then a re-render), and every font in the PDF is one docgen
 declared. It fails with a clear message rather than writing a wrong PDF.
+
+Every PDF is tagged PDF/UA-1 (#15: structure tree in reading order, artifacts, /Lang, XMP
+title and pdfuaid:part 1; `tagging.py` fixes WeasyPrint's tagging); the archive (`--pdfa`) is
+PDF/A-3a, tagged, with the PDF/UA-1 identification too, and the AKN XML and YAML attached.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from .. import RenderError
 from ..html import render_html
 from . import checks
 from .engine import HTML, font_configuration
+from .tagging import ARCHIVE_VARIANT
 from ...paths import TEMPLATES
 
 MAX_REPAIRS = 5
@@ -57,7 +62,9 @@ def write(doc: Document, version: Version, settings) -> bytes:
     config = font_configuration(fonts.range_key(version.lang))
     document = render(render_html(doc, version), config)
     out = io.BytesIO()
-    options = {"pdf_variant": "pdf/a-3b"} if settings.pdfa else {}
+    options = {"pdf_variant": ARCHIVE_VARIANT if settings.pdfa else "pdf/ua-1"}
+    if not settings.tagged:  # measurement only (scripts/bench.py): what tagging costs
+        options = {"pdf_variant": "pdf/a-3b"} if settings.pdfa else {}
     attachments = []
     if settings.pdfa:
         from .archive import attachments_for

@@ -1,4 +1,4 @@
-"""PDF/A-3b for archives: the Akoma Ntoso XML embedded as the PDF's Source, the YAML as Data.
+"""PDF/A-3a (tagged) for archives: the Akoma Ntoso XML embedded as the PDF's Source, the YAML as Data.
 
 Dates of the attachments come from the content (the issue date), so the same sources give the
 same bytes.

@@ -18,10 +18,12 @@
    (pdftoppm) and fonts 2 % larger.
 5. Stream compression: pydyf deflates every stream at level 9; level 6 (zlib's default) is
    18 ms faster per Chinese document for 0.2 % more bytes.
-6. Hyphenation: WeasyPrint hands Pyphen a word with the word joiner docgen puts before a
+6. Tagged PDF (PDF/UA-1): margin boxes as Artifacts, footnotes as Reference + Note, list
+   labels, elements across pages, /Lang on spans (`tagging.py`, its own module).
+7. Hyphenation: WeasyPrint hands Pyphen a word with the word joiner docgen puts before a
    footnote call ("máquina\u2060"), which Pyphen counts as a letter, so a break could leave
    two letters where three are the minimum ("máqui-na"). `_Pyphen` ignores format characters.
-7. Right to left: fixes for Arabic pages (`rtl.py`, its own module).
+8. Right to left: fixes for Arabic pages (`rtl.py`, its own module).
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from weasyprint.text import line_break
 from weasyprint.text.constants import FONTCONFIG_STYLE, FONTCONFIG_WEIGHT
 from weasyprint.text.ffi import ffi, fontconfig, harfbuzz, harfbuzz_subset, pangoft2
 
-from . import justify, rtl
+from . import justify, rtl, tagging
 
 _applied = False
 
@@ -197,4 +199,5 @@ def apply() -> None:
     line_break.pyphen = _PyphenModule
     justify.apply()
     rtl.apply()  # after justify: it wraps the text_align justify installs
+    tagging.apply()
     _applied = True

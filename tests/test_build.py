@@ -60,8 +60,9 @@ def test_html_output_works_when_copied_elsewhere(built, tmp_path):
     html = copy / "ctoc-cop-5-2" / "ctoc-cop-5-2.zh.html"
     assert 'url("../fonts/NotoSerifCJKsc-Regular.otf")' in html.read_text("utf-8")
     out = io.BytesIO()
-    HTML(filename=str(html)).render(font_config=font_configuration()).write_pdf(out)
-    names = embedded_fonts(out.getvalue())  # raises on a font docgen did not declare
+    document = HTML(filename=str(html)).render(font_config=font_configuration())
+    document.write_pdf(out)
+    names = embedded_fonts(document)  # raises on a font docgen did not declare
     assert any("Song-SC" in n for n in names) and any("Times" in n for n in names), names
 
 

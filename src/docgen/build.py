@@ -17,9 +17,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fingerprint, pool, preflight, readers, transforms
+from . import fingerprint, preflight, readers, transforms
 from .diagnostics import Diagnostic, Location, errors, without_acknowledged
 from .job import Job
+from .job import collect_between_jobs
 from .job import run as run_job
 from .model import Document
 from .outputs import install_fonts, output_path, remove_leftovers, write_atomic
@@ -142,6 +143,21 @@ def plan(paths: list[Path], formats: list[str], out: Path, langs: list[str] | No
     return planned, current
 
 
+def write_output(p: Planned, data: bytes, out: Path, state: fingerprint.State) -> None:
+    """Write one output atomically and record it as built (the build's and `docgen watch`'s).
+
+    An HTML output names its fonts by relative URL (../fonts/<file>): they are put into
+    <out>/fonts/ with it, so the output folder works wherever it is copied or served.
+    """
+    write_atomic(p.target, data)
+    if p.job.fmt == "html":
+        from .paths import FONTS
+        from .writers.html import fonts_used
+
+        install_fonts(out, fonts_used(data), FONTS)
+    state.record(p.target, p.fingerprint, len(data), p.job.folder / f"{p.job.lang}.yaml")
+
+
 def stale_outputs(paths: list[Path], out: Path, state: fingerprint.State) -> list[Path]:
     """Outputs docgen built into out whose language file is gone (a language or a document removed).
 
@@ -163,24 +179,36 @@ def stale_outputs(paths: list[Path], out: Path, state: fingerprint.State) -> lis
     return sorted(stale)
 
 
-def _validate(planned: list[Planned], failures: list[Failure], quiet: bool) -> list[Planned]:
-    """Read each document to build once, here: a broken one is reported once, not once per output."""
-    broken = set()
+def _validate(planned: list[Planned], failures: list[Failure], quiet: bool) -> tuple[list[Planned], dict]:
+    """Read each document to build once, here: a broken one is reported once, not once per output.
+
+    Returns the jobs of the good documents and the documents read (a serial build renders
+    from them instead of reading each document a second time).
+    """
+    broken, documents = set(), {}
     for folder in sorted({p.job.folder for p in planned}):
         doc, local = read_one(folder)
         report([d for d in local if d.severity == "warning" and not quiet])  # errors: once, in the summary
         if doc is None:
             broken.add(folder)
             failures.append(Failure(folder.name, "", "", "\n".join(str(d) for d in errors(local))))
-    return [p for p in planned if p.job.folder not in broken]
+        else:
+            documents[folder] = doc
+    return [p for p in planned if p.job.folder not in broken], documents
 
 
-def _results(planned: list[Planned], jobs: int, worker_limit: int):
+def _results(planned: list[Planned], jobs: int, worker_limit: int, documents: dict):
     """Run the jobs, yielding (planned, result) as they finish: in this process, or in a pool."""
     if jobs <= 1 or len(planned) <= 1:
-        for p in planned:
-            yield p, run_job(p.job)
+        with collect_between_jobs() as collect:
+            for i, p in enumerate(planned):
+                if i:
+                    collect()  # not before the first: a one-output build never collects
+                yield p, run_job(p.job, documents.get(p.job.folder))
         return
+    documents.clear()  # workers read their own (a job is a pure function of its folder)
+    from . import pool  # multiprocessing: only for builds that use workers
+
     by_job = {p.job: p for p in planned}
     for result in pool.results([p.job for p in planned], jobs, worker_limit):
         yield by_job[result.job], result
@@ -202,7 +230,7 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
     planned, current = plan(paths, formats, out, langs, pdfa, force, state, diagnostics)
     report([d for d in diagnostics if d.severity == "warning"])  # errors: once, in the summary
     failures = [Failure(str(d.location), "", "", d.message) for d in errors(diagnostics)]
-    planned = _validate(planned, failures, quiet)
+    planned, documents = _validate(planned, failures, quiet)
     planned.sort(key=lambda p: (-p.cost, str(p.target)))
     remove_leftovers(out)
     progress = Progress(len(planned), quiet)
@@ -210,7 +238,7 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
     workers: dict[int, dict] = {}
     seconds: dict[str, float] = {}
     try:
-        for p, result in _results(planned, jobs or default_jobs(), worker_limit):
+        for p, result in _results(planned, jobs or default_jobs(), worker_limit, documents):
             worker = workers.setdefault(result.pid, {"outputs": 0, "peak_rss_mb": 0})
             worker["outputs"] += 1
             worker["peak_rss_mb"] = max(worker["peak_rss_mb"], round(result.max_rss_kb / 1024))
@@ -220,13 +248,7 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
                 failures.append(Failure(p.job.folder.name, p.job.lang, p.job.fmt, result.message))
                 progress.failure(p.job.label, result.message)
                 continue
-            write_atomic(p.target, result.data)
-            if p.job.fmt == "html":
-                from .paths import FONTS
-                from .writers.html import fonts_used
-
-                install_fonts(out, fonts_used(result.data), FONTS)
-            state.record(p.target, p.fingerprint, len(result.data), p.job.folder / f"{p.job.lang}.yaml")
+            write_output(p, result.data, out, state)
             written += 1
             progress.written(p.target)
     finally:

@@ -17,8 +17,8 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass
+import sys
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 
 from . import __version__
@@ -46,11 +46,41 @@ def code() -> str:
     h = hashlib.sha256(f"docgen {__version__}\n".encode())
     h.update(_hash_files(files, package).encode())
     for name in ENGINES:
-        try:
-            h.update(f"{name} {metadata.version(name)}\n".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{name} -\n".encode())
+        h.update(f"{name} {engine_version(name)}\n".encode())
     return h.hexdigest()
+
+
+def engine_version(name: str) -> str:
+    """An installed distribution's version, "-" when it is not installed.
+
+    Read from the name of its `.dist-info` folder (`python_docx-1.2.0.dist-info`, as installers
+    name it, PEP 427/PEP 503 normalised) rather than through importlib.metadata, whose import
+    and metadata parsing cost a no-op build ~40 ms; importlib.metadata answers the rare
+    distribution installed another way.
+    """
+    wanted = name.lower().replace("-", "_").replace(".", "_")
+    for entry in _dist_infos():
+        stem = entry[: -len(".dist-info")]
+        distribution, _, version = stem.partition("-")
+        if distribution.lower().replace("-", "_").replace(".", "_") == wanted and version:
+            return version
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+@cache
+def _dist_infos() -> list[str]:
+    found = []
+    for folder in sys.path:
+        try:
+            found += [e for e in os.listdir(folder or ".") if e.endswith(".dist-info")]
+        except OSError:
+            continue
+    return found
 
 
 @cache

@@ -15,21 +15,23 @@ import multiprocessing
 from collections import deque
 from multiprocessing.connection import wait
 
-from .job import Job, Result, run, warm_up
+from .job import Job, Result, collect_between_jobs, run, warm_up
 
 PRELOAD = ["docgen.job", "docgen.writers.pdf", "docgen.writers.docx", "docgen.writers.akn"]
 
 
 def _serve(conn, limit: int) -> None:
     warm_up()
-    try:
-        for _ in range(limit):
-            job = conn.recv()
-            if job is None:
-                break
-            conn.send(run(job))
-    except (EOFError, OSError):
-        pass  # the build is gone (killed): nothing to report to, nothing to clean up
+    with collect_between_jobs(freeze=True) as collect:
+        try:
+            for _ in range(limit):
+                job = conn.recv()
+                if job is None:
+                    break
+                conn.send(run(job))
+                collect()  # while the build takes the result and picks the next job
+        except (EOFError, OSError):
+            pass  # the build is gone (killed): nothing to report to, nothing to clean up
     conn.close()
 
 
@@ -79,16 +81,18 @@ def results(jobs: list[Job], processes: int, limit: int):
                     worker.process.join()
                     result = Result(worker.job, None, f"worker process died (exit code {worker.process.exitcode})")
                     worker.left = 0
-                yield result
+                # The worker's next job first, the result after: the build writes the file
+                # (and syncs it) while the worker is already rendering again.
                 if worker.left > 0 and pending:
                     worker.give(pending.popleft())
-                    continue
-                worker.stop()
-                workers.remove(worker)
-                if pending:
-                    replacement = _Worker(context, limit)
-                    replacement.give(pending.popleft())
-                    workers.append(replacement)
+                else:
+                    worker.stop()
+                    workers.remove(worker)
+                    if pending:
+                        replacement = _Worker(context, limit)
+                        replacement.give(pending.popleft())
+                        workers.append(replacement)
+                yield result
     except BaseException:
         for worker in workers:
             worker.stop(kill=True)

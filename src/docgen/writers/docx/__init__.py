@@ -36,7 +36,7 @@ from ..masthead import masthead
 from . import footnotes as fn
 from .barcode_png import code39_png
 from .source import add_source_properties
-from .styles import install_styles, mark_language, style_names
+from .styles import install_styles_once, mark_language, style_names
 
 _HAN = re.compile(rf"[{HAN}]")
 # In right-to-left text: a run of Latin letters and digits, with the spaces and punctuation
@@ -331,13 +331,37 @@ def _reproducible_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def _cache_style_ids(document) -> None:
+    """Resolve each style name to its id once per document.
+
+    python-docx resolves the style of every paragraph and run it adds by searching styles.xml
+    for the name and then scanning every style for the default one: about half of a warm
+    Word draft's time. The styles are complete once `install_styles` has run, so the answers
+    cannot change; headers, footers and footnotes ask the same document part.
+    """
+    part = document.part
+    resolve = part.get_style_id
+    known: dict = {}
+
+    def get_style_id(style_or_name, style_type):
+        if not isinstance(style_or_name, str):
+            return resolve(style_or_name, style_type)
+        key = (style_or_name, style_type)
+        if key not in known:
+            known[key] = resolve(style_or_name, style_type)
+        return known[key]
+
+    part.get_style_id = get_style_id
+
+
 def build_document(doc: Document, version: Version):
     document = docx.Document()
     _drop_noise(document)
     cjk = tables.language(version.lang).is_cjk
     rtl = tables.language(version.lang).direction == "rtl"
     names = style_names(doc)
-    install_styles(document, doc, version)
+    install_styles_once(document, doc, version)
+    _cache_style_ids(document)
     section = _page(document, doc)
     if rtl:
         section._sectPr.insert_element_before(OxmlElement("w:bidi"), "w:rtlGutter", "w:docGrid",

@@ -235,3 +235,25 @@ def install_styles(document, doc: Document, version: Version) -> None:
         style.element.set(qn("w:styleId"), sid)
     styles[names["header"]].element.set(qn("w:styleId"), "Header")
     styles[names["footer"]].element.set(qn("w:styleId"), "Footer")
+
+
+_INSTALLED: dict = {}  # (style names, language) -> the finished styles.xml element
+
+
+def install_styles_once(document, doc: Document, version: Version) -> None:
+    """`install_styles`, done once per (style names, language) in a process.
+
+    What it writes depends on the style names (the duty station's paper) and the language
+    only, so the finished styles.xml is kept per (names, language) and later documents get a
+    copy of it: python-docx finds each style by name with a scan of the whole styles part, which
+    made this a third of a warm Word draft's time.
+    """
+    import copy
+
+    key = (tuple(sorted(style_names(doc).items())), version.lang)
+    part = document.part._styles_part
+    if key not in _INSTALLED:
+        install_styles(document, doc, version)
+        _INSTALLED[key] = copy.deepcopy(part.element)
+    else:
+        part._element = copy.deepcopy(_INSTALLED[key])

@@ -72,5 +72,5 @@ def write(doc: Document, version: Version, settings) -> bytes:
         attachments = attachments_for(doc, version)
     document.write_pdf(out, font_config=config, attachments=attachments, **options)
     data = out.getvalue()
-    checks.embedded_fonts(data)
+    checks.embedded_fonts(document)
     return data

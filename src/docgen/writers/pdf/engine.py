@@ -19,12 +19,16 @@ def _import_weasyprint():
     every name without a dot to ctypes.util.find_library, which on Linux runs gcc and ld for
     each one that is not in the linker cache: 0.25 s of every cold build. During the import
     only, look names up in the linker cache alone (`ldconfig -p`), which is where Debian's
-    libraries are.
+    libraries are. And skip what docgen never uses (fontTools, Pillow, parsing the C
+    declarations): `loading.py`.
     """
+    from .loading import lean_imports
+
     original = ctypes.util.find_library
     ctypes.util.find_library = getattr(ctypes.util, "_findSoname_ldconfig", original)
     try:
-        import weasyprint
+        with lean_imports():
+            import weasyprint
     finally:
         ctypes.util.find_library = original
     return weasyprint

@@ -1,0 +1,172 @@
+"""Guards of the speed levers (performance.md, issue #14): what must stay unimported, uncopied,
+unread twice. Timings themselves are `make bench`'s; nothing here measures time."""
+
+from __future__ import annotations
+
+import ast
+import io
+import json
+import subprocess
+import sys
+import textwrap
+
+import pikepdf
+import pytest
+
+from docgen.writers.pdf import loading
+
+from .conftest import EN, ZH
+
+
+def _python(code: str) -> dict:
+    """Run code in a fresh interpreter (imports start from nothing); it prints one JSON value."""
+    result = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_a_pdf_build_never_imports_what_it_does_not_use():
+    found = _python(f"""
+        import json, sys
+        from pathlib import Path
+        import docgen.build
+        before = sorted(m for m in ("multiprocessing", "weasyprint", "importlib.metadata") if m in sys.modules)
+        from docgen.writers import Settings, writer
+        docs, _ = docgen.build.load([Path({str(ZH)!r})])
+        writer("pdf")(docs[0], docs[0].versions["zh"], Settings())
+        after = sorted(m for m in ("fontTools", "PIL", "pycparser", "cffi.cparser", "pikepdf") if m in sys.modules)
+        print(json.dumps([before, after]))
+    """)
+    assert found == [[], []]
+
+
+def test_font_files_are_not_copied_into_python():
+    """Each face WeasyPrint used holds its subset only: the whole file was never read out of HarfBuzz."""
+    sizes = _python(f"""
+        import json
+        from pathlib import Path
+        import docgen.build
+        from docgen.writers.html import render_html
+        from docgen.writers.pdf import render
+        from docgen.writers.pdf.engine import font_configuration
+        docs, _ = docgen.build.load([Path({str(ZH)!r})])
+        document = render(render_html(docs[0], docs[0].versions["zh"]))
+        document.write_pdf(font_config=font_configuration())
+        print(json.dumps({{f.family: len(f.__dict__["_docgen_file_content"]) for f in document.fonts.values()}}))
+    """)
+    assert any("Song SC" in family for family in sizes)
+    assert all(size < 2_000_000 for size in sizes.values()), sizes  # the CJK files are 16-25 MB
+
+
+def test_the_font_check_sees_what_a_pdf_reader_sees(built):
+    """checks.embedded_fonts reads WeasyPrint's own font table: the same names as pikepdf finds in the file."""
+    from docgen import build
+    from docgen.writers.html import render_html
+    from docgen.writers.pdf import checks, render
+    from docgen.writers.pdf.engine import font_configuration
+
+    docs, _ = build.load([ZH])
+    document = render(render_html(docs[0], docs[0].versions["zh"]))
+    out = io.BytesIO()
+    document.write_pdf(out, font_config=font_configuration())
+    names = set()
+    with pikepdf.open(io.BytesIO(out.getvalue())) as pdf:
+        for page in pdf.pages:
+            for font in page.obj.Resources.Font.values():
+                names.add(str(font.BaseFont)[1:].split("+", 1)[-1])
+    assert set(checks.embedded_fonts(document)) == names
+    assert any(n.startswith("docgen-Song-SC") for n in names)
+
+
+def test_the_font_check_fails_on_a_system_font():
+    from docgen.writers import RenderError
+    from docgen.writers.pdf import checks
+
+    class Font:
+        def __init__(self, name):
+            self.name = name
+
+    class Document:
+        fonts = {"a": Font(b"/ABCDEF+docgen-Times"), "b": Font(b"/GHIJKL+DejaVu-Sans")}
+
+    with pytest.raises(RenderError, match="DejaVu-Sans"):
+        checks.embedded_fonts(Document())
+
+
+def test_word_drafts_from_a_warm_process_match_a_fresh_build(built):
+    """Cached style ids and styles.xml: the third draft in a process is the same file as a fresh build's."""
+    from docgen import build
+    from docgen.writers import Settings, writer
+
+    zh, _ = build.load([ZH])
+    en, _ = build.load([EN])
+    write = writer("docx")
+    first = write(zh[0], zh[0].versions["zh"], Settings())
+    write(en[0], en[0].versions["en"], Settings())
+    third = write(zh[0], zh[0].versions["zh"], Settings())
+    assert first == third == (built / ZH.name / f"{ZH.name}.zh.docx").read_bytes()
+
+
+def test_deferred_imports_move_into_functions_or_stay():
+    moved = ast.parse(textwrap.dedent("""
+        from json import dumps
+        dumps.x = 1
+        def f(value):
+            '''doc'''
+            return dumps(value)
+        def g():
+            return 2
+    """))
+    assert loading.defer_imports(moved, ("json",))
+    namespace = {}
+    exec(compile(moved, "<moved>", "exec"), namespace)
+    assert "dumps" not in namespace and namespace["f"]([1]) == "[1]"
+    assert [type(n).__name__ for n in moved.body[0].body[:3]] == ["Expr", "ImportFrom", "Assign"]
+    shadowed = ast.parse("from json import dumps\ndef f(dumps):\n    return dumps\ndef g():\n    dumps = 1\n    return dumps\n")
+    assert loading.defer_imports(shadowed, ("json",))
+    assert not any(isinstance(n, ast.ImportFrom) for n in ast.walk(shadowed))  # a parameter or local is not the import
+    kept = ast.parse("from json import dumps\nTABLE = dumps({})\ndef f():\n    return dumps(1)\n")
+    assert not loading.defer_imports(kept, ("json",))  # used at module level: left as it was
+
+
+def test_weasyprint_declarations_come_precompiled():
+    """cffi's out-of-line module answers for the same declarations as WeasyPrint's ffi.cdef."""
+    from docgen.writers.pdf.engine import weasyprint  # noqa: F401  (imports through loading.py)
+    from weasyprint.text import ffi as module
+
+    assert type(module.ffi).__module__ == "_cffi_backend"  # not cffi.api.FFI: nothing was parsed
+    assert module.ffi.sizeof("GSList") == 2 * module.ffi.sizeof("void *")
+    assert module.pango.pango_version() >= 14400
+
+
+def test_deferred_stylesheets_still_serve_when_asked():
+    """Presentational hints (unused by docgen) parse their stylesheet on first use, and work."""
+    from docgen.writers.pdf.engine import HTML
+
+    document = HTML(string='<p align="center">x</p>').render(presentational_hints=True)
+    paragraph = document.pages[0]._page_box.children[0].children[0].children[0]
+    assert paragraph.style["text_align_all"] == "center"
+
+
+@pytest.mark.parametrize("digits", ["1057396", "0", "4242", "9876543210"])
+def test_the_barcode_is_the_one_python_barcode_draws(digits):
+    """docgen draws python-barcode's bars from its table without importing the package (Pillow):
+    the same bars, at the same places, as python-barcode's own SVG writer draws them."""
+    import re
+
+    from barcode import Code39
+    from barcode.writer import SVGWriter
+
+    from docgen.writers.barcode import code39_svg
+
+    buffer = io.BytesIO()
+    Code39(digits, writer=SVGWriter(), add_checksum=False).write(buffer, options={
+        "write_text": False, "module_height": 8.0, "module_width": 0.25, "quiet_zone": 2.0, "compress": False})
+    reference = buffer.getvalue().decode()
+    bars = re.findall(r'<rect x="([\d.]+)mm" y="([\d.]+)mm" width="([\d.]+)mm" height="([\d.]+)mm" '
+                      r'style="fill:black;"/>', reference)
+    ours = code39_svg(digits)
+    assert re.findall(r"M([\d.]+) ([\d.]+)h([\d.]+)v([\d.]+)h-\3z", ours) == bars and len(bars) >= 15
+    for axis in ("width", "height"):
+        size = float(re.search(rf'<svg[^>]* {axis}="([\d.]+)mm"', reference).group(1))
+        assert f' {axis}="{size:g}mm"' in ours

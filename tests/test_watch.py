@@ -1,0 +1,150 @@
+"""`docgen watch --serve` seen by a real browser: headless Chromium, driven over its DevTools protocol.
+
+The test edits a YAML file and waits (bounded) for the page in the browser to show the new
+text by itself (the page reloads on the server's event; the test never reloads it), checks the
+PDF on disk was rewritten with that text, then saves a broken file and waits for the error to
+appear on the page while the last good PDF stays as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, ZH
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (scripts/system-packages test)")
+websocket = pytest.importorskip("websocket", reason="needs websocket-client (the test extra)")
+
+TIMEOUT = 60.0  # seconds for any one expected change: generous for a busy 2-core machine
+
+
+class Browser:
+    """The few DevTools protocol calls the test needs: navigate, evaluate."""
+
+    def __init__(self, profile: Path):
+        self.process = subprocess.Popen(
+            [CHROMIUM, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--remote-debugging-port=0", f"--user-data-dir={profile}", "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        port_file = profile / "DevToolsActivePort"
+        deadline = time.monotonic() + TIMEOUT
+        while not (port_file.exists() and port_file.read_text().strip()):
+            assert time.monotonic() < deadline and self.process.poll() is None, "Chromium did not start"
+            time.sleep(0.05)
+        port = port_file.read_text().split()[0]
+        targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10))
+        page = next(t for t in targets if t["type"] == "page")
+        self.socket = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=TIMEOUT, suppress_origin=True)
+        self.next_id = 0
+
+    def call(self, method: str, **params):
+        self.next_id += 1
+        self.socket.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.socket.recv())
+            if message.get("id") == self.next_id:
+                assert "error" not in message, message
+                return message["result"]
+
+    def evaluate(self, expression: str):
+        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
+        return result["result"].get("value")
+
+    def close(self):
+        try:
+            self.socket.close()
+        finally:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+def wait_for(what: str, condition):
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+FRAME_TEXT = "(() => { const f = document.querySelector('iframe'); return f && f.contentDocument && f.contentDocument.body ? f.contentDocument.body.innerText : ''; })()"
+ERRORS = "document.getElementById('errors') ? document.getElementById('errors').innerText : ''"
+
+
+def test_preview_follows_edits_and_shows_errors(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ZH, content / ZH.name)
+    out = tmp_path / "out"
+    source = content / ZH.name / "zh.yaml"
+    watcher = subprocess.Popen([sys.executable, "-m", "docgen.cli", "watch", str(content), "--format", "pdf,html",
+                                "--out", str(out), "--serve", "0"],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    browser = None
+    try:
+        url = None
+        deadline = time.monotonic() + TIMEOUT
+        while url is None and time.monotonic() < deadline:
+            line = watcher.stdout.readline()
+            assert line, f"docgen watch ended: {watcher.stderr.read()}"
+            if "preview at " in line:
+                url = line.split("preview at ", 1)[1].strip()
+        assert url and url.startswith("http://127.0.0.1:"), url
+        pdf = out / ZH.name / f"{ZH.name}.zh.pdf"
+        first_pdf = pdf.read_bytes()
+
+        browser = Browser(tmp_path / "profile")
+        browser.call("Page.navigate", url=url)
+        wait_for("the first preview", lambda: "联合国" in (browser.evaluate(FRAME_TEXT) or ""))
+        assert browser.evaluate(ERRORS) == ""
+        # the page's fonts are served too (the HTML names them by relative URL, ../fonts/<file>)
+        faces = browser.evaluate("(async () => { const d = document.querySelector('iframe').contentDocument;"
+                                 " await d.fonts.ready; return [...d.fonts].filter(f => f.status === 'loaded')"
+                                 ".map(f => f.family); })()")
+        assert any("Song SC" in f for f in faces), faces
+        loaded_generation = browser.evaluate("document.body.dataset.generation")
+
+        marker = "观察模式测试文字"
+        text = source.read_text("utf-8")
+        title = next(line for line in text.splitlines() if line.startswith("title: "))
+        source.write_text(text.replace(title, title + marker, 1), "utf-8")
+
+        wait_for("the new text in the browser, without a reload from the test",
+                 lambda: marker in (browser.evaluate(FRAME_TEXT) or ""))
+        assert browser.evaluate("document.body.dataset.generation") != loaded_generation  # the page reloaded itself
+        good_pdf = wait_for("the rewritten PDF", lambda: pdf.read_bytes() != first_pdf and pdf.read_bytes())
+        assert marker in pdf_text(pdf).replace("\n", "")
+
+        source.write_text(source.read_text("utf-8") + "title: again\n", "utf-8")  # a duplicate key
+        broken_line = source.read_text("utf-8").count("\n")
+        errors = wait_for("the error on the page", lambda: browser.evaluate(ERRORS))
+        assert f"zh.yaml:{broken_line}:1: error: duplicate key 'title'" in errors, errors
+        assert pdf.read_bytes() == good_pdf  # the last good PDF is kept
+        # and so is the last good preview (the reloaded page's frame may still be loading: wait for it)
+        wait_for("the last good preview under the error", lambda: marker in (browser.evaluate(FRAME_TEXT) or ""))
+    finally:
+        if browser is not None:
+            browser.close()
+        watcher.terminate()
+        try:
+            output, errors_printed = watcher.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            watcher.kill()
+            output, errors_printed = watcher.communicate()
+    assert watcher.returncode == 0, errors_printed
+    assert "error" in errors_printed and "zh.yaml:" in errors_printed  # the terminal says it too, file:line
+    assert "the last good outputs are kept" in output

@@ -100,7 +100,7 @@ def test_eids_unique_and_conventional(case):
 def test_cobalt_reads_identity(case):
     path, _, doc, version = case
     statement = Statement(path.read_text("utf-8"))
-    iso = {"zh": "zho", "en": "eng", "fr": "fra", "es": "spa", "ru": "rus"}[version.lang]
+    iso = {"zh": "zho", "en": "eng", "fr": "fra", "es": "spa", "ru": "rus", "ar": "ara"}[version.lang]
     expression = statement.expression_frbr_uri()  # not .frbr_uri: that one reads the manifestation (akn4un.md)
     assert expression.language == iso
     work = expression.work_uri()

@@ -14,7 +14,7 @@ from .conftest import CONTENT, ROOT, run_docgen
 def test_check_passes_on_the_content():
     result = run_docgen("check", CONTENT)
     assert result.returncode == 0, result.stderr
-    assert "2 document(s), 6 language version(s) valid; 0 error(s)" in result.stdout
+    assert "2 document(s), 7 language version(s) valid; 0 error(s)" in result.stdout
 
 
 def test_build_writes_every_format_where_documented(built):

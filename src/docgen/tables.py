@@ -23,12 +23,14 @@ CODES = ("ar", "zh", "en", "fr", "ru", "es")
 class ItemLevel:
     """How sub-items of one depth are labelled: a counter (letters in order, or roman) and a format."""
 
-    counter: tuple[str, ...] | str  # ("a", "b", ...) or "roman"
+    counter: tuple[str, ...] | str  # ("a", "b", ...), "roman" or "decimal"
     format: str  # "({})", "{})", "{}."
 
     def label(self, n: int) -> str:
         if self.counter == "roman":
             return roman(n)
+        if self.counter == "decimal":
+            return str(n)
         # a..z, then aa, bb, ... as the UN Editorial Manual continues a lettered series
         letters = self.counter
         return letters[(n - 1) % len(letters)] * ((n - 1) // len(letters) + 1)
@@ -83,6 +85,7 @@ class Language:
     block: dict = field(default_factory=dict)  # distr, original ({language}), languages (names)
     space_before: dict = field(default_factory=dict)  # mark -> the no-break space set before it
     space_after: dict = field(default_factory=dict)  # mark -> the no-break space set after it
+    paragraph_number: str = "{number}."  # operative paragraph numbers: "1.", Arabic "1 -"
 
     @property
     def is_cjk(self) -> bool:
@@ -118,7 +121,7 @@ def roman(n: int) -> str:
 @cache
 def language(code: str) -> Language:
     data = _read(f"languages/{code}.yaml")
-    data["items"] = tuple(ItemLevel(level["counter"] if level["counter"] == "roman" else tuple(level["counter"]),
+    data["items"] = tuple(ItemLevel(level["counter"] if level["counter"] in ("roman", "decimal") else tuple(level["counter"]),
                                     level["format"]) for level in data["items"])
     fonts = data["fonts"]
     data["fonts"] = Fonts(**{k: tuple(v) if isinstance(v, list) else v for k, v in fonts.items()})

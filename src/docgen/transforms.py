@@ -55,7 +55,7 @@ def number_paragraphs(version: Version) -> None:
     lang = tables.language(version.lang)
     alone = len(version.operative) == 1
     for n, paragraph in enumerate(version.operative, 1):
-        paragraph.number, paragraph.num = n, "" if alone else f"{n}."
+        paragraph.number, paragraph.num = n, "" if alone else lang.paragraph_number.format(number=n)
         _label_items(paragraph.items, 1, lang)
 
 

@@ -22,6 +22,11 @@ ragged. This module replaces that step:
    not between two letters any more, so it is removed before the line is aligned (CSS Text 4
    `text-autospace` does not apply at line edges either).
 
+4. Right to left (Arabic). Spaces of right-to-left lines are widened the same way, by glyph
+   widths; WeasyPrint's own way (Pango letter-spacing attributes) doubled the spaces at the
+   edges of digit and Latin runs inside Arabic text. Glyphs of a right-to-left run come in
+   visual order, their clusters backwards: a space is its own cluster and is widened once.
+
 Everything here touches only the justification step and text drawing; `apply()` refuses any
 WeasyPrint other than 70.x. The functions keep WeasyPrint's names and signatures so that the
 change can be proposed upstream as a `text-justify` implementation.
@@ -49,7 +54,6 @@ WORD_SPACE_LIMIT = 0.24
 BOUNDARY_LIMIT = 0.25    # em: most a space or a Han/Latin boundary takes before Han gaps take the rest
 
 _original_text_align = inline.text_align
-_original_add_word_spacing = inline.add_word_spacing
 _original_reactivate = line_break.Layout.reactivate
 
 
@@ -192,8 +196,6 @@ def add_word_spacing(context, box, justification_spacing, x_advance):
     if isinstance(box, boxes.TextBox):
         box.justification_spacing = justification_spacing
         box.position_x += x_advance
-        if box.style["direction"] == "rtl":  # right to left: WeasyPrint's own way (Pango attributes)
-            return _original_add_word_spacing(context, box, justification_spacing, x_advance)
         widths = dict(getattr(box, "cjk_gaps", ()))
         for index, char in enumerate(box.text):
             if char in " \u00a0":
@@ -259,8 +261,8 @@ def _settle(line, gaps: dict[int, float]) -> None:
         glyph_item = run.data
         run = run.next
         item = glyph_item.item
-        if item.analysis.level % 2:  # right to left: not justified between characters; leave as is
-            return
+        rtl = item.analysis.level % 2  # glyphs in visual order: clusters run backwards
+        seen = set()
         font = item.analysis.font
         size = _font_size(font)
         per_thousandth = size * TO_UNITS / 1000  # Pango units per thousandth of an em
@@ -272,7 +274,12 @@ def _settle(line, gaps: dict[int, float]) -> None:
             cluster_start = start + clusters[i]
             cluster_end = end if i == count - 1 else start + clusters[i + 1]
             width = geometry.width
-            if gaps:
+            if gaps and rtl:
+                # A gap (a space) is a cluster of its own: widen its first glyph once.
+                if cluster_start not in seen:
+                    seen.add(cluster_start)
+                    width += gaps.get(cluster_start, 0)
+            elif gaps:
                 width += sum(gaps.get(offset, 0) for offset in range(cluster_start, cluster_end))
             exact += width / per_thousandth
             glyph = glyphs.glyphs[i].glyph

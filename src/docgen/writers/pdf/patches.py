@@ -20,15 +20,16 @@
    18 ms faster per Chinese document for 0.2 % more bytes.
 6. Tagged PDF (PDF/UA-1): margin boxes as Artifacts, footnotes as Reference + Note, list
    labels, elements across pages, /Lang on spans (`tagging.py`, its own module).
-7. Font bytes read when asked: `pdf.fonts.Font.__init__` copies the whole font file out of
+7. Hyphenation: WeasyPrint hands Pyphen a word with the word joiner docgen puts before a
+   footnote call ("máquina\u2060"), which Pyphen counts as a letter, so a break could leave
+   two letters where three are the minimum ("máqui-na"). `_Pyphen` ignores format characters.
+8. Right to left: fixes for Arabic pages (`rtl.py`, its own module).
+9. Font bytes read when asked: `pdf.fonts.Font.__init__` copies the whole font file out of
    HarfBuzz into Python bytes (`file_content`) for every face a page uses, 16-25 MB per CJK
    face; with HarfBuzz subsetting (4.) nothing ever reads that copy, it is replaced by the
    subset. `file_content` becomes a property that copies the face's bytes on first read (the
    fontTools fallbacks still get them); a cold zh render then allocates ~60 MB less, and a
    long-lived worker keeps no freed 20 MB blocks in its heap.
-8. Hyphenation: WeasyPrint hands Pyphen a word with the word joiner docgen puts before a
-   footnote call ("máquina\u2060"), which Pyphen counts as a letter, so a break could leave
-   two letters where three are the minimum ("máqui-na"). `_Pyphen` ignores format characters.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ from weasyprint.text import line_break
 from weasyprint.text.constants import FONTCONFIG_STYLE, FONTCONFIG_WEIGHT
 from weasyprint.text.ffi import ffi, fontconfig, harfbuzz, harfbuzz_subset, pangoft2
 
-from . import justify, tagging
+from . import justify, rtl, tagging
 
 _applied = False
 
@@ -241,5 +242,6 @@ def apply() -> None:
         pdf_fonts.Font._harfbuzz_subset = _harfbuzz_subset
     line_break.pyphen = _PyphenModule
     justify.apply()
+    rtl.apply()  # after justify: it wraps the text_align justify installs
     tagging.apply()
     _applied = True

@@ -23,7 +23,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = {
     "zh": (ROOT / "content" / "ctoc-cop-5-2", "zh.yaml", "，", "；", "。"),
-    "en": (ROOT / "content" / "specimen-en", "en.yaml", ", ", "; ", "."),
+    "en": (ROOT / "content" / "specimen", "en.yaml", ", ", "; ", "."),
 }
 _CALL = re.compile(r"\[\^[^\]]+\]")
 _REF = re.compile(r"\[((?:\\.|[^\]\\])*)\]\(ref:[^)]+\)")

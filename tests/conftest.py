@@ -27,7 +27,8 @@ SEED = SHARED / "seeds" / "000_f82c1c91461c6f3d.txt"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REPROS = FIXTURES / "repros"  # WeasyPrint bug repros, copied from the reference material's repros/
 ZH = CONTENT / "ctoc-cop-5-2"
-EN = CONTENT / "specimen-en"
+SPECIMEN = CONTENT / "specimen"  # one document in every language (Arabic: the Arabic issue)
+EN = SPECIMEN
 
 
 def _script(name: str):

@@ -15,7 +15,7 @@ from docgen import build
 from docgen.model import plain_text
 from docgen.writers import akn
 
-from .conftest import EN, ZH, run_docgen
+from .conftest import EN, SPECIMEN, ZH, run_docgen
 
 NS = {"a": "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"}
 EID = re.compile(
@@ -25,7 +25,9 @@ EID = re.compile(
     r"(__(ref|authorialNote)_\d+)?(__ref_\d+)?$")
 
 
-@pytest.fixture(scope="module", params=[("ctoc-cop-5-2", "zh", ZH), ("specimen-en", "en", EN)], ids=["zh", "en"])
+@pytest.fixture(scope="module", params=[("ctoc-cop-5-2", "zh", ZH), ("specimen", "en", EN),
+                                        *(("specimen", lang, SPECIMEN) for lang in ("fr", "es", "ru", "zh"))],
+                ids=["zh", "en", "fr", "es", "ru", "specimen-zh"])
 def case(request, built):
     name, lang, folder = request.param
     path = built / name / f"{name}.{lang}.xml"
@@ -98,7 +100,7 @@ def test_eids_unique_and_conventional(case):
 def test_cobalt_reads_identity(case):
     path, _, doc, version = case
     statement = Statement(path.read_text("utf-8"))
-    iso = {"zh": "zho", "en": "eng"}[version.lang]
+    iso = {"zh": "zho", "en": "eng", "fr": "fra", "es": "spa", "ru": "rus", "ar": "ara"}[version.lang]
     expression = statement.expression_frbr_uri()  # not .frbr_uri: that one reads the manifestation (akn4un.md)
     assert expression.language == iso
     work = expression.work_uri()

@@ -85,7 +85,7 @@ def _validator(which):
 
 
 def test_shipped_content_is_valid_against_the_schemas():
-    for folder in (CONTENT / "ctoc-cop-5-2", CONTENT / "specimen-en"):
+    for folder in (CONTENT / "ctoc-cop-5-2", CONTENT / "specimen"):
         assert not list(_validator("document").iter_errors(_plain(folder / "document.yaml")))
         for path in folder.glob("??.yaml"):
             assert not list(_validator("language").iter_errors(_plain(path))), path
@@ -111,8 +111,8 @@ MUTATIONS = [
 
 @pytest.mark.parametrize("which,mutate", MUTATIONS)
 def test_schema_and_reader_reject_the_same_mistakes(which, mutate, tmp_path):
-    source = CONTENT / "specimen-en"
-    folder = tmp_path / "specimen-en"
+    source = CONTENT / "specimen"
+    folder = tmp_path / "specimen"
     folder.mkdir()
     data = {"document": yaml.safe_load((source / "document.yaml").read_text("utf-8")),
             "language": yaml.safe_load((source / "en.yaml").read_text("utf-8"))}

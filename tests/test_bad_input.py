@@ -65,7 +65,7 @@ CASES = [
      "'2008-02-30' is not a valid date (day is out of range for month)", "document.yaml:18:74"),
     # preflight: what would make a writer fail is found by check, at the value's place
     ("missing-glyph", lambda c: replace(_zh(c), "formula: 《", "formula: \U0001F600《"),
-     "formula: character U+1F600 '\U0001F600' has no glyph in the font for zh text (Noto Serif CJK SC)", "zh.yaml:10:"),
+     "formula: character U+1F600 '\U0001F600' has no glyph in the fonts of Chinese text (docgen Times, docgen Song SC)", "zh.yaml:10:"),
     ("missing-glyph-footnote", lambda c: replace(_zh(c), "untoc: 同上", "untoc: 同上\u0915"),
      "character U+0915", "zh.yaml:"),
 ]
@@ -108,7 +108,7 @@ def test_structure_mismatch_names_both_files(content_copy):
 
 
 def test_structure_differences_name_both_files_lines_and_labels(tmp_path):
-    doc = tmp_path / "content" / "specimen-en"
+    doc = tmp_path / "content" / "specimen"
     shutil.copytree(EN, doc)
     fr = (doc / "en.yaml").read_text("utf-8")
     fr = fr.replace("          - in a word-processing format that editors can continue to revise;\n", "")
@@ -132,21 +132,21 @@ def test_check_reports_every_problem_in_one_run(content_copy):
     replace(_meta(content_copy), "session: 5", "session: fifth")
     replace(_zh(content_copy), "formula:", "formulla:")
     replace(_zh(content_copy), "[^untoc]第", "[^untok]第")
-    (content_copy / "specimen-en" / "en.yaml").write_text("title: [\n", "utf-8")
+    (content_copy / "specimen" / "en.yaml").write_text("title: [\n", "utf-8")
     result = run_docgen("check", content_copy)
     assert result.returncode == 1
     for expected in ("must be a whole number", "unknown field 'formulla'", "[^untok] has no body",
-                     "specimen-en/en.yaml", "not valid YAML"):
+                     "specimen/en.yaml", "not valid YAML"):
         assert expected in result.stderr, result.stderr
 
 
 def test_one_broken_document_does_not_stop_the_others(content_copy, tmp_path):
-    (content_copy / "specimen-en" / "en.yaml").write_text("title: [\n", "utf-8")
+    (content_copy / "specimen" / "en.yaml").write_text("title: [\n", "utf-8")
     out = tmp_path / "out"
     result = run_docgen("build", content_copy, "--format", "html", "--out", out)
     assert result.returncode == 1
     assert (out / DOC / f"{DOC}.zh.html").exists()
-    assert not (out / "specimen-en").exists()
+    assert not (out / "specimen").exists()
 
 
 def test_missing_path_is_one_clear_error(tmp_path):
@@ -159,7 +159,7 @@ def test_impossible_date_does_not_stop_other_documents(content_copy, tmp_path):
     replace(_meta(content_copy), "adopted: 2010-10-22", "adopted: 2025-13-40")
     result = run_docgen("build", content_copy, "--format", "akn", "--out", tmp_path / "out")
     assert result.returncode == 1 and "internal error" not in result.stderr
-    assert (tmp_path / "out" / "specimen-en" / "specimen-en.en.xml").exists()
+    assert (tmp_path / "out" / "specimen" / "specimen.en.xml").exists()
 
 
 @pytest.mark.parametrize("where", ["before", "after"])
@@ -184,22 +184,22 @@ def test_broken_document_yaml_gives_no_follow_on_reference_errors(content_copy):
 
 
 def test_colon_space_in_a_value_gets_the_quoting_hint(content_copy):
-    replace(content_copy / "specimen-en" / "en.yaml", "title: Specimen resolution", "title: Mise en œuvre : résolution")
-    result = run_docgen("check", content_copy / "specimen-en")
+    replace(content_copy / "specimen" / "en.yaml", "title: Specimen resolution", "title: Mise en œuvre : résolution")
+    result = run_docgen("check", content_copy / "specimen")
     assert result.returncode == 1 and "en.yaml:3:" in result.stderr, result.stderr
     assert "a value that contains ': '" in result.stderr and "quote the text" in result.stderr
 
 
 def test_encoding_error_column_counts_from_1(content_copy):
-    path = content_copy / "specimen-en" / "en.yaml"
+    path = content_copy / "specimen" / "en.yaml"
     path.write_bytes(path.read_bytes().replace(b"title: Specimen", b"title: Sp\xe9cimen", 1))
-    result = run_docgen("check", content_copy / "specimen-en")
+    result = run_docgen("check", content_copy / "specimen")
     assert "en.yaml:3:10: error: not UTF-8" in result.stderr, result.stderr
 
 
 def test_distributed_before_adopted_is_a_warning(content_copy):
-    replace(content_copy / "specimen-en" / "document.yaml", "distributed: 2044-11-20", "distributed: 2044-11-01")
-    result = run_docgen("check", content_copy / "specimen-en")
+    replace(content_copy / "specimen" / "document.yaml", "distributed: 2044-11-20", "distributed: 2044-11-01")
+    result = run_docgen("check", content_copy / "specimen")
     assert result.returncode == 0
     assert "document.yaml:11:14: warning: distributed (2044-11-01) is earlier than adopted (2044-11-14)" in result.stderr
 

@@ -16,13 +16,15 @@ from docx.oxml.ns import qn
 from docgen import build
 from docgen.model import plain_text
 
-from .conftest import EN, ROOT, ZH, run_docgen
+from .conftest import EN, ROOT, SPECIMEN, ZH, run_docgen
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-CASES = [("ctoc-cop-5-2", "zh", ZH), ("specimen-en", "en", EN)]
+CASES = [("ctoc-cop-5-2", "zh", ZH), ("specimen", "en", EN),
+         *(("specimen", lang, SPECIMEN) for lang in ("fr", "es", "ru", "zh"))]
+IDS = ["zh", "en", "fr", "es", "ru", "specimen-zh"]
 
 
-@pytest.fixture(scope="module", params=CASES, ids=["zh", "en"])
+@pytest.fixture(scope="module", params=CASES, ids=IDS)
 def case(request, built):
     name, lang, folder = request.param
     docs, _ = build.load([folder])
@@ -146,22 +148,23 @@ def libreoffice_pdf(built, tmp_path_factory):
         subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{out}/profile", "--convert-to", "pdf",
                         "--outdir", str(out), str(built / name / f"{name}.{lang}.docx")],
                        check=True, capture_output=True, env=env, timeout=300)
-        pdfs[lang] = out / f"{name}.{lang}.pdf"
+        pdfs[name, lang] = out / f"{name}.{lang}.pdf"
     return pdfs
 
 
 def lo_squeeze(text: str) -> str:
     """LibreOffice 7.4 leaves out a full-width comma that falls at the end of a Chinese line
     (seen in footnote 5, with w:overflowPunct off too): compare without ，、 for now."""
-    return re.sub(r"[\s，、]+", "", text)
+    # Hyphens are dropped on both sides: LibreOffice hyphenates the Latin-script drafts.
+    return re.sub(r"[\s，、\-\u00ad\u2010]+", "", text)
 
 
-@pytest.mark.parametrize("name,lang,folder", CASES, ids=["zh", "en"])
+@pytest.mark.parametrize("name,lang,folder", CASES, ids=IDS)
 def test_libreoffice_footnotes_on_their_page_and_text(libreoffice_pdf, name, lang, folder):
     docs, _ = build.load([folder])
     version = docs[0].versions[lang]
     squeeze = lo_squeeze
-    with pdfplumber.open(libreoffice_pdf[lang]) as pdf:
+    with pdfplumber.open(libreoffice_pdf[name, lang]) as pdf:
         pages = [squeeze(p.extract_text() or "") for p in pdf.pages]
     flat = "".join(pages)
     for block, inlines, _ in version.blocks():
@@ -180,7 +183,7 @@ def test_libreoffice_footnotes_on_their_page_and_text(libreoffice_pdf, name, lan
 
 
 def test_libreoffice_uses_chinese_faces_for_chinese(libreoffice_pdf):
-    out = subprocess.run(["pdffonts", str(libreoffice_pdf["zh"])], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(["pdffonts", str(libreoffice_pdf["ctoc-cop-5-2", "zh"])], capture_output=True, text=True, check=True).stdout
     names = [row.split()[0].split("+")[-1] for row in out.splitlines()[2:]]
     # Noto CJK .otf files keep the collection's shared CFF name (…jp…) whatever face they are;
     # fc-match below shows the SC files are the ones used.
@@ -193,11 +196,11 @@ def test_libreoffice_uses_chinese_faces_for_chinese(libreoffice_pdf):
 
 
 def test_footnote_numbering_start_is_a_setting(content_copy, tmp_path):
-    meta = content_copy / "specimen-en" / "document.yaml"
+    meta = content_copy / "specimen" / "document.yaml"
     meta.write_text(meta.read_text("utf-8").replace("footnotes_start: 1", "footnotes_start: 23"), "utf-8")
-    result = run_docgen("build", content_copy / "specimen-en", "--format", "docx", "--out", tmp_path)
+    result = run_docgen("build", content_copy / "specimen", "--format", "docx", "--out", tmp_path)
     assert result.returncode == 0, result.stderr
-    _, body, settings = footnotes_xml(tmp_path / "specimen-en" / "specimen-en.en.docx")
+    _, body, settings = footnotes_xml(tmp_path / "specimen" / "specimen.en.docx")
     assert settings.find(f"{W}footnotePr/{W}numStart").get(f"{W}val") == "23"
     assert not body.findall(f".//{W}footnoteReference[@{W}customMarkFollows]")
 
@@ -219,12 +222,25 @@ def test_reordered_translation_keeps_the_originals_numbers(tmp_path):
     assert marks == ["2", "1", "3"]
 
 
-@pytest.mark.parametrize("name,lang,folder", CASES, ids=["zh", "en"])
+@pytest.mark.parametrize("name,lang,folder", CASES, ids=IDS)
 def test_masthead_rules_as_libreoffice_draws_them(libreoffice_pdf, name, lang, folder):
     """The first page has the masthead's two rules: 0.5 pt under line 1, 1.5 pt under the masthead, full width."""
-    with pdfplumber.open(libreoffice_pdf[lang]) as pdf:
+    with pdfplumber.open(libreoffice_pdf[name, lang]) as pdf:
         page = pdf.pages[0]
         rules = [(round(e["top"]), round(e.get("linewidth") or (e["bottom"] - e["top"]), 1), e["x1"] - e["x0"])
                  for e in page.edges if e["orientation"] == "h" and e["top"] < page.height / 3]
     widths = {thickness for _, thickness, length in rules if length > page.width / 2 - 60}
     assert any(0.4 <= w <= 0.6 for w in widths) and any(1.3 <= w <= 1.7 for w in widths), rules
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es", "ru"])
+def test_libreoffice_hyphenates_by_language(libreoffice_pdf, lang):
+    """LibreOffice lays the Word draft out with hyphenation in each run's w:lang (the hyphen-*
+    dictionaries of scripts/system-packages): the specimen's long words break, and only inside
+    words of letters."""
+    with pdfplumber.open(libreoffice_pdf["specimen", lang]) as pdf:
+        text = "\n".join(p.extract_text() or "" for p in pdf.pages)
+    breaks = re.findall(r"(\S*)-\n(\S*)", text)
+    hyphenated = [(a, b) for a, b in breaks if a[-1:].isalpha() and b[:1].islower()]
+    assert hyphenated, "no word hyphenated"
+    assert all(re.search(r"\w$", a) and not re.search(r"\d$", a) for a, _ in hyphenated), hyphenated

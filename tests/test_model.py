@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from docgen import build
+import pytest
+
+from docgen import build, readers, transforms
 from docgen.model import calls, plain_text
 
 META = """type: resolution
@@ -103,3 +106,105 @@ def test_seed_numbering_falls_back_to_the_version_present():
     assert any("numbered by their order in zh.yaml" in d.message for d in diagnostics)
     # the seed's 同上 warning is acknowledged in zh.yaml (# docgen: ok ibid-first): not reported
     assert not any("同上" in d.message for d in diagnostics)
+
+
+# ---------------------------------------------------------------- typography by language
+
+
+def _typeset(tmp_path, lang: str, paragraph: str):
+    """One operative paragraph in `lang`, through the reader and the transforms."""
+    import shutil
+
+    from docgen.model import plain_text
+
+    from .conftest import SPECIMEN
+
+    folder = tmp_path / "doc"
+    folder.mkdir()
+    shutil.copy(SPECIMEN / "document.yaml", folder / "document.yaml")
+    (folder / f"{lang}.yaml").write_text(
+        "title: T\nformula: F,\noperative:\n  - " + json.dumps(paragraph, ensure_ascii=False) + "\n"
+        + ("footnotes:\n  a: A note.\n" if "[^a]" in paragraph else ""), "utf-8")
+    diagnostics = []
+    doc = readers.read_document(folder, diagnostics)
+    transforms.apply_all(doc, diagnostics)
+    return plain_text(doc.versions[lang].operative[0].text, with_calls=False), diagnostics
+
+
+NNBSP, NBSP = "\u202f", "\u00a0"
+
+
+@pytest.mark.parametrize("typed", ["Il dit : « oui » ; puis ? non !", "Il dit: «oui»; puis? non!",
+                                   f"Il dit{NBSP}: «{NBSP}oui{NBSP}»{NBSP}; puis{NBSP}? non{NBSP}!"])
+def test_french_spacing_whatever_the_author_typed(tmp_path, typed):
+    text, _ = _typeset(tmp_path, "fr", typed)
+    assert text == f"Il dit{NBSP}: «{NNBSP}oui{NNBSP}»{NNBSP}; puis{NNBSP}? non{NNBSP}!"
+
+
+def test_french_spacing_leaves_times_links_and_grouped_marks(tmp_path):
+    text, _ = _typeset(tmp_path, "fr", "à 10:30, voir https://un.org/fr, vraiment?!")
+    assert text == f"à 10:30, voir https://un.org/fr, vraiment{NNBSP}?!"
+
+
+def test_french_spacing_after_a_footnote_call_and_emphasis(tmp_path):
+    text, _ = _typeset(tmp_path, "fr", "*Prie* le Secrétariat:")
+    assert text == f"Prie le Secrétariat{NBSP}:"
+    (tmp_path / "doc").rename(tmp_path / "first")
+    text, _ = _typeset(tmp_path, "fr", "par machine[^a];")
+    assert text == f"par machine{NNBSP};"  # the space goes after the call, before the mark
+
+
+def test_no_french_spacing_in_english(tmp_path):
+    text, _ = _typeset(tmp_path, "en", "It says: yes; really?")
+    assert text == "It says: yes; really?"
+
+
+@pytest.mark.parametrize("lang,expected", [("en", "an item entitled “Publication”, that is"),
+                                           ("es", "an item entitled “Publication”, that is"),
+                                           ("fr", f"an item entitled «{NNBSP}Publication{NNBSP}», that is"),
+                                           ("ru", "an item entitled «Publication», that is")])
+def test_straight_quotes_become_the_languages_marks(tmp_path, lang, expected):
+    text, diagnostics = _typeset(tmp_path, lang, 'an item entitled "Publication", that is')
+    assert text == expected
+    assert not [d for d in diagnostics if d.severity == "warning"]
+
+
+def test_apostrophe_between_letters(tmp_path):
+    text, diagnostics = _typeset(tmp_path, "fr", "l'Assemblée et aujourd'hui")
+    assert text == "l’Assemblée et aujourd’hui"
+    assert not [d for d in diagnostics if d.severity == "warning"]
+
+
+@pytest.mark.parametrize("typed", ['a "b c', 'x"y"z', "the States' rights"])
+def test_ambiguous_straight_quotes_are_left_and_reported(tmp_path, typed):
+    text, diagnostics = _typeset(tmp_path, "en", typed)
+    assert text == typed
+    assert [d for d in diagnostics if d.severity == "warning" and "left as typed" in d.message]
+
+
+def test_chinese_text_is_not_converted(tmp_path):
+    text, _ = _typeset(tmp_path, "zh", '题为"正式文件"的项目: 是')
+    assert text == '题为"正式文件"的项目: 是'
+
+
+@pytest.mark.parametrize("lang,labels", [("en", ["(a)", "(b)", "(i)", "a."]), ("fr", ["a)", "b)", "i)", "a."]),
+                                         ("es", ["a)", "b)", "i)", "a."]), ("ru", ["а)", "б)", "i)", "а."]),
+                                         ("zh", ["(a)", "(b)", "(i)", "a."])])
+def test_item_labels_by_language(tmp_path, lang, labels):
+    folder = tmp_path / "doc"
+    folder.mkdir()
+    import shutil
+
+    from .conftest import SPECIMEN
+
+    shutil.copy(SPECIMEN / "document.yaml", folder / "document.yaml")
+    (folder / f"{lang}.yaml").write_text(
+        "title: T\nformula: F,\noperative:\n  - text: x\n    items:\n      - y\n      - text: z\n"
+        "        items:\n          - text: w\n            items: [v]\n", "utf-8")
+    diagnostics = []
+    doc = readers.read_document(folder, diagnostics)
+    transforms.apply_all(doc, diagnostics)
+    p = doc.versions[lang].operative[0]
+    found = [p.items[0].num, p.items[1].num, p.items[1].items[0].num, p.items[1].items[0].items[0].num]
+    assert found == labels
+    assert [p.items[1].label, p.items[1].items[0].label] == ["b", "i"]  # identifiers stay Latin

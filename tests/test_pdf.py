@@ -33,7 +33,7 @@ def zh_pdf(built):
 
 @pytest.fixture(scope="module")
 def en_pdf(built):
-    return built / "specimen-en" / "specimen-en.en.pdf"
+    return built / "specimen" / "specimen.en.pdf"
 
 
 def test_paper_follows_duty_station(zh_pdf, en_pdf):

@@ -10,7 +10,7 @@ from .conftest import CONTENT, run_docgen
 
 def test_yml_file_name_is_an_error(tmp_path):
     doc = tmp_path / "content" / "d"
-    shutil.copytree(CONTENT / "specimen-en", doc)
+    shutil.copytree(CONTENT / "specimen", doc)
     (doc / "en.yaml").rename(doc / "en.yml")
     for command in (["check", doc.parent], ["build", doc.parent, "--out", tmp_path / "out"]):
         result = run_docgen(*command)
@@ -22,7 +22,7 @@ def test_yml_file_name_is_an_error(tmp_path):
 def test_unknown_or_absent_language_is_refused(tmp_path):
     result = run_docgen("build", CONTENT, "--lang", "de", "--out", tmp_path / "out")
     assert result.returncode == 2 and "unknown language 'de'" in result.stderr
-    result = run_docgen("build", CONTENT / "specimen-en", "--lang", "fr", "--out", tmp_path / "out")
+    result = run_docgen("build", CONTENT / "ctoc-cop-5-2", "--lang", "fr", "--out", tmp_path / "out")
     assert result.returncode == 1 and "no document here has a version in fr" in result.stderr
     assert not (tmp_path / "out").exists()
 
@@ -36,7 +36,7 @@ def test_nonexistent_path_creates_nothing(tmp_path):
 def test_errors_are_printed_once(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
-    en = content / "specimen-en" / "en.yaml"
+    en = content / "specimen" / "en.yaml"
     en.write_text(en.read_text("utf-8").replace("title: ", "titel: ", 1), "utf-8")
     result = run_docgen("build", content, "--format", "akn", "--out", tmp_path / "out")
     assert result.returncode == 1
@@ -47,7 +47,7 @@ def test_errors_are_printed_once(tmp_path):
 def test_stale_outputs_are_listed_then_pruned(tmp_path):
     content, out = tmp_path / "content", tmp_path / "out"
     shutil.copytree(CONTENT, content)
-    doc = content / "specimen-en"
+    doc = content / "specimen"
     shutil.copy(doc / "en.yaml", doc / "fr.yaml")
     assert run_docgen("build", content, "--format", "akn", "--out", out).returncode == 0
     (doc / "fr.yaml").unlink()
@@ -55,21 +55,21 @@ def test_stale_outputs_are_listed_then_pruned(tmp_path):
     result = run_docgen("build", content, "--format", "akn", "--out", out)
     assert result.returncode == 0
     assert "2 stale output(s)" in result.stderr
-    assert "specimen-en.fr.xml" in result.stderr and "ctoc-cop-5-2.zh.xml" in result.stderr
-    assert (out / "specimen-en" / "specimen-en.fr.xml").exists()  # listed, not deleted
+    assert "specimen.fr.xml" in result.stderr and "ctoc-cop-5-2.zh.xml" in result.stderr
+    assert (out / "specimen" / "specimen.fr.xml").exists()  # listed, not deleted
     # building one document says nothing about the others: only its own stale outputs
     result = run_docgen("build", doc, "--format", "akn", "--out", out)
     assert "1 stale output(s)" in result.stderr and "ctoc-cop-5-2" not in result.stderr
     # another content tree built into the same folder does not make these stale
     other = tmp_path / "other"
-    shutil.copytree(CONTENT / "specimen-en", other / "specimen-two")
+    shutil.copytree(CONTENT / "specimen", other / "specimen-two")
     result = run_docgen("build", other, "--format", "akn", "--out", out)
     assert result.returncode == 0 and "stale" not in result.stderr, result.stderr
     result = run_docgen("build", content, "--format", "akn", "--out", out, "--prune")
     assert result.returncode == 0 and "pruned 2 stale output(s)" in result.stdout
-    assert not (out / "specimen-en" / "specimen-en.fr.xml").exists()
+    assert not (out / "specimen" / "specimen.fr.xml").exists()
     assert not (out / "ctoc-cop-5-2" / "ctoc-cop-5-2.zh.xml").exists()
-    assert (out / "specimen-en" / "specimen-en.en.xml").exists()
+    assert (out / "specimen" / "specimen.en.xml").exists()
     result = run_docgen("build", content, "--format", "akn", "--out", out)
     assert "stale" not in result.stderr
     assert (out / "specimen-two" / "specimen-two.en.xml").exists()  # the other tree's output is kept
@@ -93,16 +93,16 @@ def test_user_organ_beside_the_documents(tmp_path):
     content, out = tmp_path / "content", tmp_path / "out"
     shutil.copytree(CONTENT, content)
     (content / "organs.yaml").write_text(ORGAN, "utf-8")
-    meta = content / "specimen-en" / "document.yaml"
+    meta = content / "specimen" / "document.yaml"
     meta.write_text(meta.read_text("utf-8").replace("organ: un-ga", "organ: un-hrc"), "utf-8")
-    result = run_docgen("build", content / "specimen-en", "--format", "html", "--out", out)
+    result = run_docgen("build", content / "specimen", "--format", "html", "--out", out)
     assert result.returncode == 0, result.stderr
-    html = (out / "specimen-en" / "specimen-en.en.html").read_text("utf-8")
+    html = (out / "specimen" / "specimen.en.html").read_text("utf-8")
     assert "Human Rights Council" in html
     # the organ table is an input of the incremental build
     (content / "organs.yaml").write_text(ORGAN.replace("[Human Rights Council]", "[Human Rights, Council]"), "utf-8")
-    result = run_docgen("build", content / "specimen-en", "--format", "html", "--out", out)
-    assert "1 file(s) written" in result.stdout, result.stdout
+    result = run_docgen("build", content / "specimen", "--format", "html", "--out", out)
+    assert "6 file(s) written" in result.stdout, result.stdout  # the specimen's six versions
 
 
 def test_organ_without_a_name_in_a_language_is_a_check_error(tmp_path):
@@ -119,7 +119,7 @@ def test_shipped_organs_have_names_in_all_six_languages():
     from docgen import organs, tables
 
     diagnostics = []
-    table = organs.table(CONTENT / "specimen-en", diagnostics)
+    table = organs.table(CONTENT / "specimen", diagnostics)
     assert not diagnostics, diagnostics
     assert {"un-ga", "un-cnd", "un-ccpcj", "un-ctoc-cop"} <= set(table)
     for organ in table.values():

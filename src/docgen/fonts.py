@@ -23,6 +23,7 @@ from .paths import FONTS
 
 NOTO = "/usr/share/fonts/opentype/noto/"
 LIBERATION = "/usr/share/fonts/truetype/liberation2/"
+NOTO_CORE = "/usr/share/fonts/truetype/noto/"
 OFL = "SIL Open Font License 1.1"
 
 
@@ -36,10 +37,7 @@ class Font:
     source: str  # file installed by the Debian package
     package: str
     licence: str
-    unicode_range: str = ""  # for the Latin face: keep it off CJK punctuation like “ ”
 
-
-LATIN_RANGE = "U+0000-024F, U+2000-2017, U+201A-201B, U+201E-206F, U+20AC, U+2122"
 
 FONTS_TABLE = (
     Font("NotoSerifCJKsc-Regular.otf", "docgen Song SC", 400, "normal", "NotoSerifCJKsc-Regular",
@@ -56,15 +54,24 @@ FONTS_TABLE = (
          NOTO + "NotoSansCJK-Regular.ttc", "fonts-noto-cjk", OFL),
     Font("ARPLUKaiCN.ttf", "docgen Kai SC", 400, "normal", "UKaiCN",
          "/usr/share/fonts/truetype/arphic/ukai.ttc", "fonts-arphic-ukai", "Arphic Public License"),
+    # Arabic: Noto Naskh Arabic, a plain text Naskh close to the Simplified Arabic of UN documents.
+    # Amiri, the other candidate (set side by side at 13 pt), is a classical Bulaq Naskh closer to
+    # Traditional Arabic: stacked ligatures (lam-meem, lam-jeem), marks reaching far above and
+    # below (usWinAscent + usWinDescent 4.2 em against Naskh's 1.7 em), and it looks a size
+    # smaller at the same point size. Naskh has no Latin letters, parentheses or slash: those
+    # come from docgen Times beside it (languages/ar.yaml).
+    Font("NotoNaskhArabic-Regular.ttf", "docgen Naskh", 400, "normal", "NotoNaskhArabic-Regular",
+         NOTO_CORE + "NotoNaskhArabic-Regular.ttf", "fonts-noto-core", OFL),
+    Font("NotoNaskhArabic-Bold.ttf", "docgen Naskh", 700, "normal", "NotoNaskhArabic-Bold",
+         NOTO_CORE + "NotoNaskhArabic-Bold.ttf", "fonts-noto-core", OFL),
     *(
         Font(f"LiberationSerif-{style}.ttf", "docgen Times", weight, css_style, f"LiberationSerif{'-' + style if style != 'Regular' else ''}",
-             LIBERATION + f"LiberationSerif-{style}.ttf", "fonts-liberation2", OFL, LATIN_RANGE)
+             LIBERATION + f"LiberationSerif-{style}.ttf", "fonts-liberation2", OFL)
         for style, weight, css_style in (("Regular", 400, "normal"), ("Bold", 700, "normal"),
                                          ("Italic", 400, "italic"), ("BoldItalic", 700, "italic"))
     ),
 )
 
-CHECKED_FACES = ("LiberationSerif-Regular.ttf", "NotoSerifCJKsc-Regular.otf")  # the glyph check's fonts
 DEBIAN_PACKAGES = sorted({f.package for f in FONTS_TABLE})
 MANIFEST = "MANIFEST.json"
 
@@ -123,8 +130,9 @@ def install(verify: bool = True) -> list[str]:
                                 f"(a different {font.package} version?); check it, then run "
                                 "`python -m docgen.fonts manifest`")
     if verify and not problems:
-        for file in CHECKED_FACES:
-            cmap(file)  # writes the code point sidecar now, not in the first build
+        for font in FONTS_TABLE:
+            if font.weight == 400 and font.style == "normal":
+                cmap(font.file)  # writes the code point sidecar now, not in the first build
     return problems
 
 
@@ -176,6 +184,104 @@ def cmap(file: str) -> frozenset[int]:
         except OSError:
             pass  # a read-only fonts/ folder: read the font each time
     return codes
+
+
+# ---------------------------------------------------------------- faces by language
+#
+# The same code point belongs to different faces by language (“ ” are the CJK face's in
+# Chinese, Liberation Serif's in English and Russian): the language table (`fonts:` in
+# languages/<code>.yaml) lists the families of each role in fallback order and may limit a
+# family to some code points. The HTML/CSS writer declares exactly these, and the glyph check
+# asks the same question the renderer will: which family draws this character, if any.
+
+
+def regular(family: str) -> Font:
+    """The upright regular face of a family: its code points stand for the family's."""
+    return next(f for f in FONTS_TABLE if f.family == family and f.style == "normal"
+                and f.weight == min(g.weight for g in FONTS_TABLE if g.family == family))
+
+
+def _ranges(text: str) -> tuple[tuple[int, int], ...]:
+    out = []
+    for part in text.split(","):
+        part = part.strip().upper().removeprefix("U+")
+        start, _, end = part.partition("-")
+        out.append((int(start, 16), int(end or start, 16)))
+    return tuple(out)
+
+
+@cache
+def _coverage(lang: str, family: str) -> tuple[frozenset[int], tuple[tuple[int, int], ...] | None]:
+    from . import tables
+
+    limit = tables.language(lang).fonts.ranges.get(family)
+    return cmap(regular(family).file), (_ranges(limit) if limit else None)
+
+
+@cache
+def drawing_family(char: str, lang: str, role: str = "body") -> str | None:
+    """The family that draws `char` in a `lang` page's `role` text, as the renderer picks it
+    (the first of the role's families whose range takes it and that has a glyph), or None."""
+    from . import tables
+
+    cp = ord(char)
+    for family in tables.language(lang).fonts.role(role):
+        codes, limit = _coverage(lang, family)
+        if limit is not None and not any(a <= cp <= b for a, b in limit):
+            continue
+        if cp in codes:
+            return family
+    return None
+
+
+def uncovered(text: str, lang: str, role: str = "body") -> list[tuple[int, str]]:
+    """(index, character) of every character in `text` no font of the role can draw.
+
+    Spaces and format characters (word joiners, soft hyphens, directional marks) draw nothing.
+    """
+    missing = {ch for ch in set(text) if not _invisible(ch) and drawing_family(ch, lang, role) is None}
+    return [(i, ch) for i, ch in enumerate(text) if ch in missing] if missing else []
+
+
+def _invisible(ch: str) -> bool:
+    import unicodedata
+
+    return ch in "\n\t" or unicodedata.category(ch) in ("Cf", "Cc")
+
+
+def page_families(lang: str, roles=("body", "heading", "organ", "latin")) -> list[str]:
+    """The families a `lang` page declares for the given roles, in table order."""
+    from . import tables
+
+    fonts = tables.language(lang).fonts
+    wanted = {family for role in roles for family in fonts.role(role)}
+    return [family for family in dict.fromkeys(f.family for f in FONTS_TABLE) if family in wanted]
+
+
+def declarations(lang: str, families, href: str | None = None) -> list[dict]:
+    """@font-face declarations of the given families for a `lang` page (with its range limits);
+    fonts by file URL (for WeasyPrint), or relative to `href` (the HTML output)."""
+    from . import tables
+
+    ranges = tables.language(lang).fonts.ranges
+    return [{"family": f.family, "url": path(f).as_uri() if href is None else href + f.file,
+             "weight": f.weight, "style": f.style,
+             "unicode_range": ranges.get(f.family, "")} for f in FONTS_TABLE if f.family in families]
+
+
+def range_key(lang: str) -> tuple:
+    """The unicode-range limits a `lang` page puts on its families: pages with different limits
+    need their own WeasyPrint font configuration (Fontconfig keeps one charset per file)."""
+    from . import tables
+
+    return tuple(sorted(tables.language(lang).fonts.ranges.items()))
+
+
+def css_families(lang: str, role: str) -> str:
+    """A role's families as a CSS font-family value: "docgen Times", "docgen Song SC"."""
+    from . import tables
+
+    return ", ".join(f'"{family}"' for family in tables.language(lang).fonts.role(role))
 
 
 def main(argv: list[str]) -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..model import Emphasis, FootnoteCall, Footnote, Inline, Item, Operative, Preambular, Reference, Text, Version
+from ..model import Emphasis, FootnoteCall, Footnote, Inline, Item, Operative, Preambular, Reference, Text, Version, calls
 from .docx import Draft, DraftError
 
 NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
@@ -107,21 +107,15 @@ def read_akn(path: Path) -> Draft:
     for p in statement.findall(f"{a('conclusions')}/{a('container')}/{a('p')}"):
         version.closing.append("".join(p.itertext()))
     # footnotes in call order, as blocks() reads them (title, formula, preamble, operative)
-    order = [c.key for _, t, _ in version.blocks() for c in _calls(t)]
+    order = [c.key for _, t, _ in version.blocks() for c in calls(t)]
     version.footnotes.sort(key=lambda n: order.index(n.key) if n.key in order else len(order))
     renumber = {old: f"#{i}" for i, old in enumerate(order, 1)}
     for note in version.footnotes:
         note.key = renumber.get(note.key, note.key)
     for _, t, _ in version.blocks():
-        for call in _calls(t):
+        for call in calls(t):
             call.key = renumber.get(call.key, call.key)
     work = statement.find(f".//{a('FRBRWork')}/{a('FRBRuri')}")
     return Draft(version, lang=lang, carries_session=False, work_iri=work.get("value", "") if work is not None else "")
 
 
-def _calls(inlines):
-    for node in inlines:
-        if isinstance(node, FootnoteCall):
-            yield node
-        elif isinstance(node, (Emphasis, Reference)):
-            yield from _calls(node.children)

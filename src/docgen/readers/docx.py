@@ -26,7 +26,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..model import Emphasis, FootnoteCall, Footnote, Inline, Item, Operative, Preambular, Reference, Text, Version
+from ..model import Emphasis, FootnoteCall, Footnote, Inline, Item, Operative, Preambular, Reference, Text, Version, calls
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -534,21 +534,13 @@ def read_docx(path: Path, changes: str | None = None, lang: str = "") -> Draft:
                     pieces.append(_Piece(" "))
                 pieces.extend(note_runs.pieces(p, in_note=True))
             by_id["#" + note.get(w("id"))] = _trim(_inlines(pieces, cjk))
-        called = [c.key for _, t, _ in draft.version.blocks() for c in _calls(t)]
+        called = [c.key for _, t, _ in draft.version.blocks() for c in calls(t)]
         for key in called:
             if key not in by_id:
                 raise DraftError(f"{path}: a footnote call refers to note id {key[1:]}, which footnotes.xml does not hold")
             draft.version.footnotes.append(Footnote(key, by_id[key]))
     draft.comments = _comments(package, body)
     return draft
-
-
-def _calls(inlines):
-    for node in inlines:
-        if isinstance(node, FootnoteCall):
-            yield node
-        elif isinstance(node, (Emphasis, Reference)):
-            yield from _calls(node.children)
 
 
 def _classify(path: Path, body, styles, runs: _Runs, version: Version, cjk: bool, numbering: "_Numbering",

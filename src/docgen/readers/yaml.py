@@ -74,9 +74,10 @@ DOCUMENT_FIELDS = {f.name: f for f in (
     Field("adopted", (dt.date,), True, "adoption date, YYYY-MM-DD"),
     Field("original", (str,), True, "language code of the original version: footnotes are numbered by its order",
           tables.CODES),
-    Field("symbol", (str,), True, "symbol of the document that carries the text, printed in the masthead and "
-                                  "page headers: A/RES/99/1 for a resolution, the report's (e.g. "
-                                  "CTOC/COP/2010/17) for a decision or resolution printed in a report"),
+    Field("symbol", (str,), True, "a document symbol, one word without spaces: the symbol of the document that "
+                                  "carries the text, printed in the masthead and page headers: A/RES/99/1 for a "
+                                  "resolution, the report's (e.g. CTOC/COP/2010/17) for a decision or resolution "
+                                  "printed in a report", pattern=r"\S+"),
     Field("distributed", (dt.date,), True, "issue date printed in the masthead, YYYY-MM-DD (on or after adopted)"),
     Field("duty_station", (str,), True, "issuing duty station: paper (A4, Letter in New York) and Word styles",
           tuple(tables.duty_stations())),
@@ -330,6 +331,7 @@ class _VersionReader:
             if not isinstance(line, str):
                 self.error(loc, f"{what}: each line must be text, found {_type_name(line)}")
             else:
+                line = " ".join(line.split("\n")).strip()  # a line folded in the YAML is one printed line
                 out.append(inline.drop_gap_spaces(line) if self.cjk else line)
         return out
 

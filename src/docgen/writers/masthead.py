@@ -1,6 +1,7 @@
 """What the first page's masthead says, derived once from the model for every writer.
 
-The right-hand block stays in English in every language version (un-layout.md).
+The right-hand block is in English in the English, Russian, Arabic and Chinese versions and in
+their own language in French and Spanish (languages.md): `masthead_block` in the language table.
 """
 
 from __future__ import annotations
@@ -26,18 +27,20 @@ def job_digits(job_number: str) -> str:
     return "".join(ch for ch in job_number if ch.isdigit())
 
 
-def english_date(date) -> str:
-    return f"{date.day} {date.strftime('%B')} {date.year}"
+def _capital(name: str) -> str:
+    return name[:1].upper() + name[1:]
 
 
 def masthead(doc: Document, version: Version) -> Masthead:
     meta = doc.meta
     lang = tables.language(version.lang)
     first, _, rest = meta.symbol.partition("/")
-    distribution = ["Distr.: General", english_date(meta.distributed)]
-    if version.lang != "en" or meta.original != "en":
-        distribution.append(lang.name)
-    distribution.append(f"Original: {tables.language(meta.original).name}")
+    words = tables.block_language(version.lang)
+    names = words.block["languages"]
+    distribution = [words.block["distr"], words.format_date(meta.distributed)]
+    if version.lang != words.code or meta.original != version.lang:
+        distribution.append(_capital(names[version.lang]))
+    distribution.append(words.block["original"].format(language=names[meta.original]))
     return Masthead(
         symbol_first=first,
         symbol_rest="/" + rest if rest else "",

@@ -6,6 +6,10 @@
 - Real Word footnotes (`footnotes.py`): python-docx has no API for them.
 - East Asian fonts Word honours: all four rFonts slots, w:lang eastAsia, w:hint="eastAsia" on
   runs with CJK text, no theme fonts; kinsoku and Han/Latin autospace on.
+- Right to left (Arabic): paragraphs w:bidi (styles), Arabic runs w:rtl with the complex-script
+  face and sizes (rFonts w:cs, szCs, bCs) and w:lang w:bidi, Latin and digit runs (symbols,
+  numbers, Latin words) left to right in Times; the section, the masthead table and the
+  running header mirrored.
 - Reproducible: fixed core properties and zip timestamps from the content.
 """
 
@@ -32,9 +36,12 @@ from ..masthead import masthead
 from . import footnotes as fn
 from .barcode_png import code39_png
 from .source import add_source_properties
-from .styles import install_styles_once, style_names
+from .styles import install_styles_once, mark_language, style_names
 
 _HAN = re.compile(rf"[{HAN}]")
+# In right-to-left text: a run of Latin letters and digits, with the spaces and punctuation
+# inside it (A/99/100, 64/293, Akoma Ntoso Version 1.0), set left to right; the rest is w:rtl.
+_LTR_RUN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9 ./:\-]*[A-Za-z0-9])?")
 PAPER = {"A4": (Twips(11906), Twips(16838)), "Letter": (Twips(12240), Twips(15840))}
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -42,8 +49,8 @@ FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 class _Body:
     """Adds the model's paragraphs and runs to the Word document."""
 
-    def __init__(self, document, version: Version, names: dict, cjk: bool):
-        self.document, self.version, self.names, self.cjk = document, version, names, cjk
+    def __init__(self, document, version: Version, names: dict, cjk: bool, rtl: bool = False):
+        self.document, self.version, self.names, self.cjk, self.rtl = document, version, names, cjk, rtl
         self.notes = fn.Footnotes(document, version, names, self)
 
     def runs(self, paragraph, nodes, italic=False):
@@ -51,7 +58,7 @@ class _Body:
             if isinstance(node, Text):
                 self.text_run(paragraph, node.text, italic)
             elif isinstance(node, Emphasis):
-                self.runs(paragraph, node.children, italic=not self.cjk)
+                self.runs(paragraph, node.children, italic=not (self.cjk or self.rtl))
             elif isinstance(node, Reference):
                 self.hyperlink(paragraph, node, italic)
             elif isinstance(node, FootnoteCall):
@@ -69,10 +76,12 @@ class _Body:
         self.runs(holder, node.children, italic)
 
     def text_run(self, paragraph, text: str, italic=False, style=None):
+        if self.rtl:
+            return self.rtl_runs(paragraph, text, italic, style)
         run = paragraph.add_run(text, style=style)
         if italic:
             run.italic = True
-        if _HAN.search(text):
+        if self.cjk and _HAN.search(text):  # fonts by language: “ ” are Latin in Latin-script text
             rpr = run._r.get_or_add_rPr()
             fonts = rpr.find(qn("w:rFonts"))
             if fonts is None:
@@ -80,6 +89,28 @@ class _Body:
                 rpr.insert(0, fonts) if style is None else rpr.insert(1, fonts)
             fonts.set(qn("w:hint"), "eastAsia")  # Word draws “ ” full-width only with this hint
         return run
+
+    def rtl_runs(self, paragraph, text: str, italic=False, style=None):
+        """Arabic text as w:rtl runs, its Latin words, symbols and numbers as runs of their own.
+
+        Word sets a w:rtl run in the complex-script face and reads its digits by the Arabic
+        context; a symbol or a number in a run of its own stays in Times, in Western digits.
+        """
+        pos, run = 0, None
+        pieces = []
+        for m in _LTR_RUN.finditer(text):
+            pieces += [(text[pos:m.start()], True), (m.group(), False)]
+            pos = m.end()
+        pieces.append((text[pos:], True))
+        for piece, rtl in pieces:
+            if not piece:
+                continue
+            run = paragraph.add_run(piece, style=style)
+            if italic:
+                run.italic = True
+            if rtl:
+                run._r.get_or_add_rPr().get_or_add_rtl()
+        return run if run is not None else paragraph.add_run("", style=style)
 
     def paragraph(self, style_key: str, num: str | None, nodes, lead: str = ""):
         """UN practice: numbers and indents are typed as text and tabs (1., then a tab)."""
@@ -145,14 +176,17 @@ def _field(paragraph, instruction: str, style=None):
     end._r.append(el)
 
 
-def _headers(section, doc: Document, names: dict):
+def _headers(section, doc: Document, names: dict, rtl: bool = False):
+    """Symbol and page number on the outer side: odd pages right, even left; mirrored in a
+    right-to-left document, whose odd pages are left-hand pages."""
     symbol = doc.meta.symbol
-    for header, align in ((section.header, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_header, WD_ALIGN_PARAGRAPH.LEFT)):
+    odd, even = (WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT) if rtl else (WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.LEFT)
+    for header, align in ((section.header, odd), (section.even_page_header, even)):
         p = header.paragraphs[0]
         p.style = names["header"]
         p.alignment = align
         p.add_run(symbol)
-    for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+    for footer, align in ((section.footer, odd), (section.even_page_footer, even)):
         p = footer.paragraphs[0]
         p.style = names["footer"]
         p.alignment = align
@@ -169,7 +203,7 @@ def _first_page(document, section, doc: Document, version: Version, names: dict,
     body.text_run(left.paragraphs[0], lang.united_nations)
     p = right.paragraphs[0]
     p.style = names["masthead_symbol"]
-    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    p.alignment = WD_ALIGN_PARAGRAPH.LEFT if body.rtl else WD_ALIGN_PARAGRAPH.RIGHT
     big = p.add_run(head.symbol_first)
     big.font.size = Pt(20)  # the symbol's first element is 20 pt (un-layout.md)
     if head.symbol_rest:
@@ -188,6 +222,10 @@ def _first_page(document, section, doc: Document, version: Version, names: dict,
         run = bp.add_run(line)
         if i < len(distribution) - 1:
             run.add_break()
+    if body.rtl:  # the first column on the right: United Nations and the organ right, symbol and block left
+        table._tbl.tblPr.insert_element_before(OxmlElement("w:bidiVisual"), *(f"w:{t}" for t in (
+            "tblStyleRowBandSize", "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders",
+            "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription")))
     for cell in table.rows[0].cells:
         _bottom_rule(cell, eighths=4)   # 0.5 pt under "United Nations" and the symbol
     for cell in table.rows[1].cells:
@@ -320,16 +358,20 @@ def build_document(doc: Document, version: Version):
     document = docx.Document()
     _drop_noise(document)
     cjk = tables.language(version.lang).is_cjk
+    rtl = tables.language(version.lang).direction == "rtl"
     names = style_names(doc)
     install_styles_once(document, doc, version)
     _cache_style_ids(document)
     section = _page(document, doc)
-    body = _Body(document, version, names, cjk)
+    if rtl:
+        section._sectPr.insert_element_before(OxmlElement("w:bidi"), "w:rtlGutter", "w:docGrid",
+                                              "w:printerSettings", "w:sectPrChange")
+    body = _Body(document, version, names, cjk, rtl)
     # the default template starts with one empty paragraph: remove it
     for p in list(document.paragraphs):
         p._p.getparent().remove(p._p)
     _first_page(document, section, doc, version, names, body)
-    _headers(section, doc, names)
+    _headers(section, doc, names, rtl)
     heading = document.add_paragraph(style=names["heading"])
     body.text_run(heading, version.heading + ("\t" if not cjk else ""))
     if cjk:
@@ -349,9 +391,38 @@ def build_document(doc: Document, version: Version):
     end = document.add_paragraph(style=names["end_rule"])
     end.alignment = WD_ALIGN_PARAGRAPH.CENTER
     body.notes.finish()
+    _hyphenation(document, version)
+    for part in _parts_with_runs(document, section, body):
+        mark_language(part, version)
     _properties(document, doc, version)
     add_source_properties(document, doc, version)
     return document
+
+
+def _parts_with_runs(document, section, body):
+    yield document.element.body
+    for hf in (section.header, section.even_page_header, section.first_page_header, section.footer,
+               section.even_page_footer, section.first_page_footer):
+        if not hf.is_linked_to_previous:  # defined (reading ._element of an undefined one creates it)
+            yield hf._element
+    yield body.notes.element
+
+
+def _hyphenation(document, version: Version) -> None:
+    """w:autoHyphenation in settings.xml: Word and LibreOffice hyphenate each run in its w:lang.
+    Not in Chinese. Paragraphs that must not break words (headings, masthead) suppress it in
+    their style; document symbols and numbers have no hyphenation points in the dictionaries."""
+    if not tables.language(version.lang).hyphenates:
+        return
+    settings = document.settings.element
+    auto = OxmlElement("w:autoHyphenation")
+    settings.insert_element_before(auto, *_SETTINGS_AFTER_AUTO_HYPHENATION)
+
+
+# successors of w:autoHyphenation in CT_Settings
+_SETTINGS_AFTER_AUTO_HYPHENATION = ("w:consecutiveHyphenLimit", "w:hyphenationZone", "w:doNotHyphenateCaps",
+                                    "w:showEnvelope", "w:summaryLength", "w:clickAndTypeStyle",
+                                    "w:defaultTableStyle", "w:evenAndOddHeaders") + _SETTINGS_AFTER_EVEN_ODD
 
 
 def write(doc: Document, version: Version, settings) -> bytes:

@@ -20,6 +20,16 @@ INDENT = 1134  # 2 cm in twips: SingleTxtG's text column starts 2 cm inside the 
 TAB = 567  # 1 cm
 LATIN = "Times New Roman"
 SONG, HEI = "SimSun", "SimHei"  # 宋体, 黑体: the names Word knows on every Chinese Windows
+# The complex-script face of Arabic drafts: Simplified Arabic ships with Windows and Office and
+# is the face of UN Arabic documents' Word templates; the checks map it to Noto Naskh Arabic
+# (fonts/fontconfig-word-aliases.conf), the face of docgen's Arabic PDFs.
+ARABIC = "Simplified Arabic"
+# Styles whose text is Latin in every language (symbol, English block, running header, page
+# number): never right to left.
+# Naskh sets a size smaller than Times: Arabic text is set 1.2 times larger on 1.4 times the
+# leading (10 pt on 12 pt becomes 12 pt on 17 pt, as in the PDF: templates/layout.yaml, ar).
+ARABIC_SIZE, ARABIC_LEADING = 1.2, 1.4
+LATIN_STYLES = ("masthead_symbol", "masthead_block", "header", "footer", "footer_first")
 
 
 def style_names(doc: Document) -> dict:
@@ -53,7 +63,7 @@ def _definitions(names: dict) -> list[tuple]:
     ]
 
 
-def _rfonts(rpr, east_asian: str):
+def _rfonts(rpr, east_asian: str, complex_script: str = LATIN):
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
@@ -61,18 +71,51 @@ def _rfonts(rpr, east_asian: str):
     for attr in list(fonts.attrib):
         if attr.endswith("Theme") or attr.endswith("theme"):
             del fonts.attrib[attr]  # a theme attribute overrides the explicit name
-    for slot in ("w:ascii", "w:hAnsi", "w:cs"):
+    for slot in ("w:ascii", "w:hAnsi"):
         fonts.set(qn(slot), LATIN)
+    fonts.set(qn("w:cs"), complex_script)
     fonts.set(qn("w:eastAsia"), east_asian)
 
 
-def _lang(rpr, lang_code: str, east_asia: str):
+_RPR_AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
+
+
+def _lang(rpr, lang_code: str, east_asia: str, bidi: str = ""):
+    """w:lang: the language Word and LibreOffice hyphenate and spell-check the text in.
+
+    Chinese pages keep Latin runs in British English (w:val) and Han in zh-CN (w:eastAsia);
+    Arabic pages keep Latin runs in British English and the w:rtl runs in Arabic (w:bidi)."""
     lang = rpr.find(qn("w:lang"))
     if lang is None:
         lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:val"), lang_code if not east_asia else "en-GB")
+        rpr.insert_element_before(lang, *_RPR_AFTER_LANG)
+    lang.set(qn("w:val"), lang_code if not (east_asia or bidi) else "en-GB")
     lang.set(qn("w:eastAsia"), east_asia or lang_code)
+    if bidi:
+        lang.set(qn("w:bidi"), bidi)  # the language of right-to-left (w:rtl) runs
+
+
+def _complex_size(rpr, size: float, bold: bool) -> None:
+    """szCs and bCs: a w:rtl run takes its size and weight from these, not from sz and b."""
+    size_cs = OxmlElement("w:szCs")
+    size_cs.set(qn("w:val"), str(round(size * 2)))
+    rpr.find(qn("w:sz")).addnext(size_cs)
+    if bold:
+        rpr.get_or_add_bCs()
+
+
+def word_lang(version: Version) -> tuple[str, str, str]:
+    """(w:val, east Asian language or "", right-to-left language or "") for a version, as `_lang` takes them."""
+    lang = tables.language(version.lang)
+    return (lang.word_lang, lang.word_lang if lang.is_cjk else "",
+            lang.word_lang if lang.direction == "rtl" else "")
+
+
+def mark_language(element, version: Version) -> None:
+    """The version's w:lang on every run under `element` (body, headers, footers, footnotes)."""
+    code, east_asia, bidi = word_lang(version)
+    for run in element.iter(qn("w:r")):
+        _lang(run.get_or_add_rPr(), code, east_asia, bidi)
 
 
 def _ppr_flag(ppr, tag: str, successors: tuple, value: str = "1"):
@@ -96,28 +139,38 @@ def _after(tag: str) -> tuple:
 def install_styles(document, doc: Document, version: Version) -> None:
     lang = tables.language(version.lang)
     cjk = lang.is_cjk
+    rtl = lang.direction == "rtl"
     east_asia = lang.word_lang if cjk else ""
+    bidi = lang.word_lang if rtl else ""
+    complex_script = ARABIC if rtl else LATIN
     names = style_names(doc)
+    latin_only = {names[key] for key in LATIN_STYLES}
     styles = document.styles
 
     # docDefaults: explicit fonts and languages, no theme fonts
     defaults = styles.element.find(qn("w:docDefaults"))
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    _rfonts(rpr, SONG)
-    _lang(rpr, lang.word_lang, east_asia)
+    _rfonts(rpr, SONG, complex_script)
+    _lang(rpr, lang.word_lang, east_asia, bidi)
     ppr_default = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
     for child in list(ppr_default):
         ppr_default.remove(child)
 
     for fonts in styles.element.iter(qn("w:rFonts")):  # the template's built-in styles use theme fonts
         if any(a.endswith(("Theme", "theme")) for a in fonts.attrib):
-            _rfonts(fonts.getparent(), SONG)
+            _rfonts(fonts.getparent(), SONG, complex_script)
+
+    for style in styles.element.iter(qn("w:style")):  # every style, the template's built-in ones too
+        if style.get(qn("w:type")) in ("paragraph", "character"):
+            _lang(style.get_or_add_rPr(), lang.word_lang, east_asia, bidi)
 
     normal = styles["Normal"]
     normal.font.size = Pt(10)
     normal.paragraph_format.space_after = Pt(0)
 
     for name, size, leading, bold, east, extra in _definitions(names):
+        if rtl and name not in latin_only:
+            size, leading = round(size * ARABIC_SIZE * 2) / 2, round(leading * ARABIC_LEADING)
         try:
             style = styles[name]
         except KeyError:
@@ -127,7 +180,10 @@ def install_styles(document, doc: Document, version: Version) -> None:
         font = style.font
         font.size, font.bold = Pt(size), bold
         font.name = LATIN
-        _rfonts(style.element.get_or_add_rPr(), east)
+        _rfonts(style.element.get_or_add_rPr(), east, complex_script)
+        if rtl:
+            _complex_size(style.element.get_or_add_rPr(), size, bold)
+        _lang(style.element.get_or_add_rPr(), lang.word_lang, east_asia, bidi)
         fmt = style.paragraph_format
         fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         fmt.line_spacing = Pt(leading)
@@ -142,6 +198,9 @@ def install_styles(document, doc: Document, version: Version) -> None:
             for k in range(1, 5):
                 fmt.tab_stops.add_tab_stop(Twips(INDENT + k * TAB))
         ppr = style.element.get_or_add_pPr()
+        if lang.hyphenates and not extra.get("justify"):
+            # headings, masthead, headers: never hyphenated (body text and footnotes are)
+            _ppr_flag(ppr, "w:suppressAutoHyphens", _after("w:suppressAutoHyphens"))
         if extra.get("footnote"):
             fmt.tab_stops.add_tab_stop(Twips(INDENT))
             fmt.first_line_indent = Twips(-300)
@@ -154,6 +213,8 @@ def install_styles(document, doc: Document, version: Version) -> None:
                 bottom.set(qn(k), v)
             border.append(bottom)
             ppr.insert_element_before(border, *_after("w:pBdr"))
+        if rtl and name not in latin_only:
+            _ppr_flag(ppr, "w:bidi", _after("w:bidi"))  # the paragraph runs right to left
         if cjk:
             # Word's Chinese line breaking (kinsoku) and the Han/Latin gap (autospace): on.
             for tag in ("w:kinsoku", "w:autoSpaceDE", "w:autoSpaceDN"):
@@ -168,7 +229,8 @@ def install_styles(document, doc: Document, version: Version) -> None:
         ref = styles.add_style(names["footnote_reference"], WD_STYLE_TYPE.CHARACTER)
     ref.font.superscript = True
     ref.font.name = LATIN
-    _rfonts(ref.element.get_or_add_rPr(), SONG)
+    _rfonts(ref.element.get_or_add_rPr(), SONG, complex_script)
+    _lang(ref.element.get_or_add_rPr(), lang.word_lang, east_asia, bidi)
     for style, sid in ((styles[names["footnote_text"]], "FootnoteText"), (ref, "FootnoteReference")):
         style.element.set(qn("w:styleId"), sid)
     styles[names["header"]].element.set(qn("w:styleId"), "Header")

@@ -24,7 +24,7 @@ import yaml
 from markupsafe import Markup
 
 from ... import tables
-from ...fonts import FONTS_TABLE, path as font_path
+from ... import fonts
 from ...inline import HAN, IDEOGRAPHS
 from ...model import Document, Emphasis, FootnoteCall, Reference, Text, Version, plain_text
 from ...model import leaves as model_leaves
@@ -176,23 +176,35 @@ def _emblem(alt: str) -> Markup:
                   f"<title>{escape(alt)}</title>{svg[start:]}")
 
 
-def _families(version: Version, cjk: bool) -> set[str]:
+def _families(version: Version) -> list[str]:
     """The font families this version's page can ask for: only those are declared (and loaded).
 
-    Loading a CJK face costs WeasyPrint and Fontconfig tens of milliseconds; an English page
-    needs none, a Chinese one Song and Hei, and Kai only for emphasis. A face the page asks for
-    but that is not declared is still caught: the PDF writer fails on any fallback font.
+    They come from the language table by role (fonts.py): loading a CJK face costs WeasyPrint
+    and Fontconfig tens of milliseconds; an English page needs none, a Chinese one Song and
+    Hei, and Kai only for emphasis. A face the page asks for but that is not declared is still
+    caught: the PDF writer fails on any fallback font.
     """
-    families = {"docgen Times"}
-    if cjk:
-        families |= {"docgen Song SC", "docgen Hei SC"}
-        if any(_has_emphasis(inlines) for _, inlines, _ in version.texts()):
-            families.add("docgen Kai SC")
-    return families
+    roles = ("body", "heading", "organ", "latin")
+    if any(_has_emphasis(inlines) for _, inlines, _ in version.texts()):
+        roles += ("emphasis",)
+    return fonts.page_families(version.lang, roles)
 
 
 def _has_emphasis(nodes) -> bool:
     return any(isinstance(n, Emphasis) or _has_emphasis(getattr(n, "children", ())) for n in nodes)
+
+
+@cache
+def _check_hyphenation(code: str) -> None:
+    """WeasyPrint picks the Pyphen dictionary from the page's lang; make sure it is the table's."""
+    lang = tables.language(code)
+    if lang.hyphenates:
+        import pyphen
+
+        chosen = pyphen.language_fallback(lang.bcp47.replace("-", "_"))
+        if pyphen.LANGUAGES.get(chosen) != pyphen.LANGUAGES.get(lang.hyphenation):
+            raise ValueError(f"lang {lang.bcp47!r} hyphenates with Pyphen's {chosen!r}, "
+                             f"not {lang.hyphenation!r} as languages/{code}.yaml says")
 
 
 # Where the HTML output finds its fonts: beside the outputs, in <out>/fonts/, put there by the
@@ -204,6 +216,7 @@ FONTS_HREF = "../fonts/"
 
 def context(doc: Document, version: Version, fonts_href: str | None = None, for_print: bool = True) -> dict:
     lang = tables.language(version.lang)
+    _check_hyphenation(version.lang)
     meta = doc.meta
     cjk = lang.is_cjk
     latin_lang = "" if lang.script == "latin" else "en"  # Latin symbols in other scripts (#15)
@@ -228,16 +241,10 @@ def context(doc: Document, version: Version, fonts_href: str | None = None, for_
     station = tables.duty_stations()[meta.duty_station]
     s = settings_for(version.lang)
     paper = layout()["paper"][station["paper"]]
-    families = _families(version, cjk)
-    fonts = [{"family": f.family, "url": font_path(f).as_uri() if fonts_href is None else fonts_href + f.file,
-              # one range for every page: a process registers each font file once (writers/pdf/patches.py),
-              # so a range that depended on the page would hold for whichever page came first
-              "weight": f.weight, "style": f.style, "unicode_range": f.unicode_range}
-             for f in FONTS_TABLE if f.family in families]
     env = environment()
     css = env.get_template("resolution.css.j2").render(
-        fonts=fonts, s=s, paper=paper, lang=lang,
-        body_family='"docgen Times", "docgen Song SC"' if cjk else '"docgen Times"',
+        fonts=fonts.declarations(version.lang, _families(version), fonts_href), s=s, paper=paper, lang=lang,
+        faces={role: fonts.css_families(version.lang, role) for role in ("body", "heading", "organ", "emphasis", "latin")},
     )
     return {
         "doc": doc, "meta": meta, "version": version, "lang": lang, "css": Markup(css),

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 
-from ... import preflight
+from ... import fonts, preflight
 from ...model import Document, Version
 from .. import RenderError
 from ..html import render_html
@@ -26,12 +26,13 @@ from ...paths import TEMPLATES
 MAX_REPAIRS = 5
 
 
-def render(html: str):
+def render(html: str, config=None):
     """Lay out *html*, repairing lost or misplaced footnotes; returns the WeasyPrint document."""
+    config = config or font_configuration()
     breaks: list[int] = []
     for attempt in range(MAX_REPAIRS + 1):
         document = HTML(string=_with_breaks(html, breaks), base_url=str(TEMPLATES)).render(
-            font_config=font_configuration())
+            font_config=config)
         problems = checks.footnote_placement(document)
         if not problems:
             return document
@@ -58,7 +59,8 @@ def write(doc: Document, version: Version, settings) -> bytes:
     # a safety net, before the expensive part
     if missing := preflight.glyphs(version, doc):
         raise RenderError("missing glyph: " + "; ".join(f"{d.location}: {d.message}" for d in missing[:10]))
-    document = render(render_html(doc, version))
+    config = font_configuration(fonts.range_key(version.lang))
+    document = render(render_html(doc, version), config)
     out = io.BytesIO()
     options = {"pdf_variant": ARCHIVE_VARIANT if settings.pdfa else "pdf/ua-1"}
     if not settings.tagged:  # measurement only (scripts/bench.py): what tagging costs
@@ -68,7 +70,7 @@ def write(doc: Document, version: Version, settings) -> bytes:
         from .archive import attachments_for
 
         attachments = attachments_for(doc, version)
-    document.write_pdf(out, font_config=font_configuration(), attachments=attachments, **options)
+    document.write_pdf(out, font_config=config, attachments=attachments, **options)
     data = out.getvalue()
     checks.embedded_fonts(document)
     return data

@@ -63,5 +63,12 @@ logging.getLogger("weasyprint").addHandler(_guard)
 
 
 @cache
-def font_configuration() -> FontConfiguration:
+def font_configuration(ranges: tuple = ()) -> FontConfiguration:
+    """One FontConfiguration per set of unicode-range limits (`fonts.range_key`).
+
+    Fontconfig registers a font file once, with the charset of its first @font-face rule: a
+    Chinese page limits Liberation Serif to Latin code points, an English page does not. Sharing
+    one configuration made an English page rendered after a Chinese one in the same process
+    (a build worker) fall back to a system font for “ ”.
+    """
     return FontConfiguration()

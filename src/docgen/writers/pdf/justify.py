@@ -22,6 +22,11 @@ ragged. This module replaces that step:
    not between two letters any more, so it is removed before the line is aligned (CSS Text 4
    `text-autospace` does not apply at line edges either).
 
+4. Right to left (Arabic). Spaces of right-to-left lines are widened the same way, by glyph
+   widths; WeasyPrint's own way (Pango letter-spacing attributes) doubled the spaces at the
+   edges of digit and Latin runs inside Arabic text. Glyphs of a right-to-left run come in
+   visual order, their clusters backwards: a space is its own cluster and is widened once.
+
 Everything here touches only the justification step and text drawing; `apply()` refuses any
 WeasyPrint other than 70.x. The functions keep WeasyPrint's names and signatures so that the
 change can be proposed upstream as a `text-justify` implementation.
@@ -42,10 +47,13 @@ SUPPORTED = "70."
 GAP_BEFORE, GAP_AFTER = "gap-before", "gap-after"
 _UNBREAKABLE_RUNS = frozenset("—…⋯―")
 INTER_SOFT_LIMIT = 0.08  # em: widest even gap between two Han characters before boundaries take more
+# em: most a word space widens in a Latin or Cyrillic line; Liberation Serif's space is 0.25 em,
+# so a space stays under twice its width. What is left goes between letters (a few hundredths
+# of a point each), as DTP programs' letter-spacing does when hyphenation could not help.
+WORD_SPACE_LIMIT = 0.24
 BOUNDARY_LIMIT = 0.25    # em: most a space or a Han/Latin boundary takes before Han gaps take the rest
 
 _original_text_align = inline.text_align
-_original_add_word_spacing = inline.add_word_spacing
 _original_reactivate = line_break.Layout.reactivate
 
 
@@ -137,20 +145,43 @@ def spacings(extra: float, spaces: int, boundaries: int, inter: int, font_size: 
 # ---------------------------------------------------------------- WeasyPrint's justification step
 
 
+def letter_gaps(line) -> list:
+    """Gaps between two letters of a line without CJK text, as `mark_gaps` gives them: never at
+    a space, before a raised footnote number, next to an atomic box, or after the last letter."""
+    letters = [x for x in _letters(line) if x is None or unicodedata.category(x[2]) != "Cf"]
+    return [(a[0], a[1], "letter") for a, b in zip(letters, letters[1:])
+            if a is not None and b is not None and not (a[2].isspace() or b[2].isspace() or a[3] or b[3])]
+
+
 def justify_line(context, line, extra_width):
     """Share `extra_width` among the line's spaces and CJK gaps (WeasyPrint 70: spaces only)."""
     spaces = inline.count_expandable_spaces(line)
     gaps = mark_gaps(line)
     if not spaces and not gaps:
         return
+    size = line.style["font_size"]
+    if (not gaps and extra_width > spaces * WORD_SPACE_LIMIT * size and line.style["direction"] == "ltr"
+            and not _is_cjk_lang(line.style)):
+        # a Latin or Cyrillic line that spaces alone would open too wide: letters take the rest
+        gaps = letter_gaps(line)
+        if gaps:
+            rest = (extra_width - spaces * WORD_SPACE_LIMIT * size) / len(gaps)
+            gaps = [(box, index, rest) for box, index, _ in gaps]
+            _set_gaps(gaps)
+            add_word_spacing(context, line, WORD_SPACE_LIMIT * size, 0)
+            return
     inter = sum(1 for _, _, kind in gaps if kind == "inter")
-    per_space, per_inter = spacings(extra_width, spaces, len(gaps) - inter, inter, line.style["font_size"])
+    per_space, per_inter = spacings(extra_width, spaces, len(gaps) - inter, inter, size)
+    _set_gaps([(box, index, per_inter if kind == "inter" else per_space) for box, index, kind in gaps])
+    add_word_spacing(context, line, per_space, 0)
+
+
+def _set_gaps(gaps) -> None:
     per_box = {}
-    for box, index, kind in gaps:
-        per_box.setdefault(box, []).append((index, per_inter if kind == "inter" else per_space))
+    for box, index, width in gaps:
+        per_box.setdefault(box, []).append((index, width))
     for box, box_gaps in per_box.items():
         box.cjk_gaps = tuple(box_gaps)  # replaces any from an earlier layout of the same box
-    add_word_spacing(context, line, per_space, 0)
 
 
 def add_word_spacing(context, box, justification_spacing, x_advance):
@@ -165,8 +196,6 @@ def add_word_spacing(context, box, justification_spacing, x_advance):
     if isinstance(box, boxes.TextBox):
         box.justification_spacing = justification_spacing
         box.position_x += x_advance
-        if box.style["direction"] == "rtl":  # right to left: WeasyPrint's own way (Pango attributes)
-            return _original_add_word_spacing(context, box, justification_spacing, x_advance)
         widths = dict(getattr(box, "cjk_gaps", ()))
         for index, char in enumerate(box.text):
             if char in " \u00a0":
@@ -232,8 +261,8 @@ def _settle(line, gaps: dict[int, float]) -> None:
         glyph_item = run.data
         run = run.next
         item = glyph_item.item
-        if item.analysis.level % 2:  # right to left: not justified between characters; leave as is
-            return
+        rtl = item.analysis.level % 2  # glyphs in visual order: clusters run backwards
+        seen = set()
         font = item.analysis.font
         size = _font_size(font)
         per_thousandth = size * TO_UNITS / 1000  # Pango units per thousandth of an em
@@ -245,7 +274,12 @@ def _settle(line, gaps: dict[int, float]) -> None:
             cluster_start = start + clusters[i]
             cluster_end = end if i == count - 1 else start + clusters[i + 1]
             width = geometry.width
-            if gaps:
+            if gaps and rtl:
+                # A gap (a space) is a cluster of its own: widen its first glyph once.
+                if cluster_start not in seen:
+                    seen.add(cluster_start)
+                    width += gaps.get(cluster_start, 0)
+            elif gaps:
                 width += sum(gaps.get(offset, 0) for offset in range(cluster_start, cluster_end))
             exact += width / per_thousandth
             glyph = glyphs.glyphs[i].glyph

@@ -20,7 +20,11 @@
    18 ms faster per Chinese document for 0.2 % more bytes.
 6. Tagged PDF (PDF/UA-1): margin boxes as Artifacts, footnotes as Reference + Note, list
    labels, elements across pages, /Lang on spans (`tagging.py`, its own module).
-7. Font bytes read when asked: `pdf.fonts.Font.__init__` copies the whole font file out of
+7. Hyphenation: WeasyPrint hands Pyphen a word with the word joiner docgen puts before a
+   footnote call ("máquina\u2060"), which Pyphen counts as a letter, so a break could leave
+   two letters where three are the minimum ("máqui-na"). `_Pyphen` ignores format characters.
+8. Right to left: fixes for Arabic pages (`rtl.py`, its own module).
+9. Font bytes read when asked: `pdf.fonts.Font.__init__` copies the whole font file out of
    HarfBuzz into Python bytes (`file_content`) for every face a page uses, 16-25 MB per CJK
    face; with HarfBuzz subsetting (4.) nothing ever reads that copy, it is replaced by the
    subset. `file_content` becomes a property that copies the face's bytes on first read (the
@@ -30,6 +34,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import zlib
 from math import inf
 from pathlib import Path
@@ -37,15 +42,17 @@ from urllib.parse import unquote, urlparse
 from xml.etree.ElementTree import Element, SubElement, tostring
 
 import pydyf
+import pyphen
 from weasyprint.formatting_structure import build
 from weasyprint.layout import LayoutContext
 from weasyprint.layout.block import block_level_layout
 from weasyprint.pdf import fonts as pdf_fonts
 from weasyprint.text import fonts as text_fonts
+from weasyprint.text import line_break
 from weasyprint.text.constants import FONTCONFIG_STYLE, FONTCONFIG_WEIGHT
 from weasyprint.text.ffi import ffi, fontconfig, harfbuzz, harfbuzz_subset, pangoft2
 
-from . import justify, tagging
+from . import justify, rtl, tagging
 
 _applied = False
 
@@ -195,6 +202,31 @@ class _Deflate:
         return zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, *args, **kwargs)
 
 
+class _Pyphen(pyphen.Pyphen):
+    """Pyphen that does not count format characters as letters.
+
+    docgen keeps a footnote call with the letter before it by a word joiner (U+2060); WeasyPrint
+    hands Pyphen the word with it ("máquina\u2060"), which then counts as a letter: the break
+    "máqui-na" passed the three-letters-after limit. Positions are computed on the word
+    without format characters and mapped back.
+    """
+
+    def positions(self, word):
+        kept = [i for i, ch in enumerate(word) if unicodedata.category(ch) != "Cf"]
+        if len(kept) == len(word):
+            return super().positions(word)
+        bare = "".join(word[i] for i in kept)
+        return [pyphen.DataInt(kept[position], reference=position) for position in super().positions(bare)]
+
+
+class _PyphenModule:
+    """What `weasyprint.text.line_break` sees as `pyphen`: the real module, with `_Pyphen`."""
+
+    Pyphen = _Pyphen
+    language_fallback = staticmethod(pyphen.language_fallback)
+    LANGUAGES = pyphen.LANGUAGES
+
+
 def apply() -> None:
     global _applied
     if _applied:
@@ -208,6 +240,8 @@ def apply() -> None:
         pdf_fonts.Font.file_content = property(_file_content_get, _file_content_set)
     if harfbuzz_subset is not None:
         pdf_fonts.Font._harfbuzz_subset = _harfbuzz_subset
+    line_break.pyphen = _PyphenModule
     justify.apply()
+    rtl.apply()  # after justify: it wraps the text_align justify installs
     tagging.apply()
     _applied = True

@@ -199,7 +199,7 @@ def _validate(planned: list[Planned], failures: list[Failure], quiet: bool) -> t
 
 
 def _results(planned: list[Planned], jobs: int, worker_limit: int, documents: dict, cluster: str | None,
-             pdfa: bool):
+             pdfa: bool, started: list | None = None):
     """Run the jobs, yielding (planned, result) as they finish: in this process, in a pool, or on a cluster."""
     if cluster:
         documents.clear()  # workers read their own, from the bytes sent
@@ -209,6 +209,8 @@ def _results(planned: list[Planned], jobs: int, worker_limit: int, documents: di
             yield from dask_cluster.results(planned, cluster, pdfa)
         return
     if jobs <= 1 or len(planned) <= 1:
+        for worker in started or []:  # started for more work than the checks left
+            worker.stop()
         with collect_between_jobs() as collect:
             for i, p in enumerate(planned):
                 if i:
@@ -219,7 +221,7 @@ def _results(planned: list[Planned], jobs: int, worker_limit: int, documents: di
     from . import pool  # multiprocessing: only for builds that use workers
 
     by_job = {p.job: p for p in planned}
-    for result in pool.results([p.job for p in planned], jobs, worker_limit):
+    for result in pool.results([p.job for p in planned], jobs, worker_limit, started):
         yield by_job[result.job], result
 
 
@@ -243,7 +245,18 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
     planned, current = plan(paths, formats, out, langs, pdfa, force, state, diagnostics)
     report([d for d in diagnostics if d.severity == "warning"])  # errors: once, in the summary
     failures = [Failure(str(d.location), "", "", d.message) for d in errors(diagnostics)]
-    planned, documents = _validate(planned, failures, quiet)
+    parallel = not cluster and (jobs or default_jobs()) > 1 and len(planned) > 1
+    warming = []
+    if parallel:  # the workers warm up while this process reads the documents
+        from . import pool
+
+        warming = pool.start(min(jobs or default_jobs(), len(planned)), worker_limit)
+    try:
+        planned, documents = _validate(planned, failures, quiet)
+    except BaseException:
+        for worker in warming:
+            worker.stop(kill=True)
+        raise
     planned.sort(key=lambda p: (-p.cost, str(p.target)))
     remove_leftovers(out)
     progress = Progress(len(planned), quiet)
@@ -251,7 +264,7 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
     workers: dict[int, dict] = {}
     seconds: dict[str, float] = {}
     try:
-        for p, result in _results(planned, jobs or default_jobs(), worker_limit, documents, cluster, pdfa):
+        for p, result in _results(planned, jobs or default_jobs(), worker_limit, documents, cluster, pdfa, warming):
             worker = workers.setdefault(result.pid, {"outputs": 0, "peak_rss_mb": 0})
             worker["outputs"] += 1
             worker["peak_rss_mb"] = max(worker["peak_rss_mb"], round(result.max_rss_kb / 1024))

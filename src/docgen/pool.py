@@ -61,14 +61,32 @@ class _Worker:
         self.conn.close()
 
 
-def results(jobs: list[Job], processes: int, limit: int):
-    """Run every job in up to `processes` workers; yield each Result as it arrives."""
+def _context():
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
+    return context
+
+
+def start(processes: int, limit: int) -> list[_Worker]:
+    """Start workers now, before there is work for them: they import and warm up (about a second)
+    while the build reads and checks the documents, instead of after it."""
+    context = _context()
+    return [_Worker(context, limit) for _ in range(processes)]
+
+
+def results(jobs: list[Job], processes: int, limit: int, started: list[_Worker] | None = None):
+    """Run every job in up to `processes` workers (`started` ones first); yield each Result as it arrives."""
+    context = _context()
     pending = deque(jobs)
     workers: list[_Worker] = []
     try:
-        for _ in range(min(processes, len(pending))):
+        for worker in started or []:
+            if pending:
+                worker.give(pending.popleft())
+                workers.append(worker)
+            else:
+                worker.stop()
+        while pending and len(workers) < processes:
             worker = _Worker(context, limit)
             worker.give(pending.popleft())
             workers.append(worker)

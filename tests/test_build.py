@@ -81,3 +81,22 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
 def test_unknown_format_is_a_usage_error():
     result = run_docgen("build", "--format", "pdf,odt")
     assert result.returncode == 2 and "unknown format 'odt'" in result.stderr
+
+
+def test_a_template_edit_changes_the_fingerprint_once_forgotten(tmp_path, monkeypatch):
+    """`docgen watch` forgets the cached template hashes after an edit under templates/: both of
+    them (the file hash was cached too, so the edit went unseen and nothing was rebuilt)."""
+    from docgen import fingerprint
+
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    monkeypatch.setattr(fingerprint, "TEMPLATES", templates)
+    fingerprint.forget_templates()
+    before = fingerprint.templates()
+    css = templates / "resolution.css.j2"
+    css.write_text(css.read_text("utf-8") + "\n/* edited */\n", "utf-8")
+    assert fingerprint.templates() == before  # cached until told
+    fingerprint.forget_templates()
+    assert fingerprint.templates() != before
+    monkeypatch.undo()
+    fingerprint.forget_templates()

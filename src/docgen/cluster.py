@@ -149,7 +149,9 @@ def worker_command(scheduler: str, dask_args: list[str]) -> int:
     if not any(a.startswith("--nthreads") for a in dask_args):
         args += ["--nthreads", "1"]
     if not any(a.startswith("--nworkers") for a in dask_args):
-        args += ["--nworkers", str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)]
+        from .build import default_jobs  # here: the worker preload does not load the build
+
+        args += ["--nworkers", str(default_jobs())]
     env = {**os.environ, "DASK_" + PROFILER.upper().replace(".", "__").replace("-", "_"): "False"}
     sys.stdout.flush()
     os.execve(sys.executable, args + dask_args, env)

@@ -152,6 +152,12 @@ def templates() -> str:
     return hashlib.sha256(template_files().encode() + _manifest()).hexdigest()
 
 
+def forget_templates() -> None:
+    """After an edit under templates/ (docgen watch): both cached hashes, or the edit goes unseen."""
+    template_files.cache_clear()
+    templates.cache_clear()
+
+
 def font_files(actual: bool) -> dict[str, str]:
     """SHA-256 of each font file the outputs use: of the file present (`actual`, reads ~140 MB),
     or as the manifest pins it (what this machine's outputs are fingerprinted with)."""

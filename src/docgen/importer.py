@@ -35,7 +35,7 @@ from .diagnostics import errors
 from .inline import IDEOGRAPHS
 from .model import Document, Emphasis, FootnoteCall, Item, Reference, Text, Version, calls, plain_text
 from .outputs import write_atomic
-from .readers.docx import read_docx
+from .readers.docx import _short, read_docx
 
 NOTE_MATCH = 0.6  # a note whose text is this similar to a base note keeps its key
 PARA_MATCH = 0.5  # a paragraph this similar to a base paragraph is that paragraph, edited
@@ -275,7 +275,7 @@ def _align(base: list[str], draft: list[str]) -> list[tuple[int | None, int | No
     return pairs
 
 
-def _note_keys(base: Version, draft: Version, flat: bool, summary: Summary, taken: set[str]) -> dict[str, str]:
+def _note_keys(base: Version, draft: Version, flat: bool, summary: Summary) -> dict[str, str]:
     """Draft note id -> base key (same or similar text, call order as tie-break) or a new readable key."""
     m = _base_markup(flat)
     base_order = []
@@ -305,16 +305,16 @@ def _note_keys(base: Version, draft: Version, flat: bool, summary: Summary, take
         if best:
             mapping[key] = best
             used.add(best)
-            summary.notes_rekeyed.append(f"[^{best}] kept its key by similar text (\u201c{_short(plain_text(draft.footnote(key).text))}\u201d)")
-    names = set(base_text) | taken
+            summary.notes_rekeyed.append(f"[^{best}] kept its key by similar text (\u201c{_short(plain_text(draft.footnote(key).text), 50)}\u201d)")
+    names = set(base_text)
     for key in draft_order:
         if key not in mapping:
             mapping[key] = _new_key(plain_text(draft.footnote(key).text), names)
             names.add(mapping[key])
-            summary.notes_added.append(f"[^{mapping[key]}] \u201c{_short(plain_text(draft.footnote(key).text))}\u201d")
+            summary.notes_added.append(f"[^{mapping[key]}] \u201c{_short(plain_text(draft.footnote(key).text), 50)}\u201d")
     for bkey in base_order:
         if bkey not in used:
-            summary.notes_removed.append(f"[^{bkey}] \u201c{_short(plain_text(base.footnote(bkey).text))}\u201d")
+            summary.notes_removed.append(f"[^{bkey}] \u201c{_short(plain_text(base.footnote(bkey).text), 50)}\u201d")
     return mapping
 
 
@@ -325,11 +325,6 @@ def _new_key(text: str, taken: set[str]) -> str:
     while key in taken:
         key, n = f"{stem}-{n}", n + 1
     return key
-
-
-def _short(text: str, n: int = 50) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "\u2026"
 
 
 # ---------------------------------------------------------------- rebuilding the YAML
@@ -359,9 +354,9 @@ def _typed_spaces(text: str, lang: str) -> str:
     """French and the like: the no-break spaces the draft shows around ; : ! ? « » are set by the
     transforms whatever the author types; an edited paragraph gets plain spaces there, as typed."""
     table = tables.language(lang)
-    for mark, space in getattr(table, "space_before", {}).items():
+    for mark, space in table.space_before.items():
         text = text.replace(space + mark, " " + mark)
-    for mark, space in getattr(table, "space_after", {}).items():
+    for mark, space in table.space_after.items():
         text = text.replace(mark + space, mark + " ")
     return text
 
@@ -429,7 +424,7 @@ class _Merger:
         self.cjk = tables.language(base.lang).is_cjk  # Han/Latin spaces
         flat = no_italics(base.lang)  # emphasis compared as text where the draft shows no italics
         self.translation, self.original = translation, original  # translation: "" in the original
-        self.notes = _note_keys(base, draft, flat, summary, set())
+        self.notes = _note_keys(base, draft, flat, summary)
         self.out = _Markup(self.notes, refs, flat, summary)
         self.compare = _Markup(self.notes, refs, flat, None)
         self.base_m = _base_markup(flat)
@@ -461,12 +456,12 @@ class _Merger:
         index_map = {}
         for b, d in pairs:
             if d is None:
-                name = f"{what} {b + 1} (\u201c{_short(plain_text(self.body(base_items[b])))}\u201d)"
+                name = f"{what} {b + 1} (\u201c{_short(plain_text(self.body(base_items[b])), 50)}\u201d)"
                 self.structural(f"{name} is deleted in the draft")
                 self.summary.deleted.append(name)
                 continue
             if b is None:
-                name = f"{what} {d + 1} (\u201c{_short(plain_text(self.body(draft_items[d])))}\u201d)"
+                name = f"{what} {d + 1} (\u201c{_short(plain_text(self.body(draft_items[d])), 50)}\u201d)"
                 self.structural(f"{name} is new in the draft")
                 self.summary.added.append(name)
                 result.append(new(draft_items[d], name))
@@ -704,10 +699,12 @@ def import_file(path: Path, into: Path | None = None, changes: str | None = None
     """Compute the import of one draft; returns a Result (nothing is written here)."""
     path = Path(path)
     try:
-        head = path.read_bytes()[:512]
+        with path.open("rb") as handle:
+            head = handle.read(512)
     except OSError as exc:
         raise ImportFailure(f"{path}: cannot read: {exc.strerror}") from None
-    if path.suffix.lower() == ".xml" or head.lstrip().startswith(b"<"):
+    akn = path.suffix.lower() == ".xml" or head.lstrip().startswith(b"<")  # decided once
+    if akn:
         from .readers.akn import read_akn
 
         draft = read_akn(path)
@@ -732,7 +729,7 @@ def import_file(path: Path, into: Path | None = None, changes: str | None = None
     if lang not in doc.versions:
         raise ImportFailure(f"{folder}: no {lang}.yaml to import the {lang} draft into "
                             "(a new language version starts as a copy of the original's YAML)")
-    if not draft.lang and not head.lstrip().startswith(b"<"):
+    if not draft.lang and not akn:
         draft = read_docx(path, changes, lang=lang)  # the folder gave the language: read with its labels
     draft.version.lang = lang
     base = doc.versions[lang]

@@ -31,7 +31,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-from . import build, fingerprint, readers
+from . import build, fingerprint, readers, tables
 from .diagnostics import Diagnostic, errors
 from .job import collect_between_jobs
 from .job import run as run_job
@@ -41,7 +41,6 @@ from .writers import extension
 
 POLL_SECONDS = 0.05
 ORDER = {"pdf": 0, "html": 1, "docx": 2, "akn": 3}  # the PDF first: it is what people wait for
-LANG_ORDER = ("ar", "zh", "en", "fr", "es", "ru")
 
 
 @dataclass
@@ -86,7 +85,7 @@ def _forget_templates() -> None:
     """Drop what the writers and the fingerprints keep of templates/ (after a template edit)."""
     from .writers import html as html_writer
 
-    fingerprint.templates.cache_clear()
+    fingerprint.forget_templates()
     for name in ("environment", "layout", "_emblem"):
         cached = getattr(html_writer, name, None)
         if hasattr(cached, "cache_clear"):
@@ -124,7 +123,7 @@ def rebuild(paths: list[Path], formats: list[str], out: Path, langs: list[str], 
 
 
 def _lang_key(lang: str) -> int:
-    return LANG_ORDER.index(lang) if lang in LANG_ORDER else len(LANG_ORDER)
+    return tables.CODES.index(lang) if lang in tables.CODES else len(tables.CODES)
 
 
 def _say(written: list[str], problems: list[str], seconds: float) -> None:

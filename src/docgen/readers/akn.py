@@ -11,8 +11,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..model import Emphasis, FootnoteCall, Footnote, Inline, Item, Operative, Preambular, Reference, Text, Version, calls
-from .docx import Draft, DraftError
+from ..model import Emphasis, FootnoteCall, Footnote, Inline, Item, Operative, Preambular, Reference, Version
+from .docx import Draft, DraftError, _add_text
 
 NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 
@@ -28,7 +28,7 @@ class _Notes:
     def inlines(self, el, skip_first_text=False) -> list[Inline]:
         out: list[Inline] = []
         if el.text and not skip_first_text:
-            _add(out, el.text)
+            _add_text(out, el.text)
         for child in el:
             tag = etree.QName(child).localname
             if tag == "i":
@@ -42,7 +42,7 @@ class _Notes:
             else:
                 out.extend(self.inlines(child))
             if child.tail:
-                _add(out, child.tail)
+                _add_text(out, child.tail)
         return out
 
     def note(self, el, out):
@@ -51,13 +51,6 @@ class _Notes:
         self.version.footnotes.append(note)
         out.append(FootnoteCall(key))
         note.text = [n for p in el.findall(a("p")) for n in self.inlines(p)]
-
-
-def _add(out: list[Inline], text: str) -> None:
-    if out and isinstance(out[-1], Text):
-        out[-1].text += text
-    else:
-        out.append(Text(text))
 
 
 def _points(el, notes: _Notes):
@@ -106,15 +99,8 @@ def read_akn(path: Path) -> Draft:
         version.operative.append(Operative(text, items))
     for p in statement.findall(f"{a('conclusions')}/{a('container')}/{a('p')}"):
         version.closing.append("".join(p.itertext()))
-    # footnotes in call order, as blocks() reads them (title, formula, preamble, operative)
-    order = [c.key for _, t, _ in version.blocks() for c in calls(t)]
-    version.footnotes.sort(key=lambda n: order.index(n.key) if n.key in order else len(order))
-    renumber = {old: f"#{i}" for i, old in enumerate(order, 1)}
-    for note in version.footnotes:
-        note.key = renumber.get(note.key, note.key)
-    for _, t, _ in version.blocks():
-        for call in calls(t):
-            call.key = renumber.get(call.key, call.key)
+    # footnotes are already keyed #1, #2 ... in call order: _Notes numbers them as the text is read,
+    # in the order blocks() gives (title, formula, preamble, operative)
     work = statement.find(f".//{a('FRBRWork')}/{a('FRBRuri')}")
     return Draft(version, lang=lang, carries_session=False, work_iri=work.get("value", "") if work is not None else "")
 

@@ -60,8 +60,8 @@ def label_patterns(lang: str) -> tuple[re.Pattern, re.Pattern]:
     numbers, labels = list(GENERIC_NUMBERS), list(GENERIC_LABELS)
     if lang in tables.CODES:
         table = tables.language(lang)
-        numbers.insert(0, _form(getattr(table, "paragraph_number", "{number}."), "number", r"\d+"))
-        for level in getattr(table, "items", ()):
+        numbers.insert(0, _form(table.paragraph_number, "number", r"\d+"))
+        for level in table.items:
             labels.insert(0, _form(level.format, "", r"[^\s]{1,8}?"))
     label = re.compile(r"^(\t*)(" + "|".join(numbers + labels) + r")\t")
     number = re.compile(r"^(?:" + "|".join(numbers) + r")$")
@@ -157,8 +157,7 @@ def custom_properties(package: _Package) -> dict[str, str]:
     return {p.get("name"): "".join(p.itertext()).strip() for p in tree.iter(f"{{{CUSTOM}}}property")}
 
 
-def _style_names(package: _Package) -> dict[str, str]:
-    tree = package.xml("word/styles.xml")
+def _style_names(tree) -> dict[str, str]:
     names = {}
     if tree is not None:
         for style in tree.iter(w("style")):
@@ -172,7 +171,7 @@ class _Numbering:
     (its own or its style's) and numbering.xml; depth 0 with decimal numbers is an operative
     paragraph, anything else an item one level below its list level."""
 
-    def __init__(self, package: _Package):
+    def __init__(self, package: _Package, styles):
         self.formats: dict[tuple[str, str], str] = {}
         tree = package.xml("word/numbering.xml")
         if tree is not None:
@@ -184,7 +183,6 @@ class _Numbering:
                     fmt = lvl.find(w("numFmt"))
                     self.formats[(num.get(w("numId")), lvl.get(w("ilvl")))] = fmt.get(w("val")) if fmt is not None else "decimal"
         self.style_num: dict[str, tuple[str, str]] = {}
-        styles = package.xml("word/styles.xml")
         for style in (styles.iter(w("style")) if styles is not None else ()):
             num = style.find(f"{w('pPr')}/{w('numPr')}")
             if num is not None:
@@ -505,7 +503,8 @@ def read_docx(path: Path, changes: str | None = None, lang: str = "") -> Draft:
 
     lang = props.get(LANGUAGE, "") or lang
     cjk = lang in tables.CODES and tables.language(lang).is_cjk
-    styles = _style_names(package)
+    styles_tree = package.xml("word/styles.xml")  # parsed once: style names and numbered styles
+    styles = _style_names(styles_tree)
     body = package.xml("word/document.xml")
     notes = package.xml("word/footnotes.xml")
     found = _list_changes(body, "body") + (_list_changes(notes, "footnotes") if notes is not None else [])
@@ -521,7 +520,7 @@ def read_docx(path: Path, changes: str | None = None, lang: str = "") -> Draft:
                   document=props.get(DOCUMENT, ""), lang=props.get(LANGUAGE, ""), source_sha256=props.get(SOURCE, ""),
                   changes=found, resolved=changes if found else "")
     runs = _Runs(styles, package.rels("word/document.xml"))
-    _classify(path, body, styles, runs, draft.version, cjk, _Numbering(package), *label_patterns(lang))
+    _classify(path, body, styles, runs, draft.version, cjk, _Numbering(package, styles_tree), *label_patterns(lang))
     if notes is not None:
         note_runs = _Runs(styles, package.rels("word/footnotes.xml"))
         by_id = {}

@@ -140,8 +140,7 @@ def install_styles(document, doc: Document, version: Version) -> None:
     lang = tables.language(version.lang)
     cjk = lang.is_cjk
     rtl = lang.direction == "rtl"
-    east_asia = lang.word_lang if cjk else ""
-    bidi = lang.word_lang if rtl else ""
+    _, east_asia, bidi = word_lang(version)
     complex_script = ARABIC if rtl else LATIN
     names = style_names(doc)
     latin_only = {names[key] for key in LATIN_STYLES}

@@ -260,11 +260,9 @@ def context(doc: Document, version: Version, fonts_href: str | None = None, for_
 
 
 def _block_lang(lang) -> str:
-    """`lang` of the masthead's right-hand block where it is not the page's language (#15).
-    The block is English in every version; with per-language blocks (#10, `masthead_block` in
-    the language table) it is that language's."""
-    block = getattr(lang, "masthead_block", "en")
-    return "" if block == lang.code else tables.language(block).bcp47
+    """`lang` of the masthead's right-hand block where it is not the page's language (#15)."""
+    block = tables.block_language(lang.code)
+    return "" if block.code == lang.code else block.bcp47
 
 
 def render_html(doc: Document, version: Version, fonts_href: str | None = None,
@@ -281,7 +279,7 @@ def write(doc: Document, version: Version, settings) -> bytes:
     return render_html(doc, version, FONTS_HREF, for_print=False).encode("utf-8")
 
 
-FONT_URL = re.compile(r'url\("\.\./fonts/([^"/]+)"\)')
+FONT_URL = re.compile(r'url\("' + re.escape(FONTS_HREF) + r'([^"/]+)"\)')
 
 
 def fonts_used(html: bytes) -> list[str]:

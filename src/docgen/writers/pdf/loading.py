@@ -33,6 +33,7 @@ that fontTools, PIL and pycparser stay unimported and that pages are unchanged.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import importlib.machinery
 import marshal
@@ -279,6 +280,7 @@ class _Loader(importlib.machinery.SourceFileLoader):
         return code
 
 
+@functools.cache
 def _own_hash() -> str:
     """This module's own source: cached code made by another version of the transforms is not used."""
     return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]

@@ -148,9 +148,46 @@ def write_manifest() -> None:
     (FONTS / MANIFEST).write_text(text + "\n", "utf-8")
 
 
+class CodePoints:
+    """A font's code points as sorted ranges; `cp in codes` by bisection.
+
+    A frozenset of a CJK font's ~44,000 code points held ~3.5 MB (an int object each, and the
+    hash table) in every process that checks glyphs: the build, each of its workers, a watch.
+    As ranges it is ~2,000 pairs of 4-byte integers.
+    """
+
+    __slots__ = ("_starts", "_ends")
+
+    def __init__(self, ranges):
+        from array import array
+
+        self._starts, self._ends = array("I"), array("I")
+        for start, end in sorted(ranges):  # merged where they touch: bisection needs disjoint ranges
+            if self._ends and start <= self._ends[-1] + 1:
+                self._ends[-1] = max(self._ends[-1], end)
+            else:
+                self._starts.append(start)
+                self._ends.append(end)
+
+    def __contains__(self, code: int) -> bool:
+        from bisect import bisect_right
+
+        i = bisect_right(self._starts, code) - 1
+        return i >= 0 and code <= self._ends[i]
+
+
+def _ranges_of(codes) -> list[list[int]]:
+    ranges: list[list[int]] = []
+    for code in sorted(codes):
+        if ranges and code == ranges[-1][1] + 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return ranges
+
+
 @cache
-@cache
-def cmap(file: str) -> frozenset[int]:
+def cmap(file: str) -> CodePoints:
     """Code points a font file has glyphs for (read once per process).
 
     Reading a CJK font's cmap with fontTools costs 0.1 s (it parses the CFF charset), paid by
@@ -163,27 +200,21 @@ def cmap(file: str) -> frozenset[int]:
     try:
         data = json.loads(sidecar.read_text("utf-8"))
         if expected and data.get("sha256") == expected:
-            return frozenset(code for start, end in data["ranges"] for code in range(start, end + 1))
+            return CodePoints(data["ranges"])
     except (FileNotFoundError, ValueError, KeyError, TypeError):
         pass
     from fontTools.ttLib import TTFont
 
     with TTFont(str(FONTS / file), lazy=True) as font:
-        codes = frozenset(font.getBestCmap())
+        ranges = _ranges_of(font.getBestCmap())
     if expected and sha256(FONTS / file) == expected:
-        ranges, ordered = [], sorted(codes)
-        for code in ordered:
-            if ranges and code == ranges[-1][1] + 1:
-                ranges[-1][1] = code
-            else:
-                ranges.append([code, code])
         try:
             tmp = sidecar.with_suffix(".part")
             tmp.write_text(json.dumps({"sha256": expected, "ranges": ranges}), "utf-8")
             tmp.replace(sidecar)
         except OSError:
             pass  # a read-only fonts/ folder: read the font each time
-    return codes
+    return CodePoints(ranges)
 
 
 # ---------------------------------------------------------------- faces by language

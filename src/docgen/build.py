@@ -1,7 +1,8 @@
 """The build: plan the outputs, skip those up to date, render the rest, write them atomically.
 
 Planning hashes the inputs (`fingerprint.py`) without reading YAML; each document to build is
-read and checked once here; the outputs are rendered by `job.run`, in this process
+read and checked once: here, or in a pool by the worker that renders it (which keeps to one
+document's outputs, so each is read once there too); the outputs are rendered by `job.run`, in this process
 (`--jobs 1`), in a pool of worker processes that are replaced after `worker_limit` jobs
 (WeasyPrint's memory grows with every document), or on a Dask cluster (`cluster.py`, imported
 only for `--cluster`). Only this process writes files.
@@ -198,6 +199,16 @@ def _validate(planned: list[Planned], failures: list[Failure], quiet: bool) -> t
     return [p for p in planned if p.job.folder not in broken], documents
 
 
+def in_order(planned: list[Planned]) -> list[Planned]:
+    """The order of work: the longest documents first, each document's outputs together, the longest
+    first. The last jobs are short, so every worker stays busy to the end; a pool worker renders a
+    document's outputs one after the other from one reading (`pool._Queue`)."""
+    total: dict[Path, int] = {}
+    for p in planned:
+        total[p.job.folder] = total.get(p.job.folder, 0) + p.cost
+    return sorted(planned, key=lambda p: (-total[p.job.folder], str(p.job.folder), -p.cost, str(p.target)))
+
+
 def _results(planned: list[Planned], jobs: int, worker_limit: int, documents: dict, cluster: str | None,
              pdfa: bool, started: list | None = None):
     """Run the jobs, yielding (planned, result) as they finish: in this process, in a pool, or on a cluster."""
@@ -209,8 +220,6 @@ def _results(planned: list[Planned], jobs: int, worker_limit: int, documents: di
             yield from dask_cluster.results(planned, cluster, pdfa)
         return
     if jobs <= 1 or len(planned) <= 1:
-        for worker in started or []:  # started for more work than the checks left
-            worker.stop()
         with collect_between_jobs() as collect:
             for i, p in enumerate(planned):
                 if i:
@@ -235,8 +244,9 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
     of local processes.
 
     `stats`: a JSON file to write the run's figures to (outputs, seconds per format, peak
-    memory of each process that rendered), for `make bench`. `prune`: delete the outputs whose
-    source is gone (`stale_outputs`); without it they are listed.
+    memory and CPU time of each process that rendered, this process's CPU time), for `make
+    bench`. `prune`: delete the outputs whose source is gone (`stale_outputs`); without it they
+    are listed.
     """
     out = Path(out)
     started = time.monotonic()
@@ -245,29 +255,36 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
     planned, current = plan(paths, formats, out, langs, pdfa, force, state, diagnostics)
     report([d for d in diagnostics if d.severity == "warning"])  # errors: once, in the summary
     failures = [Failure(str(d.location), "", "", d.message) for d in errors(diagnostics)]
+    remove_leftovers(out)
     parallel = not cluster and (jobs or default_jobs()) > 1 and len(planned) > 1
-    warming = []
-    if parallel:  # the workers warm up while this process reads the documents
+    warming, documents = [], {}
+    if parallel:  # the workers read and check the documents themselves, each its own (pool.py)
         from . import pool
 
         warming = pool.start(min(jobs or default_jobs(), len(planned)), worker_limit)
-    try:
+    else:
         planned, documents = _validate(planned, failures, quiet)
-    except BaseException:
-        for worker in warming:
-            worker.stop(kill=True)
-        raise
-    planned.sort(key=lambda p: (-p.cost, str(p.target)))
-    remove_leftovers(out)
+    planned = in_order(planned)
     progress = Progress(len(planned), quiet)
     written = 0
+    checked, broken = set(), set()  # documents whose warnings are reported; found to have errors by a worker
     workers: dict[int, dict] = {}
     seconds: dict[str, float] = {}
     try:
         for p, result in _results(planned, jobs or default_jobs(), worker_limit, documents, cluster, pdfa, warming):
-            worker = workers.setdefault(result.pid, {"outputs": 0, "peak_rss_mb": 0})
+            if p.job.folder not in checked:  # a pool worker checked it: reported once, as `_validate` does
+                checked.add(p.job.folder)
+                report([d for d in result.diagnostics if d.severity == "warning" and not quiet])
+            if result.invalid:
+                if p.job.folder not in broken:
+                    broken.add(p.job.folder)
+                    failures.append(Failure(p.job.folder.name, "", "", result.message))
+                progress.dropped()
+                continue
+            worker = workers.setdefault(result.pid, {"outputs": 0, "peak_rss_mb": 0, "cpu_seconds": 0.0})
             worker["outputs"] += 1
             worker["peak_rss_mb"] = max(worker["peak_rss_mb"], round(result.max_rss_kb / 1024))
+            worker["cpu_seconds"] = max(worker["cpu_seconds"], result.cpu_seconds)
             seconds[p.job.fmt] = seconds.get(p.job.fmt, 0.0) + result.seconds
             if result.data is None:
                 state.forget(p.target)
@@ -294,6 +311,7 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
         figures = {"written": written, "up_to_date": current, "failures": len(failures), "seconds": round(elapsed, 3),
                    "jobs": jobs or default_jobs(), **({"cluster": cluster} if cluster else {}),
                    "render_seconds": {k: round(v, 3) for k, v in sorted(seconds.items())},
+                   "build_cpu_seconds": round(time.process_time(), 3),  # this process's own
                    "processes": [workers[pid] for pid in sorted(workers)]}
         write_atomic(Path(stats), (json.dumps(figures, indent=1) + "\n").encode(), sync=False)
     stale = stale_outputs(paths, out, state)

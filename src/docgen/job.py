@@ -44,6 +44,9 @@ class Result:
     seconds: float = 0.0
     pid: int = 0
     max_rss_kb: int = 0       # the process's peak memory so far
+    cpu_seconds: float = 0.0  # the process's CPU time so far (user + system)
+    diagnostics: tuple = ()   # warnings from reading and checking the document (a pool worker checks it)
+    invalid: bool = False     # the document has errors: none of its outputs can be built
 
 
 class _ReadFailed(Exception):
@@ -51,28 +54,36 @@ class _ReadFailed(Exception):
 
 
 @lru_cache(maxsize=8)
-def _document(folder: Path, doc_hash: str):
-    """Read and transform a document once per process (its formats often follow each other)."""
+def _document(folder: Path, doc_hash: str, check: bool = False):
+    """Read and transform a document once per process (its formats follow each other).
+
+    `check`: also run the preflight; a pool worker is the first to read the document and checks
+    it for the build (`build._validate` does it in the build's own process otherwise).
+    Returns (the document or None, the diagnostics).
+    """
     from .build import read_one
 
-    doc, diagnostics = read_one(folder, preflight_checks=False)  # the build ran it
-    if doc is None:
-        raise _ReadFailed("\n".join(str(d) for d in errors(diagnostics)) or f"{folder}: could not be read")
-    return doc
+    doc, diagnostics = read_one(folder, preflight_checks=check)
+    return doc, tuple(diagnostics)
 
 
-def run(job: Job, doc=None) -> Result:
+def run(job: Job, doc=None, check: bool = False) -> Result:
     """Render one output. Content and render problems come back as a failed Result, not raised.
 
     `doc`: the job's document when the caller has read it already (a serial build has, to
-    check it); otherwise it is read here (once per process, see `_document`).
+    check it); otherwise it is read here (once per process, see `_document`), and checked too
+    with `check`: a document with errors gives an `invalid` Result carrying them.
     """
     from .writers import RenderError, Settings, writer
 
     start = time.perf_counter()
+    diagnostics, invalid = (), False
     try:
         if doc is None:
-            doc = _document(Path(job.folder), job.doc_hash)
+            doc, diagnostics = _document(Path(job.folder), job.doc_hash, check)
+            if doc is None:
+                invalid = True
+                raise _ReadFailed("\n".join(str(d) for d in errors(diagnostics)) or f"{job.folder}: could not be read")
         version = doc.versions.get(job.lang)
         if version is None:
             raise _ReadFailed(f"{job.folder}: no {job.lang}.yaml")
@@ -87,8 +98,10 @@ def run(job: Job, doc=None) -> Result:
         data, message = None, (f"internal error in the {job.fmt} writer: {type(exc).__name__}: {exc} "
                                f"(a bug in docgen; please report it{'' if detail else '; rerun with --debug for the traceback'})"
                                + ("\n" + detail if detail else ""))
-    return Result(job, data, message, time.perf_counter() - start, os.getpid(),
-                  resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return Result(job, data, message, time.perf_counter() - start, os.getpid(), usage.ru_maxrss,
+                  round(usage.ru_utime + usage.ru_stime, 3),
+                  tuple(d for d in diagnostics if d.severity != "error") if check else (), invalid)
 
 
 def warm_up() -> None:

@@ -7,6 +7,11 @@ worker warms up (imports, fonts, WeasyPrint's font configuration), runs up to `l
 then exits and is replaced; a worker that dies (killed, out of memory) fails only the job it
 held. Workers are forked from a forkserver that has imported the writers already, so a
 replacement starts in milliseconds, not seconds.
+
+Workers read and check the documents themselves (the build does not: its reading would be
+work the workers wait for, on a machine whose every core is a worker's), and a worker keeps to
+one document's outputs, one after the other, so that each document is read once
+(`_Queue`).
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ def _serve(conn, limit: int) -> None:
                 job = conn.recv()
                 if job is None:
                     break
-                conn.send(run(job))
+                conn.send(run(job, check=True))
                 collect()  # while the build takes the result and picks the next job
         except (EOFError, OSError):
             pass  # the build is gone (killed): nothing to report to, nothing to clean up
@@ -74,43 +79,87 @@ def start(processes: int, limit: int) -> list[_Worker]:
     return [_Worker(context, limit) for _ in range(processes)]
 
 
+class _Queue:
+    """The jobs waiting, by document, in the build's order (the longest documents first).
+
+    A worker takes the next output of the document it is on (read already, in its cache);
+    otherwise the first document no other worker is on; at the end, when every document left
+    is being worked on, it helps with the first of them rather than wait.
+    """
+
+    def __init__(self, jobs: list[Job]):
+        self.waiting: dict = {}
+        for job in jobs:
+            self.waiting.setdefault(job.folder, deque()).append(job)
+
+    def __bool__(self) -> bool:
+        return bool(self.waiting)
+
+    def take(self, last: Job | None, others: set) -> Job:
+        folder = last.folder if last is not None and last.folder in self.waiting else None
+        if folder is None:
+            folder = next((f for f in self.waiting if f not in others), next(iter(self.waiting)))
+        jobs = self.waiting[folder]
+        job = jobs.popleft()
+        if not jobs:
+            del self.waiting[folder]
+        return job
+
+    def drop(self, folder) -> list[Job]:
+        """The jobs of a document found to have errors: none is run."""
+        return list(self.waiting.pop(folder, ()))
+
+
 def results(jobs: list[Job], processes: int, limit: int, started: list[_Worker] | None = None):
-    """Run every job in up to `processes` workers (`started` ones first); yield each Result as it arrives."""
+    """Run every job in up to `processes` workers (`started` ones first); yield each Result as it arrives.
+
+    Every job gives one Result: a document a worker finds errors in gives an `invalid` one for
+    each of its jobs (the rest are not sent).
+    """
     context = _context()
-    pending = deque(jobs)
+    pending = _Queue(jobs)
     workers: list[_Worker] = []
+
+    def give(worker: _Worker, last: Job | None) -> None:
+        worker.give(pending.take(last, {w.job.folder for w in workers if w.job is not None and w is not worker}))
+
     try:
         for worker in started or []:
             if pending:
-                worker.give(pending.popleft())
+                give(worker, None)
                 workers.append(worker)
             else:
                 worker.stop()
         while pending and len(workers) < processes:
             worker = _Worker(context, limit)
-            worker.give(pending.popleft())
+            give(worker, None)
             workers.append(worker)
         while workers:
             for conn in wait([w.conn for w in workers]):
                 worker = next(w for w in workers if w.conn is conn)
+                last = worker.job
                 try:
                     result = conn.recv()
                 except (EOFError, OSError):
                     worker.process.join()
                     result = Result(worker.job, None, f"worker process died (exit code {worker.process.exitcode})")
                     worker.left = 0
+                dropped = pending.drop(last.folder) if result.invalid else []
+                worker.job = None
                 # The worker's next job first, the result after: the build writes the file
                 # (and syncs it) while the worker is already rendering again.
                 if worker.left > 0 and pending:
-                    worker.give(pending.popleft())
+                    give(worker, last)
                 else:
                     worker.stop()
                     workers.remove(worker)
                     if pending:
                         replacement = _Worker(context, limit)
-                        replacement.give(pending.popleft())
+                        give(replacement, None)
                         workers.append(replacement)
                 yield result
+                for job in dropped:
+                    yield Result(job, None, result.message, invalid=True)
     except BaseException:
         for worker in workers:
             worker.stop(kill=True)

@@ -26,6 +26,12 @@ class Progress:
         elif not self.quiet:
             print(f"wrote {target}", file=sys.stdout, flush=True)
 
+    def dropped(self) -> None:
+        """An output not attempted: its document has errors (listed in the summary)."""
+        self.total -= 1
+        if self.live:
+            self._redraw()
+
     def failure(self, label: str, message: str) -> None:
         self.done += 1
         self.failed += 1

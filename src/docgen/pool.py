@@ -22,7 +22,7 @@ from multiprocessing.connection import wait
 
 from .job import Job, Result, collect_between_jobs, run, warm_up
 
-PRELOAD = ["docgen.job", "docgen.writers.pdf", "docgen.writers.docx", "docgen.writers.akn"]
+PRELOAD = ["docgen.prewarm"]  # the writers imported, and what every worker needs loaded (prewarm.py)
 
 
 def _serve(conn, limit: int) -> None:

@@ -10,8 +10,9 @@ shared machine moves every figure.
     warm-up, one collection between renders, outside the timing): zh PDF (<= 0.20 s), zh DOCX
     (<= 0.05 s), and the rest for reference;
   - a synthetic corpus of 100 documents (scripts/corpus.py) x 3 formats built with --jobs 1
-    and --jobs 2: speed-up (>= 1.8x) and each worker's peak memory after its 100 outputs
-    (<= 110 MB); a no-op rebuild;
+    and --jobs 2, alternating: speed-up (>= 1.8x; of the median times, and of each pair), the
+    CPU time of each (from --stats: the rendering processes and, with --jobs 2, the build's
+    own), and each worker's peak memory after its 100 outputs (<= 110 MB); a no-op rebuild;
   - `docgen watch`: YAML saved -> PDF rewritten on disk, Chinese resolution (<= 0.30 s);
   - Typst (the `typst` package, `pip install -e '.[bench]'`) setting the same text with the same
     font, cold process and warm, for reference. Skipped with a note when it is not installed.
@@ -173,20 +174,31 @@ def warm_import() -> dict[str, float]:
     return figures
 
 
-def corpus_build(source: Path, jobs: int) -> dict:
-    out = BENCH / f"corpus-jobs{jobs}"
-    runs = []
+def corpus_builds(source: Path) -> dict[int, dict]:
+    """The corpus built with --jobs 1 and --jobs 2, alternating (so that both see the same load):
+    median wall times, the median of each pair's speed-up, per-process figures from --stats."""
+    runs: dict[int, list] = {1: [], 2: []}
     for _ in range(min(REPEAT, 3)):
-        shutil.rmtree(out, ignore_errors=True)
-        stats = BENCH / f"stats-jobs{jobs}.json"
-        seconds, _ = timed(DOCGEN + ["build", str(source), "--out", str(out), "--jobs", str(jobs), "--quiet",
-                                     "--format", ",".join(FORMATS), "--stats", str(stats)])
-        runs.append((seconds, json.loads(stats.read_text())))
-    seconds = statistics.median(r[0] for r in runs)
-    processes = runs[-1][1]["processes"]
-    return {"seconds": seconds, "documents_per_second": CORPUS_SIZE / seconds,
-            "worker_peak_rss_mb": [p["peak_rss_mb"] for p in processes],
-            "worker_outputs": [p["outputs"] for p in processes], "out": out}
+        for jobs in (1, 2):
+            out, stats = BENCH / f"corpus-jobs{jobs}", BENCH / f"stats-jobs{jobs}.json"
+            shutil.rmtree(out, ignore_errors=True)
+            seconds, _ = timed(DOCGEN + ["build", str(source), "--out", str(out), "--jobs", str(jobs), "--quiet",
+                                         "--format", ",".join(FORMATS), "--stats", str(stats)])
+            runs[jobs].append((seconds, json.loads(stats.read_text())))
+    figures = {}
+    for jobs, done in runs.items():
+        seconds = statistics.median(r[0] for r in done)
+        processes = done[-1][1]["processes"]
+        figures[jobs] = {"seconds": seconds, "documents_per_second": CORPUS_SIZE / seconds,
+                         "worker_peak_rss_mb": [p["peak_rss_mb"] for p in processes],
+                         "worker_outputs": [p["outputs"] for p in processes],
+                         # CPU of the processes that rendered and of the build's own (the forkserver's is not in it)
+                         "cpu_seconds": statistics.median(sum(p.get("cpu_seconds", 0) for p in r[1]["processes"])
+                                                          + (r[1].get("build_cpu_seconds", 0) if jobs > 1 else 0)
+                                                          for r in done),
+                         "out": BENCH / f"corpus-jobs{jobs}"}
+    figures["pair speed-ups"] = [round(a[0] / b[0], 2) for a, b in zip(runs[1], runs[2])]
+    return figures
 
 
 def watch_latency() -> float:
@@ -387,12 +399,15 @@ def main(argv: list[str]) -> int:
     source = BENCH / "corpus-source"
     shutil.rmtree(source, ignore_errors=True)
     corpus.generate(source, count=CORPUS_SIZE, seed=1)
-    one, two = corpus_build(source, 1), corpus_build(source, 2)
+    builds = corpus_builds(source)
+    one, two = builds[1], builds[2]
     results["corpus documents x formats"] = f"{CORPUS_SIZE} x {len(FORMATS)}"
     for jobs, figures in ((1, one), (2, two)):
         results[f"corpus --jobs {jobs} (s)"] = round(figures["seconds"], 2)
         results[f"corpus --jobs {jobs} (documents/s)"] = round(figures["documents_per_second"], 2)
     results["corpus speed-up 1 -> 2 jobs"] = round(one["seconds"] / two["seconds"], 2)
+    results["corpus speed-up of each alternating pair"] = builds["pair speed-ups"]
+    results["corpus CPU --jobs 1, --jobs 2 (s)"] = [round(one["cpu_seconds"], 2), round(two["cpu_seconds"], 2)]
     results["corpus --jobs 2 worker peak RSS, max (MB)"] = max(two["worker_peak_rss_mb"])
     results["corpus --jobs 2 peak RSS per worker (MB)"] = two["worker_peak_rss_mb"]
     results["corpus --jobs 2 outputs per worker"] = two["worker_outputs"]

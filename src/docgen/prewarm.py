@@ -20,4 +20,5 @@ try:
     load()
 except Exception:  # noqa: BLE001 - reported by the workers (see above)
     pass
-gc.collect()  # the forked workers start from what is alive, not from the loading's garbage
+gc.collect()  # the forked workers start from what is alive, not from the loading's garbage,
+gc.freeze()  # and their collections do not walk (and so copy, page by page) what they inherit

@@ -75,3 +75,23 @@ def test_parallel_build_reports_a_documents_warning_once(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stderr.count("warning: footnote 1") == 1 and "synthetic-001" in result.stderr, result.stderr
     assert "9 file(s) written" in result.stdout
+
+
+def test_the_forkserver_loads_what_every_worker_needs_before_forking():
+    """What pool workers are forked from (`prewarm`, preloaded by the forkserver): the AKN schema
+    parsed, the templates compiled, the Latin-script font configuration made, the collector frozen."""
+    import subprocess
+    import sys
+
+    from docgen import pool
+
+    code = ("import gc, " + ", ".join(pool.PRELOAD) + "\n"
+            "from docgen.writers.akn import schema\n"
+            "from docgen.writers.html import environment\n"
+            "from docgen.writers.pdf.engine import font_configuration\n"
+            "print(schema.cache_info().currsize, font_configuration.cache_info().currsize,\n"
+            "      sorted(t for t in ('resolution.html.j2', 'resolution.css.j2')\n"
+            "             if any(k[1] == t for k in environment().cache.keys())), gc.get_freeze_count() > 10000)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["1", "1", "['resolution.css.j2',", "'resolution.html.j2']", "True"]

@@ -363,11 +363,22 @@ def command(action: str, as_json: bool = False, wait: float = 30.0) -> int:
             time.sleep(0.05)
         print("docgen resident: did not start in time", file=sys.stderr)
         return 1
-    if action == "stop":
-        stopped = [info["pid"] for name, _ in servers()
-                   if (info := _ask(os.path.join(place, name + ".sock"), "stop")) is not None]
+    if action == "stop":  # every one in the folder, those still starting too (once they listen)
+        stopped: list[int] = []
+        deadline = time.monotonic() + wait
+        while True:
+            stopped += [info["pid"] for name, _ in servers()
+                        if (info := _ask(os.path.join(place, name + ".sock"), "stop")) is not None]
+            starting = [entry for entry in os.listdir(place)
+                        if entry.endswith(".lock") and _starting(place, entry[: -len(".lock")])]
+            if not starting or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
         print(f"docgen resident: stopped {', '.join(map(str, stopped))}" if stopped
               else "docgen resident: none running")
+        if starting:
+            print("docgen resident: one is still starting; run this again", file=sys.stderr)
+            return 1
         return 0
     found = servers()
     if as_json:

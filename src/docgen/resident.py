@@ -208,7 +208,7 @@ def client(argv: list[str]) -> int | None:
     if sock is None:
         return None
     try:
-        cwd = os.open(".", os.O_RDONLY | os.O_DIRECTORY)
+        cwd = os.open(".", os.O_PATH | os.O_DIRECTORY)  # fchdir works on it even in a folder one cannot list
     except OSError:
         sock.close()
         return None

@@ -293,7 +293,10 @@ def start(quiet: bool = False) -> int:
         return 0
     code = ("import sys; sys.path.insert(0, sys.argv[1]); from docgen.resident import serve; "
             "serve(sys.argv[2])")
-    actions = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_RDWR, 0) for fd in (0, 1, 2)]
+    # Standard input and output: /dev/null; its own errors (a bug, a failed warm-up): <key>.log beside the socket.
+    actions = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_RDWR, 0) for fd in (0, 1)]
+    actions.append((os.POSIX_SPAWN_OPEN, 2, os.path.join(place, name + ".log"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+                    0o600))
     try:
         actions += [(os.POSIX_SPAWN_CLOSE, int(fd)) for fd in os.listdir("/proc/self/fd") if int(fd) > 2]
     except OSError:
@@ -414,7 +417,9 @@ def warm_up() -> None:
     try:
         _rehearse()
     except Exception:  # noqa: BLE001 -- only slower: each request loads what this would have
-        pass
+        import traceback
+
+        traceback.print_exc()  # into the resident process's log
 
 
 def _rehearse() -> None:
@@ -525,7 +530,8 @@ class _Server:
             pass
         return {"pid": os.getpid(), "uptime": time.monotonic() - self.started, "requests": self.requests,
                 "running": len(self.children), "rss_kb": rss, "idle": self.idle, "last": self.last,
-                "socket": self.path, "python": sys.executable, "docgen": _package()}
+                "socket": self.path, "log": self.path[: -len(".sock")] + ".log", "python": sys.executable,
+                "docgen": _package()}
 
     def loop(self) -> None:
         import select
@@ -764,6 +770,36 @@ def _forget() -> None:
             cached.cache_clear()
 
 
+def _tidy(place: str, mine: str, age: float = 3600) -> None:
+    """Remove the files of resident processes for other (older) code, gone for an hour: each key
+    leaves a lock file and a log. One is removed only while this process holds its lock."""
+    import fcntl
+    import time
+
+    for entry in os.listdir(place):
+        name, dot, kind = entry.partition(".")
+        if kind != "lock" or name == mine:
+            continue
+        path = os.path.join(place, entry)
+        try:
+            if time.time() - os.stat(path).st_mtime < age:
+                continue
+            fd = os.open(path, os.O_RDWR)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            for suffix in (".sock", ".log", ".lock"):
+                try:
+                    os.unlink(os.path.join(place, name + suffix))
+                except OSError:
+                    pass
+        except OSError:
+            pass  # in use
+        finally:
+            os.close(fd)
+
+
 def serve(expected: str = "") -> None:
     """The resident process: take the key's lock, warm up, listen until idle or stale."""
     import fcntl
@@ -786,6 +822,7 @@ def serve(expected: str = "") -> None:
             if time.monotonic() > deadline:
                 return  # another one won the race
             time.sleep(0.05)
+    _tidy(place, name)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     server = _Server(place, name)

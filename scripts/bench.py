@@ -416,6 +416,10 @@ def main(argv: list[str]) -> int:
     # (the figures with one running are measured apart, in a socket folder of their own).
     subprocess.run(DOCGEN + ["resident", "stop"], capture_output=True)
     os.environ["DOCGEN_RESIDENT"] = "0"
+    # docgen's bytecode, as `pip install` writes it: in an editable install under
+    # PYTHONDONTWRITEBYTECODE=1 (this team's machines) nothing writes it, and every cold command
+    # compiled docgen's modules again (~60 ms CPU); a user's first run or installation writes it.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src" / "docgen")], check=True)
     results: dict[str, object] = {"repeat": REPEAT, "cpus": len(os.sched_getaffinity(0))}
     if argv == ["cold"]:  # the cold command only: nothing resident, and with a resident process
         seconds, rss, cpu_time = cold("ctoc-cop-5-2", "zh", "pdf")

@@ -207,14 +207,12 @@ def client(argv: list[str]) -> int | None:
     sock = _connect(os.path.join(place, key() + ".sock"))
     if sock is None:
         return None
-    try:
-        cwd = os.open(".", os.O_PATH | os.O_DIRECTORY)  # fchdir works on it even in a folder one cannot list
-    except OSError:
-        sock.close()
-        return None
+    previous = {}
+    cwd = -1
     try:
         for fd in (0, 1, 2):
             os.fstat(fd)  # a closed standard stream: run here, where Python handles it as always
+        cwd = os.open(".", os.O_PATH | os.O_DIRECTORY)  # fchdir works on it even in a folder one cannot list
         umask = os.umask(0o22)
         os.umask(umask)
         request = {"op": "run", "hello": _HELLO, "argv": [sys.argv[0], *argv], "env": dict(os.environb),
@@ -222,33 +220,29 @@ def client(argv: list[str]) -> int | None:
                    "streams": [_stream_settings(s) for s in (sys.stdin, sys.stdout, sys.stderr)]}
         previous = {s: _signal.signal(s, _forward) for s in (_signal.SIGINT, _signal.SIGTERM, _signal.SIGHUP)}
         _send(sock, marshal.dumps(request), [0, 1, 2, cwd])
-        os.close(cwd)
-        cwd = -1
-        tag = _receive_exactly(sock, 1)
-        if tag == b"R":  # the server's code changed under it: it steps aside
-            return None
-        if tag != b"P":
+        if _receive_exactly(sock, 1) != b"P":  # "R": the server's code or fonts changed: it steps aside
             raise EOFError
         _pid = int.from_bytes(_receive_exactly(sock, 8), "little")
         if _pending_signal:
             _forward(_pending_signal, None)
+        if _receive_exactly(sock, 1) != b"X":
+            raise ConnectionError
+        status = int.from_bytes(_receive_exactly(sock, 8), "little", signed=True)
     except (OSError, EOFError):
+        if _pid:  # it was running: what it did cannot be undone by running it again here
+            print("docgen: the resident process stopped during the command; run it again "
+                  f"(or with {SWITCH}=0)", file=sys.stderr)
+            return 2
+        if _pending_signal:
+            print("docgen: interrupted", file=sys.stderr)
+            return 130
+        return None  # nothing was started: run it here
+    finally:
         sock.close()
         if cwd >= 0:
             os.close(cwd)
-        return None  # nothing was started: run it here
-    try:
-        if _receive_exactly(sock, 1) != b"X":
-            raise EOFError
-        status = int.from_bytes(_receive_exactly(sock, 8), "little", signed=True)
-    except (OSError, EOFError):
-        print("docgen: the resident process stopped during the command; run it again "
-              f"(or with {SWITCH}=0)", file=sys.stderr)
-        return 2
-    finally:
-        sock.close()
-    for signum, handler in previous.items():
-        _signal.signal(signum, handler)
+        for signum, handler in previous.items():
+            _signal.signal(signum, handler)
     if os.WIFSIGNALED(status):  # killed: die the same way, as the command itself would have
         signum = os.WTERMSIG(status)
         _signal.signal(signum, _signal.SIG_DFL)
@@ -295,7 +289,7 @@ def start(quiet: bool = False) -> int:
             "serve(sys.argv[2])")
     # Standard input and output: /dev/null; its own errors (a bug, a failed warm-up): <key>.log beside the socket.
     actions = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_RDWR, 0) for fd in (0, 1)]
-    actions.append((os.POSIX_SPAWN_OPEN, 2, os.path.join(place, name + ".log"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+    actions.append((os.POSIX_SPAWN_OPEN, 2, os.path.join(place, name + ".log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND,
                     0o600))
     try:
         actions += [(os.POSIX_SPAWN_CLOSE, int(fd)) for fd in os.listdir("/proc/self/fd") if int(fd) > 2]
@@ -839,6 +833,8 @@ def serve(expected: str = "") -> None:
     server.files[manifest] = _identity(manifest)
     if server.stale():
         return  # changed while warming up
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()  # nothing of the warm-up's may reach a child's (the client's) streams
     server.bind()
     try:
         server.loop()

@@ -336,3 +336,17 @@ def test_edits_are_seen_and_changed_code_or_fonts_are_not_served(fresh, tmp_path
     result, _ = build("3")
     assert STARTING in result.stderr  # the new code's socket has no server yet
     assert status() is None or status()["requests"] == 0
+
+
+def test_the_client_imports_almost_nothing(resident):
+    """What the command imports when a resident process serves it: docgen's package, the client,
+    built-in modules; not argparse, pathlib, the build, WeasyPrint (python -X importtime)."""
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "docgen.cli", "check", ZH], capture_output=True,
+                            text=True, cwd=ROOT, env=resident.env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+    baseline = subprocess.run([sys.executable, "-X", "importtime", "-c", "import runpy"], capture_output=True,
+                              text=True, env=resident.env).stderr
+    imported -= {line.split("|")[-1].strip() for line in baseline.splitlines() if line.startswith("import time:")}
+    assert imported <= {"docgen", "docgen.resident", "__future__", "gc", "zlib", "_socket", "marshal"}, imported
+    assert "docgen" in imported and "docgen.resident" in imported

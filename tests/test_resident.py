@@ -350,3 +350,24 @@ def test_the_client_imports_almost_nothing(resident):
     imported -= {line.split("|")[-1].strip() for line in baseline.splitlines() if line.startswith("import time:")}
     assert imported <= {"docgen", "docgen.resident", "__future__", "gc", "zlib", "_socket", "marshal"}, imported
     assert "docgen" in imported and "docgen.resident" in imported
+
+
+def test_ctrl_z_stops_the_child_with_the_client(resident, tmp_path):
+    process = subprocess.Popen([sys.executable, "-m", "docgen.cli", "build", SPECIMEN, "--format", "pdf",
+                                "--out", tmp_path / "out", "--jobs", "1"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, cwd=ROOT, env=resident.env)
+    assert process.stdout.readline().startswith("wrote ")
+    (child,) = resident.current()["children"]
+    process.send_signal(signal.SIGTSTP)
+
+    def state(pid: int) -> str:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+
+    deadline = time.monotonic() + 10
+    while not (state(process.pid) == "T" and state(child) == "T") and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert state(process.pid) == "T" and state(child) == "T"
+    process.send_signal(signal.SIGCONT)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 0, stderr
+    assert len(list((tmp_path / "out").rglob("*.pdf"))) == 6

@@ -9,8 +9,9 @@ folder, environment, umask and its standard input, output and error (the file de
 themselves, SCM_RIGHTS). The resident process forks a child per request; the child takes the
 client's descriptors, folder and environment and runs the ordinary `cli.main`, exactly as the
 command would have in its own process: same output, same terminal detection, same exit status,
-which goes back to the client, which exits with it. Ctrl-C and SIGTERM sent to the client are
-passed on to the child; a child whose client disappears is stopped the same way.
+which goes back to the client, which exits with it. Ctrl-C, SIGTERM and SIGHUP sent to the
+client are passed on to the child, Ctrl-Z stops it with the client; a child whose client
+disappears is stopped as by SIGTERM.
 
 When no resident process answers, the command runs in its own process as it always did, then
 starts one in the background for next time (one line on stderr says so, except with --quiet).
@@ -195,6 +196,25 @@ def _forward(signum, frame) -> None:
         _pending_signal = signum
 
 
+def _suspend(signum, frame) -> None:
+    """Ctrl-Z on the client: the child stops too, and goes on when the client does (fg, bg)."""
+    import _signal
+
+    if _pid:
+        try:
+            os.kill(_pid, _signal.SIGSTOP)
+        except OSError:
+            pass
+    _signal.signal(_signal.SIGTSTP, _signal.SIG_DFL)
+    os.kill(os.getpid(), _signal.SIGTSTP)  # stops here until SIGCONT
+    _signal.signal(_signal.SIGTSTP, _suspend)
+    if _pid:
+        try:
+            os.kill(_pid, _signal.SIGCONT)
+        except OSError:
+            pass
+
+
 def client(argv: list[str]) -> int | None:
     """Run argv in a resident process: its exit status, or None (none answered, or it stepped aside)."""
     global _pid
@@ -219,6 +239,7 @@ def client(argv: list[str]) -> int | None:
                    "umask": umask, "nice": os.nice(0),
                    "streams": [_stream_settings(s) for s in (sys.stdin, sys.stdout, sys.stderr)]}
         previous = {s: _signal.signal(s, _forward) for s in (_signal.SIGINT, _signal.SIGTERM, _signal.SIGHUP)}
+        previous[_signal.SIGTSTP] = _signal.signal(_signal.SIGTSTP, _suspend)
         _send(sock, marshal.dumps(request), [0, 1, 2, cwd])
         if _receive_exactly(sock, 1) != b"P":  # "R": the server's code or fonts changed: it steps aside
             raise EOFError
@@ -523,7 +544,7 @@ class _Server:
         except (OSError, StopIteration, ValueError):
             pass
         return {"pid": os.getpid(), "uptime": time.monotonic() - self.started, "requests": self.requests,
-                "running": len(self.children), "rss_kb": rss, "idle": self.idle, "last": self.last,
+                "running": len(self.children), "children": sorted(c[0] for c in self.children.values()), "rss_kb": rss, "idle": self.idle, "last": self.last,
                 "socket": self.path, "log": self.path[: -len(".sock")] + ".log", "python": sys.executable,
                 "docgen": _package()}
 

@@ -371,3 +371,16 @@ def test_ctrl_z_stops_the_child_with_the_client(resident, tmp_path):
     stdout, stderr = process.communicate(timeout=120)
     assert process.returncode == 0, stderr
     assert len(list((tmp_path / "out").rglob("*.pdf"))) == 6
+
+
+def test_idle_timeout_and_stop(fresh):
+    server = fresh.start(env={"DOCGEN_RESIDENT_IDLE": "1"})
+    deadline = time.monotonic() + 15
+    while server["pid"] in fresh.processes() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert server["pid"] not in fresh.processes()
+    assert not list((fresh.dir / "s").glob("*.sock"))  # it removed its socket
+    server = fresh.start()
+    stopped = fresh.run("resident", "stop")
+    assert stopped.returncode == 0 and str(server["pid"]) in stopped.stdout
+    assert fresh.status() == [] and "none running" in fresh.run("resident", "status").stdout

@@ -857,6 +857,7 @@ def serve(expected: str = "") -> None:
     for stream in (sys.stdout, sys.stderr):
         stream.flush()  # nothing of the warm-up's may reach a child's (the client's) streams
     server.bind()
+    server.last_request = time.monotonic()  # idle from now, not from before the warm-up
     try:
         server.loop()
     finally:

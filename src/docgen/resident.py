@@ -124,11 +124,18 @@ def key_text() -> str:
     return "\n".join(parts)
 
 
-def key() -> str:
-    import zlib
+def key(again: bool = False) -> str:
+    """key_text() hashed into the socket's name (computed once per command; `again`: now)."""
+    global _key
+    if again or not _key:
+        import zlib
 
-    text = key_text().encode("utf-8", "surrogateescape")
-    return f"{zlib.crc32(text):08x}{zlib.adler32(text[::-1]):08x}"
+        text = key_text().encode("utf-8", "surrogateescape")
+        _key = f"{zlib.crc32(text):08x}{zlib.adler32(text[::-1]):08x}"
+    return _key
+
+
+_key = ""
 
 
 def _peer_uid(sock) -> int:
@@ -499,7 +506,7 @@ class _Server:
 
     def stale(self) -> str:
         """Why this process may no longer serve (changed code, libraries or fonts), or ""."""
-        if key() != self.name:
+        if key(again=True) != self.name:
             return "docgen's files, the installed packages or the environment changed"
         for path, identity in self.files.items():
             if _identity(path) != identity:

@@ -314,13 +314,15 @@ def test_edits_are_seen_and_changed_code_or_fonts_are_not_served(fresh, tmp_path
     assert server and server["docgen"] == str(package / "docgen")
     html = templates / "resolution.html.j2"
     html.write_text(html.read_text("utf-8").replace("</body>", "<p>TEMPLATE-MARK</p></body>"), "utf-8")
+    emblem = templates / "emblem.svg"  # read once per process by the HTML writer, not by Jinja
+    emblem.write_text(emblem.read_text("utf-8").rstrip() + "<!-- EMBLEM-MARK -->\n", "utf-8")
     zh = content / "ctoc-cop-5-2" / "zh.yaml"
     text = zh.read_text("utf-8")
     word = re.search(r"[\u4e00-\u9fff]{4}", text.split("paragraphs", 1)[-1]).group()
     zh.write_text(text.replace(word, "内容已改", 1), "utf-8")
     result, page = build("1")
     assert STARTING not in result.stderr and status()["requests"] == 1
-    assert "TEMPLATE-MARK" in page and "内容已改" in page
+    assert "TEMPLATE-MARK" in page and "EMBLEM-MARK" in page and "内容已改" in page
 
     (fonts / "MANIFEST.json").write_text((fonts / "MANIFEST.json").read_text("utf-8") + "\n", "utf-8")
     result, _ = build("2")

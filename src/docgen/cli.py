@@ -23,6 +23,7 @@ Content problems are printed as `file:line:col: error: message` and exit with st
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 
@@ -85,6 +86,7 @@ def _common() -> argparse.ArgumentParser:
     return common
 
 
+@functools.cache  # one per process: the resident process makes it once for all its commands
 def parser():
     import argparse
     from pathlib import Path

@@ -434,6 +434,9 @@ def warm_up() -> None:
     from . import build, cli, fingerprint, importer, job, progress  # noqa: F401
     from .readers import docx  # noqa: F401
 
+    global _warm_templates
+    _warm_templates = _templates()  # before anything reads them: an edit during the warm-up is seen
+    cli.parser()
     job.load()
     fingerprint.code()
     try:
@@ -775,18 +778,35 @@ def _run(request: dict, fds: list[int]) -> int:
     return code
 
 
-def _forget() -> None:
-    """Caches of files outside docgen's package that the warm parent holds: read them again.
+def _templates() -> dict[str, tuple]:
+    """templates/ as it is now: each file's size and modification time."""
+    from .paths import TEMPLATES
 
-    The templates' hashes, the layout table and the emblem are read again; Jinja's compiled
-    templates are kept: Jinja compares each template file's modification time with the one it
-    compiled (auto_reload) whenever a template is asked for. Content and organ tables are never
-    cached by the parent (its sample document is its own)."""
+    found = {}
+    for folder, _, files in os.walk(TEMPLATES):
+        for name in files:
+            path = os.path.join(folder, name)
+            found[path] = _identity(path)
+    return found
+
+
+_warm_templates: dict[str, tuple] = {}  # templates/ when the warm-up read it
+
+
+def _forget() -> None:
+    """In a child: what the warm parent holds of templates/ is used only if templates/ is unchanged.
+
+    The parent's rehearsal compiled the templates (Jinja), read the layout table and the emblem,
+    and hashed templates/ for the fingerprints; if any file there was added, removed or changed
+    since, all of it is dropped and read again. Content and organ tables are never cached by the
+    parent (its sample document is its own), fonts and code are checked by `_Server.stale`."""
+    if _templates() == _warm_templates:
+        return
     from . import fingerprint
 
     fingerprint.forget_templates()
     html = sys.modules.get("docgen.writers.html")
-    for name in ("layout", "_emblem"):
+    for name in ("environment", "layout", "_emblem"):
         cached = getattr(html, name, None)
         if hasattr(cached, "cache_clear"):
             cached.cache_clear()

@@ -386,3 +386,21 @@ def test_idle_timeout_and_stop(fresh):
     stopped = fresh.run("resident", "stop")
     assert stopped.returncode == 0 and str(server["pid"]) in stopped.stdout
     assert fresh.status() == [] and "none running" in fresh.run("resident", "status").stdout
+
+
+def test_a_killed_client_stops_its_child(resident, tmp_path):
+    """`kill -9` of the command (nothing can be passed on): the resident process sees the client's
+    connection close and stops the child as SIGTERM would, leaving no partial file."""
+    out = tmp_path / "out"
+    process = subprocess.Popen([sys.executable, "-m", "docgen.cli", "build", CONTENT, "--out", out, "--jobs", "1",
+                                "--force"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                               env=resident.env)
+    assert process.stdout.readline().startswith("wrote ")
+    (child,) = resident.current()["children"]
+    process.kill()
+    process.communicate(timeout=60)
+    deadline = time.monotonic() + 20
+    while Path(f"/proc/{child}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not Path(f"/proc/{child}").exists() and resident.current()["running"] == 0
+    assert not [p for p in out.rglob("*") if ".part" in p.name or p.name.startswith(".tmp")]

@@ -501,7 +501,7 @@ class _Server:
         self.last_request = self.started
         self.requests = 0
         self.last: dict = {}
-        self.children: dict[int, tuple] = {}  # pidfd -> (pid, connection, start time)
+        self.children: dict[int, tuple] = {}  # pidfd -> (pid, connection, start time, report pipe)
         self.listener = None
         self.lock = -1
         self.files: dict[str, tuple] = {}
@@ -554,12 +554,13 @@ class _Server:
         except (OSError, StopIteration, ValueError):
             pass
         return {"pid": os.getpid(), "uptime": time.monotonic() - self.started, "requests": self.requests,
-                "running": len(self.children), "children": sorted(c[0] for c in self.children.values()), "rss_kb": rss, "idle": self.idle, "last": self.last,
-                "socket": self.path, "log": self.path[: -len(".sock")] + ".log", "python": sys.executable,
+                "running": len(self.children), "children": sorted(c[0] for c in self.children.values()),
+                "rss_kb": rss, "idle": self.idle, "last": self.last, "socket": self.path, "log": self.path[: -len(".sock")] + ".log", "python": sys.executable,
                 "docgen": _package()}
 
     def loop(self) -> None:
         import select
+        import signal
         import time
 
         poller = select.poll()
@@ -586,7 +587,7 @@ class _Server:
                     pidfd = watched.pop(fd)
                     poller.unregister(fd)
                     try:
-                        os.kill(self.children[pidfd][0], 15)
+                        os.kill(self.children[pidfd][0], signal.SIGTERM)
                     except (OSError, KeyError):
                         pass
 
@@ -649,15 +650,16 @@ class _Server:
         return marshal.loads(body), fds
 
     def fork(self, request: dict, fds: list[int], conn, poller, watched) -> None:
+        import select
         import time
 
         report, report_to = os.pipe()  # the child's private memory at its end, for `docgen resident status`
         pid = os.fork()
         if pid == 0:
             os.close(report)
-            inherited = [self.listener.fileno(), self.lock, *watched]
-            for pidfd, (_, _, _, child_report) in self.children.items():
-                inherited += [pidfd, child_report]
+            inherited = [self.listener.fileno(), self.lock]
+            for pidfd, (_, other, _, child_report) in self.children.items():
+                inherited += [pidfd, other.fileno(), child_report]
             _child(request, fds, conn, inherited, report_to)  # never returns
         os.close(report_to)
         self.requests += 1
@@ -665,9 +667,9 @@ class _Server:
         pidfd = os.pidfd_open(pid)
         conn.settimeout(None)
         self.children[pidfd] = (pid, conn, time.monotonic(), report)
-        poller.register(pidfd, 1)  # POLLIN: the child has ended
+        poller.register(pidfd, select.POLLIN)  # readable: the child has ended
         watched[conn.fileno()] = pidfd
-        poller.register(conn.fileno(), 1)
+        poller.register(conn.fileno(), select.POLLIN)  # readable (end of file): the client has gone
 
     def reap(self, pidfd: int, poller, watched) -> None:
         import time

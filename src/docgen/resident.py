@@ -63,9 +63,13 @@ def enabled(argv: list[str]) -> bool:
 def folder() -> str | None:
     """The user's private folder for resident sockets, made if needed; None if it is not safe."""
     base = os.environ.get("DOCGEN_RESIDENT_DIR")
-    if not base:
+    if base:
+        base = os.path.abspath(base)
+    else:
         runtime = os.environ.get("XDG_RUNTIME_DIR")
         base = os.path.join(runtime, "docgen") if runtime and os.path.isabs(runtime) else f"/tmp/docgen-{os.getuid()}"
+    if len(os.fsencode(base)) + len("/0123456789abcdef.sock") >= 108:
+        return None  # longer than a Unix socket's path may be
     try:
         os.mkdir(base, 0o700)
     except FileExistsError:
@@ -372,7 +376,7 @@ def command(action: str, as_json: bool = False, wait: float = 30.0) -> int:
     place = folder()
     if place is None:
         print("docgen resident: no private folder for the socket (DOCGEN_RESIDENT_DIR, XDG_RUNTIME_DIR "
-              "or /tmp/docgen-<uid> must be a folder of yours, closed to others)", file=sys.stderr)
+              "or /tmp/docgen-<uid> must be a folder of yours, closed to others, its path short enough for a socket)", file=sys.stderr)
         return 1
     mine = key()
     if action == "start":

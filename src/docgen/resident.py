@@ -99,8 +99,9 @@ def key_text() -> str:
     the versions), the interpreter and its flags, and the environment variables read when
     modules are imported (docgen's paths, Python's and the locale's, Fontconfig's).
     """
-    parts = [os.path.realpath(sys.executable), sys.prefix, sys.version, repr((sys.flags.optimize, sys.flags.utf8_mode, sys.flags.dev_mode,
-                                                 sys.flags.no_user_site, sys.flags.ignore_environment)),
+    flags = sys.flags
+    parts = [os.path.realpath(sys.executable), sys.prefix, sys.version,
+             repr((flags.optimize, flags.utf8_mode, flags.dev_mode, flags.no_user_site, flags.ignore_environment)),
              str(os.getuid()), _HELLO.decode()]
     package = _package()
     parts.append(package)
@@ -167,7 +168,8 @@ def _send(sock, payload: bytes, fds: list[int] = ()) -> None:
     import _socket
 
     data = len(payload).to_bytes(8, "little") + payload
-    ancillary = [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, b"".join(fd.to_bytes(4, sys.byteorder) for fd in fds))] if fds else []
+    rights = b"".join(fd.to_bytes(4, sys.byteorder) for fd in fds)  # an array of C ints
+    ancillary = [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, rights)] if fds else []
     sent = sock.sendmsg([data], ancillary)
     while sent < len(data):
         sent += sock.send(data[sent:])
@@ -376,7 +378,8 @@ def command(action: str, as_json: bool = False, wait: float = 30.0) -> int:
     place = folder()
     if place is None:
         print("docgen resident: no private folder for the socket (DOCGEN_RESIDENT_DIR, XDG_RUNTIME_DIR "
-              "or /tmp/docgen-<uid> must be a folder of yours, closed to others, its path short enough for a socket)", file=sys.stderr)
+              "or /tmp/docgen-<uid> must be a folder of yours, closed to others, its path short enough "
+              "for a socket)", file=sys.stderr)
         return 1
     mine = key()
     if action == "start":
@@ -419,7 +422,8 @@ def command(action: str, as_json: bool = False, wait: float = 30.0) -> int:
         print(f"docgen resident: none running (socket folder {place})")
     for name, info in found:
         last = info.get("last") or {}
-        print(f"docgen resident: pid {info['pid']}, {'this docgen' if name == mine else 'another docgen or environment'}, "
+        which = "this docgen" if name == mine else "another docgen or environment"
+        print(f"docgen resident: pid {info['pid']}, {which}, "
               f"up {info['uptime']:.0f} s, {info['requests']} requests served, "
               f"{info['rss_kb'] // 1024} MB resident, stops after {info['idle']:.0f} s idle"
               + (f"; last request: {last['wall']:.2f} s, its process's peak {last['peak_rss_kb'] // 1024} MB, "
@@ -559,7 +563,8 @@ class _Server:
             pass
         return {"pid": os.getpid(), "uptime": time.monotonic() - self.started, "requests": self.requests,
                 "running": len(self.children), "children": sorted(c[0] for c in self.children.values()),
-                "rss_kb": rss, "idle": self.idle, "last": self.last, "socket": self.path, "log": self.path[: -len(".sock")] + ".log", "python": sys.executable,
+                "rss_kb": rss, "idle": self.idle, "last": self.last, "socket": self.path,
+                "log": self.path[: -len(".sock")] + ".log", "python": sys.executable,
                 "docgen": _package()}
 
     def loop(self) -> None:

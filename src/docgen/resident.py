@@ -865,6 +865,10 @@ def serve(expected: str = "") -> None:
     name = key()
     if place is None or (expected and name != expected):
         return  # another docgen than the client's, or no safe folder: nobody would connect
+    try:
+        os.close(os.pidfd_open(os.getpid()))  # how children are waited for (Linux 5.3)
+    except (AttributeError, OSError):
+        return
     lock = os.open(_lock_path(place, name), os.O_RDWR | os.O_CREAT, 0o600)
     deadline = time.monotonic() + 5  # a stale server that refused a request is on its way out
     while True:

@@ -274,7 +274,7 @@ def run() -> None:
             stream.flush()
         except (OSError, ValueError):
             code = code or 1  # stdout closed early (a pipe to head): as Python itself would
-    if routed:
+    if routed and code != 130:  # not after Ctrl-C
         resident.start(quiet="--quiet" in argv or "-q" in argv)
     os._exit(code)
 

@@ -386,6 +386,13 @@ def test_idle_timeout_and_stop(fresh):
     stopped = fresh.run("resident", "stop")
     assert stopped.returncode == 0 and str(server["pid"]) in stopped.stdout
     assert fresh.status() == [] and "none running" in fresh.run("resident", "status").stdout
+    server = fresh.start()
+    (socket_file,) = (fresh.dir / "s").glob("*.sock")
+    socket_file.unlink()  # as when the runtime folder is removed at logout: nobody can reach it, it exits
+    deadline = time.monotonic() + 20
+    while server["pid"] in fresh.processes() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert server["pid"] not in fresh.processes()
 
 
 def test_a_killed_client_stops_its_child(resident, tmp_path):

@@ -39,6 +39,7 @@ ROUTED = ("build", "check", "import")  # the commands a resident process runs
 SWITCH = "DOCGEN_RESIDENT"             # "0": no resident process, used or started
 FLAG = "--no-resident"
 IDLE = 900                             # seconds without a request before the resident process exits
+CHECK = 5                              # seconds between two checks, while waiting, that it may still serve
 _HELLO = b"docgen-resident-1"         # protocol version: a server of another version is not spoken to
 
 
@@ -512,11 +513,15 @@ class _Server:
         self.children: dict[int, tuple] = {}  # pidfd -> (pid, connection, start time, report pipe)
         self.listener = None
         self.lock = -1
+        self.socket = None  # the socket file's identity once bound
         self.files: dict[str, tuple] = {}
         self.idle = float(os.environ.get("DOCGEN_RESIDENT_IDLE", IDLE))
 
     def stale(self) -> str:
-        """Why this process may no longer serve (changed code, libraries or fonts), or ""."""
+        """Why this process may no longer serve (changed code, libraries or fonts; its socket file
+        removed, as when the runtime folder goes at logout), or ""."""
+        if self.listener is not None and _identity(self.path) != self.socket:
+            return f"{self.path} was removed"
         if key(again=True) != self.name:
             return "docgen's files, the installed packages or the environment changed"
         for path, identity in self.files.items():
@@ -537,13 +542,15 @@ class _Server:
         listener.listen(64)
         listener.setblocking(False)
         self.listener = listener
+        self.socket = _identity(self.path)
 
     def close(self) -> None:
         """Take no more requests: the socket goes (this process holds the lock: the file is its own),
         then the lock, so that a new resident process can start while running children finish."""
         if self.listener is not None:
             try:
-                os.unlink(self.path)
+                if _identity(self.path) == self.socket:  # not another one's, if ours was removed
+                    os.unlink(self.path)
             except OSError:
                 pass
             self.listener.close()
@@ -575,7 +582,7 @@ class _Server:
         poller = select.poll()
         poller.register(self.listener.fileno(), select.POLLIN)
         watched = {}  # fd -> pidfd of the child whose client connection it is
-        next_check = time.monotonic() + 10
+        next_check = time.monotonic() + CHECK
         while self.listener is not None or self.children:
             now = time.monotonic()
             if not self.children and self.listener is not None and now - self.last_request >= self.idle:
@@ -583,7 +590,7 @@ class _Server:
             timeout = min(next_check, self.last_request + self.idle) - now
             events = poller.poll(max(timeout, 0) * 1000 + 1)
             if time.monotonic() >= next_check:
-                next_check = time.monotonic() + 10
+                next_check = time.monotonic() + CHECK
                 if self.listener is not None and self.stale():
                     poller.unregister(self.listener.fileno())
                     self.close()  # the running children finish; no new request comes here

@@ -1,0 +1,109 @@
+"""A warm process's memos (writers/pdf/memo.py) change nothing: after an edit, a render in a
+process that has rendered the document before is byte for byte the render of a process that
+never remembers anything. Timings are `make bench`'s; nothing here measures time."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+
+from .conftest import SPECIMEN, ZH
+
+# (document, language, text in one paragraph, the same paragraph edited)
+EDITS = [
+    (ZH, "zh", "注意到全球打击人口贩运举措", "注意到全球打击人口贩运的各项举措"),
+    (SPECIMEN, "en", "*Takes note* of the specimen text", "*Takes note with appreciation* of the specimen text"),
+    (SPECIMEN, "ar", "تحيط علما بالنص النموذجي", "تحيط علما مع التقدير بالنص النموذجي"),
+]
+
+
+def _renders(folders: dict, plan: list, memos: bool) -> list:
+    """Render `plan` [(folder name, language), ...] in one fresh process: digests and memo hits."""
+    code = f"""
+        import hashlib, json
+        from pathlib import Path
+        import docgen.build
+        from docgen.writers import Settings, writer
+        from docgen.writers.pdf import memo
+        if not {memos!r}:
+            memo.restore()
+        folders = {json.dumps({k: str(v) for k, v in folders.items()})}
+        results = []
+        for name, lang in {json.dumps(plan)}:
+            docs, _ = docgen.build.load([Path(folders[name])])
+            before = dict(memo.stats)
+            data = writer("pdf")(docs[0], docs[0].versions[lang], Settings())
+            hits = {{k: memo.stats[k] - before[k] for k in memo.stats}}
+            results.append([hashlib.sha256(data).hexdigest(), hits])
+        print(json.dumps(results))
+    """
+    result = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _edited(tmp_path, folder, lang, old, new):
+    copy = tmp_path / f"{folder.name}-{lang}-edited"
+    shutil.copytree(folder, copy)
+    source = copy / f"{lang}.yaml"
+    text = source.read_text("utf-8")
+    assert text.count(old) == 1, old
+    source.write_text(text.replace(old, new), "utf-8")
+    return copy
+
+
+def test_an_edited_paragraph_renders_as_in_a_process_that_remembers_nothing(tmp_path):
+    folders, warm_plan, cold_plan = {}, [], []
+    for folder, lang, old, new in EDITS:
+        original, edited = f"{folder.name}-{lang}", f"{folder.name}-{lang}-edited"
+        folders[original], folders[edited] = folder, _edited(tmp_path, folder, lang, old, new)
+        warm_plan += [[original, lang], [edited, lang]]
+        cold_plan += [[edited, lang]]
+    warm = _renders(folders, warm_plan, memos=True)
+    cold = _renders(folders, cold_plan, memos=False)
+    for i, (folder, lang, _, _) in enumerate(EDITS):
+        (original, _), (edited, hits) = warm[2 * i], warm[2 * i + 1]
+        assert edited != original, f"{folder.name} {lang}: the edit changed nothing"
+        assert edited == cold[i][0], f"{folder.name} {lang}: the warm render differs from a memo-free one"
+        # the unchanged paragraphs came from the memo, the edited one did not
+        assert hits["line hits"] > 0 and hits["line misses"] > 0, hits
+    assert all(hits == {k: 0 for k in hits} for _, hits in cold)  # memos really off there
+
+
+# The same words in every style and width that line splitting reads: a memo key that missed
+# one property would hand one block another block's lines (widths, breaks, hyphens).
+_STYLES = [  # (style, lang)
+    ("", "en"), ("font-size: 13px", "en"), ("letter-spacing: 2px", "en"), ("word-spacing: 3px", "en"),
+    ("font-weight: bold", "en"), ("font-style: italic", "en"), ("font-stretch: condensed", "en"),
+    ("font-variant: small-caps", "en"), ("font-kerning: none", "en"), ("text-decoration: underline", "en"),
+    ("hyphens: auto", "en"), ("hyphens: auto", "fr"), ("hyphens: auto; hyphenate-limit-chars: 9", "en"),
+    ("hyphens: auto; hyphenate-character: '='", "en"), ("hyphens: auto; hyphenate-limit-zone: 45%", "en"),
+    ("white-space: nowrap", "en"), ("white-space: pre-wrap", "en"), ("width: 19mm", "en"),
+    ("width: 19mm; overflow-wrap: anywhere", "en"), ("width: 19mm; word-break: break-all", "en"),
+    ("direction: rtl", "en"), ("width: 50mm", "en"), ("width: 51mm", "en"), ("font-family: serif", "en"),
+]
+_WORDS = "Internationalization of the unbreakable counterrevolutionaries   AVAWAY office 12 الأمم المتحدة"
+
+
+def test_every_style_that_splits_lines_is_in_the_memo_key():
+    from docgen.writers.pdf import memo
+    from docgen.writers.pdf.engine import HTML
+
+    blocks = "".join(f'<p lang="{lang}" style="width: 60mm; text-align: right; '
+                     f'font-family: Liberation Serif, Noto Naskh Arabic; {style}">{_WORDS}</p>' for style, lang in _STYLES)
+    html = f"<html lang='en'><body>{blocks}{blocks}</body></html>"  # each block twice: hits in one render
+    try:
+        memo.restore()
+        plain = HTML(string=html).write_pdf()
+        memo.apply()
+        before = dict(memo.stats)
+        remembered = HTML(string=html).write_pdf()
+        again = HTML(string=html).write_pdf()
+    finally:
+        memo.apply()
+    assert memo.stats["line hits"] > before["line hits"]
+    assert remembered == plain and again == plain

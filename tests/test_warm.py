@@ -71,6 +71,8 @@ def test_an_edited_paragraph_renders_as_in_a_process_that_remembers_nothing(tmp_
         assert edited == cold[i][0], f"{folder.name} {lang}: the warm render differs from a memo-free one"
         # the unchanged paragraphs came from the memo, the edited one did not
         assert hits["line hits"] > 0 and hits["line misses"] > 0, hits
+    # fonts whose glyphs the edits did not change: subset and deflated once
+    assert sum(w[1]["font hits"] for w in warm[1::2]) > 0 and sum(w[1]["deflate hits"] for w in warm[1::2]) > 0
     assert all(hits == {k: 0 for k in hits} for _, hits in cold)  # memos really off there
 
 
@@ -107,3 +109,29 @@ def test_every_style_that_splits_lines_is_in_the_memo_key():
         memo.apply()
     assert memo.stats["line hits"] > before["line hits"]
     assert remembered == plain and again == plain
+
+
+def test_a_remembered_font_stream_is_deflated_as_zlib_would():
+    """pydyf's compressor hands back a remembered subset's stream, and anything else as zlib does."""
+    import zlib
+
+    import pydyf
+
+    from docgen.writers.pdf import memo
+
+    data = bytes(range(256)) * 64
+    entry = memo._Subset(None, data)
+    memo._by_data[id(data)] = entry
+    budget = memo._font_bytes
+    try:
+        first = pydyf.zlib.compressobj(level=9)
+        out = first.compress(data) + first.flush()
+        again = pydyf.zlib.compressobj(level=9)
+        assert again.compress(data) + again.flush() is entry.deflated
+        mixed = pydyf.zlib.compressobj(level=9)
+        more = mixed.compress(data) + mixed.compress(b"tail") + mixed.flush()
+    finally:
+        del memo._by_data[id(data)]
+        memo._font_bytes = budget
+    assert zlib.decompress(out) == data and out == entry.deflated
+    assert zlib.decompress(more) == data + b"tail"

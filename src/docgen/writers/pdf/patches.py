@@ -161,8 +161,9 @@ def _harfbuzz_subset(self, to_unicode, hinting):
     data = pdf_fonts.get_hb_object_data(face) if face else None
     if data:
         self.file_content = data
-    else:
-        _original_harfbuzz_subset(self, to_unicode, hinting)
+        return True  # subset here (the memo keeps only these: `memo.py`)
+    _original_harfbuzz_subset(self, to_unicode, hinting)
+    return None
 
 
 _original_font_init = pdf_fonts.Font.__init__

@@ -73,6 +73,7 @@ def test_an_edited_paragraph_renders_as_in_a_process_that_remembers_nothing(tmp_
         assert hits["line hits"] > 0 and hits["line misses"] > 0, hits
     # fonts whose glyphs the edits did not change: subset and deflated once
     assert sum(w[1]["font hits"] for w in warm[1::2]) > 0 and sum(w[1]["deflate hits"] for w in warm[1::2]) > 0
+    assert all(w[1]["stylesheet hits"] == 1 for w in warm[1::2])
     assert all(hits == {k: 0 for k in hits} for _, hits in cold)  # memos really off there
 
 
@@ -135,3 +136,25 @@ def test_a_remembered_font_stream_is_deflated_as_zlib_would():
         memo._font_bytes = budget
     assert zlib.decompress(out) == data and out == entry.deflated
     assert zlib.decompress(more) == data + b"tail"
+
+
+def test_a_reused_stylesheet_keeps_its_page_rules_and_an_edited_one_is_parsed_again():
+    from docgen.writers.pdf import memo
+    from docgen.writers.pdf.engine import HTML, font_configuration
+
+    config = font_configuration()
+
+    def page(size: str) -> str:
+        return (f"<html lang='en'><head><style>@page {{ size: A6; margin: 2cm; @top-center {{ content: 'Head' }} }}"
+                f" p {{ font: {size} Liberation Serif }}</style></head><body><p>Some words.</p></body></html>")
+
+    try:
+        memo.restore()
+        plain = [HTML(string=page(size)).write_pdf(font_config=config) for size in ("10pt", "12pt")]
+        memo.apply()
+        before = memo.stats["stylesheet hits"]
+        remembered = [HTML(string=page(size)).write_pdf(font_config=config) for size in ("10pt", "12pt", "10pt", "12pt")]
+    finally:
+        memo.apply()
+    assert memo.stats["stylesheet hits"] - before >= 2
+    assert plain[0] != plain[1] and remembered == plain + plain

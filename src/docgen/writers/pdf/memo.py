@@ -22,11 +22,21 @@ used entries go first), so a long-lived worker's memory stays flat.
    a remembered subset (the same object) the remembered stream is handed back. The key holds
    the HarfBuzz face's address, and the entry a reference to the face, so the address can
    not be reused by another face while the entry lives.
+3. Stylesheets: the `<style>` text docgen's template writes (~8 KB of CSS) is parsed, its
+   selectors compiled and its declarations validated on every render (~8 ms). WeasyPrint
+   already reuses its own user-agent stylesheets across documents; the document's stylesheet
+   is now reused the same way, per exact text, base URL, media type and FontConfiguration
+   (with its registered faces: the @font-face rules were registered when the text was first
+   parsed, and stay registered). It stays an author stylesheet (its place in the cascade is
+   unchanged). Its one per-render effect, the @page rules it adds to the render's list, is
+   recorded and replayed. A text with `@import`, `@layer`, `@counter-style`, `@color-profile`
+   or `var(` (more state than that) is parsed as before.
 """
 
 from __future__ import annotations
 
 import pydyf
+from weasyprint import css as wp_css
 from weasyprint.layout import inline, preferred
 from weasyprint.pdf import fonts as pdf_fonts
 from weasyprint.text import line_break
@@ -49,7 +59,8 @@ _LINE_STYLE = (
 _original_split_first_line = line_break.split_first_line
 _Layout = line_break.Layout
 _lines: dict = {}
-stats = {"line hits": 0, "line misses": 0, "font hits": 0, "font misses": 0, "deflate hits": 0}
+stats = {"line hits": 0, "line misses": 0, "font hits": 0, "font misses": 0, "deflate hits": 0,
+         "stylesheet hits": 0}
 
 
 def split_first_line(text, style, context, max_width, justification_spacing, is_line_start=True, minimum=False):
@@ -177,8 +188,43 @@ class _Zlib:
         return _Compressor(lambda: self.zlib.compressobj(*args, **kwargs))
 
 
+# ---------------------------------------------------------------- stylesheets (3.)
+
+STYLESHEETS = 12  # one per language's CSS text, a few templates
+_MORE_STATE = ("@import", "@layer", "@counter-style", "@color-profile", "var(")
+_original_css = wp_css.CSS
+_stylesheets: dict = {}  # (text, base URL, media type, FontConfiguration, faces) -> (CSS, its @page rules)
+
+
+def stylesheet(string=None, base_url=None, media_type="print", font_config=None, page_rules=None, layers=None,
+               **kwargs):
+    """`CSS(...)` as `find_stylesheets` calls it for a `<style>` element, reused per exact text (3. above)."""
+    if (not isinstance(string, str) or kwargs.keys() - {"url_fetcher", "counter_style", "color_profiles"}
+            or page_rules is None or layers is None or layers or any(s in string for s in _MORE_STATE)):
+        return _original_css(string=string, base_url=base_url, media_type=media_type, font_config=font_config,
+                             page_rules=page_rules, layers=layers, **kwargs)
+    key = (string, base_url, media_type, font_config, font_config.__dict__.get("_docgen_faces", 0))
+    found = _stylesheets.pop(key, None)
+    if found is None:
+        before = len(page_rules)
+        css = _original_css(string=string, base_url=base_url, media_type=media_type, font_config=font_config,
+                            page_rules=page_rules, layers=layers, **kwargs)
+        found = (css, tuple(page_rules[before:]))
+        key = key[:-1] + (font_config.__dict__.get("_docgen_faces", 0),)  # its faces are registered now
+        if len(_stylesheets) >= STYLESHEETS:
+            del _stylesheets[next(iter(_stylesheets))]
+    else:
+        stats["stylesheet hits"] += 1
+        css = found[0]
+        page_rules.extend(found[1])
+        css.page_rules, css.layers = page_rules, layers
+    _stylesheets[key] = found
+    return css
+
+
 def clear() -> None:
     global _font_bytes
+    _stylesheets.clear()
     _lines.clear()
     _subsets.clear()
     _by_data.clear()
@@ -196,6 +242,7 @@ def apply() -> None:
     _previous_subset = pdf_fonts.Font._harfbuzz_subset
     pdf_fonts.Font._harfbuzz_subset = _harfbuzz_subset
     pydyf.zlib = _Zlib(pydyf.zlib)
+    wp_css.CSS = stylesheet
     line_break.split_first_line = split_first_line
     inline.split_first_line = split_first_line
     preferred.split_first_line = split_first_line
@@ -209,6 +256,7 @@ def restore() -> None:
         return
     pdf_fonts.Font._harfbuzz_subset = _previous_subset
     pydyf.zlib = pydyf.zlib.zlib
+    wp_css.CSS = _original_css
     line_break.split_first_line = _original_split_first_line
     inline.split_first_line = _original_split_first_line
     preferred.split_first_line = _original_split_first_line

@@ -5,7 +5,11 @@ again after an edit elsewhere, the same footnotes each time WeasyPrint lays out 
 footnote area again, the same boilerplate in every document. The steps memoised here are
 pure: their result is a function of the arguments listed in their key, nothing else, so a
 result computed earlier is the result, byte for byte. Each memo is bounded (least recently
-used entries go first), so a long-lived worker's memory stays flat.
+used entries go first), so a long-lived worker's memory stays flat; and what is remembered of
+one document (its lines, font subsets) is dropped when the process goes on to
+another (`document`): a build's worker renders each document once, where they would not be
+used again, while `docgen watch` renders the same one again and again. Stylesheets, shared by
+every document in a language, are kept.
 
 1. Line splitting (`split_first_line`): Pango shapes a paragraph's text and finds where its
    first line ends, for a text, a width and the style properties Pango and WeasyPrint's line
@@ -16,10 +20,11 @@ used entries go first), so a long-lived worker's memory stays flat.
    faces it has registered (`patches.add_font_face` counts them).
 2. Font subsets and their compression: HarfBuzz subsets a face for the set of glyphs a document
    uses (23 ms for the Chinese resolution's two CJK faces), then pydyf deflates the result
-   (15 ms). Both are pure functions of the face, the glyph set and the flags. The subset is
-   kept (bytes budget `FONT_BYTES`), with its deflated stream once pydyf has made it: pydyf
-   deflates a font file as one `compress` call on exactly those bytes, and when the bytes are
-   a remembered subset (the same object) the remembered stream is handed back. The key holds
+   (15 ms). Both are pure functions of the face, the glyph set and the flags. The deflated
+   subset is kept (bytes budget `FONT_BYTES`) and inflated when a render asks for the same
+   subset again: pydyf deflates a font file as one `compress` call on exactly those bytes,
+   and when the bytes are a remembered subset (the same object) the remembered stream is
+   handed back (deflate is deterministic: the same stream as deflating again). The key holds
    the HarfBuzz face's address, and the entry a reference to the face, so the address can
    not be reused by another face while the entry lives.
 3. Stylesheets: the `<style>` text docgen's template writes (~8 KB of CSS) is parsed, its
@@ -35,6 +40,9 @@ used entries go first), so a long-lived worker's memory stays flat.
 
 from __future__ import annotations
 
+
+import zlib
+
 import pydyf
 from weasyprint import css as wp_css
 from weasyprint.layout import inline, preferred
@@ -42,7 +50,7 @@ from weasyprint.pdf import fonts as pdf_fonts
 from weasyprint.text import line_break
 from weasyprint.text.ffi import ffi
 
-LINE_ENTRIES = 2048  # lines; the Chinese resolution makes ~460 (~0.9 KB each: its key holds the text)
+LINE_ENTRIES = 1024  # lines; the Chinese resolution makes ~460 (~0.9 KB each: its key holds the text)
 
 # Everything `split_first_line` reads from the style, through `Layout.setup`, `set_text`,
 # `get_font_description`, `font_features`, `first_line_metrics`, `line_size` and `percentage`
@@ -92,52 +100,57 @@ def split_first_line(text, style, context, max_width, justification_spacing, is_
 
 # ---------------------------------------------------------------- font subsets (2.)
 
-FONT_BYTES = 6 * 2**20  # subsets and their deflated streams: the Chinese resolution's take ~2.1 MB
+FONT_BYTES = 2**20  # deflated subsets; the Chinese resolution's take 0.4 MB (2.1 MB inflated)
 
 
 class _Subset:
+    """A remembered subset: its deflated stream, and while a render uses it, its bytes."""
+
     __slots__ = ("face", "data", "deflated")
 
     def __init__(self, face, data):
         self.face, self.data, self.deflated = face, data, None
 
     def size(self) -> int:
-        return len(self.data) + len(self.deflated or b"")
+        return len(self.data or b"") + len(self.deflated or b"")
 
 
 _subsets: dict = {}  # (face address, glyphs, hinting, notdef outline) -> _Subset
-_by_data: dict = {}  # id(subset bytes) -> _Subset (the entry keeps the bytes alive)
-_font_bytes = 0
+_by_data: dict = {}  # id(subset bytes) -> _Subset, while the entry holds those bytes (`data`)
 _previous_subset = None
 
 
 def _harfbuzz_subset(self, to_unicode, hinting):
-    """`Font._harfbuzz_subset` (patches.py's), remembered per face, glyph set and flags (2. above)."""
-    global _font_bytes
+    """`Font._harfbuzz_subset` (patches.py's), remembered per face, glyph set and flags (2. above).
+
+    Between renders only the deflated stream is kept; a hit inflates it (2 ms for the Chinese
+    resolution's faces, instead of 38 ms subsetting and deflating), and pydyf's compressor then
+    hands the stream back for those bytes."""
     face = self.hb_face
     key = (int(ffi.cast("uintptr_t", face)), tuple(sorted(to_unicode)), bool(hinting), bool(self.missing))
     entry = _subsets.pop(key, None)
     if entry is not None:
         stats["font hits"] += 1
         _subsets[key] = entry
+        if entry.data is None:
+            entry.data = zlib.decompress(entry.deflated)
+            _by_data[id(entry.data)] = entry
         self.file_content = entry.data
         return True
     stats["font misses"] += 1
     if _previous_subset(self, to_unicode, hinting) is not True:
         return None  # WeasyPrint's own way, not remembered
     data = self.file_content
-    entry = _subsets[key] = _by_data[id(data)] = _Subset(face, data)
-    _font_bytes += entry.size()
+    _subsets[key] = _by_data[id(data)] = _Subset(face, data)
     _trim_fonts()
     return True
 
 
 def _trim_fonts() -> None:
-    global _font_bytes
-    while _font_bytes > FONT_BYTES and len(_subsets) > 1:
+    while len(_subsets) > 1 and sum(entry.size() for entry in _subsets.values()) > FONT_BYTES:
         old = _subsets.pop(next(iter(_subsets)))
-        _by_data.pop(id(old.data), None)
-        _font_bytes -= old.size()
+        if old.data is not None:
+            _by_data.pop(id(old.data), None)
 
 
 class _Compressor:
@@ -161,7 +174,6 @@ class _Compressor:
         return out + self._real.compress(data)
 
     def flush(self, *args):
-        global _font_bytes
         entry = self._entry
         if entry is None:
             self._real = self._real or self._make()
@@ -169,11 +181,11 @@ class _Compressor:
         if entry.deflated is None:
             real = self._make()
             entry.deflated = real.compress(entry.data) + real.flush(*args)
-            if _by_data.get(id(entry.data)) is entry:
-                _font_bytes += len(entry.deflated)
-                _trim_fonts()
         else:
             stats["deflate hits"] += 1
+        _by_data.pop(id(entry.data), None)  # the render has its bytes; the memo keeps the stream
+        entry.data = None
+        _trim_fonts()
         return entry.deflated
 
 
@@ -190,7 +202,7 @@ class _Zlib:
 
 # ---------------------------------------------------------------- stylesheets (3.)
 
-STYLESHEETS = 12  # one per language's CSS text, a few templates
+STYLESHEETS = 4  # one per language's CSS text (~160 KB each)
 _MORE_STATE = ("@import", "@layer", "@counter-style", "@color-profile", "var(")
 _original_css = wp_css.CSS
 _stylesheets: dict = {}  # (text, base URL, media type, FontConfiguration, faces) -> (CSS, its @page rules)
@@ -222,13 +234,25 @@ def stylesheet(string=None, base_url=None, media_type="print", font_config=None,
     return css
 
 
+_document = None
+
+
+def document(name: str) -> None:
+    """Say which document the next render is of: another one than the last drops the memos of
+    the last (see the top of this module)."""
+    global _document
+    if name != _document:
+        _document = name
+        _lines.clear()
+        _subsets.clear()
+        _by_data.clear()
+
+
 def clear() -> None:
-    global _font_bytes
     _stylesheets.clear()
     _lines.clear()
     _subsets.clear()
     _by_data.clear()
-    _font_bytes = 0
 
 
 _applied = False

@@ -30,7 +30,7 @@ check: setup
 test: setup $(STAMPS)/system-test
 	$(BIN)/pytest -q
 
-bench: setup
+bench: setup $(STAMPS)/bench
 	$(BIN)/python scripts/bench.py
 
 setup: $(STAMPS)/system $(STAMPS)/venv $(STAMPS)/fonts
@@ -48,6 +48,10 @@ $(STAMPS)/system-test: scripts/system-packages
 $(STAMPS)/venv: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/bench: pyproject.toml $(STAMPS)/venv
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	@mkdir -p $(STAMPS) && touch $@
 
 $(STAMPS)/fonts: fonts/MANIFEST.json src/docgen/fonts.py $(STAMPS)/system $(STAMPS)/venv

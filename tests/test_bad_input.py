@@ -216,3 +216,31 @@ def test_a_warning_is_acknowledged_at_its_place(content_copy):
     assert ": warning: " not in run_docgen("check", content_copy).stderr
     replace(zh, "# docgen: ok ibid-first", "# docgen: ok han-space")  # another warning's code does not hide it
     assert "warning: footnote 1" in run_docgen("check", content_copy).stderr
+
+
+def test_libyaml_gives_the_same_locations_as_the_python_parser():
+    """The reader composes with libyaml for speed (yamlsource.FAST_LOADER); every line:col a
+    diagnostic prints comes from its marks. Compare them node by node with the Python parser's
+    on every YAML file shipped (content, language tables, organs, test data)."""
+    import yaml
+
+    from docgen.readers import yamlsource
+
+    assert yamlsource.FAST_LOADER is yaml.CSafeLoader, "PyYAML without libyaml: the reader is slow"
+
+    def nodes(node, out):
+        out.append((type(node).__name__, node.tag, node.start_mark.line, node.start_mark.column,
+                    node.end_mark.line, node.end_mark.column, node.value if isinstance(node, yaml.ScalarNode) else None))
+        children = node.value if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) else []
+        for child in children:
+            for n in (child if isinstance(child, tuple) else (child,)):
+                nodes(n, out)
+        return out
+
+    root = Path(__file__).resolve().parents[1]
+    files = [p for folder in ("content", "src/docgen", "tests/data", "templates") for p in (root / folder).rglob("*.yaml")]
+    assert len(files) > 20
+    for path in files:
+        text = path.read_text("utf-8").lstrip("\ufeff")
+        fast = nodes(yaml.compose(text, Loader=yamlsource.FAST_LOADER), [])
+        assert fast == nodes(yaml.compose(text, Loader=yaml.SafeLoader), []), path

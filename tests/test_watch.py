@@ -148,3 +148,54 @@ def test_preview_follows_edits_and_shows_errors(tmp_path):
     assert watcher.returncode == 0, errors_printed
     assert "error" in errors_printed and "zh.yaml:" in errors_printed  # the terminal says it too, file:line
     assert "the last good outputs are kept" in output
+
+
+def _wakes_on(wait, action) -> bool:
+    """Whether wait() returns because of action (run 0.2 s after it starts), not its own timeout."""
+    import threading
+
+    timer = threading.Timer(0.2, action)
+    timer.start()
+    try:
+        started = time.monotonic()
+        wait()
+        return time.monotonic() - started < 25
+    finally:
+        timer.cancel()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux's")
+def test_a_save_wakes_the_watch_at_once(tmp_path, monkeypatch):
+    """Without inotify the watch compares snapshots every 50 ms; with it, a saved file, a file
+    renamed into place (an editor's atomic save), a removed file and a file in a folder made after
+    the watch started each wake it: the once-a-second comparison is set to 30 s here, so returning
+    early means the kernel's event did it."""
+    from docgen import watch
+
+    monkeypatch.setattr(watch, "SETTLE_SECONDS", 30.0)
+    doc = tmp_path / "content" / "doc"
+    doc.mkdir(parents=True)
+    (doc / "en.yaml").write_text("title: a\n", "utf-8")
+    wait = watch._wakeup([tmp_path / "content"])
+    assert hasattr(wait, "fd"), "inotify was not used"
+    assert _wakes_on(wait, lambda: (doc / "en.yaml").write_text("title: b\n", "utf-8"))
+
+    def atomic_save():
+        (doc / ".en.yaml.tmp").write_text("title: c\n", "utf-8")
+        os.replace(doc / ".en.yaml.tmp", doc / "en.yaml")
+    assert _wakes_on(wait, atomic_save)
+    assert _wakes_on(wait, lambda: (doc / "en.yaml").unlink())
+    assert _wakes_on(wait, lambda: (tmp_path / "content" / "new").mkdir())
+    assert _wakes_on(wait, lambda: (tmp_path / "content" / "new" / "fr.yaml").write_text("title: d\n", "utf-8"))
+    os.close(wait.fd)
+
+
+def test_polling_remains_where_inotify_is_not_wanted(tmp_path, monkeypatch):
+    from docgen import watch
+
+    monkeypatch.setenv("DOCGEN_WATCH_POLL", "1")
+    wait = watch._wakeup([tmp_path])
+    assert not hasattr(wait, "fd")
+    started = time.monotonic()
+    wait()
+    assert time.monotonic() - started >= watch.POLL_SECONDS * 0.9

@@ -105,7 +105,9 @@ class Language:
 
 
 def _read(name: str) -> dict:
-    return yaml.safe_load(resources.files("docgen").joinpath(name).read_text("utf-8"))
+    from .readers.yamlsource import safe_load  # here, not at the top: the readers import this module
+
+    return safe_load(resources.files("docgen").joinpath(name).read_text("utf-8"))
 
 
 def roman(n: int) -> str:

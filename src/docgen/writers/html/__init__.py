@@ -26,6 +26,7 @@ from markupsafe import Markup
 from ... import tables
 from ... import fonts
 from ...inline import HAN, IDEOGRAPHS
+from ...readers.yamlsource import safe_load
 from ...model import Document, Emphasis, FootnoteCall, Reference, Text, Version, plain_text
 from ...model import leaves as model_leaves
 from ...paths import TEMPLATES
@@ -54,7 +55,7 @@ def environment() -> jinja2.Environment:
 
 @cache
 def layout() -> dict:
-    return yaml.safe_load((TEMPLATES / "layout.yaml").read_text("utf-8"))
+    return safe_load((TEMPLATES / "layout.yaml").read_text("utf-8"))
 
 
 def settings_for(lang: str) -> dict:

@@ -127,8 +127,8 @@ class _Subset:
     def __init__(self, face, data):
         self.face, self.data, self.deflated = face, data, None
 
-    def size(self) -> int:
-        return len(self.data or b"") + len(self.deflated or b"")
+    def size(self) -> int:  # what stays between renders (`data` is the render's, dropped once deflated)
+        return len(self.deflated or b"")
 
 
 _subsets: dict = {}  # (face address, glyphs, hinting, notdef outline) -> _Subset

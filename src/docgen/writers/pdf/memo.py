@@ -114,6 +114,29 @@ def split_first_line(text, style, context, max_width, justification_spacing, is_
     return (layout,) + found[1:]
 
 
+_blank: dict = {}
+
+
+def deactivated_layout(text, style, context):
+    """`create_layout(text, style, context, None, 0)`, deactivated at once: what justify.py gives a
+    justified box to draw with. Its Pango layout was made only to be dropped; the values left
+    (the text as set, font metrics) are remembered per text and style, as lines are (1.)."""
+    font_config = style.font_config
+    key = (text, font_config, font_config.__dict__.get("_docgen_faces", 0),
+           style["tab_size"] if "\t" in text else None, *[style[name] for name in _LINE_STYLE])
+    found = _blank.pop(key, None) if _applied else None
+    if found is None:
+        layout = line_break.create_layout(text, style, context, max_width=None, justification_spacing=0)
+        layout.deactivate()
+        found = dict(layout.__dict__)
+        if len(_blank) >= LINE_ENTRIES:
+            del _blank[next(iter(_blank))]
+    _blank[key] = found
+    layout = _Layout.__new__(_Layout)
+    layout.__dict__.update(found)
+    return layout
+
+
 # ---------------------------------------------------------------- font subsets (2.)
 
 FONT_BYTES = 2**20  # deflated subsets; the Chinese resolution's take 0.4 MB (2.1 MB inflated)
@@ -442,6 +465,7 @@ def document(name: str) -> None:
     if name != _document:
         _document = name
         _lines.clear()
+        _blank.clear()
         _drawn.clear()
         _subsets.clear()
         _by_data.clear()
@@ -451,6 +475,7 @@ def clear() -> None:
     _drawn.clear()
     _stylesheets.clear()
     _lines.clear()
+    _blank.clear()
     _subsets.clear()
     _by_data.clear()
 

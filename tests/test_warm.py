@@ -89,7 +89,8 @@ _STYLES = [  # (style, lang)
     ("hyphens: auto; hyphenate-character: '='", "en"), ("hyphens: auto; hyphenate-limit-zone: 45%", "en"),
     ("white-space: nowrap", "en"), ("white-space: pre-wrap", "en"), ("width: 19mm", "en"),
     ("width: 19mm; overflow-wrap: anywhere", "en"), ("width: 19mm; word-break: break-all", "en"),
-    ("direction: rtl", "en"), ("width: 50mm", "en"), ("width: 51mm", "en"), ("font-family: serif", "en"),
+    ("direction: rtl", "en"), ("text-align: justify", "en"), ("text-align: justify; text-decoration: underline", "en"),
+    ("width: 50mm", "en"), ("width: 51mm", "en"), ("font-family: serif", "en"),
 ]
 _WORDS = "Internationalization of the unbreakable counterrevolutionaries   AVAWAY office 12 الأمم المتحدة لله"
 

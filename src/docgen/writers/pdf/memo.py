@@ -80,6 +80,18 @@ _LINE_STYLE = (
     "font_variant_alternates", "font_variant_east_asian", "font_feature_settings",
 )
 
+
+
+def _style_values(style) -> list:
+    """The `_LINE_STYLE` values of a style, hashable (`text-decoration-line` is a set)."""
+    values = [style[name] for name in _LINE_STYLE]
+    decoration = values[_DECORATION]
+    if type(decoration) is set:
+        values[_DECORATION] = frozenset(decoration)
+    return values
+
+
+_DECORATION = _LINE_STYLE.index("text_decoration_line")
 _original_split_first_line = line_break.split_first_line
 _Layout = line_break.Layout
 _lines: dict = {}
@@ -93,7 +105,7 @@ def split_first_line(text, style, context, max_width, justification_spacing, is_
     try:
         key = (text, max_width, justification_spacing, is_line_start, minimum, font_config,
                font_config.__dict__.get("_docgen_faces", 0), style["tab_size"] if "\t" in text else None,
-               *[style[name] for name in _LINE_STYLE])
+               *_style_values(style))
         found = _lines.pop(key, None)
     except TypeError:  # an unhashable style value: not remembered
         return _original_split_first_line(text, style, context, max_width, justification_spacing,
@@ -123,15 +135,19 @@ def deactivated_layout(text, style, context):
     (the text as set, font metrics) are remembered per text and style, as lines are (1.)."""
     font_config = style.font_config
     key = (text, font_config, font_config.__dict__.get("_docgen_faces", 0),
-           style["tab_size"] if "\t" in text else None, *[style[name] for name in _LINE_STYLE])
-    found = _blank.pop(key, None) if _applied else None
+           style["tab_size"] if "\t" in text else None, *_style_values(style))
+    try:
+        found = _blank.pop(key, None) if _applied else None
+    except TypeError:  # an unhashable style value: not remembered
+        found, key = None, None
     if found is None:
         layout = line_break.create_layout(text, style, context, max_width=None, justification_spacing=0)
         layout.deactivate()
         found = dict(layout.__dict__)
         if len(_blank) >= LINE_ENTRIES:
             del _blank[next(iter(_blank))]
-    _blank[key] = found
+    if key is not None:
+        _blank[key] = found
     layout = _Layout.__new__(_Layout)
     layout.__dict__.update(found)
     return layout
@@ -309,7 +325,7 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
         gaps = layout.__dict__.get("cjk_gaps")  # ((UTF-8 offset, width), ...): kept as 16 bytes a gap
         key = (layout.text, layout.justification_spacing, layout.__dict__.get("justified", False),
                array("d", chain.from_iterable(gaps)).tobytes() if gaps else gaps, font_config,
-               font_config.__dict__.get("_docgen_faces", 0), *[style[name] for name in _LINE_STYLE])
+               font_config.__dict__.get("_docgen_faces", 0), *_style_values(style))
         entry = _drawn.pop(key, None)
     except TypeError:
         _realise(layout)

@@ -48,17 +48,23 @@ every document in a language, are kept.
    is shaped for a box that is replayed, `Layout.reactivate` only notes the style; the Pango
    layout is made when something needs it. A line whose fonts the document has not
    registered yet, with an emoji font, a missing glyph or an ellipsis is drawn as before.
+5. Struts: WeasyPrint remembers a style's strut (line height and baseline) per
+   FontConfiguration already, under a key it makes by formatting 16 style values into a
+   string, on every call (~10 ms of a zh render). The same values as a tuple are the key here.
 """
 
 from __future__ import annotations
 
 from array import array
 from itertools import chain
+from operator import itemgetter
 
 import zlib
 
 import pydyf
 from weasyprint import css as wp_css
+from weasyprint.css import computed_values as wp_computed_values
+from weasyprint.css import units as wp_units
 from weasyprint.layout import inline, preferred
 from weasyprint.pdf import fonts as pdf_fonts
 from weasyprint.draw import text as draw_text
@@ -82,15 +88,15 @@ _LINE_STYLE = (
 
 
 
-def _style_values(style) -> list:
+def _style_values(style) -> tuple:
     """The `_LINE_STYLE` values of a style, hashable (`text-decoration-line` is a set)."""
-    values = [style[name] for name in _LINE_STYLE]
-    decoration = values[_DECORATION]
-    if type(decoration) is set:
-        values[_DECORATION] = frozenset(decoration)
+    values = _line_style(style)
+    if type(values[_DECORATION]) is set:
+        values = values[:_DECORATION] + (frozenset(values[_DECORATION]),) + values[_DECORATION + 1:]
     return values
 
 
+_line_style = itemgetter(*_LINE_STYLE)  # in C: a third of the time of a comprehension
 _DECORATION = _LINE_STYLE.index("text_decoration_line")
 _original_split_first_line = line_break.split_first_line
 _Layout = line_break.Layout
@@ -151,6 +157,31 @@ def deactivated_layout(text, style, context):
     layout = _Layout.__new__(_Layout)
     layout.__dict__.update(found)
     return layout
+
+
+# ---------------------------------------------------------------- struts (5.)
+
+# WeasyPrint 70's `_font_style_cache_key(style, include_size=True)`: these values, in a string
+_STRUT_STYLE = itemgetter(
+    "font_family", "font_style", "font_stretch", "font_weight", "font_variant_ligatures", "font_variant_position",
+    "font_variant_caps", "font_variant_numeric", "font_variant_alternates", "font_variant_east_asian",
+    "font_feature_settings", "font_variation_settings", "font_language_override", "lang", "font_size",
+    "line_height")
+_original_strut = line_break.strut
+
+
+def strut(style):
+    """WeasyPrint's `strut`, remembered per FontConfiguration under a tuple of the values its own
+    cache formats into a string (see 5. above)."""
+    struts = style.font_config.__dict__.setdefault("_docgen_struts", {})
+    try:
+        key = _STRUT_STYLE(style)
+        return struts[key]
+    except KeyError:
+        result = struts[key] = _original_strut(style)
+        return result
+    except TypeError:  # an unhashable value: WeasyPrint's own key
+        return _original_strut(style)
 
 
 # ---------------------------------------------------------------- font subsets (2.)
@@ -515,6 +546,8 @@ def apply() -> None:
     draw_text.draw_first_line = draw_first_line
     line_break.split_first_line = split_first_line
     inline.split_first_line = split_first_line
+    for module in (line_break, inline, wp_units, wp_computed_values):
+        module.strut = strut
     preferred.split_first_line = split_first_line
     _applied = True
 
@@ -531,6 +564,8 @@ def restore() -> None:
     draw_text.draw_first_line = _previous_draw_first_line
     line_break.split_first_line = _original_split_first_line
     inline.split_first_line = _original_split_first_line
+    for module in (line_break, inline, wp_units, wp_computed_values):
+        module.strut = _original_strut
     preferred.split_first_line = _original_split_first_line
     clear()
     _applied = False

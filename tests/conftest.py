@@ -18,6 +18,11 @@ settings.register_profile("default", max_examples=25, derandomize=True, database
 settings.register_profile("long", max_examples=400, derandomize=False, deadline=None)
 settings.load_profile(os.environ.get("DOCGEN_HYPOTHESIS", "default"))
 
+# The resident process (resident.py) is off for every command the tests run, unless a test turns
+# it on with a socket folder of its own (tests/test_resident.py): no test meets a server started
+# by another, or by the developer, and none is left running on the machine.
+os.environ["DOCGEN_RESIDENT"] = "0"
+
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
 # Outside reference texts, beside the checkout in CI; a user's clone has none: tests that compare

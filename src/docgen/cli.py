@@ -8,6 +8,11 @@
                  [--jobs N | --cluster tcp://HOST:PORT] [--force] [--quiet] [--pdfa] [--prune]
     docgen worker tcp://HOST:PORT [dask worker options]   render for `build --cluster` (docs/cluster.md)
     docgen watch [PATH...] [--format ...] [--out DIR] [--lang ...] [--serve [PORT]]
+    docgen resident status|stop|start           the warm process build, check and import run in
+
+`build`, `check` and `import` run in a resident process when one is running (it keeps docgen
+warm: see resident.py), and start one for the next commands when none is; DOCGEN_RESIDENT=0 or
+--no-resident: never.
 
 `build` is incremental: an output whose inputs (content, templates, fonts, docgen, settings)
 have not changed since it was built into --out is not rebuilt.
@@ -18,18 +23,21 @@ Content problems are printed as `file:line:col: error: message` and exit with st
 
 from __future__ import annotations
 
-import argparse
+import functools
 import os
-import signal
 import sys
-from pathlib import Path
 
 from . import __version__
+
+# argparse, signal and pathlib are imported where used: the command is first a client of the
+# resident process (resident.py), which needs none of them.
 
 FORMATS = ("pdf", "docx", "akn", "html")
 
 
 def _formats(value: str) -> list[str]:
+    import argparse
+
     chosen = [f.strip() for f in value.split(",") if f.strip()]
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
@@ -38,6 +46,8 @@ def _formats(value: str) -> list[str]:
 
 
 def _languages(value: str) -> list[str]:
+    import argparse
+
     from .tables import CODES
 
     chosen = [c.strip() for c in value.split(",") if c.strip()]
@@ -49,6 +59,8 @@ def _languages(value: str) -> list[str]:
 
 
 def _positive(value: str) -> int:
+    import argparse
+
     try:
         number = int(value)
     except ValueError:
@@ -64,13 +76,21 @@ PATHS_HELP = ("document folders (document.yaml + <lang>.yaml), folders of them, 
 
 def _common() -> argparse.ArgumentParser:
     """Options every subcommand accepts, before or after its name."""
+    import argparse
+
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help="show tracebacks of internal errors")
+    common.add_argument("--no-resident", action="store_true", default=argparse.SUPPRESS,
+                        help="run in this process: no resident process is used or started (as DOCGEN_RESIDENT=0)")
     return common
 
 
-def parser() -> argparse.ArgumentParser:
+@functools.cache  # one per process: the resident process makes it once for all its commands
+def parser():
+    import argparse
+    from pathlib import Path
+
     p = argparse.ArgumentParser(prog="docgen", description=__doc__.split("\n\n")[0], parents=[_common()])
     p.add_argument("--version", action="version", version=f"docgen {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
@@ -126,6 +146,11 @@ def parser() -> argparse.ArgumentParser:
     watch.add_argument("--serve", type=int, nargs="?", const=8000, default=None, metavar="PORT",
                        help="serve a preview on http://127.0.0.1:PORT/ that reloads after each rebuild "
                             "(default port 8000; 0 picks a free one)")
+    resident = add("resident", help="the warm process build, check and import run in: status, stop or start it")
+    resident.add_argument("action", choices=("status", "stop", "start"), nargs="?", default="status",
+                          help="status (default): whether one runs and what it holds; stop: stop every "
+                               "resident process of yours; start: start one now")
+    resident.add_argument("--json", action="store_true", help="status as JSON")
     return p
 
 
@@ -181,6 +206,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if getattr(args, "debug", False):
         os.environ["DOCGEN_DEBUG"] = "1"  # worker processes then add tracebacks to internal errors
+    if args.command == "resident":
+        from . import resident
+
+        return resident.command(args.action, as_json=args.json)
     try:
         from . import build
 
@@ -196,6 +225,8 @@ def main(argv: list[str] | None = None) -> int:
             return _schema(args)
         if args.command == "import":
             return _import(args)
+        import signal
+
         signal.signal(signal.SIGTERM, _interrupt)  # `kill` cleans up like Ctrl-C: no partial file is left
         if args.command == "watch":
             from . import watch
@@ -215,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    """The `docgen` command: main(), then a quick exit.
+    """The `docgen` command: handed to the resident process, or main() here, then a quick exit.
 
     A one-shot command has nothing left to do once main() returns but Python's teardown, which
     frees every object one by one (WeasyPrint's and the fonts': ~0.1 s of a cold build). The
@@ -223,17 +254,28 @@ def run() -> None:
     are flushed here, and the process ends with os._exit. The garbage collector is off for the
     same reason: a one-shot command frees nothing worth the walks (a build with many outputs
     collects between them, `job.collect_between_jobs`).
+
+    `build`, `check` and `import` first ask the resident process (resident.py) to run them;
+    when none answers they run here, and one is started for the next commands.
     """
     import gc
-    import os
 
+    from . import resident
+
+    argv = sys.argv[1:]
+    routed = resident.enabled(argv)
+    code = resident.client(argv) if routed else None
+    if code is not None:
+        os._exit(code)
     gc.disable()
-    code = main()
+    code = main(argv)
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
         except (OSError, ValueError):
             code = code or 1  # stdout closed early (a pipe to head): as Python itself would
+    if routed and code != 130:  # not after Ctrl-C
+        resident.start(quiet="--quiet" in argv or "-q" in argv)
     os._exit(code)
 
 

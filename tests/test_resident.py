@@ -355,7 +355,11 @@ def test_the_client_imports_almost_nothing(resident):
 
 
 def test_ctrl_z_stops_the_child_with_the_client(resident, tmp_path):
-    process = subprocess.Popen([sys.executable, "-m", "docgen.cli", "build", SPECIMEN, "--format", "pdf",
+    # eight copies of the six-language specimen: 48 PDFs, so that the build is still running when
+    # Ctrl-Z arrives after the first (six took ~0.5 s warm: the client had sometimes ended already)
+    for n in range(8):
+        shutil.copytree(SPECIMEN, tmp_path / "content" / f"specimen-{n}")
+    process = subprocess.Popen([sys.executable, "-m", "docgen.cli", "build", tmp_path / "content", "--format", "pdf",
                                 "--out", tmp_path / "out", "--jobs", "1"], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, cwd=ROOT, env=resident.env)
     assert process.stdout.readline().startswith("wrote ")
@@ -372,7 +376,7 @@ def test_ctrl_z_stops_the_child_with_the_client(resident, tmp_path):
     process.send_signal(signal.SIGCONT)
     stdout, stderr = process.communicate(timeout=120)
     assert process.returncode == 0, stderr
-    assert len(list((tmp_path / "out").rglob("*.pdf"))) == 6
+    assert len(list((tmp_path / "out").rglob("*.pdf"))) == 48
 
 
 def test_idle_timeout_and_stop(fresh):

@@ -20,6 +20,7 @@ from .. import RenderError
 from ..html import render_html
 from . import checks
 from .engine import HTML, font_configuration
+from . import memo  # noqa: E402  (after engine: WeasyPrint is imported there, lean)
 from .tagging import ARCHIVE_VARIANT
 from ...paths import TEMPLATES
 
@@ -60,6 +61,7 @@ def write(doc: Document, version: Version, settings) -> bytes:
     if missing := preflight.glyphs(version, doc):
         raise RenderError("missing glyph: " + "; ".join(f"{d.location}: {d.message}" for d in missing[:10]))
     config = font_configuration(fonts.range_key(version.lang))
+    memo.document(doc.name)
     document = render(render_html(doc, version), config)
     out = io.BytesIO()
     options = {"pdf_variant": ARCHIVE_VARIANT if settings.pdfa else "pdf/ua-1"}

@@ -30,6 +30,8 @@
    subset. `file_content` becomes a property that copies the face's bytes on first read (the
    fontTools fallbacks still get them); a cold zh render then allocates ~60 MB less, and a
    long-lived worker keeps no freed 20 MB blocks in its heap.
+10. Memos: pure work done once per distinct input in a warm process (line splitting), bounded
+   (`memo.py`, its own module).
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ from weasyprint.text import line_break
 from weasyprint.text.constants import FONTCONFIG_STYLE, FONTCONFIG_WEIGHT
 from weasyprint.text.ffi import ffi, fontconfig, harfbuzz, harfbuzz_subset, pangoft2
 
-from . import justify, rtl, tagging
+from . import justify, memo, rtl, tagging
 
 _applied = False
 
@@ -93,9 +95,13 @@ def _local_font_file(rule_descriptors) -> Path | None:
 
 
 def add_font_face(self, rule_descriptors, url_fetcher):
-    """Register a local font file where it is, without copying it (see 3. above)."""
+    """Register a local font file where it is, without copying it (see 3. above).
+
+    Counts the faces registered (`_docgen_faces`): what Pango shapes with changes when it grows,
+    so the line-splitting memo keys on it (`memo.py`)."""
     path = _local_font_file(rule_descriptors)
     if path is None:
+        self._docgen_faces = self.__dict__.get("_docgen_faces", 0) + 1
         return _original_add_font_face(self, rule_descriptors, url_fetcher)
     registered = self.__dict__.setdefault("_docgen_fonts", set())
     if str(path) in registered:
@@ -124,6 +130,7 @@ def add_font_face(self, rule_descriptors, url_fetcher):
                 SubElement(range_, "int").text = f"0x{value:x}"
     xml = b'<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n' + tostring(root, encoding="utf-8")
     fontconfig.FcConfigParseAndLoadFromMemory(self._config, xml, True)
+    self._docgen_faces = self.__dict__.get("_docgen_faces", 0) + 1
     if fontconfig.FcConfigAppFontAddFile(self._config, str(path).encode()):
         registered.add(str(path))
         return pangoft2.pango_fc_font_map_config_changed(ffi.cast("PangoFcFontMap *", self.font_map))
@@ -154,8 +161,9 @@ def _harfbuzz_subset(self, to_unicode, hinting):
     data = pdf_fonts.get_hb_object_data(face) if face else None
     if data:
         self.file_content = data
-    else:
-        _original_harfbuzz_subset(self, to_unicode, hinting)
+        return True  # subset here (the memo keeps only these: `memo.py`)
+    _original_harfbuzz_subset(self, to_unicode, hinting)
+    return None
 
 
 _original_font_init = pdf_fonts.Font.__init__
@@ -244,4 +252,5 @@ def apply() -> None:
     justify.apply()
     rtl.apply()  # after justify: it wraps the text_align justify installs
     tagging.apply()
+    memo.apply()
     _applied = True

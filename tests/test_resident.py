@@ -361,7 +361,11 @@ def test_ctrl_z_stops_the_child_with_the_client(resident, tmp_path):
         shutil.copytree(SPECIMEN, tmp_path / "content" / f"specimen-{n}")
     process = subprocess.Popen([sys.executable, "-m", "docgen.cli", "build", tmp_path / "content", "--format", "pdf",
                                 "--out", tmp_path / "out", "--jobs", "1"], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, cwd=ROOT, env=resident.env)
+                               stderr=subprocess.PIPE, text=True, cwd=ROOT, env=resident.env,
+                               # a process group of its own, whose parent (pytest) is in the same
+                               # session: the kernel discards Ctrl-Z sent to an orphaned group, as
+                               # pytest's own is when whatever started it has exited (a background job)
+                               process_group=0)
     assert process.stdout.readline().startswith("wrote ")
     (child,) = resident.current()["children"]
     process.send_signal(signal.SIGTSTP)

@@ -820,14 +820,9 @@ def _forget() -> None:
     parent (its sample document is its own), fonts and code are checked by `_Server.stale`."""
     if _templates() == _warm_templates:
         return
-    from . import fingerprint
+    from .writers import forget_templates
 
-    fingerprint.forget_templates()
-    html = sys.modules.get("docgen.writers.html")
-    for name in ("environment", "layout", "_emblem"):
-        cached = getattr(html, name, None)
-        if hasattr(cached, "cache_clear"):
-            cached.cache_clear()
+    forget_templates()
 
 
 def _tidy(place: str, mine: str, age: float = 3600) -> None:

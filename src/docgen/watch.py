@@ -43,7 +43,7 @@ from .job import collect_between_jobs
 from .job import run as run_job
 from .outputs import output_path
 from .paths import TEMPLATES
-from .writers import extension
+from .writers import extension, forget_templates
 
 POLL_SECONDS = 0.05  # without inotify
 SETTLE_SECONDS = 1.0  # with inotify: compare anyway this often (an event missed, a network folder)
@@ -155,17 +155,6 @@ def _wakeup(paths: list[Path]):
     return wait
 
 
-def _forget_templates() -> None:
-    """Drop what the writers and the fingerprints keep of templates/ (after a template edit)."""
-    from .writers import html as html_writer
-
-    fingerprint.forget_templates()
-    for name in ("environment", "layout", "_emblem"):
-        cached = getattr(html_writer, name, None)
-        if hasattr(cached, "cache_clear"):
-            cached.cache_clear()
-
-
 def rebuild(paths: list[Path], formats: list[str], out: Path, langs: list[str], state) -> tuple[list[str], list[str], list]:
     """Build what is out of date; returns (outputs written, problems, language versions)."""
     diagnostics: list[Diagnostic] = []
@@ -247,7 +236,7 @@ def watch(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
                 seen = now
                 started = time.perf_counter()
                 if any(Path(k).is_relative_to(TEMPLATES) for k in changed):
-                    _forget_templates()
+                    forget_templates()
                 written, problems, versions = rebuild(paths, formats, out, langs, state)
                 _say(written, problems, time.perf_counter() - started)
                 status.publish(problems, versions)

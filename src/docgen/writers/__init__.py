@@ -7,6 +7,7 @@ invalid XML); the build reports it and writes nothing for that output.
 from __future__ import annotations
 
 import importlib
+import sys
 from dataclasses import dataclass
 
 
@@ -39,3 +40,14 @@ def writer(fmt: str):
 
 def extension(fmt: str) -> str:
     return WRITERS[fmt][1]
+
+
+def forget_templates() -> None:
+    """Drop everything a warm process keeps of templates/, after an edit there (`docgen watch`,
+    a resident process's child): the fingerprints' hashes of it and the HTML writer's caches."""
+    from .. import fingerprint
+
+    fingerprint.forget_templates()
+    html = sys.modules.get("docgen.writers.html")  # not imported: nothing of it is cached
+    if html is not None:
+        html.forget()

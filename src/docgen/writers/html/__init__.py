@@ -195,6 +195,12 @@ def _has_emphasis(nodes) -> bool:
     return any(isinstance(n, Emphasis) or _has_emphasis(getattr(n, "children", ())) for n in nodes)
 
 
+def forget() -> None:
+    """Drop what this module keeps of templates/ (compiled templates, the layout table, the emblem)."""
+    for cached in (environment, layout, _emblem):
+        cached.cache_clear()
+
+
 @cache
 def _check_hyphenation(code: str) -> None:
     """WeasyPrint picks the Pyphen dictionary from the page's lang; make sure it is the table's."""

@@ -62,7 +62,7 @@ def test_a_document_with_errors_takes_its_waiting_outputs_with_it():
 
 
 def test_parallel_build_reports_a_documents_warning_once(tmp_path):
-    """Workers read and check the documents (the build does not): warnings still come once per document."""
+    """Read and checked by the build while its workers start, or by a worker: a warning comes once."""
     source = tmp_path / "corpus"
     corpus.generate(source, count=3, seed=4, notes=(2, 4))
     text = next((source / "synthetic-001").glob("??.yaml"))
@@ -75,6 +75,64 @@ def test_parallel_build_reports_a_documents_warning_once(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stderr.count("warning: footnote 1") == 1 and "synthetic-001" in result.stderr, result.stderr
     assert "9 file(s) written" in result.stdout
+
+
+def _with_warning(text: Path) -> None:
+    """The first footnote says ibid: a warning, not an error."""
+    lines = text.read_text("utf-8").splitlines()
+    note = next(i for i, line in enumerate(lines) if line.startswith("footnotes:")) + 1
+    lines[note] = lines[note].split(":")[0] + ": Ibid."
+    text.write_text("\n".join(lines) + "\n", "utf-8")
+
+
+def test_workers_render_the_documents_sent_and_check_the_others(tmp_path):
+    """The build sends the documents it read while the workers started (they are not read again);
+    a worker reads and checks the others: their warnings come back, a broken one takes its jobs."""
+    from docgen import pool
+    from docgen.build import read_one
+    from docgen.job import Job
+
+    corpus.generate(tmp_path, count=3, seed=4, notes=(2, 4))
+    sent, warned, broken = sorted(tmp_path.iterdir())
+    lang = {folder: next(folder.glob("??.yaml")).stem for folder in (sent, warned, broken)}
+    doc, diagnostics = read_one(sent)
+    assert doc is not None and not [d for d in diagnostics if d.severity != "note"]
+    text = sent / f"{lang[sent]}.yaml"  # changed after the build read it: the worker must not read it again
+    text.write_text(text.read_text("utf-8").replace("title: ", "title: CHANGED ", 1), "utf-8")
+    _with_warning(warned / f"{lang[warned]}.yaml")
+    text = broken / f"{lang[broken]}.yaml"
+    text.write_text(text.read_text("utf-8").replace("operative:", "operative: [", 1), "utf-8")
+    jobs = [Job(folder, lang[folder], fmt) for folder in (sent, warned, broken) for fmt in ("akn", "html")]
+
+    results = {(r.job.folder, r.job.fmt): r for r in pool.results(jobs, 2, 100, documents={sent: doc})}
+
+    assert len(results) == 6
+    for fmt in ("akn", "html"):
+        assert results[sent, fmt].data and b"CHANGED" not in results[sent, fmt].data and not results[sent, fmt].diagnostics
+        assert results[warned, fmt].data
+        assert results[broken, fmt].invalid and "not valid YAML" in results[broken, fmt].message
+    warnings = [d.message for r in (results[warned, "akn"], results[warned, "html"]) for d in r.diagnostics
+                if d.severity == "warning"]
+    assert warnings and all(m.startswith("footnote 1") for m in warnings)  # the worker that read it checked it
+
+
+def test_the_build_reads_until_the_workers_are_ready(tmp_path):
+    """A parallel build reads the documents in the order of work while its workers start, and
+    leaves the rest to them."""
+    from docgen import fingerprint
+    from docgen.build import Failure, _validate, in_order, plan
+
+    from .conftest import CONTENT
+
+    diagnostics: list = []
+    planned, _ = plan([CONTENT], ["akn"], tmp_path, None, False, True, fingerprint.load_state(tmp_path), diagnostics)
+    planned = in_order(planned)
+    folders = list(dict.fromkeys(p.job.folder for p in planned))
+    assert len(folders) >= 2
+    asked = iter([False, True])
+    failures: list[Failure] = []
+    kept, documents = _validate(planned, failures, quiet=True, until=lambda: next(asked))
+    assert list(documents) == folders[:1] and kept == planned and not failures
 
 
 def test_the_forkserver_loads_what_every_worker_needs_before_forking():

@@ -1,8 +1,9 @@
 """The build: plan the outputs, skip those up to date, render the rest, write them atomically.
 
 Planning hashes the inputs (`fingerprint.py`) without reading YAML; each document to build is
-read and checked once: here, or in a pool by the worker that renders it (which keeps to one
-document's outputs, so each is read once there too); the outputs are rendered by `job.run`, in this process
+read and checked once: here (a parallel build: the first ones, while its workers start), or in
+a pool by the worker that renders it (which keeps to one document's outputs, so each is read
+once there too); the outputs are rendered by `job.run`, in this process
 (`--jobs 1`), in a pool of worker processes that are replaced after `worker_limit` jobs
 (WeasyPrint's memory grows with every document), or on a Dask cluster (`cluster.py`, imported
 only for `--cluster`). Only this process writes files.
@@ -181,14 +182,20 @@ def stale_outputs(paths: list[Path], out: Path, state: fingerprint.State) -> lis
     return sorted(stale)
 
 
-def _validate(planned: list[Planned], failures: list[Failure], quiet: bool) -> tuple[list[Planned], dict]:
+def _validate(planned: list[Planned], failures: list[Failure], quiet: bool,
+              until=None) -> tuple[list[Planned], dict]:
     """Read each document to build once, here: a broken one is reported once, not once per output.
 
     Returns the jobs of the good documents and the documents read (a serial build renders
-    from them instead of reading each document a second time).
+    from them instead of reading each document a second time). `until`: read in the order of
+    `planned` while it returns False (a parallel build, until its workers are forked: they read
+    the rest); otherwise every document, in the order of their folders.
     """
     broken, documents = set(), {}
-    for folder in sorted({p.job.folder for p in planned}):
+    folders = dict.fromkeys(p.job.folder for p in planned) if until else sorted({p.job.folder for p in planned})
+    for folder in folders:
+        if until and until():
+            break
         doc, local = read_one(folder)
         report([d for d in local if d.severity == "warning" and not quiet])  # errors: once, in the summary
         if doc is None:
@@ -226,11 +233,10 @@ def _results(planned: list[Planned], jobs: int, worker_limit: int, documents: di
                     collect()  # not before the first: a one-output build never collects
                 yield p, run_job(p.job, documents.get(p.job.folder))
         return
-    documents.clear()  # workers read their own (a job is a pure function of its folder)
     from . import pool  # multiprocessing: only for builds that use workers
 
     by_job = {p.job: p for p in planned}
-    for result in pool.results([p.job for p in planned], jobs, worker_limit, started):
+    for result in pool.results([p.job for p in planned], jobs, worker_limit, started, documents):
         yield by_job[result.job], result
 
 
@@ -258,16 +264,22 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
     remove_leftovers(out)
     parallel = not cluster and (jobs or default_jobs()) > 1 and len(planned) > 1
     warming, documents = [], {}
-    if parallel:  # the workers read and check the documents themselves, each its own (pool.py)
+    if parallel:  # read the first documents while the workers start; they read the others (pool.py)
         from . import pool
 
-        warming = pool.start(min(jobs or default_jobs(), len(planned)), worker_limit)
+        starting = pool.Starting(min(jobs or default_jobs(), len(planned)), worker_limit)
+        try:
+            planned, documents = _validate(in_order(planned), failures, quiet, until=starting.ready)
+            warming = starting.workers()
+        except BaseException:
+            starting.stop()
+            raise
     else:
         planned, documents = _validate(planned, failures, quiet)
     planned = in_order(planned)
     progress = Progress(len(planned), quiet)
     written = 0
-    checked, broken = set(), set()  # documents whose warnings are reported; found to have errors by a worker
+    checked, broken = set(documents), set()  # documents whose warnings are reported; found to have errors by a worker
     workers: dict[int, dict] = {}
     seconds: dict[str, float] = {}
     try:

@@ -8,15 +8,18 @@ then exits and is replaced; a worker that dies (killed, out of memory) fails onl
 held. Workers are forked from a forkserver that has imported the writers already, so a
 replacement starts in milliseconds, not seconds.
 
-Workers read and check the documents themselves (the build does not: its reading would be
-work the workers wait for, on a machine whose every core is a worker's), and a worker keeps to
-one document's outputs, one after the other, so that each document is read once
-(`_Queue`).
+The forkserver loads for about half a second before it can fork the first worker (prewarm.py);
+the build reads and checks the first documents meanwhile, on the core that would be idle
+(`Starting`), and hands each worker such a document with its first job of it. Workers read and
+check the others themselves (the build reading them all would be work the workers wait for, on
+a machine whose every core is a worker's), and a worker keeps to one document's outputs, one
+after the other, so that each document is read once (`_Queue`).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from collections import deque
 from multiprocessing.connection import wait
 
@@ -27,13 +30,18 @@ PRELOAD = ["docgen.prewarm"]  # the writers imported, and what every worker need
 
 def _serve(conn, limit: int) -> None:
     warm_up()
+    given = None  # (folder, document): the document the build read and sent with a job of it
     with collect_between_jobs(freeze=True) as collect:
         try:
             for _ in range(limit):
-                job = conn.recv()
-                if job is None:
+                message = conn.recv()
+                if message is None:
                     break
-                conn.send(run(job, check=True))
+                job, doc = message
+                if doc is not None:
+                    given = (job.folder, doc)
+                doc = given[1] if given is not None and given[0] == job.folder else None
+                conn.send(run(job, doc, check=True))  # checked by the build when given, read and checked here if not
                 collect()  # while the build takes the result and picks the next job
         except (EOFError, OSError):
             pass  # the build is gone (killed): nothing to report to, nothing to clean up
@@ -48,11 +56,16 @@ class _Worker:
         child.close()
         self.job: Job | None = None
         self.left = limit
+        self.holds = None  # the folder of the last document sent with a job: the worker keeps it
 
-    def give(self, job: Job) -> None:
+    def give(self, job: Job, documents: dict) -> None:
+        """Send a job, with its document when the build has read it and the worker does not hold it."""
+        doc = documents.get(job.folder) if job.folder != self.holds else None
+        if doc is not None:
+            self.holds = job.folder
         self.job = job
         self.left -= 1
-        self.conn.send(job)
+        self.conn.send((job, doc))
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -73,10 +86,56 @@ def _context():
 
 
 def start(processes: int, limit: int) -> list[_Worker]:
-    """Start workers now, before there is work for them: they import and warm up (about a second)
-    while the build reads and checks the documents, instead of after it."""
+    """Start workers now; returns once they are forked (the forkserver's loading first, ~0.5 s)."""
     context = _context()
     return [_Worker(context, limit) for _ in range(processes)]
+
+
+class Starting:
+    """Workers being started in a thread, so that the build can work while the forkserver loads.
+
+    `ready()` says when they are forked (the build then stops reading and hands them jobs);
+    `workers()` waits for them; `stop()` stops those forked and any forked later, without
+    waiting for the forkserver (the build was interrupted: it ends now).
+    """
+
+    def __init__(self, processes: int, limit: int):
+        self._workers: list[_Worker] = []
+        self._error: BaseException | None = None
+        self._stopped = False
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._start, args=(processes, limit), daemon=True,
+                                        name="docgen pool start")
+        self._thread.start()
+
+    def _start(self, processes: int, limit: int) -> None:
+        try:
+            context = _context()
+            for _ in range(processes):
+                worker = _Worker(context, limit)
+                with self._lock:
+                    if self._stopped:
+                        worker.stop(kill=True)
+                        return
+                    self._workers.append(worker)
+        except BaseException as exc:  # noqa: BLE001 - raised in the build's thread by workers()
+            self._error = exc
+
+    def ready(self) -> bool:
+        return not self._thread.is_alive()
+
+    def workers(self) -> list[_Worker]:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._workers
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            workers = list(self._workers)
+        for worker in workers:
+            worker.stop(kill=True)
 
 
 class _Queue:
@@ -110,18 +169,22 @@ class _Queue:
         return list(self.waiting.pop(folder, ()))
 
 
-def results(jobs: list[Job], processes: int, limit: int, started: list[_Worker] | None = None):
+def results(jobs: list[Job], processes: int, limit: int, started: list[_Worker] | None = None,
+            documents: dict | None = None):
     """Run every job in up to `processes` workers (`started` ones first); yield each Result as it arrives.
 
-    Every job gives one Result: a document a worker finds errors in gives an `invalid` one for
-    each of its jobs (the rest are not sent).
+    `documents`: folder -> Document the build has read and checked already (sent with the jobs);
+    the workers read and check the others. Every job gives one Result: a document a worker finds
+    errors in gives an `invalid` one for each of its jobs (the rest are not sent).
     """
     context = _context()
     pending = _Queue(jobs)
     workers: list[_Worker] = []
+    documents = documents or {}
 
     def give(worker: _Worker, last: Job | None) -> None:
-        worker.give(pending.take(last, {w.job.folder for w in workers if w.job is not None and w is not worker}))
+        worker.give(pending.take(last, {w.job.folder for w in workers if w.job is not None and w is not worker}),
+                    documents)
 
     try:
         for worker in started or []:

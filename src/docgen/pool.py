@@ -67,7 +67,8 @@ class _Worker:
         self.left -= 1
         self.conn.send((job, doc))
 
-    def stop(self, kill: bool = False) -> None:
+    def stop(self, kill: bool = False, wait: bool = True) -> None:
+        """Tell the worker to end (or kill it); `wait`: until it has (`join` later otherwise)."""
         if kill:
             self.process.terminate()
         elif self.process.is_alive() and self.left > 0:
@@ -75,6 +76,10 @@ class _Worker:
                 self.conn.send(None)
             except OSError:
                 pass
+        if wait:
+            self.join(kill)
+
+    def join(self, kill: bool = False) -> None:
         self.process.join(timeout=None if not kill else 5)
         self.conn.close()
 
@@ -180,6 +185,7 @@ def results(jobs: list[Job], processes: int, limit: int, started: list[_Worker] 
     context = _context()
     pending = _Queue(jobs)
     workers: list[_Worker] = []
+    retired: list[_Worker] = []  # done, exiting: joined at the end (a worker takes ~30 ms to exit)
     documents = documents or {}
 
     def give(worker: _Worker, last: Job | None) -> None:
@@ -214,16 +220,19 @@ def results(jobs: list[Job], processes: int, limit: int, started: list[_Worker] 
                 if worker.left > 0 and pending:
                     give(worker, last)
                 else:
-                    worker.stop()
                     workers.remove(worker)
-                    if pending:
+                    if pending:  # the replacement at once, not after the old one's exit
                         replacement = _Worker(context, limit)
                         give(replacement, None)
                         workers.append(replacement)
+                    worker.stop(wait=False)
+                    retired.append(worker)
                 yield result
                 for job in dropped:
                     yield Result(job, None, result.message, invalid=True)
+        for worker in retired:
+            worker.join()
     except BaseException:
-        for worker in workers:
+        for worker in workers + retired:
             worker.stop(kill=True)
         raise

@@ -21,7 +21,8 @@ shared machine moves every figure.
   - a synthetic corpus of 100 documents (scripts/corpus.py) x 3 formats built with --jobs 1
     and --jobs 2, alternating: speed-up (>= 1.8x; of the median times, and of each pair), the
     CPU time of each (from --stats: the rendering processes and, with --jobs 2, the build's
-    own), and each worker's peak memory after its 100 outputs (<= 110 MB); a no-op rebuild;
+    own), and each worker's peak memory over its outputs (<= 110 MB after 100 outputs; with the
+    default --worker-limit of 300 each of the two workers renders ~150); a no-op rebuild;
   - `docgen watch`: YAML saved -> PDF rewritten on disk, Chinese resolution (<= 0.30 s);
   - Typst (the `typst` package, `pip install -e '.[bench]'`) setting the same text with the same
     font, cold process and warm, for reference. Skipped with a note when it is not installed.

@@ -5,7 +5,7 @@ read and checked once: here (a parallel build: the first ones, while its workers
 a pool by the worker that renders it (which keeps to one document's outputs, so each is read
 once there too); the outputs are rendered by `job.run`, in this process
 (`--jobs 1`), in a pool of worker processes that are replaced after `worker_limit` jobs
-(WeasyPrint's memory grows with every document), or on a Dask cluster (`cluster.py`, imported
+(a bound on WeasyPrint's memory, should it grow), or on a Dask cluster (`cluster.py`, imported
 only for `--cluster`). Only this process writes files.
 One broken document does not stop the others: every failure is listed at the end and the exit
 status is non-zero.
@@ -242,7 +242,7 @@ def _results(planned: list[Planned], jobs: int, worker_limit: int, documents: di
 
 def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | None = None,
           pdfa: bool = False, jobs: int | None = None, force: bool = False, quiet: bool = False,
-          worker_limit: int = 100, stats: Path | None = None, prune: bool = False,
+          worker_limit: int = 300, stats: Path | None = None, prune: bool = False,
           cluster: str | None = None) -> int:
     """Build every output that is not up to date; report every failure at the end.
 

@@ -110,8 +110,8 @@ def parser():
                        help="worker processes (default: the number of CPUs; 1 renders in this process)")
     build.add_argument("--force", action="store_true", help="rebuild outputs that are up to date")
     build.add_argument("--quiet", "-q", action="store_true", help="print failures and the summary only")
-    build.add_argument("--worker-limit", type=_positive, default=100, metavar="N",
-                       help="replace a worker process after N outputs, to bound its memory (default: 100)")
+    build.add_argument("--worker-limit", type=_positive, default=300, metavar="N",
+                       help="replace a worker process after N outputs, to bound its memory (default: 300)")
     build.add_argument("--stats", type=Path, default=None, metavar="FILE",
                        help="write the run's figures (times, peak memory per process) as JSON")
     build.add_argument("--cluster", default=None, metavar="tcp://HOST:PORT",

@@ -35,6 +35,8 @@ def test_a_pdf_build_never_imports_what_it_does_not_use():
         docs, _ = docgen.build.load([Path({str(ZH)!r})])
         writer("pdf")(docs[0], docs[0].versions["zh"], Settings())
         after = sorted(m for m in ("fontTools", "PIL", "pycparser", "cffi.cparser", "pikepdf") if m in sys.modules)
+        import weasyprint.html  # the full user-agent sheet: never parsed for docgen's page (uasheet.py)
+        after += ["UA_STYLESHEET"] if weasyprint.html.UA_STYLESHEET._value is not None else []
         print(json.dumps([before, after]))
     """)
     assert found == [[], []]
@@ -170,3 +172,94 @@ def test_the_barcode_is_the_one_python_barcode_draws(digits):
     for axis in ("width", "height"):
         size = float(re.search(rf'<svg[^>]* {axis}="([\d.]+)mm"', reference).group(1))
         assert f' {axis}="{size:g}mm"' in ours
+
+
+def test_the_reduced_user_agent_sheet_is_what_reduce_makes_of_the_installed_one():
+    """The shipped html5_ua_docgen.css is regenerated from the installed WeasyPrint: same text
+    (`python -m docgen.writers.pdf.uasheet` rewrites it), and docgen uses it."""
+    from importlib.resources import files
+
+    from weasyprint import css
+
+    from docgen.writers.pdf import uasheet
+    from docgen.writers.pdf.engine import weasyprint  # noqa: F401  (patches applied)
+
+    installed = (files(css) / "html5_ua.css").read_text("utf-8")
+    assert uasheet.SHEET.read_text("utf-8") == uasheet.reduce(installed)
+    assert uasheet.reduced_text(installed) is not None and uasheet._reduced is not None
+    assert uasheet.reduced_text(installed + "\nb { color: red }") is None  # another WeasyPrint's text: not used
+
+
+def test_the_reduced_sheet_keeps_every_selector_that_can_match():
+    from docgen.writers.pdf import uasheet
+
+    sheet = ("b, p, :is(td, th)[hidden], :is(dl, ul) li, ::marker, ul > li, x:not(p), q::before { color: red }\n"
+             "@page { margin: 1px }\n")
+    reduced = uasheet.reduce(sheet, {"p", "td", "li"})
+    assert reduced.splitlines()[1:] == ["p, :is(td, th)[hidden], ::marker { color: red }", "@page { margin: 1px }"]
+
+
+def test_docgen_pages_are_made_of_the_reduced_sheets_elements():
+    """Every language version of every document: a page with another element would silently get
+    the full (slower) sheet; add the element to uasheet.ELEMENTS and regenerate the sheet."""
+    from docgen import build
+    from docgen.writers.html import render_html
+    from docgen.writers.pdf import uasheet
+    from docgen.writers.pdf.engine import HTML
+
+    from .conftest import CONTENT
+
+    docs, _ = build.load([CONTENT])
+    for doc in docs:
+        for version in doc.versions.values():
+            names = uasheet.page_elements(HTML(string=render_html(doc, version)).etree_element)
+            assert {"html", "p", "svg", "path"} <= names <= uasheet.ELEMENTS, (doc.name, version.lang, names - uasheet.ELEMENTS)
+
+
+def _box_styles(html: str) -> list[tuple]:
+    from docgen.writers.pdf.engine import HTML
+
+    document = HTML(string=html).render()
+    found = []
+
+    def walk(box):
+        if box.element_tag in ("b", "h2", "p", "ul") and box.element_tag not in {t for t, *_ in found}:
+            found.append((box.element_tag, box.style["font_weight"], box.style["margin_top"], box.style["display"]))
+        for child in getattr(box, "children", []):
+            walk(child)
+
+    walk(document.pages[0]._page_box)
+    return found
+
+
+def test_a_page_with_other_elements_gets_the_full_user_agent_sheet(monkeypatch):
+    """<b>, <h2>, <ul> are not docgen's: their rules are not in the reduced sheet, so such a page
+    gets WeasyPrint's full sheet (bold, heading margins, list items), as without docgen."""
+    from docgen.writers.pdf import uasheet
+
+    html = "<h2>Heading</h2><p>A <b>bold</b> word.</p><ul><li>item</li></ul>"
+    expected = [("h2", 700, (0.83 * 1.5 * 16, "px"), ("block", "flow")), ("p", 400, (16, "px"), ("block", "flow")),
+                ("b", 700, (0, "px"), ("inline", "flow")), ("ul", 400, (16, "px"), ("block", "flow"))]
+    styles = _box_styles(html)
+    assert [(t, w, (round(m.value, 2), m.unit), d) for t, w, m, d in styles] == [
+        (t, w, (round(v, 2), u), d) for t, w, (v, u), d in expected]
+    monkeypatch.setattr(uasheet, "page_elements", lambda root: set())  # no guard: every page "is docgen's"
+    assert _box_styles(html) != styles
+
+
+def test_docgen_pages_are_the_same_with_the_full_user_agent_sheet(monkeypatch):
+    """The reduced sheet changes nothing on docgen's pages: PDFs byte-identical to the full sheet's
+    (Chinese; Arabic for the right-to-left rules)."""
+    from docgen import build
+    from docgen.writers import Settings, writer
+    from docgen.writers.pdf import uasheet
+
+    from .conftest import SPECIMEN
+
+    zh, _ = build.load([ZH])
+    specimen, _ = build.load([SPECIMEN])
+    write = writer("pdf")
+    pages = [(zh[0], zh[0].versions["zh"]), (specimen[0], specimen[0].versions["ar"])]
+    reduced = [write(doc, version, Settings()) for doc, version in pages]
+    monkeypatch.setattr(uasheet, "_reduced", None)
+    assert [write(doc, version, Settings()) for doc, version in pages] == reduced

@@ -20,7 +20,8 @@ mtime, the Python version and this module's `VERSION`):
     if a statement that needs it runs;
   - deferred values: the user-agent stylesheets for forms and for presentational hints
     (~20 ms of parsing, `DEFERRED_VALUES`) become `Deferred` stand-ins that parse their CSS
-    the first time WeasyPrint touches them (docgen's pages have neither);
+    the first time WeasyPrint touches them (docgen's pages have neither); so does the HTML5
+    user-agent stylesheet (~40 ms), which docgen's pages replace by a reduced one (`uasheet.py`);
   - cffi "out-of-line ABI mode": the `ffi.cdef(...)` text is compiled once by cffi itself into
     a module of pre-parsed types (`ffi.set_source(name, None)`, cffi's documented way to skip
     parsing at import), and `ffi` is that module's FFI object. The libraries are opened the same
@@ -42,7 +43,7 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-VERSION = 4  # bump when a transform changes: cached code of another version is not used
+VERSION = 5  # bump when a transform changes: cached code of another version is not used
 DEFERRED = {  # module -> top-level packages whose imports move into the functions using them
     "weasyprint.text.fonts": ("fontTools",),
     "weasyprint.pdf.fonts": ("fontTools",),
@@ -52,7 +53,8 @@ DEFERRED = {  # module -> top-level packages whose imports move into the functio
 }
 FFI_MODULE = "weasyprint.text.ffi"
 DEFERRED_VALUES = {  # module -> top-level names whose value is made on first use
-    "weasyprint.html": ("UA_FORM_STYLESHEET", "PH_STYLESHEET"),  # forms and presentational hints: unused
+    # forms and presentational hints: unused; the HTML5 sheet: parsed for pages `uasheet.py` cannot serve
+    "weasyprint.html": ("UA_STYLESHEET", "UA_FORM_STYLESHEET", "PH_STYLESHEET"),
 }
 
 

@@ -32,6 +32,8 @@
    long-lived worker keeps no freed 20 MB blocks in its heap.
 10. Memos: pure work done once per distinct input in a warm process (line splitting), bounded
    (`memo.py`, its own module).
+11. User-agent stylesheet: pages made only of docgen's elements get WeasyPrint's HTML5 sheet
+   without the rules that need other elements (`uasheet.py`, its own module).
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ from weasyprint.text import line_break
 from weasyprint.text.constants import FONTCONFIG_STYLE, FONTCONFIG_WEIGHT
 from weasyprint.text.ffi import ffi, fontconfig, harfbuzz, harfbuzz_subset, pangoft2
 
-from . import justify, memo, rtl, tagging
+from . import justify, memo, rtl, tagging, uasheet
 
 _applied = False
 
@@ -253,4 +255,5 @@ def apply() -> None:
     rtl.apply()  # after justify: it wraps the text_align justify installs
     tagging.apply()
     memo.apply()
+    uasheet.apply()
     _applied = True

@@ -34,7 +34,8 @@ def test_a_pdf_build_never_imports_what_it_does_not_use():
         from docgen.writers import Settings, writer
         docs, _ = docgen.build.load([Path({str(ZH)!r})])
         writer("pdf")(docs[0], docs[0].versions["zh"], Settings())
-        after = sorted(m for m in ("fontTools", "PIL", "pycparser", "cffi.cparser", "pikepdf") if m in sys.modules)
+        after = sorted(m for m in ("fontTools", "PIL", "pycparser", "cffi.cparser", "pikepdf", "urllib.request",
+                                   "http.client", "ssl", "socket", "email.message") if m in sys.modules)
         import weasyprint.html  # the full user-agent sheet: never parsed for docgen's page (uasheet.py)
         after += ["UA_STYLESHEET"] if weasyprint.html.UA_STYLESHEET._value is not None else []
         print(json.dumps([before, after]))
@@ -263,3 +264,63 @@ def test_docgen_pages_are_the_same_with_the_full_user_agent_sheet(monkeypatch):
     reduced = [write(doc, version, Settings()) for doc, version in pages]
     monkeypatch.setattr(uasheet, "_reduced", None)
     assert [write(doc, version, Settings()) for doc, version in pages] == reduced
+
+
+DATA_URLS = [
+    "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='2.6cm' height='0.5pt'%3E%3Crect "
+    "width='100%25' height='100%25'/%3E%3C/svg%3E",  # the footnote rule, as the stylesheet writes it
+    "data:text/css,p%20%7B%20color:%20red%20%7D",
+    "data:image/svg+xml,",
+]
+OTHER_URLS = ["data:text/plain;charset=utf-8,%C3%A9", "data:image/png;base64,iVBORw0KGgo=", "data:,x",
+              "data:Image/SVG+xml,x", "data:image/svg+xml,x#frag", "data:image/svg+xml,x "]
+
+
+@pytest.mark.parametrize("url", DATA_URLS + OTHER_URLS)
+def test_docgen_fetches_data_urls_as_weasyprint_does(url, tmp_path):
+    """fetcher.FETCHER answers a plain data: URL itself (no urllib.request), with what WeasyPrint's
+    own fetcher gives; any other URL is WeasyPrint's fetcher's."""
+    from weasyprint.urls import URLFetcher
+
+    from docgen.writers.pdf.fetcher import FETCHER, _Response
+
+    ours, theirs = FETCHER(url), URLFetcher()(url)
+    assert isinstance(ours, _Response) == (url in DATA_URLS)
+    assert (ours.read(), ours.url, ours.status, ours.content_type, ours.charset, ours.path) == (
+        theirs.read(), theirs.url, theirs.status, theirs.content_type, theirs.charset, theirs.path)
+    assert sorted(ours.headers.items()) == sorted(theirs.headers.items())
+    page = tmp_path / "x.css"
+    page.write_text("p {}")
+    assert FETCHER(page.as_uri()).read() == b"p {}"  # file: URLs: WeasyPrint's
+
+
+def test_the_pdf_writers_base_url_is_weasyprints():
+    """The templates folder as a URL, written as WeasyPrint writes a path given as base_url."""
+    from weasyprint.urls import path2url
+
+    from docgen.paths import TEMPLATES
+    from docgen.writers.pdf.fetcher import BASE_URL
+
+    assert BASE_URL == path2url(str(TEMPLATES))
+
+
+def test_weasyprints_url_fetcher_class_is_made_when_used():
+    """loading.py defines weasyprint.urls.URLFetcher (a urllib OpenerDirector) on first use: it still
+    makes fetchers, is subclassed, and answers isinstance as the class."""
+    import pickle
+    from urllib.request import OpenerDirector
+
+    import weasyprint
+    from weasyprint import urls
+
+    from docgen.writers.pdf.engine import HTML
+
+    class Mine(weasyprint.URLFetcher):
+        pass
+
+    fetcher = Mine(timeout=3)
+    assert isinstance(fetcher, weasyprint.URLFetcher) and isinstance(fetcher, OpenerDirector)
+    assert issubclass(Mine, weasyprint.URLFetcher) and urls.URLFetcher.__qualname__ == "URLFetcher"
+    assert type(pickle.loads(pickle.dumps(urls.URLFetcher()))).__name__ == "URLFetcher"
+    document = HTML(string="<p>x</p>", url_fetcher=fetcher).render()
+    assert document.pages and fetcher(DATA_URLS[0]).content_type == "image/svg+xml"

@@ -20,9 +20,9 @@ from .. import RenderError
 from ..html import render_html
 from . import checks
 from .engine import HTML, font_configuration
+from .fetcher import BASE_URL, FETCHER  # the templates folder, as WeasyPrint writes it; data: URLs
 from . import memo  # noqa: E402  (after engine: WeasyPrint is imported there, lean)
 from .tagging import ARCHIVE_VARIANT
-from ...paths import TEMPLATES
 
 MAX_REPAIRS = 5
 
@@ -32,7 +32,7 @@ def render(html: str, config=None):
     config = config or font_configuration()
     breaks: list[int] = []
     for attempt in range(MAX_REPAIRS + 1):
-        document = HTML(string=_with_breaks(html, breaks), base_url=str(TEMPLATES)).render(
+        document = HTML(string=_with_breaks(html, breaks), base_url=BASE_URL, url_fetcher=FETCHER).render(
             font_config=config)
         problems = checks.footnote_placement(document)
         if not problems:

@@ -22,6 +22,11 @@ mtime, the Python version and this module's `VERSION`):
     (~20 ms of parsing, `DEFERRED_VALUES`) become `Deferred` stand-ins that parse their CSS
     the first time WeasyPrint touches them (docgen's pages have neither); so does the HTML5
     user-agent stylesheet (~40 ms), which docgen's pages replace by a reduced one (`uasheet.py`);
+  - lazy classes: `class URLFetcher(request.OpenerDirector)` needs urllib.request (http.client,
+    ssl, socket, email: 15-20 ms) to be defined; its definition moves into a function run the
+    first time the class is called, subclassed, or asked for an attribute (`LazyClass`), so the
+    deferred-import transform can move urllib's import into that function. docgen's renders
+    never make one (`fetcher.py` fetches their data: URLs);
   - cffi "out-of-line ABI mode": the `ffi.cdef(...)` text is compiled once by cffi itself into
     a module of pre-parsed types (`ffi.set_source(name, None)`, cffi's documented way to skip
     parsing at import), and `ffi` is that module's FFI object. The libraries are opened the same
@@ -43,13 +48,17 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-VERSION = 5  # bump when a transform changes: cached code of another version is not used
+VERSION = 6  # bump when a transform changes: cached code of another version is not used
 DEFERRED = {  # module -> top-level packages whose imports move into the functions using them
     "weasyprint.text.fonts": ("fontTools",),
     "weasyprint.pdf.fonts": ("fontTools",),
     "weasyprint.draw.text": ("PIL",),
     "weasyprint.images": ("PIL",),
     "weasyprint.css": ("PIL",),
+    "weasyprint.urls": ("urllib", "email"),  # urllib.request: http.client, ssl, socket, email.* (~15-20 ms)
+}
+LAZY_CLASSES = {  # module -> top-level classes made on first use (their base needs a DEFERRED import)
+    "weasyprint.urls": ("URLFetcher",),  # a urllib.request.OpenerDirector
 }
 FFI_MODULE = "weasyprint.text.ffi"
 DEFERRED_VALUES = {  # module -> top-level names whose value is made on first use
@@ -178,6 +187,58 @@ class Deferred:
         return getattr(self._value, name)
 
 
+class LazyClass:
+    """A class defined on first use: calling it, subclassing it, isinstance/issubclass with it
+    or any attribute make the class (`make()`), which then also replaces this stand-in in
+    its module."""
+
+    __slots__ = ("_make", "_value")
+
+    def __init__(self, make):
+        self._make, self._value = make, None
+
+    def _class(self):
+        if self._value is None:
+            self._value = self._make()
+            module = sys.modules.get(self._value.__module__)
+            if module is not None and getattr(module, self._value.__name__, None) is self:
+                setattr(module, self._value.__name__, self._value)  # pickle finds the class itself
+        return self._value
+
+    def __call__(self, *args, **kwargs):
+        return self._class()(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._class(), name)
+
+    def __mro_entries__(self, bases):
+        return (self._class(),)
+
+    def __instancecheck__(self, instance):
+        return isinstance(instance, self._class())
+
+    def __subclasscheck__(self, subclass):
+        return issubclass(subclass, self._class())
+
+
+def lazy_classes(tree: ast.Module, names: tuple[str, ...]) -> bool:
+    """`class NAME(...): ...` at module level becomes a function that defines and returns it, and
+    `NAME = LazyClass(that function)`."""
+    found = 0
+    for i, node in enumerate(tree.body):
+        if isinstance(node, ast.ClassDef) and node.name in names and not node.decorator_list:
+            maker = f"_docgen_make_{node.name}"
+            function = ast.parse(f"def {maker}():\n    {node.name}.__qualname__ = {node.name!r}\n    return {node.name}\n"
+                                 f"{node.name} = __import__('docgen.writers.pdf.loading', fromlist=['LazyClass'])"
+                                 f".LazyClass({maker})").body
+            function[0].body.insert(0, node)
+            for new in function:
+                ast.copy_location(new, node)
+            tree.body[i:i + 1] = [ast.fix_missing_locations(new) for new in function]
+            found += 1
+    return found == len(names)
+
+
 def defer_values(tree: ast.Module, names: tuple[str, ...]) -> bool:
     """`NAME = expression` at module level becomes `NAME = Deferred(lambda: expression)`."""
     found = 0
@@ -272,8 +333,11 @@ class _Loader(importlib.machinery.SourceFileLoader):
         elif fullname in DEFERRED_VALUES:
             if not defer_values(tree, DEFERRED_VALUES[fullname]):
                 return super().get_code(fullname)
-        elif not defer_imports(tree, DEFERRED[fullname]):
-            return super().get_code(fullname)
+        else:
+            if fullname in LAZY_CLASSES and not lazy_classes(tree, LAZY_CLASSES[fullname]):
+                return super().get_code(fullname)
+            if not defer_imports(tree, DEFERRED[fullname]):
+                return super().get_code(fullname)
         code = compile(tree, str(source_path), "exec", dont_inherit=True)
         try:
             _write_atomic(cached, marshal.dumps((key, ffi_name, code)))

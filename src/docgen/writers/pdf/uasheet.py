@@ -136,7 +136,9 @@ def apply() -> None:
         html.UA_STYLESHEET.matcher  # noqa: B018
         return
     # @counter-style rules are all kept: UA_COUNTER_STYLE is filled as by the full sheet
-    _reduced = CSS(string=text, counter_style=html.UA_COUNTER_STYLE)
+    from .fetcher import FETCHER  # (WeasyPrint's would be made for nothing: a sheet without URLs)
+
+    _reduced = CSS(string=text, counter_style=html.UA_COUNTER_STYLE, url_fetcher=FETCHER)
     _original_ua_stylesheets = HTML._ua_stylesheets
     HTML._ua_stylesheets = ua_stylesheets
 

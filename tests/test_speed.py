@@ -35,9 +35,11 @@ def test_a_pdf_build_never_imports_what_it_does_not_use():
         docs, _ = docgen.build.load([Path({str(ZH)!r})])
         writer("pdf")(docs[0], docs[0].versions["zh"], Settings())
         after = sorted(m for m in ("fontTools", "PIL", "pycparser", "cffi.cparser", "pikepdf", "urllib.request",
-                                   "http.client", "ssl", "socket", "email.message") if m in sys.modules)
-        import weasyprint.html  # the full user-agent sheet: never parsed for docgen's page (uasheet.py)
+                                   "http.client", "ssl", "socket", "email.message", "uuid", "platform")
+                       if m in sys.modules)
+        import weasyprint.html, weasyprint.pdf.anchors  # the full user-agent sheet: never parsed for docgen's page
         after += ["UA_STYLESHEET"] if weasyprint.html.UA_STYLESHEET._value is not None else []
+        after += ["MIMETYPES"] if weasyprint.pdf.anchors.MIMETYPES._value is not None else []
         print(json.dumps([before, after]))
     """)
     assert found == [[], []]
@@ -177,7 +179,7 @@ def test_the_barcode_is_the_one_python_barcode_draws(digits):
 
 def test_the_reduced_user_agent_sheet_is_what_reduce_makes_of_the_installed_one():
     """The shipped html5_ua_docgen.css is regenerated from the installed WeasyPrint: same text
-    (`python -m docgen.writers.pdf.uasheet` rewrites it), and docgen uses it."""
+    (`uasheet.regenerate()` rewrites it), and docgen uses it."""
     from importlib.resources import files
 
     from weasyprint import css
@@ -191,13 +193,38 @@ def test_the_reduced_user_agent_sheet_is_what_reduce_makes_of_the_installed_one(
     assert uasheet.reduced_text(installed + "\nb { color: red }") is None  # another WeasyPrint's text: not used
 
 
+def test_user_agent_counter_styles_are_the_full_sheets(tmp_path, monkeypatch):
+    """The table of counter styles every page starts from is what WeasyPrint's full sheet makes
+    (same names, order and values), whether parsed or read from the cache."""
+    from importlib.resources import files
+
+    from weasyprint import CSS, css, html
+    from weasyprint.css.counters import CounterStyle
+
+    from docgen.writers.pdf import uasheet
+    from docgen.writers.pdf.engine import weasyprint  # noqa: F401  (patches applied)
+
+    full = CounterStyle()
+    CSS(string=(files(css) / "html5_ua.css").read_text("utf-8"), counter_style=full)
+    assert list(html.UA_COUNTER_STYLE.items()) == list(full.items()) and len(full) > 40
+    counters = uasheet.SHEET.read_text("utf-8").partition(uasheet.COUNTERS)[2]
+    cached = uasheet.counter_styles(counters)  # written by the first build of this installation
+    (tmp_path / "css").mkdir()
+    monkeypatch.setattr(css, "__file__", str(tmp_path / "css" / "__init__.py"))  # no cache there
+    parsed = uasheet.counter_styles(counters)
+    assert list(cached.items()) == list(parsed.items()) == list(full.items())
+    assert list(tmp_path.glob("css/__pycache__/*.marshal"))  # and now there is one
+    assert list(uasheet.counter_styles(counters).items()) == list(full.items())
+
+
 def test_the_reduced_sheet_keeps_every_selector_that_can_match():
     from docgen.writers.pdf import uasheet
 
     sheet = ("b, p, :is(td, th)[hidden], :is(dl, ul) li, ::marker, ul > li, x:not(p), q::before { color: red }\n"
              "@page { margin: 1px }\n")
-    reduced = uasheet.reduce(sheet, {"p", "td", "li"})
-    assert reduced.splitlines()[1:] == ["p, :is(td, th)[hidden], ::marker { color: red }", "@page { margin: 1px }"]
+    reduced = uasheet.reduce(sheet + "@counter-style x { system: cyclic; symbols: a }\n", {"p", "td", "li"})
+    assert reduced.splitlines()[1:] == ["p, :is(td, th)[hidden], ::marker { color: red }", "@page { margin: 1px }",
+                                        uasheet.COUNTERS.strip(), "@counter-style x { system: cyclic; symbols: a }"]
 
 
 def test_docgen_pages_are_made_of_the_reduced_sheets_elements():

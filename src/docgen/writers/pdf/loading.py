@@ -6,6 +6,7 @@ path does not need (performance.md):
     for WOFF decoding and for its fallback subsetter; docgen's fonts are OTF/TTF subset by
     HarfBuzz, so fontTools is never called;
   - Pillow (~20 ms): for raster images and ICC profiles, which docgen's pages do not have;
+  - uuid (and platform, ~4 ms): for PDF/A-4 metadata only;
   - cffi parsing WeasyPrint's C declarations with pycparser (50-60 ms) on every import.
 
 While WeasyPrint is imported, an import hook loads the modules named in `DEFERRED` and
@@ -21,7 +22,8 @@ mtime, the Python version and this module's `VERSION`):
   - deferred values: the user-agent stylesheets for forms and for presentational hints
     (~20 ms of parsing, `DEFERRED_VALUES`) become `Deferred` stand-ins that parse their CSS
     the first time WeasyPrint touches them (docgen's pages have neither); so does the HTML5
-    user-agent stylesheet (~40 ms), which docgen's pages replace by a reduced one (`uasheet.py`);
+    user-agent stylesheet (~40 ms), which docgen's pages replace by a reduced one (`uasheet.py`),
+    and the table of MIME types read from the system's mime.types (~3 ms, for attachments);
   - lazy classes: `class URLFetcher(request.OpenerDirector)` needs urllib.request (http.client,
     ssl, socket, email: 15-20 ms) to be defined; its definition moves into a function run the
     first time the class is called, subclassed, or asked for an attribute (`LazyClass`), so the
@@ -48,7 +50,7 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-VERSION = 6  # bump when a transform changes: cached code of another version is not used
+VERSION = 7  # bump when a transform changes: cached code of another version is not used
 DEFERRED = {  # module -> top-level packages whose imports move into the functions using them
     "weasyprint.text.fonts": ("fontTools",),
     "weasyprint.pdf.fonts": ("fontTools",),
@@ -56,6 +58,7 @@ DEFERRED = {  # module -> top-level packages whose imports move into the functio
     "weasyprint.images": ("PIL",),
     "weasyprint.css": ("PIL",),
     "weasyprint.urls": ("urllib", "email"),  # urllib.request: http.client, ssl, socket, email.* (~15-20 ms)
+    "weasyprint.pdf.metadata": ("uuid",),  # uuid imports platform (~4 ms); used for PDF/A-4 only
 }
 LAZY_CLASSES = {  # module -> top-level classes made on first use (their base needs a DEFERRED import)
     "weasyprint.urls": ("URLFetcher",),  # a urllib.request.OpenerDirector
@@ -64,6 +67,7 @@ FFI_MODULE = "weasyprint.text.ffi"
 DEFERRED_VALUES = {  # module -> top-level names whose value is made on first use
     # forms and presentational hints: unused; the HTML5 sheet: parsed for pages `uasheet.py` cannot serve
     "weasyprint.html": ("UA_STYLESHEET", "UA_FORM_STYLESHEET", "PH_STYLESHEET"),
+    "weasyprint.pdf.anchors": ("MIMETYPES",),  # reads the system's mime.types (~3 ms); for attachments only
 }
 
 

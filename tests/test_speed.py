@@ -85,12 +85,41 @@ def test_the_font_check_fails_on_a_system_font():
     class Font:
         def __init__(self, name):
             self.name = name
+            self.missing = {}
 
     class Document:
         fonts = {"a": Font(b"/ABCDEF+docgen-Times"), "b": Font(b"/GHIJKL+DejaVu-Sans")}
 
     with pytest.raises(RenderError, match="DejaVu-Sans"):
         checks.embedded_fonts(Document())
+
+
+def test_fontconfig_knows_only_docgens_fonts_and_a_missing_glyph_fails():
+    """The font configuration starts empty (patches.py, 11.): no system font is known, so none can
+    stand in for a character docgen's faces lack; such a character is drawn as .notdef, which the
+    font check reports by code point (the preflight glyph check is bypassed here on purpose)."""
+    from docgen import build
+    from docgen.writers import RenderError
+    from docgen.writers.html import render_html
+    from docgen.writers.pdf import checks, render
+    from docgen.writers.pdf.engine import font_configuration
+    from weasyprint.text.ffi import fontconfig
+
+    config = font_configuration(("bench-test",))
+    assert fontconfig.FcConfigGetFonts(config._config, fontconfig.FcSetSystem) == ffi_null()
+    docs, _ = build.load([ZH])
+    html = render_html(docs[0], docs[0].versions["zh"])
+    at = html.index("</h1>")
+    document = render(html[:at] + "\u16a0" + html[at:], config)  # RUNIC LETTER FEHU: in no docgen face
+    document.write_pdf(io.BytesIO(), font_config=config)
+    with pytest.raises(RenderError, match="U\\+16A0"):
+        checks.embedded_fonts(document)
+
+
+def ffi_null():
+    from weasyprint.text.ffi import ffi
+
+    return ffi.NULL
 
 
 def test_word_drafts_from_a_warm_process_match_a_fresh_build(built):

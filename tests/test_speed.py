@@ -122,6 +122,30 @@ def ffi_null():
     return ffi.NULL
 
 
+def test_compiled_templates_are_kept_between_processes(tmp_path, monkeypatch):
+    """The second process loads the templates' code from the cache (Jinja's compiler is never
+    called) and writes the same HTML; a damaged cache entry is compiled again, never an error."""
+    monkeypatch.setenv("DOCGEN_CACHE", str(tmp_path / "cache"))
+    code = f"""
+        import hashlib, json, jinja2
+        from pathlib import Path
+        import docgen.build
+        from docgen.writers.html import render_html
+        compiled = []
+        original = jinja2.Environment.compile
+        jinja2.Environment.compile = lambda self, *a, **k: compiled.append(1) or original(self, *a, **k)
+        docs, _ = docgen.build.load([Path({str(ZH)!r})])
+        html = render_html(docs[0], docs[0].versions["zh"])
+        print(json.dumps([len(compiled), hashlib.sha256(html.encode()).hexdigest()]))
+    """
+    first = _python(code)
+    entries = sorted((tmp_path / "cache" / "jinja").iterdir())
+    assert first[0] == 2 and len(entries) == 2  # the page and its stylesheet
+    assert _python(code) == [0, first[1]]
+    entries[0].write_bytes(entries[0].read_bytes()[:40])  # cut short
+    assert _python(code) == [1, first[1]]
+
+
 def test_word_drafts_from_a_warm_process_match_a_fresh_build(built):
     """Cached style ids and styles.xml: the third draft in a process is the same file as a fresh build's."""
     from docgen import build

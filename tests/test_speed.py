@@ -116,6 +116,19 @@ def test_fontconfig_knows_only_docgens_fonts_and_a_missing_glyph_fails():
         checks.embedded_fonts(document)
 
 
+def test_a_page_without_faces_is_an_error_not_a_crash():
+    """docgen's font configuration knows no system font (patches.py, 11.): text on a page that
+    declares no face has no font at all, where WeasyPrint would dereference a null font."""
+    from docgen.writers import RenderError
+    from docgen.writers.pdf import render
+    from docgen.writers.pdf.engine import HTML, font_configuration
+
+    with pytest.raises(RenderError, match="declares no font"):
+        render("<html><body><p>Words.</p></body></html>")
+    with pytest.raises(RenderError, match="no font at all"):
+        HTML(string="<p>Words.</p>").render(font_config=font_configuration(("no-face-test",))).write_pdf()
+
+
 def ffi_null():
     from weasyprint.text.ffi import ffi
 

@@ -90,12 +90,78 @@ def test_the_font_check_fails_on_a_system_font():
     class Font:
         def __init__(self, name):
             self.name = name
+            self.missing = {}
 
     class Document:
         fonts = {"a": Font(b"/ABCDEF+docgen-Times"), "b": Font(b"/GHIJKL+DejaVu-Sans")}
 
     with pytest.raises(RenderError, match="DejaVu-Sans"):
         checks.embedded_fonts(Document())
+
+
+def test_fontconfig_knows_only_docgens_fonts_and_a_missing_glyph_fails():
+    """The font configuration starts empty (patches.py, 11.): no system font is known, so none can
+    stand in for a character docgen's faces lack; such a character is drawn as .notdef, which the
+    font check reports by code point (the preflight glyph check is bypassed here on purpose)."""
+    from docgen import build
+    from docgen.writers import RenderError
+    from docgen.writers.html import render_html
+    from docgen.writers.pdf import checks, render
+    from docgen.writers.pdf.engine import font_configuration
+    from weasyprint.text.ffi import fontconfig
+
+    config = font_configuration(("bench-test",))
+    assert fontconfig.FcConfigGetFonts(config._config, fontconfig.FcSetSystem) == ffi_null()
+    docs, _ = build.load([ZH])
+    html = render_html(docs[0], docs[0].versions["zh"])
+    at = html.index("</h1>")
+    document = render(html[:at] + "\u16a0" + html[at:], config)  # RUNIC LETTER FEHU: in no docgen face
+    document.write_pdf(io.BytesIO(), font_config=config)
+    with pytest.raises(RenderError, match="U\\+16A0"):
+        checks.embedded_fonts(document)
+
+
+def test_a_page_without_faces_is_an_error_not_a_crash():
+    """docgen's font configuration knows no system font (patches.py, 11.): text on a page that
+    declares no face has no font at all, where WeasyPrint would dereference a null font."""
+    from docgen.writers import RenderError
+    from docgen.writers.pdf import render
+    from docgen.writers.pdf.engine import HTML, font_configuration
+
+    with pytest.raises(RenderError, match="declares no font"):
+        render("<html><body><p>Words.</p></body></html>")
+    with pytest.raises(RenderError, match="no font at all"):
+        HTML(string="<p>Words.</p>").render(font_config=font_configuration(("no-face-test",))).write_pdf()
+
+
+def ffi_null():
+    from weasyprint.text.ffi import ffi
+
+    return ffi.NULL
+
+
+def test_compiled_templates_are_kept_between_processes(tmp_path, monkeypatch):
+    """The second process loads the templates' code from the cache (Jinja's compiler is never
+    called) and writes the same HTML; a damaged cache entry is compiled again, never an error."""
+    monkeypatch.setenv("DOCGEN_CACHE", str(tmp_path / "cache"))
+    code = f"""
+        import hashlib, json, jinja2
+        from pathlib import Path
+        import docgen.build
+        from docgen.writers.html import render_html
+        compiled = []
+        original = jinja2.Environment.compile
+        jinja2.Environment.compile = lambda self, *a, **k: compiled.append(1) or original(self, *a, **k)
+        docs, _ = docgen.build.load([Path({str(ZH)!r})])
+        html = render_html(docs[0], docs[0].versions["zh"])
+        print(json.dumps([len(compiled), hashlib.sha256(html.encode()).hexdigest()]))
+    """
+    first = _python(code)
+    entries = sorted((tmp_path / "cache" / "jinja").iterdir())
+    assert first[0] == 2 and len(entries) == 2  # the page and its stylesheet
+    assert _python(code) == [0, first[1]]
+    entries[0].write_bytes(entries[0].read_bytes()[:40])  # cut short
+    assert _python(code) == [1, first[1]]
 
 
 def test_word_drafts_from_a_warm_process_match_a_fresh_build(built):

@@ -110,6 +110,15 @@ def warm_up() -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle, not each worker's
     load()
+    one_core()
+
+
+def one_core() -> None:
+    """A --jobs or cluster worker has sibling workers on the other cores: it subsets a document's
+    fonts on its own thread only (writers/pdf/memo.py, 6.)."""
+    from .writers.pdf import memo
+
+    memo.SUBSET_THREADS = 1
 
 
 def load() -> None:

@@ -21,6 +21,7 @@ from ..html import render_html
 from . import checks
 from .engine import HTML, font_configuration
 from .fetcher import BASE_URL, FETCHER  # the templates folder, as WeasyPrint writes it; data: URLs
+from .patches import OwnFontsConfiguration
 from . import memo  # noqa: E402  (after engine: WeasyPrint is imported there, lean)
 from .tagging import ARCHIVE_VARIANT
 
@@ -30,6 +31,8 @@ MAX_REPAIRS = 5
 def render(html: str, config=None):
     """Lay out *html*, repairing lost or misplaced footnotes; returns the WeasyPrint document."""
     config = config or font_configuration()
+    if isinstance(config, OwnFontsConfiguration) and "@font-face" not in html:  # no system font (patches.py, 11.)
+        raise RenderError("the page declares no font (@font-face): docgen sets text only in the faces of fonts/")
     breaks: list[int] = []
     for attempt in range(MAX_REPAIRS + 1):
         document = HTML(string=_with_breaks(html, breaks), base_url=BASE_URL, url_fetcher=FETCHER).render(

@@ -28,6 +28,7 @@ _process = None  # the render process of this command, while it serves
 class _RenderProcess:
     def __init__(self, pid: int, to_child: int, from_child: int):
         self.pid, self.to_child, self.from_child = pid, to_child, from_child
+        self.served = 0
 
     def run(self, job, doc):
         """The Result of `job.run(job, doc)` in the render process, or None if it is gone."""
@@ -41,6 +42,7 @@ class _RenderProcess:
         if data is None:
             close()
             return None
+        self.served += 1
         return pickle.loads(data)
 
 
@@ -95,13 +97,14 @@ def take():
 
 
 def close(kill: bool = False) -> None:
-    """No more jobs: the render process exits (`kill`: at once, even mid-render, as after Ctrl-C);
-    it is waited for, so its figures join the command's."""
+    """No more jobs: the render process exits; it is waited for, so its figures join the command's.
+    Killed at once (`kill`, as after Ctrl-C) even mid-render, and when it has served nothing: it may
+    still be importing (a build with nothing to render does not wait for that)."""
     global _process
     process, _process = _process, None
     if process is None:
         return
-    if kill:
+    if kill or not process.served:
         import signal
 
         try:

@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fingerprint, preflight, readers, transforms
+from . import fingerprint, preflight, prefork, readers, transforms
 from .diagnostics import Diagnostic, Location, errors, without_acknowledged
 from .job import Job
 from .job import collect_between_jobs
@@ -224,8 +224,11 @@ def _results(planned: list[Planned], jobs: int, worker_limit: int, documents: di
             for i, p in enumerate(planned):
                 if i:
                     collect()  # not before the first: a one-output build never collects
-                yield p, run_job(p.job, documents.get(p.job.folder))
+                early = prefork.take()  # the render process this command forked as it started
+                result = early.run(p.job, documents.get(p.job.folder)) if early else None
+                yield p, result or run_job(p.job, documents.get(p.job.folder))
         return
+    prefork.close()  # workers render: pool.py's
     documents.clear()  # workers read their own (a job is a pure function of its folder)
     from . import pool  # multiprocessing: only for builds that use workers
 
@@ -258,6 +261,8 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
     remove_leftovers(out)
     parallel = not cluster and (jobs or default_jobs()) > 1 and len(planned) > 1
     warming, documents = [], {}
+    if parallel or cluster or not planned:
+        prefork.close()  # the render process of a serial build (prefork.py) has nothing to do
     if parallel:  # the workers read and check the documents themselves, each its own (pool.py)
         from . import pool
 
@@ -281,7 +286,7 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
                     failures.append(Failure(p.job.folder.name, "", "", result.message))
                 progress.dropped()
                 continue
-            worker = workers.setdefault(result.pid, {"outputs": 0, "peak_rss_mb": 0, "cpu_seconds": 0.0})
+            worker = workers.setdefault(result.pid, {"pid": result.pid, "outputs": 0, "peak_rss_mb": 0, "cpu_seconds": 0.0})
             worker["outputs"] += 1
             worker["peak_rss_mb"] = max(worker["peak_rss_mb"], round(result.max_rss_kb / 1024))
             worker["cpu_seconds"] = max(worker["cpu_seconds"], result.cpu_seconds)
@@ -303,6 +308,7 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
             raise
         failures.append(Failure(f"--cluster {cluster}", "", "", str(exc)))  # what was written is kept
     finally:
+        prefork.close()
         progress.close()
         if written or state.journal.exists():  # a build of nothing (a wrong path) creates no --out
             state.save()
@@ -312,6 +318,7 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
                    "jobs": jobs or default_jobs(), **({"cluster": cluster} if cluster else {}),
                    "render_seconds": {k: round(v, 3) for k, v in sorted(seconds.items())},
                    "build_cpu_seconds": round(time.process_time(), 3),  # this process's own
+                   "build_pid": os.getpid(),
                    "processes": [workers[pid] for pid in sorted(workers)]}
         write_atomic(Path(stats), (json.dumps(figures, indent=1) + "\n").encode(), sync=False)
     stale = stale_outputs(paths, out, state)

@@ -121,6 +121,27 @@ def one_core() -> None:
     memo.SUBSET_THREADS = 1
 
 
+def load_render_side(langs: list[str] = ()) -> None:
+    """What a PDF render needs whatever the document, for a process forked to render (prefork.py):
+    the writers' modules (WeasyPrint), the compiled templates, the font configurations of the
+    languages asked for (`--lang`), or the Latin one."""
+    from . import fonts
+    from .writers import writer
+    from .writers.html import environment
+    from .writers.pdf.engine import font_configuration
+
+    from .tables import CODES
+
+    writer("pdf")
+    for lang in [code for code in langs if code in CODES] or [None]:
+        try:
+            font_configuration(fonts.range_key(lang) if lang else ())
+        except (KeyError, ValueError, OSError):  # a language docgen does not have: the build says so
+            pass
+    for name in ("resolution.html.j2", "resolution.css.j2"):
+        environment().get_template(name)
+
+
 def load() -> None:
     """Import the writers and load what any document needs, once per process: the Latin-script
     font configuration, the compiled page templates, the AKN schema (~0.15 s to parse). Takes no

@@ -178,6 +178,19 @@ def test_word_drafts_from_a_warm_process_match_a_fresh_build(built):
     assert first == third == (built / ZH.name / f"{ZH.name}.zh.docx").read_bytes()
 
 
+def test_the_system_font_check_is_left_out_of_weasyprints_import():
+    """weasyprint.text.fonts's import-time call that loads the system's fonts only to warn is left
+    out (loading.SKIPPED_CHECKS); the function itself stays, and nothing else of the module goes."""
+    import weasyprint.text.fonts as module
+
+    tree = ast.parse(open(module.__file__, encoding="utf-8").read())
+    before = len(tree.body)
+    assert loading.skip_checks(tree, loading.SKIPPED_CHECKS["weasyprint.text.fonts"])
+    assert len(tree.body) == before - 1
+    assert any(isinstance(n, ast.FunctionDef) and n.name == "_check_font_configuration" for n in tree.body)
+    assert callable(module._check_font_configuration)
+
+
 def test_deferred_imports_move_into_functions_or_stay():
     moved = ast.parse(textwrap.dedent("""
         from json import dumps

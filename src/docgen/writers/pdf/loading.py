@@ -29,6 +29,10 @@ mtime, the Python version and this module's `VERSION`):
     first time the class is called, subclassed, or asked for an attribute (`LazyClass`), so the
     deferred-import transform can move urllib's import into that function. docgen's renders
     never make one (`fetcher.py` fetches their data: URLs);
+  - skipped checks: `weasyprint.text.fonts` loads the system's whole Fontconfig set-up at import
+    (FcInitLoadConfigAndFonts, 4-10 ms) only to warn when the system has no font
+    (`_check_font_configuration`, `SKIPPED_CHECKS`); docgen's pages use no system font (their
+    configuration knows only their own faces, patches.py 11.), so the call is left out;
   - cffi "out-of-line ABI mode": the `ffi.cdef(...)` text is compiled once by cffi itself into
     a module of pre-parsed types (`ffi.set_source(name, None)`, cffi's documented way to skip
     parsing at import), and `ffi` is that module's FFI object. The libraries are opened the same
@@ -50,7 +54,7 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-VERSION = 7  # bump when a transform changes: cached code of another version is not used
+VERSION = 8  # bump when a transform changes: cached code of another version is not used
 DEFERRED = {  # module -> top-level packages whose imports move into the functions using them
     "weasyprint.text.fonts": ("fontTools",),
     "weasyprint.pdf.fonts": ("fontTools",),
@@ -62,6 +66,9 @@ DEFERRED = {  # module -> top-level packages whose imports move into the functio
 }
 LAZY_CLASSES = {  # module -> top-level classes made on first use (their base needs a DEFERRED import)
     "weasyprint.urls": ("URLFetcher",),  # a urllib.request.OpenerDirector
+}
+SKIPPED_CHECKS = {  # module -> functions whose top-level calls (a check that only warns) are left out
+    "weasyprint.text.fonts": ("_check_font_configuration",),
 }
 FFI_MODULE = "weasyprint.text.ffi"
 DEFERRED_VALUES = {  # module -> top-level names whose value is made on first use
@@ -243,6 +250,15 @@ def lazy_classes(tree: ast.Module, names: tuple[str, ...]) -> bool:
     return found == len(names)
 
 
+def skip_checks(tree: ast.Module, names: tuple[str, ...]) -> bool:
+    """Leave out the module-level statements that only call one of `names` (see above)."""
+    kept = [n for n in tree.body if not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Call)
+                                         and isinstance(n.value.func, ast.Name) and n.value.func.id in names)]
+    skipped = len(kept) < len(tree.body)
+    tree.body[:] = kept
+    return skipped
+
+
 def defer_values(tree: ast.Module, names: tuple[str, ...]) -> bool:
     """`NAME = expression` at module level becomes `NAME = Deferred(lambda: expression)`."""
     found = 0
@@ -342,6 +358,7 @@ class _Loader(importlib.machinery.SourceFileLoader):
                 return super().get_code(fullname)
             if not defer_imports(tree, DEFERRED[fullname]):
                 return super().get_code(fullname)
+            skip_checks(tree, SKIPPED_CHECKS.get(fullname, ()))  # none found: nothing left out
         code = compile(tree, str(source_path), "exec", dont_inherit=True)
         try:
             _write_atomic(cached, marshal.dumps((key, ffi_name, code)))

@@ -37,11 +37,25 @@ def test_a_serial_pdf_build_renders_in_the_forked_process_and_writes_the_same_fi
     assert (out / pdf).read_bytes() == (plain / pdf).read_bytes()
 
 
-def test_every_format_of_a_serial_build_goes_through_it(tmp_path):
+def test_a_serial_build_of_every_format_typesets_only_the_pdf_there(tmp_path):
     out, stats = _build(tmp_path, "all", str(SPECIMEN), "--lang", "fr", "--jobs", "1")
-    [renderer] = stats["processes"]
-    assert renderer["pid"] != stats["build_pid"] and renderer["outputs"] == 4  # html, pdf, docx, akn
+    by_pid = {p["pid"]: p["outputs"] for p in stats["processes"]}
+    assert by_pid.pop(stats["build_pid"]) == 3 and list(by_pid.values()) == [1]  # html, docx, akn here
     assert sorted(p.suffix for p in (out / "specimen").iterdir()) == [".docx", ".html", ".pdf", ".xml"]
+
+
+def test_the_archive_pdf_is_typeset_there_with_its_attachments(tmp_path):
+    out, stats = _build(tmp_path, "archive", str(ZH), "--lang", "zh", "--format", "pdf", "--pdfa", "--jobs", "1")
+    plain, _ = _build(tmp_path, "archive-plain", str(ZH), "--lang", "zh", "--format", "pdf", "--pdfa", "--jobs", "1",
+                      prefork_on=False)
+    assert stats["processes"][0]["pid"] != stats["build_pid"]
+    pdf = "ctoc-cop-5-2/ctoc-cop-5-2.zh.pdf"
+    import pikepdf
+
+    with pikepdf.open(out / pdf) as archive:
+        assert sorted(archive.attachments) == ["ctoc-cop-5-2.document.yaml", "ctoc-cop-5-2.zh.xml",
+                                               "ctoc-cop-5-2.zh.yaml"]
+    assert (out / pdf).read_bytes() == (plain / pdf).read_bytes()
 
 
 @pytest.mark.parametrize("argv, wanted", [
@@ -61,19 +75,44 @@ def test_only_a_build_that_may_render_a_pdf_forks(argv, wanted, monkeypatch):
 
 
 def test_a_render_process_that_dies_fails_nothing():
-    """Killed before its job: `run` says it is gone (None), and the build renders the job itself."""
+    """Killed before its page: the page is typeset in the build's process, the same PDF."""
     code = f"""
-        import json, os, signal
+        import hashlib, json, os, signal
         from pathlib import Path
         os.environ["DOCGEN_PREFORK"] = "1"
         from docgen import prefork
         prefork.start(["build", "content", "--format", "pdf"])
         early = prefork.take()
         os.kill(early.pid, signal.SIGKILL)
-        from docgen.job import Job
-        gone = early.run(Job(Path({str(ZH)!r}), "zh", "pdf"), None)
-        print(json.dumps([gone is None, prefork.take() is None]))
+        import docgen.build
+        from docgen.writers import Settings
+        from docgen.writers.pdfpage import prepare
+        docs, _ = docgen.build.load([Path({str(ZH)!r})])
+        page = prepare(docs[0], docs[0].versions["zh"], Settings())
+        data = early.typeset(page)
+        from docgen.writers.pdf import typeset
+        print(json.dumps([prefork.take() is None, early.usage is None, data == typeset(page), data[:5].decode()]))
     """
     result = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.strip().splitlines()[-1]) == [True, True]
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [True, True, True, "%PDF-"]
+
+
+def test_a_render_error_there_is_the_outputs_failure(tmp_path):
+    """What typesetting raises in the render process fails that output with its message."""
+    code = f"""
+        import json, os
+        os.environ["DOCGEN_PREFORK"] = "1"
+        from docgen import prefork
+        prefork.start(["build", "content", "--format", "pdf"])
+        from docgen.writers import RenderError
+        from docgen.writers.pdfpage import Page
+        try:
+            prefork.take().typeset(Page("<html><body><p>Words.</p></body></html>", (), "x", ()))
+        except RenderError as exc:
+            print(json.dumps([str(exc), prefork.take() is not None]))
+    """
+    result = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    message, alive = json.loads(result.stdout.strip().splitlines()[-1])
+    assert "declares no font" in message and alive

@@ -16,7 +16,7 @@ import json
 import os
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import fingerprint, preflight, prefork, readers, transforms
@@ -225,8 +225,11 @@ def _results(planned: list[Planned], jobs: int, worker_limit: int, documents: di
                 if i:
                     collect()  # not before the first: a one-output build never collects
                 early = prefork.take()  # the render process this command forked as it started
-                result = early.run(p.job, documents.get(p.job.folder)) if early else None
-                yield p, result or run_job(p.job, documents.get(p.job.folder))
+                result = run_job(p.job, documents.get(p.job.folder), typesetter=early and early.typeset)
+                if early and p.job.fmt == "pdf" and early.usage:  # typeset there: its figures
+                    pid, rss, cpu = early.usage
+                    result = replace(result, pid=pid, max_rss_kb=rss, cpu_seconds=cpu)
+                yield p, result
         return
     prefork.close()  # workers render: pool.py's
     documents.clear()  # workers read their own (a job is a pure function of its folder)

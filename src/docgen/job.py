@@ -49,6 +49,16 @@ class Result:
     invalid: bool = False     # the document has errors: none of its outputs can be built
 
 
+def writer_failure(fmt: str, exc: Exception) -> str:
+    """What a failed output says when a writer raised something else than RenderError: a bug."""
+    import traceback
+
+    detail = "".join(traceback.format_exception(exc)) if os.environ.get("DOCGEN_DEBUG") else ""
+    return (f"internal error in the {fmt} writer: {type(exc).__name__}: {exc} "
+            f"(a bug in docgen; please report it{'' if detail else '; rerun with --debug for the traceback'})"
+            + ("\n" + detail if detail else ""))
+
+
 class _ReadFailed(Exception):
     pass
 
@@ -67,12 +77,14 @@ def _document(folder: Path, doc_hash: str, check: bool = False):
     return doc, tuple(diagnostics)
 
 
-def run(job: Job, doc=None, check: bool = False) -> Result:
+def run(job: Job, doc=None, check: bool = False, typesetter=None) -> Result:
     """Render one output. Content and render problems come back as a failed Result, not raised.
 
     `doc`: the job's document when the caller has read it already (a serial build has, to
     check it); otherwise it is read here (once per process, see `_document`), and checked too
     with `check`: a document with errors gives an `invalid` Result carrying them.
+    `typesetter`: typesets a PDF's page (`writers/pdfpage.Page`) elsewhere (prefork.py); the
+    page is made here.
     """
     from .writers import RenderError, Settings, writer
 
@@ -87,17 +99,17 @@ def run(job: Job, doc=None, check: bool = False) -> Result:
         version = doc.versions.get(job.lang)
         if version is None:
             raise _ReadFailed(f"{job.folder}: no {job.lang}.yaml")
-        data = writer(job.fmt)(doc, version, Settings(pdfa=job.pdfa))
+        if job.fmt == "pdf" and typesetter is not None:
+            from .writers.pdfpage import prepare
+
+            data = typesetter(prepare(doc, version, Settings(pdfa=job.pdfa)))
+        else:
+            data = writer(job.fmt)(doc, version, Settings(pdfa=job.pdfa))
         message = ""
     except (_ReadFailed, RenderError) as exc:
         data, message = None, str(exc)
     except Exception as exc:  # a bug in docgen: this output fails, listed with the others; the worker lives on
-        import traceback
-
-        detail = "".join(traceback.format_exception(exc)) if os.environ.get("DOCGEN_DEBUG") else ""
-        data, message = None, (f"internal error in the {job.fmt} writer: {type(exc).__name__}: {exc} "
-                               f"(a bug in docgen; please report it{'' if detail else '; rerun with --debug for the traceback'})"
-                               + ("\n" + detail if detail else ""))
+        data, message = None, writer_failure(job.fmt, exc)
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return Result(job, data, message, time.perf_counter() - start, os.getpid(), usage.ru_maxrss,
                   round(usage.ru_utime + usage.ru_stime, 3),
@@ -121,25 +133,22 @@ def one_core() -> None:
     memo.SUBSET_THREADS = 1
 
 
-def load_render_side(langs: list[str] = ()) -> None:
-    """What a PDF render needs whatever the document, for a process forked to render (prefork.py):
-    the writers' modules (WeasyPrint), the compiled templates, the font configurations of the
-    languages asked for (`--lang`), or the Latin one."""
-    from . import fonts
-    from .writers import writer
-    from .writers.html import environment
+def load_typesetting(langs: list[str] = ()):
+    """For a process forked to typeset PDF pages (prefork.py): the typesetting half of the PDF
+    writer (WeasyPrint), with the font configurations of the languages asked for (`--lang`), or
+    the Latin one; returns `writers.pdf.typeset`. Not docgen's reader, model or templates: the
+    build's own process has those, and makes the pages."""
+    from .writers.pdf import typeset
     from .writers.pdf.engine import font_configuration
-
+    from .fonts import range_key
     from .tables import CODES
 
-    writer("pdf")
     for lang in [code for code in langs if code in CODES] or [None]:
         try:
-            font_configuration(fonts.range_key(lang) if lang else ())
-        except (KeyError, ValueError, OSError):  # a language docgen does not have: the build says so
+            font_configuration(range_key(lang) if lang else ())
+        except (KeyError, ValueError, OSError):  # a language table that does not read: the build says so
             pass
-    for name in ("resolution.html.j2", "resolution.css.j2"):
-        environment().get_template(name)
+    return typeset
 
 
 def load() -> None:

@@ -5,13 +5,16 @@ and the build (~0.1 s), plan and read and check the document (~0.03 s), then imp
 and the writers (~0.15 s), then render. The imports of the render side do not depend on the
 document. So the command forks at once, before importing anything heavy: the child imports the
 writers and loads what any render needs, while the parent imports the build, plans, reads and
-checks; then the parent hands the child each output to render (the job and the document it
-read, pickled over a pipe) and writes what comes back, as it would have written its own. On two
-cores the two halves overlap: ~0.1 s less for the Chinese PDF.
+checks and makes the page to typeset (`writers/pdfpage.prepare`: the HTML, the fonts, the
+options); then it hands the child the page (pickled over a pipe) and writes the PDF that comes
+back, as it would have written its own. The child imports only the typesetting half of the PDF
+writer (`writers.pdf.typeset`: WeasyPrint, not docgen's reader, model or templates), so on two
+cores the two halves overlap without doing the same imports twice. Other formats are written
+by the build's own process, as before.
 
 Only a serial build uses it (`--jobs 1`, or a build of one output); a parallel build closes it
 at once (its workers come from pool.py). A render process that cannot start or dies fails
-nothing: the jobs it did not answer run in the build's own process, as before. It exits when the
+nothing: the pages it did not typeset are typeset in the build's own process. It exits when the
 build closes its pipe (also when the build is killed: the pipe closes with it). `DOCGEN_PREFORK=0`
 turns it off. Linux only, as the resident process (resident.py).
 """
@@ -29,21 +32,30 @@ class _RenderProcess:
     def __init__(self, pid: int, to_child: int, from_child: int):
         self.pid, self.to_child, self.from_child = pid, to_child, from_child
         self.served = 0
+        self.usage = None  # (pid, peak RSS in KB, CPU seconds) of the render process after its last page
 
-    def run(self, job, doc):
-        """The Result of `job.run(job, doc)` in the render process, or None if it is gone."""
+    def typeset(self, page) -> bytes:
+        """`writers.pdf.typeset(page)` in the render process; here if it is gone (then closed)."""
         import pickle
 
         try:
-            _send(self.to_child, pickle.dumps((job, doc), pickle.HIGHEST_PROTOCOL))
-            data = _receive(self.from_child)
+            _send(self.to_child, pickle.dumps(page, pickle.HIGHEST_PROTOCOL))
+            reply = _receive(self.from_child)
         except OSError:
-            data = None
-        if data is None:
+            reply = None
+        if reply is None:
             close()
-            return None
+            self.usage = None
+            from .writers.pdf import typeset
+
+            return typeset(page)
         self.served += 1
-        return pickle.loads(data)
+        data, message, self.usage = pickle.loads(reply)
+        if data is None:
+            from .writers import RenderError
+
+            raise RenderError(message)
+        return data
 
 
 def wanted(argv: list[str]) -> bool:
@@ -92,7 +104,7 @@ def start(argv: list[str]) -> None:
 
 
 def take():
-    """The render process, if one was started and still serves."""
+    """The render process, if one was started and still serves: its `typeset` lays out PDF pages."""
     return _process
 
 
@@ -122,24 +134,34 @@ def close(kill: bool = False) -> None:
         pass
 
 
-def _serve(jobs: int, results: int, debug: bool, langs: list[str]) -> None:
+def _serve(pages: int, results: int, debug: bool, langs: list[str]) -> None:
     import pickle
+    import resource
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's; the closed pipe ends this process
     if debug:
         os.environ["DOCGEN_DEBUG"] = "1"
     sys.stdin = sys.stdout = None  # nothing to say: results go up the pipe, errors in them
-    from .job import collect_between_jobs, load_render_side, run
+    from .job import collect_between_jobs, load_typesetting, writer_failure
+    from .writers import RenderError
 
-    load_render_side(langs)
+    typeset = load_typesetting(langs)
     with collect_between_jobs() as collect:  # as the build's own process would between its jobs
         served = 0
-        while (data := _receive(jobs)) is not None:
+        while (data := _receive(pages)) is not None:
             if served:
                 collect()
-            job, doc = pickle.loads(data)
-            _send(results, pickle.dumps(run(job, doc), pickle.HIGHEST_PROTOCOL))
+            try:
+                reply, message = typeset(pickle.loads(data)), ""
+            except RenderError as exc:
+                reply, message = None, str(exc)
+            except Exception as exc:  # a bug in docgen: reported as job.run reports it
+                reply, message = None, writer_failure("pdf", exc)
+            usage = resource.getrusage(resource.RUSAGE_SELF)
+            _send(results, pickle.dumps((reply, message, (os.getpid(), usage.ru_maxrss,
+                                                          round(usage.ru_utime + usage.ru_stime, 3))),
+                                        pickle.HIGHEST_PROTOCOL))
             served += 1
 
 

@@ -133,21 +133,13 @@ def one_core() -> None:
     memo.SUBSET_THREADS = 1
 
 
-def load_typesetting(langs: list[str] = ()):
+def load_typesetting():
     """For a process forked to typeset PDF pages (prefork.py): the typesetting half of the PDF
-    writer (WeasyPrint), with the font configurations of the languages asked for (`--lang`), or
-    the Latin one; returns `writers.pdf.typeset`. Not docgen's reader, model or templates: the
-    build's own process has those, and makes the pages."""
+    writer (WeasyPrint, patched); returns `writers.pdf.typeset`. Not docgen's reader, model,
+    language tables or templates: the build's own process has those, and makes the pages; the
+    font configuration is made with the first page (~4 ms), whose language it depends on."""
     from .writers.pdf import typeset
-    from .writers.pdf.engine import font_configuration
-    from .fonts import range_key
-    from .tables import CODES
 
-    for lang in [code for code in langs if code in CODES] or [None]:
-        try:
-            font_configuration(range_key(lang) if lang else ())
-        except (KeyError, ValueError, OSError):  # a language table that does not read: the build says so
-            pass
     return typeset
 
 

@@ -93,8 +93,7 @@ def start(argv: list[str]) -> None:
         os.close(up_read)
         code = 0
         try:
-            langs = [code for value in _option(argv, "--lang") for code in value.split(",") if code]
-            _serve(down_read, up_write, "--debug" in argv, langs)
+            _serve(down_read, up_write, "--debug" in argv)
         except BaseException:
             code = 1
         os._exit(code)
@@ -134,7 +133,7 @@ def close(kill: bool = False) -> None:
         pass
 
 
-def _serve(pages: int, results: int, debug: bool, langs: list[str]) -> None:
+def _serve(pages: int, results: int, debug: bool) -> None:
     import pickle
     import resource
     import signal
@@ -146,7 +145,7 @@ def _serve(pages: int, results: int, debug: bool, langs: list[str]) -> None:
     from .job import collect_between_jobs, load_typesetting, writer_failure
     from .writers import RenderError
 
-    typeset = load_typesetting(langs)
+    typeset = load_typesetting()
     with collect_between_jobs() as collect:  # as the build's own process would between its jobs
         served = 0
         while (data := _receive(pages)) is not None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import sys
 import time
 from dataclasses import dataclass, replace
@@ -227,8 +228,8 @@ def _results(planned: list[Planned], jobs: int, worker_limit: int, documents: di
                 early = prefork.take()  # the render process this command forked as it started
                 result = run_job(p.job, documents.get(p.job.folder), typesetter=early and early.typeset)
                 if early and p.job.fmt == "pdf" and early.usage:  # typeset there: its figures
-                    pid, rss, cpu = early.usage
-                    result = replace(result, pid=pid, max_rss_kb=rss, cpu_seconds=cpu)
+                    pid, rss, cpu, private = early.usage
+                    result = replace(result, pid=pid, max_rss_kb=rss, cpu_seconds=cpu, private_kb=private)
                 yield p, result
         return
     prefork.close()  # workers render: pool.py's
@@ -293,6 +294,8 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
             worker["outputs"] += 1
             worker["peak_rss_mb"] = max(worker["peak_rss_mb"], round(result.max_rss_kb / 1024))
             worker["cpu_seconds"] = max(worker["cpu_seconds"], result.cpu_seconds)
+            if result.private_kb:
+                worker["private_mb"] = max(worker.get("private_mb", 0), round(result.private_kb / 1024))
             seconds[p.job.fmt] = seconds.get(p.job.fmt, 0.0) + result.seconds
             if result.data is None:
                 state.forget(p.target)
@@ -322,6 +325,7 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
                    "render_seconds": {k: round(v, 3) for k, v in sorted(seconds.items())},
                    "build_cpu_seconds": round(time.process_time(), 3),  # this process's own
                    "build_pid": os.getpid(),
+                   "build_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
                    "processes": [workers[pid] for pid in sorted(workers)]}
         write_atomic(Path(stats), (json.dumps(figures, indent=1) + "\n").encode(), sync=False)
     stale = stale_outputs(paths, out, state)

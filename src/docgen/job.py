@@ -47,6 +47,7 @@ class Result:
     cpu_seconds: float = 0.0  # the process's CPU time so far (user + system)
     diagnostics: tuple = ()   # warnings from reading and checking the document (a pool worker checks it)
     invalid: bool = False     # the document has errors: none of its outputs can be built
+    private_kb: int = 0       # memory the process shares with no other (a render process forked by the build)
 
 
 def writer_failure(fmt: str, exc: Exception) -> str:

@@ -32,7 +32,7 @@ class _RenderProcess:
     def __init__(self, pid: int, to_child: int, from_child: int):
         self.pid, self.to_child, self.from_child = pid, to_child, from_child
         self.served = 0
-        self.usage = None  # (pid, peak RSS in KB, CPU seconds) of the render process after its last page
+        self.usage = None  # (pid, peak RSS, CPU seconds, memory not shared with the build) after its last page
 
     def typeset(self, page) -> bytes:
         """`writers.pdf.typeset(page)` in the render process; here if it is gone (then closed)."""
@@ -143,6 +143,7 @@ def _serve(pages: int, results: int, debug: bool) -> None:
         os.environ["DOCGEN_DEBUG"] = "1"
     sys.stdin = sys.stdout = None  # nothing to say: results go up the pipe, errors in them
     from .job import collect_between_jobs, load_typesetting, writer_failure
+    from .resident import _private_kb
     from .writers import RenderError
 
     typeset = load_typesetting()
@@ -158,9 +159,8 @@ def _serve(pages: int, results: int, debug: bool) -> None:
             except Exception as exc:  # a bug in docgen: reported as job.run reports it
                 reply, message = None, writer_failure("pdf", exc)
             usage = resource.getrusage(resource.RUSAGE_SELF)
-            _send(results, pickle.dumps((reply, message, (os.getpid(), usage.ru_maxrss,
-                                                          round(usage.ru_utime + usage.ru_stime, 3))),
-                                        pickle.HIGHEST_PROTOCOL))
+            figures = (os.getpid(), usage.ru_maxrss, round(usage.ru_utime + usage.ru_stime, 3), _private_kb())
+            _send(results, pickle.dumps((reply, message, figures), pickle.HIGHEST_PROTOCOL))
             served += 1
 
 

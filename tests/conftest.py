@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,10 @@ settings.load_profile(os.environ.get("DOCGEN_HYPOTHESIS", "default"))
 # it on with a socket folder of its own (tests/test_resident.py): no test meets a server started
 # by another, or by the developer, and none is left running on the machine.
 os.environ["DOCGEN_RESIDENT"] = "0"
+# What docgen keeps between processes (compiled templates: paths.cache_folder) goes to a folder of
+# this run's, removed at its end: a test never meets the developer's cache, nor leaves one.
+os.environ["DOCGEN_CACHE"] = tempfile.mkdtemp(prefix="docgen-test-cache-")
+atexit.register(shutil.rmtree, os.environ["DOCGEN_CACHE"], True)
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"

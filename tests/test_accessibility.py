@@ -316,15 +316,18 @@ def test_word_draft_exports_to_tagged_pdf_with_headings(built, tmp_path):
 
 
 def _tagged_snippet(tmp_path, html: str, restore: bool = False):
-    from docgen.writers.pdf import tagging
-    from docgen.writers.pdf.engine import HTML, font_configuration
+    from weasyprint.text.fonts import FontConfiguration
 
+    from docgen.writers.pdf import tagging
+    from docgen.writers.pdf.engine import HTML
+
+    config = FontConfiguration()  # WeasyPrint's own (system fonts): the snippets declare no face
     if restore:
         tagging.restore()
     try:
-        document = HTML(string=html).render(font_config=font_configuration())
+        document = HTML(string=html).render(font_config=config)
         path = tmp_path / "snippet.pdf"
-        document.write_pdf(path, font_config=font_configuration(), pdf_variant="pdf/ua-1")
+        document.write_pdf(path, font_config=config, pdf_variant="pdf/ua-1")
     finally:
         tagging.apply()
     return read(path)

@@ -141,9 +141,17 @@ def test_pdf_properties(zh_pdf):
 # ---------------------------------------------------------------- WeasyPrint's footnote bugs
 
 
+def _stock_fonts():
+    """WeasyPrint's own font configuration (system fonts), for pages that declare no face: docgen's
+    knows only the faces a page declares (patches.py, 11.)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
 def _render_repro(name):
     html = (REPROS / name).read_text("utf-8")
-    return HTML(string=html).render(font_config=font_configuration())
+    return HTML(string=html).render(font_config=_stock_fonts())
 
 
 def test_rounding_repro_fixed():
@@ -156,10 +164,10 @@ def test_lost_footnote_repro_is_repaired():
     """repros/fn_lost.html loses body 2 in stock WeasyPrint 70; docgen's render repairs it."""
     html = (REPROS / "fn_lost.html").read_text("utf-8")
     html = html.replace('id="fn-1"', 'id="fn-1"').replace('<a id="fnref-1"></a>', '<a id="fnref-1"></a>')
-    stock = HTML(string=html).render(font_config=font_configuration())
+    stock = HTML(string=html).render(font_config=_stock_fonts())
     assert checks.footnote_placement(stock), "the repro no longer reproduces: re-check the repair"
     html = html.replace("<p>", '<p class="x">')
-    document = render(html)
+    document = render(html, _stock_fonts())
     assert not checks.footnote_placement(document)
 
 

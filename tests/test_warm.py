@@ -21,7 +21,7 @@ EDITS = [
 ]
 
 
-def _renders(folders: dict, plan: list, memos: bool) -> list:
+def _renders(folders: dict, plan: list, memos: bool, threads: int = 2) -> list:
     """Render `plan` [(folder name, language), ...] in one fresh process: digests and memo hits."""
     code = f"""
         import hashlib, json
@@ -31,6 +31,7 @@ def _renders(folders: dict, plan: list, memos: bool) -> list:
         from docgen.writers.pdf import memo
         if not {memos!r}:
             memo.restore()
+        memo.SUBSET_THREADS = {threads!r}
         folders = {json.dumps({k: str(v) for k, v in folders.items()})}
         results = []
         for name, lang in {json.dumps(plan)}:
@@ -115,6 +116,18 @@ def test_every_style_that_splits_lines_is_in_the_memo_key():
     assert remembered == plain and again == plain
 
 
+def test_faces_subset_side_by_side_give_the_same_pdf():
+    """The faces of a page subset and deflated on two threads (memo.py, 6.): the same bytes as one
+    after the other, in Chinese (two CJK faces) and Arabic (Arabic and Latin faces)."""
+    folders = {"zh": ZH, "specimen": SPECIMEN}
+    plan = [["zh", "zh"], ["specimen", "ar"]]
+    one = _renders(folders, plan, memos=True, threads=1)
+    two = _renders(folders, plan, memos=True, threads=2)
+    assert [digest for digest, _ in one] == [digest for digest, _ in two]
+    assert all(hits["faces side by side"] == 0 for _, hits in one)
+    assert all(hits["faces side by side"] >= 2 for _, hits in two)
+
+
 def test_a_remembered_font_stream_is_deflated_as_zlib_would():
     """pydyf's compressor hands back a remembered subset's stream, and anything else as zlib does;
     between renders the memo keeps the stream only."""
@@ -147,10 +160,12 @@ def test_a_remembered_font_stream_is_deflated_as_zlib_would():
 
 
 def test_a_reused_stylesheet_keeps_its_page_rules_and_an_edited_one_is_parsed_again():
-    from docgen.writers.pdf import memo
-    from docgen.writers.pdf.engine import HTML, font_configuration
+    from weasyprint.text.fonts import FontConfiguration
 
-    config = font_configuration()
+    from docgen.writers.pdf import memo
+    from docgen.writers.pdf.engine import HTML
+
+    config = FontConfiguration()  # WeasyPrint's own (system fonts): this page declares no face
 
     def page(size: str) -> str:
         return (f"<html lang='en'><head><style>@page {{ size: A6; margin: 2cm; @top-center {{ content: 'Head' }} }}"

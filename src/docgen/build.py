@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import fingerprint, preflight, readers, transforms
+from . import fingerprint, preflight, prefork, readers, transforms
 from .diagnostics import Diagnostic, Location, errors, without_acknowledged
 from .job import Job
 from .job import collect_between_jobs
@@ -227,12 +228,20 @@ def _results(planned: list[Planned], jobs: int, worker_limit: int, documents: di
             yield from dask_cluster.results(planned, cluster, pdfa)
         return
     if jobs <= 1 or len(planned) <= 1:
+        for worker in started or []:  # started for a parallel build that broken documents left with one output
+            worker.stop()
         with collect_between_jobs() as collect:
             for i, p in enumerate(planned):
                 if i:
                     collect()  # not before the first: a one-output build never collects
-                yield p, run_job(p.job, documents.get(p.job.folder))
+                early = prefork.take()  # the render process this command forked as it started
+                result = run_job(p.job, documents.get(p.job.folder), typesetter=early and early.typeset)
+                if early and p.job.fmt == "pdf" and early.usage:  # typeset there: its figures
+                    pid, rss, cpu, private = early.usage
+                    result = replace(result, pid=pid, max_rss_kb=rss, cpu_seconds=cpu, private_kb=private)
+                yield p, result
         return
+    prefork.close()  # workers render: pool.py's
     from . import pool  # multiprocessing: only for builds that use workers
 
     by_job = {p.job: p for p in planned}
@@ -264,6 +273,8 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
     remove_leftovers(out)
     parallel = not cluster and (jobs or default_jobs()) > 1 and len(planned) > 1
     warming, documents = [], {}
+    if parallel or cluster or not planned:
+        prefork.close()  # the render process of a serial build (prefork.py) has nothing to do
     if parallel:  # read the first documents while the workers start; they read the others (pool.py)
         from . import pool
 
@@ -293,10 +304,12 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
                     failures.append(Failure(p.job.folder.name, "", "", result.message))
                 progress.dropped()
                 continue
-            worker = workers.setdefault(result.pid, {"outputs": 0, "peak_rss_mb": 0, "cpu_seconds": 0.0})
+            worker = workers.setdefault(result.pid, {"pid": result.pid, "outputs": 0, "peak_rss_mb": 0, "cpu_seconds": 0.0})
             worker["outputs"] += 1
             worker["peak_rss_mb"] = max(worker["peak_rss_mb"], round(result.max_rss_kb / 1024))
             worker["cpu_seconds"] = max(worker["cpu_seconds"], result.cpu_seconds)
+            if result.private_kb:
+                worker["private_mb"] = max(worker.get("private_mb", 0), round(result.private_kb / 1024))
             seconds[p.job.fmt] = seconds.get(p.job.fmt, 0.0) + result.seconds
             if result.data is None:
                 state.forget(p.target)
@@ -315,6 +328,7 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
             raise
         failures.append(Failure(f"--cluster {cluster}", "", "", str(exc)))  # what was written is kept
     finally:
+        prefork.close()
         progress.close()
         if written or state.journal.exists():  # a build of nothing (a wrong path) creates no --out
             state.save()
@@ -324,6 +338,8 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
                    "jobs": jobs or default_jobs(), **({"cluster": cluster} if cluster else {}),
                    "render_seconds": {k: round(v, 3) for k, v in sorted(seconds.items())},
                    "build_cpu_seconds": round(time.process_time(), 3),  # this process's own
+                   "build_pid": os.getpid(),
+                   "build_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
                    "processes": [workers[pid] for pid in sorted(workers)]}
         write_atomic(Path(stats), (json.dumps(figures, indent=1) + "\n").encode(), sync=False)
     stale = stale_outputs(paths, out, state)

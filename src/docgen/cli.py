@@ -236,6 +236,9 @@ def main(argv: list[str] | None = None) -> int:
                            force=args.force, quiet=args.quiet, worker_limit=args.worker_limit,
                            stats=args.stats, prune=args.prune, cluster=args.cluster)
     except KeyboardInterrupt:
+        from . import prefork
+
+        prefork.close(kill=True)
         print("docgen: interrupted; no partial output was written", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug in docgen, not in the content
@@ -268,6 +271,9 @@ def run() -> None:
     if code is not None:
         os._exit(code)
     gc.disable()
+    from . import prefork
+
+    prefork.start(argv)  # a serial build's render process, importing while this one plans
     code = main(argv)
     for stream in (sys.stdout, sys.stderr):
         try:

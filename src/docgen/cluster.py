@@ -37,7 +37,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import fingerprint
-from .job import Job, Result, load, run
+from .job import Job, Result, load, one_core, run
 
 INSTALL = "pip install 'docgen[cluster]'"
 PROFILER = "distributed.worker.profile.enabled"
@@ -118,6 +118,7 @@ def dask_setup(worker) -> None:
     global _identity
     try:
         load()
+        one_core()
         problem = ""
     except Exception as exc:  # noqa: BLE001 - joins anyway, refused with the reason, instead of a restart loop
         problem = f"{type(exc).__name__}: {exc}"

@@ -47,6 +47,17 @@ class Result:
     cpu_seconds: float = 0.0  # the process's CPU time so far (user + system)
     diagnostics: tuple = ()   # warnings from reading and checking the document (a pool worker checks it)
     invalid: bool = False     # the document has errors: none of its outputs can be built
+    private_kb: int = 0       # memory the process shares with no other (a render process forked by the build)
+
+
+def writer_failure(fmt: str, exc: Exception) -> str:
+    """What a failed output says when a writer raised something else than RenderError: a bug."""
+    import traceback
+
+    detail = "".join(traceback.format_exception(exc)) if os.environ.get("DOCGEN_DEBUG") else ""
+    return (f"internal error in the {fmt} writer: {type(exc).__name__}: {exc} "
+            f"(a bug in docgen; please report it{'' if detail else '; rerun with --debug for the traceback'})"
+            + ("\n" + detail if detail else ""))
 
 
 class _ReadFailed(Exception):
@@ -67,12 +78,14 @@ def _document(folder: Path, doc_hash: str, check: bool = False):
     return doc, tuple(diagnostics)
 
 
-def run(job: Job, doc=None, check: bool = False) -> Result:
+def run(job: Job, doc=None, check: bool = False, typesetter=None) -> Result:
     """Render one output. Content and render problems come back as a failed Result, not raised.
 
     `doc`: the job's document when the caller has read it already (a serial build has, to
     check it); otherwise it is read here (once per process, see `_document`), and checked too
     with `check`: a document with errors gives an `invalid` Result carrying them.
+    `typesetter`: typesets a PDF's page (`writers/pdfpage.Page`) elsewhere (prefork.py); the
+    page is made here.
     """
     from .writers import RenderError, Settings, writer
 
@@ -87,17 +100,17 @@ def run(job: Job, doc=None, check: bool = False) -> Result:
         version = doc.versions.get(job.lang)
         if version is None:
             raise _ReadFailed(f"{job.folder}: no {job.lang}.yaml")
-        data = writer(job.fmt)(doc, version, Settings(pdfa=job.pdfa))
+        if job.fmt == "pdf" and typesetter is not None:
+            from .writers.pdfpage import prepare
+
+            data = typesetter(prepare(doc, version, Settings(pdfa=job.pdfa)))
+        else:
+            data = writer(job.fmt)(doc, version, Settings(pdfa=job.pdfa))
         message = ""
     except (_ReadFailed, RenderError) as exc:
         data, message = None, str(exc)
     except Exception as exc:  # a bug in docgen: this output fails, listed with the others; the worker lives on
-        import traceback
-
-        detail = "".join(traceback.format_exception(exc)) if os.environ.get("DOCGEN_DEBUG") else ""
-        data, message = None, (f"internal error in the {job.fmt} writer: {type(exc).__name__}: {exc} "
-                               f"(a bug in docgen; please report it{'' if detail else '; rerun with --debug for the traceback'})"
-                               + ("\n" + detail if detail else ""))
+        data, message = None, writer_failure(job.fmt, exc)
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return Result(job, data, message, time.perf_counter() - start, os.getpid(), usage.ru_maxrss,
                   round(usage.ru_utime + usage.ru_stime, 3),
@@ -110,6 +123,25 @@ def warm_up() -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle, not each worker's
     load()
+    one_core()
+
+
+def one_core() -> None:
+    """A --jobs or cluster worker has sibling workers on the other cores: it subsets a document's
+    fonts on its own thread only (writers/pdf/memo.py, 6.)."""
+    from .writers.pdf import memo
+
+    memo.SUBSET_THREADS = 1
+
+
+def load_typesetting():
+    """For a process forked to typeset PDF pages (prefork.py): the typesetting half of the PDF
+    writer (WeasyPrint, patched); returns `writers.pdf.typeset`. Not docgen's reader, model,
+    language tables or templates: the build's own process has those, and makes the pages; the
+    font configuration is made with the first page (~4 ms), whose language it depends on."""
+    from .writers.pdf import typeset
+
+    return typeset
 
 
 def load() -> None:

@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import io
 
-from ... import fonts, preflight
-from ...model import Document, Version
 from .. import RenderError
-from ..html import render_html
+from ..pdfpage import Page, prepare
 from . import checks
 from .engine import HTML, font_configuration
+from .fetcher import BASE_URL, FETCHER  # the templates folder, as WeasyPrint writes it; data: URLs
+from .patches import OwnFontsConfiguration
 from . import memo  # noqa: E402  (after engine: WeasyPrint is imported there, lean)
-from .tagging import ARCHIVE_VARIANT
-from ...paths import TEMPLATES
 
 MAX_REPAIRS = 5
 
@@ -30,9 +28,11 @@ MAX_REPAIRS = 5
 def render(html: str, config=None):
     """Lay out *html*, repairing lost or misplaced footnotes; returns the WeasyPrint document."""
     config = config or font_configuration()
+    if isinstance(config, OwnFontsConfiguration) and "@font-face" not in html:  # no system font (patches.py, 11.)
+        raise RenderError("the page declares no font (@font-face): docgen sets text only in the faces of fonts/")
     breaks: list[int] = []
     for attempt in range(MAX_REPAIRS + 1):
-        document = HTML(string=_with_breaks(html, breaks), base_url=str(TEMPLATES)).render(
+        document = HTML(string=_with_breaks(html, breaks), base_url=BASE_URL, url_fetcher=FETCHER).render(
             font_config=config)
         problems = checks.footnote_placement(document)
         if not problems:
@@ -55,24 +55,26 @@ def _with_breaks(html: str, numbers: list[int]) -> str:
     return html
 
 
-def write(doc: Document, version: Version, settings) -> bytes:
-    # `check` and the build's validation found these already (preflight); checked again here as
-    # a safety net, before the expensive part
-    if missing := preflight.glyphs(version, doc):
-        raise RenderError("missing glyph: " + "; ".join(f"{d.location}: {d.message}" for d in missing[:10]))
-    config = font_configuration(fonts.range_key(version.lang))
-    memo.document(doc.name)
-    document = render(render_html(doc, version), config)
-    out = io.BytesIO()
-    options = {"pdf_variant": ARCHIVE_VARIANT if settings.pdfa else "pdf/ua-1"}
-    if not settings.tagged:  # measurement only (scripts/bench.py): what tagging costs
-        options = {"pdf_variant": "pdf/a-3b"} if settings.pdfa else {}
-    attachments = []
-    if settings.pdfa:
-        from .archive import attachments_for
+def write(doc, version, settings) -> bytes:
+    """The PDF of a language version: the page made of the model (`pdfpage.prepare`), typeset."""
+    return typeset(prepare(doc, version, settings))
 
-        attachments = attachments_for(doc, version)
-    document.write_pdf(out, font_config=config, attachments=attachments, **options)
+
+def typeset(page: Page) -> bytes:
+    """Lay the page out, write the PDF, check what WeasyPrint is known to get wrong (see above).
+    Needs nothing of docgen's reader or model: prefork.py's render process runs only this."""
+    config = font_configuration(page.ranges)
+    memo.document(page.document)
+    document = render(page.html, config)
+    out = io.BytesIO()
+    attachments = []
+    if page.attachments:
+        from weasyprint import Attachment
+
+        attachments = [Attachment(string=a.data, url_fetcher=FETCHER, name=a.name, relationship=a.relationship,
+                                  description=a.description, created=a.when, modified=a.when)
+                       for a in page.attachments]
+    document.write_pdf(out, font_config=config, attachments=attachments, **dict(page.options))
     data = out.getvalue()
     checks.embedded_fonts(document)
     return data

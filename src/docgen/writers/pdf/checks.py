@@ -43,7 +43,8 @@ def footnote_placement(document) -> list[Misplaced]:
 
 
 def embedded_fonts(document) -> list[str]:
-    """Every font in the PDF is one docgen declared (no system fallback); returns their names.
+    """Every font in the PDF is one docgen declared (no system fallback) and every character has a
+    glyph; returns the fonts' names.
 
     WeasyPrint names a font after its family and style (`ABCDEF+docgen-Song-SC-Bold`); docgen's
     families exist only as @font-face rules on files in fonts/, so any other family name is a
@@ -58,4 +59,11 @@ def embedded_fonts(document) -> list[str]:
     if stray:
         raise RenderError(f"the PDF uses fonts docgen did not declare (a fallback for a missing glyph?): "
                           f"{', '.join(stray)}")
+    # Fontconfig knows only docgen's faces (patches.py, 11.): a character none of them has is drawn
+    # as .notdef, and WeasyPrint records it in the font's `missing`
+    missing = sorted({(codepoint, font.name.decode()[1:].split("+", 1)[-1])
+                      for font in document.fonts.values() for codepoint in font.missing})
+    if missing:
+        raise RenderError("no glyph in docgen's fonts for " + ", ".join(
+            f"U+{codepoint:04X} {chr(codepoint)!r} (drawn as an empty box in {name})" for codepoint, name in missing[:10]))
     return sorted(names)

@@ -71,4 +71,4 @@ def font_configuration(ranges: tuple = ()) -> FontConfiguration:
     one configuration made an English page rendered after a Chinese one in the same process
     (a build worker) fall back to a system font for “ ”.
     """
-    return FontConfiguration()
+    return patches.OwnFontsConfiguration()  # docgen's faces only, no system font (patches.py, 11.)

@@ -6,6 +6,7 @@ path does not need (performance.md):
     for WOFF decoding and for its fallback subsetter; docgen's fonts are OTF/TTF subset by
     HarfBuzz, so fontTools is never called;
   - Pillow (~20 ms): for raster images and ICC profiles, which docgen's pages do not have;
+  - uuid (and platform, ~4 ms): for PDF/A-4 metadata only;
   - cffi parsing WeasyPrint's C declarations with pycparser (50-60 ms) on every import.
 
 While WeasyPrint is imported, an import hook loads the modules named in `DEFERRED` and
@@ -20,7 +21,18 @@ mtime, the Python version and this module's `VERSION`):
     if a statement that needs it runs;
   - deferred values: the user-agent stylesheets for forms and for presentational hints
     (~20 ms of parsing, `DEFERRED_VALUES`) become `Deferred` stand-ins that parse their CSS
-    the first time WeasyPrint touches them (docgen's pages have neither);
+    the first time WeasyPrint touches them (docgen's pages have neither); so does the HTML5
+    user-agent stylesheet (~40 ms), which docgen's pages replace by a reduced one (`uasheet.py`),
+    and the table of MIME types read from the system's mime.types (~3 ms, for attachments);
+  - lazy classes: `class URLFetcher(request.OpenerDirector)` needs urllib.request (http.client,
+    ssl, socket, email: 15-20 ms) to be defined; its definition moves into a function run the
+    first time the class is called, subclassed, or asked for an attribute (`LazyClass`), so the
+    deferred-import transform can move urllib's import into that function. docgen's renders
+    never make one (`fetcher.py` fetches their data: URLs);
+  - skipped checks: `weasyprint.text.fonts` loads the system's whole Fontconfig set-up at import
+    (FcInitLoadConfigAndFonts, 4-10 ms) only to warn when the system has no font
+    (`_check_font_configuration`, `SKIPPED_CHECKS`); docgen's pages use no system font (their
+    configuration knows only their own faces, patches.py 11.), so the call is left out;
   - cffi "out-of-line ABI mode": the `ffi.cdef(...)` text is compiled once by cffi itself into
     a module of pre-parsed types (`ffi.set_source(name, None)`, cffi's documented way to skip
     parsing at import), and `ffi` is that module's FFI object. The libraries are opened the same
@@ -42,17 +54,27 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-VERSION = 4  # bump when a transform changes: cached code of another version is not used
+VERSION = 8  # bump when a transform changes: cached code of another version is not used
 DEFERRED = {  # module -> top-level packages whose imports move into the functions using them
     "weasyprint.text.fonts": ("fontTools",),
     "weasyprint.pdf.fonts": ("fontTools",),
     "weasyprint.draw.text": ("PIL",),
     "weasyprint.images": ("PIL",),
     "weasyprint.css": ("PIL",),
+    "weasyprint.urls": ("urllib", "email"),  # urllib.request: http.client, ssl, socket, email.* (~15-20 ms)
+    "weasyprint.pdf.metadata": ("uuid",),  # uuid imports platform (~4 ms); used for PDF/A-4 only
+}
+LAZY_CLASSES = {  # module -> top-level classes made on first use (their base needs a DEFERRED import)
+    "weasyprint.urls": ("URLFetcher",),  # a urllib.request.OpenerDirector
+}
+SKIPPED_CHECKS = {  # module -> functions whose top-level calls (a check that only warns) are left out
+    "weasyprint.text.fonts": ("_check_font_configuration",),
 }
 FFI_MODULE = "weasyprint.text.ffi"
 DEFERRED_VALUES = {  # module -> top-level names whose value is made on first use
-    "weasyprint.html": ("UA_FORM_STYLESHEET", "PH_STYLESHEET"),  # forms and presentational hints: unused
+    # forms and presentational hints: unused; the HTML5 sheet: parsed for pages `uasheet.py` cannot serve
+    "weasyprint.html": ("UA_STYLESHEET", "UA_FORM_STYLESHEET", "PH_STYLESHEET"),
+    "weasyprint.pdf.anchors": ("MIMETYPES",),  # reads the system's mime.types (~3 ms); for attachments only
 }
 
 
@@ -176,6 +198,67 @@ class Deferred:
         return getattr(self._value, name)
 
 
+class LazyClass:
+    """A class defined on first use: calling it, subclassing it, isinstance/issubclass with it
+    or any attribute make the class (`make()`), which then also replaces this stand-in in
+    its module."""
+
+    __slots__ = ("_make", "_value")
+
+    def __init__(self, make):
+        self._make, self._value = make, None
+
+    def _class(self):
+        if self._value is None:
+            self._value = self._make()
+            module = sys.modules.get(self._value.__module__)
+            if module is not None and getattr(module, self._value.__name__, None) is self:
+                setattr(module, self._value.__name__, self._value)  # pickle finds the class itself
+        return self._value
+
+    def __call__(self, *args, **kwargs):
+        return self._class()(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._class(), name)
+
+    def __mro_entries__(self, bases):
+        return (self._class(),)
+
+    def __instancecheck__(self, instance):
+        return isinstance(instance, self._class())
+
+    def __subclasscheck__(self, subclass):
+        return issubclass(subclass, self._class())
+
+
+def lazy_classes(tree: ast.Module, names: tuple[str, ...]) -> bool:
+    """`class NAME(...): ...` at module level becomes a function that defines and returns it, and
+    `NAME = LazyClass(that function)`."""
+    found = 0
+    for i, node in enumerate(tree.body):
+        if isinstance(node, ast.ClassDef) and node.name in names and not node.decorator_list:
+            maker = f"_docgen_make_{node.name}"
+            function = ast.parse(f"def {maker}():\n    {node.name}.__qualname__ = {node.name!r}\n    return {node.name}\n"
+                                 f"{node.name} = __import__('docgen.writers.pdf.loading', fromlist=['LazyClass'])"
+                                 f".LazyClass({maker})").body
+            function[0].body.insert(0, node)
+            for new in function:
+                ast.copy_location(new, node)
+            tree.body[i:i + 1] = [ast.fix_missing_locations(new) for new in function]
+            found += 1
+    return found == len(names)
+
+
+def skip_checks(tree: ast.Module, names: tuple[str, ...]) -> bool:
+    """Leave out the module-level statements that only call one of `names` (see above)."""
+    kept = [n for n in tree.body if not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Call)
+                                         and isinstance(n.value.func, ast.Name) and n.value.func.id in names)]
+    skipped = len(kept) < len(tree.body)
+    tree.body[:] = kept
+    return skipped
+
+
 def defer_values(tree: ast.Module, names: tuple[str, ...]) -> bool:
     """`NAME = expression` at module level becomes `NAME = Deferred(lambda: expression)`."""
     found = 0
@@ -270,8 +353,12 @@ class _Loader(importlib.machinery.SourceFileLoader):
         elif fullname in DEFERRED_VALUES:
             if not defer_values(tree, DEFERRED_VALUES[fullname]):
                 return super().get_code(fullname)
-        elif not defer_imports(tree, DEFERRED[fullname]):
-            return super().get_code(fullname)
+        else:
+            if fullname in LAZY_CLASSES and not lazy_classes(tree, LAZY_CLASSES[fullname]):
+                return super().get_code(fullname)
+            if not defer_imports(tree, DEFERRED[fullname]):
+                return super().get_code(fullname)
+            skip_checks(tree, SKIPPED_CHECKS.get(fullname, ()))  # none found: nothing left out
         code = compile(tree, str(source_path), "exec", dont_inherit=True)
         try:
             _write_atomic(cached, marshal.dumps((key, ffi_name, code)))

@@ -441,7 +441,7 @@ def _archive_variant(pdf, document, page_streams, attachments, compress):
         del metadata.generate_rdf_metadata
 
 
-ARCHIVE_VARIANT = "pdf/a-3a+ua-1"  # WeasyPrint picks the PDF/A output intent by "pdf/a" in the name
+from ..pdfpage import ARCHIVE_VARIANT  # noqa: E402  (the page asks for it: pdfpage.prepare)
 _applied = False
 
 

@@ -1,0 +1,69 @@
+"""The PDF writer's first half: from the model to the page WeasyPrint typesets (`Page`).
+
+The PDF writer is two steps: `prepare` (here) checks the version's glyphs and makes the HTML
+writer's page for print, the PDF's options and, for the archive, its attachments; `typeset`
+(`writers/pdf`) lays the page out with WeasyPrint and writes the PDF. Nothing here imports
+WeasyPrint, and nothing in `typeset` needs docgen's reader, model or templates: a serial build
+prepares its pages while the render process it forked imports WeasyPrint, then hands it the
+pages (prefork.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from . import RenderError, Settings
+
+ARCHIVE_VARIANT = "pdf/a-3a+ua-1"  # tagging.py's variant: PDF/A-3a with PDF/UA-1; "pdf/a" in the name gives the output intent
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file embedded in the archive PDF (WeasyPrint's Attachment is made of it when typesetting)."""
+
+    data: bytes
+    name: str
+    relationship: str
+    description: str
+    when: dt.datetime
+
+
+@dataclass(frozen=True)
+class Page:
+    """What typesetting one PDF needs, and nothing of the model."""
+
+    html: str              # the HTML writer's page for print (footnotes at their calls)
+    ranges: tuple          # fonts.range_key of the language: which font configuration
+    document: str          # the document's name (the warm-render memos are per document)
+    options: tuple         # WeasyPrint's write_pdf options, as (name, value) pairs
+    attachments: tuple = ()
+
+
+def prepare(doc, version, settings: Settings) -> Page:
+    from .. import fonts, preflight
+    from .html import render_html
+
+    # `check` and the build's validation found these already (preflight); checked again here as
+    # a safety net, before the expensive part
+    if missing := preflight.glyphs(version, doc):
+        raise RenderError("missing glyph: " + "; ".join(f"{d.location}: {d.message}" for d in missing[:10]))
+    options = {"pdf_variant": ARCHIVE_VARIANT if settings.pdfa else "pdf/ua-1"}
+    if not settings.tagged:  # measurement only (scripts/bench.py): what tagging costs
+        options = {"pdf_variant": "pdf/a-3b"} if settings.pdfa else {}
+    return Page(render_html(doc, version), fonts.range_key(version.lang), doc.name, tuple(options.items()),
+                attachments_for(doc, version) if settings.pdfa else ())
+
+
+def attachments_for(doc, version) -> tuple[Attachment, ...]:
+    """PDF/A-3a for archives: the Akoma Ntoso XML embedded as the PDF's Source, the YAML as Data.
+    Their dates come from the content (the issue date), so the same sources give the same bytes."""
+    from . import writer
+
+    when = dt.datetime.combine(doc.meta.distributed, dt.time(), tzinfo=dt.timezone.utc)
+    xml = writer("akn")(doc, version, Settings())  # validated against the schema on the way
+    files = [Attachment(xml, f"{doc.name}.{version.lang}.xml", "Source",
+                        "Akoma Ntoso 3.0 (AKN4UN) of this document", when)]
+    for source in (doc.folder / "document.yaml", version.path):
+        files.append(Attachment(source.read_bytes(), f"{doc.name}.{source.name}", "Data", "docgen source (YAML)", when))
+    return tuple(files)

@@ -37,7 +37,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import fingerprint
-from .job import Job, Result, load, one_core, run
+from .job import Job, Result, collect_between_jobs, load, one_core, run
 
 INSTALL = "pip install 'docgen[cluster]'"
 PROFILER = "distributed.worker.profile.enabled"
@@ -102,7 +102,12 @@ def render(task: Task) -> Rendered:
         rendered = fingerprint.document(folder)
         results: tuple[Result, ...] = ()
         if rendered == task.doc_hash:  # otherwise the client refuses the outputs: save the work
-            results = tuple(run(Job(folder, lang, fmt, task.pdfa, rendered)) for lang, fmt in task.outputs)
+            # no automatic collection inside the renders, one after them, as in pool workers
+            # (job.collect_between_jobs; its walks were 20-40 ms of each Chinese PDF here). Nothing
+            # is frozen here: dask_setup froze the warm-up's objects once.
+            with collect_between_jobs():
+                results = tuple(run(Job(folder, lang, fmt, task.pdfa, rendered)) for lang, fmt in task.outputs)
+            gc.collect()
         return Rendered(rendered, resource(_identity) if _identity else "", str(folder), results)
     finally:
         shutil.rmtree(base, ignore_errors=True)

@@ -78,6 +78,21 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
     assert [p.name for p in target.parent.iterdir()] == ["doc.pdf"]
 
 
+def test_a_build_whose_output_reader_goes_away_still_builds_everything(tmp_path):
+    """`docgen build | head -1`: the list of files stops, the build does not (no internal error)."""
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-c", "from docgen.cli import run; run()", "build", str(CONTENT),
+                                "--format", "akn", "--out", str(tmp_path), "--jobs", "1"],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # the reader has gone before the first line
+    stderr = process.stderr.read().decode()
+    process.stderr.close()
+    assert process.wait() == 0, stderr
+    assert "internal error" not in stderr and "Traceback" not in stderr
+    assert len(list(tmp_path.glob("*/*.xml"))) == 7
+
+
 def test_unknown_format_is_a_usage_error():
     result = run_docgen("build", "--format", "pdf,odt")
     assert result.returncode == 2 and "unknown format 'odt'" in result.stderr

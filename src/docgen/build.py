@@ -28,7 +28,7 @@ from .job import collect_between_jobs
 from .job import run as run_job
 from .model import Document
 from .outputs import install_fonts, output_path, remove_leftovers, write_atomic
-from .progress import Progress
+from .progress import Progress, say
 from .tables import CODES
 from .writers import extension
 
@@ -77,8 +77,8 @@ def check(paths: list[Path]) -> int:
     report(diagnostics)
     failed = errors(diagnostics)
     count = sum(len(d.versions) for d in documents)
-    print(f"docgen check: {len(documents)} document(s), {count} language version(s) valid; "
-          f"{len(failed)} error(s), {sum(d.severity == 'warning' for d in diagnostics)} warning(s)")
+    say(f"docgen check: {len(documents)} document(s), {count} language version(s) valid; "
+        f"{len(failed)} error(s), {sum(d.severity == 'warning' for d in diagnostics)} warning(s)")
     return 1 if failed else 0
 
 
@@ -348,12 +348,15 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
             target.unlink()
             state.forget(target)
         state.save()
-        print(f"docgen build: pruned {len(stale)} stale output(s): " + ", ".join(_shown(t) for t in stale))
+        say(f"docgen build: pruned {len(stale)} stale output(s): " + ", ".join(_shown(t) for t in stale))
     elif stale:
         print(f"docgen build: {len(stale)} stale output(s), whose document or language file is gone "
               "(--prune deletes them):\n" + "\n".join("  " + _shown(t) for t in stale), file=sys.stderr)
-    print(f"docgen build: {written} file(s) written, {current} up to date, {len(failures)} failure(s) "
-          f"in {elapsed:.1f} s", file=sys.stderr if quiet else sys.stdout)
+    summary = f"docgen build: {written} file(s) written, {current} up to date, {len(failures)} failure(s) in {elapsed:.1f} s"
+    if quiet:
+        print(summary, file=sys.stderr)
+    else:
+        say(summary)
     if failures:
         print(f"docgen build: {len(failures)} failure(s):", file=sys.stderr)
         for failure in failures:

@@ -7,8 +7,20 @@ Whatever the mode, the reasons for failures are printed once, together at the en
 
 from __future__ import annotations
 
+import os
 import sys
 import time
+
+
+def say(text: str) -> None:
+    """A line on standard output. If its reader has gone (`docgen build | head -1`), the build goes
+    on without its list: what it writes is the files, not the lines (stdout then goes nowhere)."""
+    try:
+        print(text, file=sys.stdout, flush=True)
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 class Progress:
@@ -24,7 +36,7 @@ class Progress:
         if self.live:
             self._redraw()
         elif not self.quiet:
-            print(f"wrote {target}", file=sys.stdout, flush=True)
+            say(f"wrote {target}")
 
     def dropped(self) -> None:
         """An output not attempted: its document has errors (listed in the summary)."""

@@ -384,3 +384,18 @@ def test_generated_documents_are_tagged_as_their_model(tmp_path):
             structure = read(path)
             check_structure(structure, docs[0], version)
             assert page.validate_pdf(path, profile="ua1").is_compliant
+
+
+def test_stock_tagging_has_no_archive_variant_and_docgens_has():
+    """tagging.restore gives stock WeasyPrint back, its PDF variants too; apply puts docgen's back."""
+    from weasyprint import pdf as wp_pdf
+
+    from docgen.writers.pdf import tagging
+    from docgen.writers.pdfpage import ARCHIVE_VARIANT
+
+    try:
+        tagging.restore()
+        assert ARCHIVE_VARIANT not in wp_pdf.VARIANTS
+    finally:
+        tagging.apply()
+    assert ARCHIVE_VARIANT in wp_pdf.VARIANTS

@@ -472,4 +472,5 @@ def restore() -> None:
     from weasyprint.pdf.tags import add_tags as stock
 
     wp_pdf.add_tags = stock
+    wp_pdf.VARIANTS.pop(ARCHIVE_VARIANT, None)  # docgen's variant: stock WeasyPrint has none such
     _applied = False

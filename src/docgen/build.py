@@ -237,8 +237,7 @@ def _results(planned: list[Planned], jobs: int, worker_limit: int, documents: di
                 early = prefork.take()  # the render process this command forked as it started
                 result = run_job(p.job, documents.get(p.job.folder), typesetter=early and early.typeset)
                 if early and p.job.fmt == "pdf" and early.usage:  # typeset there: its figures
-                    pid, rss, cpu, private = early.usage
-                    result = replace(result, pid=pid, max_rss_kb=rss, cpu_seconds=cpu, private_kb=private)
+                    result = replace(result, **early.usage)
                 yield p, result
         return
     prefork.close()  # workers render: pool.py's

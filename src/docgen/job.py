@@ -111,10 +111,14 @@ def run(job: Job, doc=None, check: bool = False, typesetter=None) -> Result:
         data, message = None, str(exc)
     except Exception as exc:  # a bug in docgen: this output fails, listed with the others; the worker lives on
         data, message = None, writer_failure(job.fmt, exc)
+    return Result(job, data, message, time.perf_counter() - start, **process_figures(),
+                  diagnostics=tuple(d for d in diagnostics if d.severity != "error") if check else (), invalid=invalid)
+
+
+def process_figures() -> dict:
+    """Who rendered, as a Result says it: this process's id, peak memory and CPU time so far."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    return Result(job, data, message, time.perf_counter() - start, os.getpid(), usage.ru_maxrss,
-                  round(usage.ru_utime + usage.ru_stime, 3),
-                  tuple(d for d in diagnostics if d.severity != "error") if check else (), invalid)
+    return {"pid": os.getpid(), "max_rss_kb": usage.ru_maxrss, "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3)}
 
 
 def warm_up() -> None:

@@ -3,9 +3,9 @@
 A cold `docgen build` of one PDF did its work in one line on one core: import docgen's reader
 and the build (~0.1 s), plan and read and check the document (~0.03 s), then import WeasyPrint
 and the writers (~0.15 s), then render. The imports of the render side do not depend on the
-document. So the command forks at once, before importing anything heavy: the child imports the
-writers and loads what any render needs, while the parent imports the build, plans, reads and
-checks and makes the page to typeset (`writers/pdfpage.prepare`: the HTML, the fonts, the
+document. So the command forks at once, before importing anything heavy: the child imports
+WeasyPrint and the typesetting half of the PDF writer, while the parent imports the build,
+plans, reads and checks and makes the page to typeset (`writers/pdfpage.prepare`: the HTML, the fonts, the
 options); then it hands the child the page (pickled over a pipe) and writes the PDF that comes
 back, as it would have written its own. The child imports only the typesetting half of the PDF
 writer (`writers.pdf.typeset`: WeasyPrint, not docgen's reader, model or templates), so on two
@@ -37,7 +37,7 @@ class _RenderProcess:
     def __init__(self, pid: int, to_child: int, from_child: int):
         self.pid, self.to_child, self.from_child = pid, to_child, from_child
         self.served = 0
-        self.usage = None  # (pid, peak RSS, CPU seconds, memory not shared with the build) after its last page
+        self.usage = None  # its Result figures after its last page (job.process_figures, private_kb)
 
     def typeset(self, page) -> bytes:
         """`writers.pdf.typeset(page)` in the render process; here if it is gone (then closed)."""
@@ -65,9 +65,9 @@ class _RenderProcess:
 
 def wanted(argv: list[str]) -> bool:
     """A one-shot `docgen build` that may render a PDF (the writers worth importing early)."""
-    from .resident import command_of
+    from .resident import command_of, switched_off
 
-    if os.environ.get(SWITCH, "1") in ("0", "no", "off", "false") or not sys.platform.startswith("linux"):
+    if switched_off(SWITCH) or not sys.platform.startswith("linux"):
         return False
     if command_of(argv) != "build" or "--cluster" in argv or any(a.startswith("--cluster=") for a in argv):
         return False
@@ -144,15 +144,14 @@ def close(kill: bool = False) -> None:
 
 def _serve(pages: int, results: int, debug: bool) -> None:
     import pickle
-    import resource
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's; the closed pipe ends this process
     if debug:
         os.environ["DOCGEN_DEBUG"] = "1"
     sys.stdin = sys.stdout = None  # nothing to say: results go up the pipe, errors in them
-    from .job import collect_between_jobs, load_typesetting, writer_failure
-    from .resident import _private_kb
+    from .job import collect_between_jobs, load_typesetting, process_figures, writer_failure
+    from .resident import private_kb
     from .writers import RenderError
 
     typeset = load_typesetting()
@@ -167,8 +166,7 @@ def _serve(pages: int, results: int, debug: bool) -> None:
                 reply, message = None, str(exc)
             except Exception as exc:  # a bug in docgen: reported as job.run reports it
                 reply, message = None, writer_failure("pdf", exc)
-            usage = resource.getrusage(resource.RUSAGE_SELF)
-            figures = (os.getpid(), usage.ru_maxrss, round(usage.ru_utime + usage.ru_stime, 3), _private_kb())
+            figures = {**process_figures(), "private_kb": private_kb()}
             _send(results, pickle.dumps((reply, message, figures), pickle.HIGHEST_PROTOCOL))
             served += 1
 

@@ -56,8 +56,13 @@ def command_of(argv: list[str]) -> str | None:
     return None
 
 
+def switched_off(variable: str) -> bool:
+    """An environment switch set to 0, no, off or false (DOCGEN_RESIDENT, prefork's DOCGEN_PREFORK)."""
+    return os.environ.get(variable, "1") in ("0", "no", "off", "false")
+
+
 def enabled(argv: list[str]) -> bool:
-    return (os.environ.get(SWITCH, "1") not in ("0", "no", "off", "false")
+    return (not switched_off(SWITCH)
             and FLAG not in argv and command_of(argv) in ROUTED and sys.platform.startswith("linux"))
 
 
@@ -739,12 +744,12 @@ def _child(request: dict, fds: list[int], conn, parent_fds: list[int], report: i
             pass
     finally:
         try:
-            os.write(report, _private_kb().to_bytes(8, "little"))
+            os.write(report, private_kb().to_bytes(8, "little"))
         finally:
             os._exit(code)
 
 
-def _private_kb() -> int:
+def private_kb() -> int:
     """Memory this process does not share with the resident process (pages it wrote or mapped itself)."""
     total = 0
     try:

@@ -54,16 +54,20 @@ def embedded_fonts(document) -> list[str]:
     (pikepdf: 19 ms and 6 MB per cold build); tests read them back from the file with pikepdf.
     """
     families = {f.family.replace(" ", "-") for f in fonts.FONTS_TABLE}
-    names = {font.name.decode()[1:].split("+", 1)[-1] for font in document.fonts.values()}
+    names = {_name(font) for font in document.fonts.values()}
     stray = sorted(n for n in names if not any(n == f or n.startswith(f + "-") for f in families))
     if stray:
         raise RenderError(f"the PDF uses fonts docgen did not declare (a fallback for a missing glyph?): "
                           f"{', '.join(stray)}")
     # Fontconfig knows only docgen's faces (patches.py, 11.): a character none of them has is drawn
     # as .notdef, and WeasyPrint records it in the font's `missing`
-    missing = sorted({(codepoint, font.name.decode()[1:].split("+", 1)[-1])
-                      for font in document.fonts.values() for codepoint in font.missing})
+    missing = sorted({(codepoint, _name(font)) for font in document.fonts.values() for codepoint in font.missing})
     if missing:
         raise RenderError("no glyph in docgen's fonts for " + ", ".join(
             f"U+{codepoint:04X} {chr(codepoint)!r} (drawn as an empty box in {name})" for codepoint, name in missing[:10]))
     return sorted(names)
+
+
+def _name(font) -> str:
+    """The font's PDF name without its subset tag: `/ABCDEF+docgen-Song-SC-Bold` -> `docgen-Song-SC-Bold`."""
+    return font.name.decode()[1:].split("+", 1)[-1]

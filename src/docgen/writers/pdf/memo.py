@@ -244,10 +244,11 @@ def _harfbuzz_subset(self, to_unicode, hinting):
     return True
 
 
-def _deflate(data: bytes) -> bytes:
-    """A font stream as pydyf deflates it (`Stream.data`, through `_Zlib` and patches' level)."""
-    compressor = pydyf.zlib.zlib.compressobj(level=9)
-    return compressor.compress(data) + compressor.flush()
+def _deflate(data: bytes, make=None, *flush_args) -> bytes:
+    """A font stream as pydyf deflates it: `make` is the compressor pydyf asked for (`_Compressor`),
+    by default the one `Stream.data` asks for (`zlib.compressobj(level=9)`, patches' level)."""
+    compressor = make() if make else pydyf.zlib.zlib.compressobj(level=9)
+    return compressor.compress(data) + compressor.flush(*flush_args)
 
 
 SUBSET_THREADS = min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
@@ -364,8 +365,7 @@ class _Compressor:
             self._real = self._real or self._make()
             return self._real.flush(*args)
         if entry.deflated is None:
-            real = self._make()
-            entry.deflated = real.compress(entry.data) + real.flush(*args)
+            entry.deflated = _deflate(entry.data, self._make, *args)
         else:
             stats["deflate hits"] += 1
         _by_data.pop(id(entry.data), None)  # the render has its bytes; the memo keeps the stream
@@ -610,20 +610,18 @@ def document(name: str) -> None:
     global _document
     if name != _document:
         _document = name
-        _lines.clear()
-        _blank.clear()
-        _drawn.clear()
-        _subsets.clear()
-        _by_data.clear()
+        _forget_document()
+
+
+def _forget_document() -> None:
+    """What is remembered of one document: its lines, drawn text and font subsets."""
+    for memo in (_lines, _blank, _drawn, _subsets, _by_data):
+        memo.clear()
 
 
 def clear() -> None:
-    _drawn.clear()
     _stylesheets.clear()
-    _lines.clear()
-    _blank.clear()
-    _subsets.clear()
-    _by_data.clear()
+    _forget_document()
 
 
 _applied = False

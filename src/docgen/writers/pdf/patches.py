@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import unicodedata
 import zlib
+from functools import cache
 from math import inf
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -147,6 +148,7 @@ def add_font_face(self, rule_descriptors, url_fetcher):
     return _original_add_font_face(self, rule_descriptors, url_fetcher)
 
 
+@cache
 def _empty_config_maker():
     """FcConfigCreate, which WeasyPrint's C declarations lack (ctypes: cffi would parse C)."""
     import ctypes

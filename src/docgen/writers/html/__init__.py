@@ -27,7 +27,7 @@ from markupsafe import Markup
 from ... import tables
 from ... import fonts
 from ...inline import HAN, IDEOGRAPHS
-from ...readers.yamlsource import safe_load
+from ...data import layout
 from ...model import Document, Emphasis, FootnoteCall, Reference, Text, Version, plain_text
 from ...model import leaves as model_leaves
 from ...paths import TEMPLATES, cache_folder
@@ -88,16 +88,6 @@ def environment() -> jinja2.Environment:
     env.filters["inline"] = jinja2.pass_context(lambda ctx, nodes: ctx["_inline"](nodes))
     env.filters["gaps"] = jinja2.pass_context(lambda ctx, text: ctx["_gaps"](text))
     return env
-
-
-@cache
-def layout() -> dict:
-    return safe_load((TEMPLATES / "layout.yaml").read_text("utf-8"))
-
-
-def settings_for(lang: str) -> dict:
-    table = layout()
-    return {**table["default"], **table.get(lang, {})}
 
 
 # ---------------------------------------------------------------- inline text
@@ -234,7 +224,8 @@ def _has_emphasis(nodes) -> bool:
 
 def forget() -> None:
     """Drop what this module keeps of templates/ (compiled templates, the layout table, the emblem)."""
-    for cached in (environment, layout, _emblem):
+    layout.forget()
+    for cached in (environment, _emblem):
         cached.cache_clear()
 
 
@@ -283,8 +274,8 @@ def context(doc: Document, version: Version, fonts_href: str | None = None, for_
 
     head = masthead(doc, version)
     station = tables.duty_stations()[meta.duty_station]
-    s = settings_for(version.lang)
-    paper = layout()["paper"][station["paper"]]
+    s = layout.settings_for(version.lang)
+    paper = layout.paper(station["paper"])
     env = environment()
     css = env.get_template("resolution.css.j2").render(
         fonts=fonts.declarations(version.lang, _families(version), fonts_href), s=s, paper=paper, lang=lang,

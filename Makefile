@@ -71,8 +71,8 @@ $(STAMPS)/bench: pyproject.toml $(STAMPS)/venv
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	@mkdir -p $(STAMPS) && touch $@
 
-$(STAMPS)/fonts: fonts/MANIFEST.json src/docgen/fonts.py $(STAMPS)/system $(STAMPS)/venv
-	$(BIN)/python -m docgen.fonts install
+$(STAMPS)/fonts: fonts/MANIFEST.json src/docgen/data/fonts.py $(STAMPS)/system $(STAMPS)/venv
+	$(BIN)/python -m docgen.data.fonts install
 	@mkdir -p $(STAMPS) && touch $@
 
 clean:

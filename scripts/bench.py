@@ -1,20 +1,11 @@
 """`make bench`: how fast docgen is where people wait, measured with the real command. Not a test.
 
-Prints each figure beside its target (issue #14, 2 cores) and writes them as JSON to
+Prints each figure beside its target (issues #14 and #21, 2 cores) and writes them as JSON to
 output/bench/bench.json. Medians of repeated runs (BENCH_REPEAT, default 5; warm figures take
 at least 9 samples); each run also records the machine's load average, since other work on a
 shared machine moves every figure.
   - cold `docgen build content/ctoc-cop-5-2 --format pdf`: a new process, wall time and peak
-    memory (target <= 0.45 s, <= 90 MB); the other cold single-output builds for reference.
-    Truly cold: resident processes are stopped first and every command of the bench runs with
-    DOCGEN_RESIDENT=0 (none is used or started);
-  - the same command with a resident process running (resident.py; its own socket folder):
-    the client's wall time (target <= 0.45 s), the CPU time of the child that did the work, and
-    memory: the client's peak RSS, the child's peak RSS (it counts the pages the child shares
-    with the resident process, which it did not make), the child's private memory at its end,
-    and the resident process's own RSS. The figure held against the 90 MB target is what one
-    command adds to the machine: the client's peak RSS + the child's private memory; the
-    resident process's RSS is paid once, while it waits, and printed beside it;
+    memory (issue #21: <= 0.55 s, <= 90 MB); the other cold single-output builds for reference;
   - warm renders in one process, as a worker or `docgen watch` runs them (collector frozen after
     warm-up, one collection between renders, outside the timing): zh PDF (<= 0.20 s), zh DOCX
     (<= 0.05 s), and the rest for reference;
@@ -36,7 +27,7 @@ shared machine moves every figure.
     127.0.0.1, `docgen build --cluster`), runs alternating with `--jobs 2` so that both see the
     same load: the cluster's overhead (issue #16: <= 25 % on one host) and per document task.
     `python scripts/bench.py cluster` runs this part alone; `python scripts/bench.py cold` the cold
-    command alone (nothing resident, then with a resident process).
+    command alone.
 """
 
 from __future__ import annotations
@@ -65,14 +56,12 @@ REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
 CORPUS_SIZE = 100
 
 TARGETS = {  # figure -> (limit, unit); every figure here is "at most", except the speed-up
-    "cold zh pdf (s)": (0.45, "s"),
-    "cold zh pdf memory, build + render process's own (MB)": (90, "MB"),
-    "warm zh pdf CPU (s)": (0.20, "s"),
+    "cold zh pdf (s)": (0.55, "s"),  # issue #21: one process, nothing resident
+    "cold zh pdf peak RSS (MB)": (90, "MB"),
+    "warm zh pdf CPU (s)": (0.25, "s"),
     "warm zh docx CPU (s)": (0.05, "s"),
-    "resident zh pdf (s)": (0.45, "s"),
-    "resident zh pdf CPU, client + child (s)": (0.45, "s"),
-    "resident zh pdf memory per command (MB)": (90, "MB"),
-    "warm zh pdf (s)": (0.20, "s"),
+    "warm zh pdf (s)": (0.25, "s"),
+    "no-op rebuild of the corpus (s)": (0.2, "s"),
     "warm zh docx (s)": (0.05, "s"),
     "corpus --jobs 2 worker peak RSS, max (MB)": (110, "MB"),
     "corpus speed-up 1 -> 2 jobs": (1.8, "x"),
@@ -104,102 +93,35 @@ def timed(args: list[str], env: dict | None = None) -> tuple[float, int]:
     return elapsed, round(usage.ru_maxrss / 1024)
 
 
-cold_memory: list[int] = []  # of the last cold() runs: the build's peak RSS + its render process's own memory (MB)
-
-
-def cold(doc: str, lang: str, fmt: str, prefork: bool = True) -> tuple[float, int, float]:
-    """Median wall time, peak RSS (the largest process's), median CPU time (every process's).
-
-    A cold PDF build is two processes on two cores (prefork.py: the build, and the render process
-    it forks as it starts), so its CPU time is no longer close to its wall time; `prefork=False`
-    measures the same command in one process (DOCGEN_PREFORK=0). `cold_memory` gets what the
-    command holds in all: the build's peak RSS plus the render process's memory not shared with
-    it (Private_Clean + Private_Dirty), as for the resident process's child."""
-    del cpu_seconds[:], cold_memory[:]
-    env = {**os.environ, "DOCGEN_RESIDENT": "0", "DOCGEN_PREFORK": "1" if prefork else "0"}
-    stats = BENCH / "cold-stats.json"
-    runs = []
-    for _ in range(REPEAT):
-        runs.append(timed(DOCGEN + ["build", f"content/{doc}", "--lang", lang, "--format", fmt, "--out",
-                                    str(BENCH / "cold"), "--jobs", "1", "--force", "--quiet", "--stats", str(stats)], env))
-        figures = json.loads(stats.read_text())
-        others = [p for p in figures["processes"] if p["pid"] != figures["build_pid"]]
-        cold_memory.append(figures["build_peak_rss_mb"] + sum(p.get("private_mb", p["peak_rss_mb"]) for p in others))
+def cold(doc: str, lang: str, fmt: str) -> tuple[float, int, float]:
+    """Median wall time, peak RSS and median CPU time of a new `docgen build` process for one output."""
+    del cpu_seconds[:]
+    runs = [timed(DOCGEN + ["build", f"content/{doc}", "--lang", lang, "--format", fmt, "--out",
+                            str(BENCH / "cold"), "--jobs", "1", "--force", "--quiet"]) for _ in range(REPEAT)]
     return statistics.median(r[0] for r in runs), max(r[1] for r in runs), statistics.median(cpu_seconds)
 
 
 def cold_zh_pdf() -> dict[str, object]:
-    """The cold command of #14, as it runs (two processes) and in one process, alternately."""
-    walls, cpus, rss, memory, one_walls, one_cpus, one_rss = [], [], [], [], [], [], []
+    """The cold command of #21: `docgen build content/ctoc-cop-5-2 --format pdf`, one process."""
+    walls, cpus, rss = [], [], []
     for _ in range(2):
         seconds, peak, cpu_time = cold("ctoc-cop-5-2", "zh", "pdf")
-        walls.append(seconds), cpus.append(cpu_time), rss.append(peak), memory.extend(cold_memory)
-        seconds, peak, cpu_time = cold("ctoc-cop-5-2", "zh", "pdf", prefork=False)
-        one_walls.append(seconds), one_cpus.append(cpu_time), one_rss.append(peak)
+        walls.append(seconds), cpus.append(cpu_time), rss.append(peak)
     return {
         "cold zh pdf (s)": round(statistics.median(walls), 3),
-        "cold zh pdf CPU, both processes (s)": round(statistics.median(cpus), 3),
-        "cold zh pdf peak RSS, largest process (MB)": max(rss),
-        "cold zh pdf memory, build + render process's own (MB)": max(memory),
-        "cold zh pdf in one process (DOCGEN_PREFORK=0) (s)": round(statistics.median(one_walls), 3),
-        "cold zh pdf in one process, CPU (s)": round(statistics.median(one_cpus), 3),
-        "cold zh pdf in one process, peak RSS (MB)": max(one_rss),
-    }
-
-
-def resident() -> dict[str, float]:
-    """The cold command's figures with a resident process running (see the top of this file)."""
-    import tempfile
-
-    walls, client_rss, children, client_cpu, per_process = [], [], [], [], []
-    for _ in range(WARM_PROCESSES):  # a resident process runs at its own speed (see warm_in_processes)
-        folder = tempfile.mkdtemp(prefix="docgen-bench-")
-        env = {**os.environ, "DOCGEN_RESIDENT": "1", "DOCGEN_RESIDENT_DIR": folder}
-        subprocess.run(DOCGEN + ["resident", "start"], env=env, check=True, capture_output=True)
-        served = 0
-        try:
-            for _ in range(max(REPEAT, 5)):
-                del cpu_seconds[:]
-                seconds, rss = timed(DOCGEN + ["build", "content/ctoc-cop-5-2", "--lang", "zh", "--format", "pdf",
-                                               "--out", str(BENCH / "resident"), "--jobs", "1", "--force", "--quiet"], env)
-                walls.append(seconds)
-                client_rss.append(rss)
-                client_cpu.append(cpu_seconds[0])
-                served += 1
-                status = json.loads(subprocess.run(DOCGEN + ["resident", "status", "--json"], env=env, check=True,
-                                                   capture_output=True, text=True).stdout)
-                server = next(s for s in status if s["current"])
-                if server["requests"] != served:
-                    raise SystemExit("bench: a command was not served by the resident process")
-                children.append(server["last"])
-        finally:
-            subprocess.run(DOCGEN + ["resident", "stop"], env=env, capture_output=True)
-            shutil.rmtree(folder, ignore_errors=True)
-        per_process.append(round(statistics.median(walls[-served:]), 3))
-    mb = lambda kb: round(kb / 1024)  # noqa: E731
-    return {
-        "resident zh pdf (s)": round(statistics.median(walls), 3),
-        "resident zh pdf client CPU (s)": round(statistics.median(client_cpu), 3),
-        "resident zh pdf child CPU (s)": round(statistics.median(c["cpu"] for c in children), 3),
-        "resident zh pdf CPU, client + child (s)": round(statistics.median(
-            a + c["cpu"] for a, c in zip(client_cpu, children)), 3),
-        "resident zh pdf client peak RSS (MB)": max(client_rss),
-        "resident zh pdf child peak RSS, shared pages included (MB)": mb(max(c["peak_rss_kb"] for c in children)),
-        "resident zh pdf child private memory at its end (MB)": mb(max(c["private_kb"] for c in children)),
-        "resident zh pdf memory per command (MB)": max(client_rss) + mb(max(c["private_kb"] for c in children)),
-        "resident process RSS while waiting (MB)": mb(server["rss_kb"]),
-        "resident zh pdf, each resident process (s)": per_process,
+        "cold zh pdf CPU (s)": round(statistics.median(cpus), 3),
+        "cold zh pdf peak RSS (MB)": max(rss),
     }
 
 
 def warm() -> dict[str, float]:
-    from docgen import build
-    from docgen.job import collect_between_jobs
+    from docgen import pipeline
+    from docgen.build.job import collect_between_jobs
     from docgen.writers import Settings, writer
     from docgen.writers.pdf import memo
 
     figures, cpu = {}, {}
-    loaded = {doc: build.load([ROOT / "content" / doc])[0][0] for doc, _ in DOCS}
+    loaded = {doc: pipeline.read_all([ROOT / "content" / doc])[0][0] for doc, _ in DOCS}
     for doc, lang in DOCS:  # warm-up: imports, fonts, templates, as a worker's warm_up
         for fmt in FORMATS:
             writer(fmt)(loaded[doc], loaded[doc].versions[lang], Settings())
@@ -277,11 +199,11 @@ def warm_import() -> dict[str, float]:
     unedited, and with one paragraph reworded (then the result is also checked before writing)."""
     import zipfile
 
-    from docgen import build, importer
+    from docgen import importing as importer, pipeline
     from docgen.writers import Settings, writer
 
     doc_name = next(d for d, lang in DOCS if lang == "zh")
-    docs, _ = build.load([ROOT / "content" / doc_name])
+    docs, _ = pipeline.read_all([ROOT / "content" / doc_name])
     draft = BENCH / f"{doc_name}.zh.docx"
     draft.write_bytes(writer("docx")(docs[0], docs[0].versions["zh"], Settings()))
     edited = BENCH / f"{doc_name}.zh.edited.docx"
@@ -372,10 +294,10 @@ def watch_latency() -> float:
 
 def typst_source() -> str:
     """The Chinese resolution's text (heading, title, paragraphs, footnotes) as Typst markup."""
-    from docgen import build
+    from docgen import pipeline
     from docgen.model import FootnoteCall, plain_text
 
-    doc = build.load([ZH])[0][0]
+    doc = pipeline.read_all([ZH])[0][0]
     version = doc.versions["zh"]
     bodies = {f.number: plain_text(f.text) for f in version.footnotes}
 
@@ -504,18 +426,13 @@ def cluster_against_pool(source: Path, workers: int = 2) -> dict:
 
 def main(argv: list[str]) -> int:
     BENCH.mkdir(parents=True, exist_ok=True)
-    # Truly cold: no resident process answers any command of the bench, and none is started
-    # (the figures with one running are measured apart, in a socket folder of their own).
-    subprocess.run(DOCGEN + ["resident", "stop"], capture_output=True)
-    os.environ["DOCGEN_RESIDENT"] = "0"
     # docgen's bytecode, as `pip install` writes it: in an editable install under
     # PYTHONDONTWRITEBYTECODE=1 (this team's machines) nothing writes it, and every cold command
     # compiled docgen's modules again (~60 ms CPU); a user's first run or installation writes it.
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src" / "docgen")], check=True)
     results: dict[str, object] = {"repeat": REPEAT, "cpus": len(os.sched_getaffinity(0))}
-    if argv == ["cold"]:  # the cold command only: nothing resident, and with a resident process
+    if argv == ["cold"]:  # the cold command only
         results.update(cold_zh_pdf())
-        results.update(resident())
         return report(results)
     if argv == ["warm"]:  # one process's warm figures, as JSON (warm_in_processes runs this)
         print(json.dumps(warm()))
@@ -535,7 +452,6 @@ def main(argv: list[str]) -> int:
             results[f"cold {lang} {fmt} (s)"] = round(seconds, 3)
             results[f"cold {lang} {fmt} CPU (s)"] = round(cpu_time, 3)
             results[f"cold {lang} {fmt} peak RSS (MB)"] = rss
-    results.update(resident())
     wall, cpu = warm_in_processes()
     for key, value in wall.items():
         if isinstance(value, list):
@@ -568,7 +484,7 @@ def main(argv: list[str]) -> int:
     results["corpus --jobs 1 peak RSS (MB)"] = one["worker_peak_rss_mb"]
     noop = [timed(DOCGEN + ["build", str(source), "--out", str(two["out"]), "--quiet",
                             "--format", ",".join(FORMATS)])[0] for _ in range(max(REPEAT, 5))]
-    results["corpus no-op rebuild (s)"] = round(statistics.median(noop), 3)
+    results["no-op rebuild of the corpus (s)"] = round(statistics.median(noop), 3)
     results.update(typst_reference())
     results.update(cluster_against_pool(source))
     return report(results)

@@ -20,10 +20,6 @@ settings.register_profile("default", max_examples=25, derandomize=True, database
 settings.register_profile("long", max_examples=400, derandomize=False, deadline=None)
 settings.load_profile(os.environ.get("DOCGEN_HYPOTHESIS", "default"))
 
-# The resident process (resident.py) is off for every command the tests run, unless a test turns
-# it on with a socket folder of its own (tests/test_resident.py): no test meets a server started
-# by another, or by the developer, and none is left running on the machine.
-os.environ["DOCGEN_RESIDENT"] = "0"
 # What docgen keeps between processes (compiled templates: paths.cache_folder) goes to a folder of
 # this run's, removed at its end: a test never meets the developer's cache, nor leaves one.
 os.environ["DOCGEN_CACHE"] = tempfile.mkdtemp(prefix="docgen-test-cache-")

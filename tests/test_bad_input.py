@@ -9,7 +9,7 @@ import pytest
 
 import shutil
 
-from .conftest import EN, run_docgen
+from tests.conftest import EN, run_docgen
 
 DOC = "ctoc-cop-5-2"
 
@@ -224,7 +224,7 @@ def test_libyaml_gives_the_same_locations_as_the_python_parser():
     on every YAML file shipped (content, language tables, organs, test data)."""
     import yaml
 
-    from docgen.readers import yamlsource
+    from docgen.readers import source as yamlsource
 
     assert yamlsource.FAST_LOADER is yaml.CSafeLoader, "PyYAML without libyaml: the reader is slow"
 

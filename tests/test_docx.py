@@ -13,10 +13,10 @@ import pdfplumber
 import pytest
 from docx.oxml.ns import qn
 
-from docgen import build
+from docgen import pipeline
 from docgen.model import plain_text
 
-from .conftest import EN, ROOT, SPECIMEN, ZH, run_docgen
+from tests.conftest import EN, ROOT, SPECIMEN, ZH, run_docgen
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 CASES = [("ctoc-cop-5-2", "zh", ZH), ("specimen", "en", EN),
@@ -27,7 +27,7 @@ IDS = ["zh", "en", "fr", "es", "ru", "specimen-zh"]
 @pytest.fixture(scope="module", params=CASES, ids=IDS)
 def case(request, built):
     name, lang, folder = request.param
-    docs, _ = build.load([folder])
+    docs, _ = pipeline.read_all([folder])
     return built / name / f"{name}.{lang}.docx", docs[0], docs[0].versions[lang]
 
 
@@ -161,7 +161,7 @@ def lo_squeeze(text: str) -> str:
 
 @pytest.mark.parametrize("name,lang,folder", CASES, ids=IDS)
 def test_libreoffice_footnotes_on_their_page_and_text(libreoffice_pdf, name, lang, folder):
-    docs, _ = build.load([folder])
+    docs, _ = pipeline.read_all([folder])
     version = docs[0].versions[lang]
     squeeze = lo_squeeze
     with pdfplumber.open(libreoffice_pdf[name, lang]) as pdf:
@@ -207,7 +207,7 @@ def test_footnote_numbering_start_is_a_setting(content_copy, tmp_path):
 
 def test_reordered_translation_keeps_the_originals_numbers(tmp_path):
     """French calls b before a: Word would number by position, so those calls carry the model's marks."""
-    from .test_model import make
+    from tests.test_model import make
 
     folder = make(tmp_path)
     out = tmp_path / "out"

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import corpus, run_docgen
-from .pdflines import footnote_numbers, kinsoku, ragged
-from .test_typesetting import EN_COLUMN, ZH_COLUMN, paragraphs
+from tests.conftest import corpus, run_docgen
+from tests.pdflines import footnote_numbers, kinsoku, ragged
+from tests.test_typesetting import EN_COLUMN, ZH_COLUMN, paragraphs
 
 COUNT = int(os.environ.get("DOCGEN_STRESS", "200"))
 SEED = int(os.environ.get("DOCGEN_STRESS_SEED", "2026"))

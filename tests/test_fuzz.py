@@ -6,11 +6,11 @@ import shutil
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from docgen import build
+from docgen import pipeline
 from docgen.diagnostics import Diagnostic
 from docgen.writers import Settings, writer
 
-from .conftest import CONTENT
+from tests.conftest import CONTENT
 
 SOURCES = sorted(p.relative_to(CONTENT) for p in CONTENT.glob("*/*.yaml"))
 SPECIAL = list("[]*^\\:{}#&!|>'\"%@`-\n\t ") + ["[^", "](ref:", "\x00", "\ufeff", "：", "  - ", "\n- x"]
@@ -45,7 +45,7 @@ def test_mutated_source_never_crashes(tmp_path_factory, case):
     root = tmp_path_factory.mktemp("fuzz")
     shutil.copytree(CONTENT / source.parts[0], root / source.parts[0])
     (root / source).write_bytes(data)
-    documents, diagnostics = build.load([root])  # must not raise
+    documents, diagnostics = pipeline.read_all([root])  # must not raise
     assert all(isinstance(d, Diagnostic) and d.message for d in diagnostics)
     if not documents:
         assert any(d.severity == "error" for d in diagnostics)

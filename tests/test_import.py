@@ -20,13 +20,12 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from docgen import importer
-from docgen.build import read_one
+from docgen import importing as importer, pipeline
 from docgen.model import plain_text
 from docgen.readers.akn import read_akn
 from docgen.readers.docx import read_docx
 
-from .conftest import CONTENT, ROOT, run_docgen
+from tests.conftest import CONTENT, ROOT, run_docgen
 
 FIXTURES = ROOT / "tests" / "data" / "roundtrip"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -67,7 +66,7 @@ def soffice_resave(paths: list[Path], out: Path, profile: Path) -> dict[Path, Pa
 def drafts(tmp_path_factory):
     """Every shipped draft, and a French translation calling its notes out of order (custom marks);
     all re-saved by LibreOffice in one batch."""
-    from .test_model import make
+    from tests.test_model import make
 
     out = tmp_path_factory.mktemp("drafts")
     result = run_docgen("build", CONTENT, "--format", "docx,akn", "--out", out, "--jobs", "1")
@@ -95,7 +94,7 @@ def test_identity_docx_and_libreoffice_and_akn(drafts, name, lang):
 @pytest.mark.parametrize("name,lang", CASES)
 def test_akn_reader_model_equals_the_source_model(drafts, name, lang):
     out, _, _ = drafts
-    doc, _ = read_one(CONTENT / name)
+    doc, _ = pipeline.read(CONTENT / name)
     base = doc.versions[lang]
     draft = read_akn(out / name / f"{name}.{lang}.xml").version
     assert [p.verb for p in base.preamble] == [p.verb for p in draft.preamble]
@@ -434,7 +433,7 @@ def test_edited_draft_gives_expected_yaml(corpus, name, saved_by, tmp_path):
     summary = "\n".join(result.summary.lines())
     got = (into / "en.yaml").read_text(encoding="utf-8")
     assert got == expected[name], summary + "\n" + result.diff
-    doc, diagnostics = read_one(into)  # what docgen check does
+    doc, diagnostics = pipeline.read(into)  # what docgen check does
     assert doc is not None and not [d for d in diagnostics if d.severity != "note"], diagnostics
     if name == "comments":
         assert "comments: 2" in summary and "Ana on" in summary and "Agreed" in summary
@@ -649,7 +648,7 @@ def test_source_layout_ruamel_would_reflow_is_kept(tmp_path):
 
 def test_identity_over_synthetic_documents(tmp_path):
     """Generated documents (items, many footnotes, 同上, symbols, quotes, dashes): draft and AKN import unchanged."""
-    from .conftest import corpus
+    from tests.conftest import corpus
 
     folders = corpus.generate(tmp_path / "src", count=6, seed=3)
     assert run_docgen("build", tmp_path / "src", "--format", "docx,akn", "--out", tmp_path / "out", "--jobs", "1",
@@ -746,7 +745,7 @@ def test_word_automatic_numbering_places_new_paragraphs(corpus, tmp_path):
 
 def test_new_lines_follow_the_files_own_indentation(tmp_path):
     """A file whose lists start at the key's column ('- ' under 'operative:'): new entries do too."""
-    from .conftest import corpus
+    from tests.conftest import corpus
 
     folder, = corpus.generate(tmp_path / "src", count=1, seed=5)
     meta = folder / "document.yaml"
@@ -772,18 +771,18 @@ def test_random_edits_of_the_model_come_back(tmp_path):
     edited model."""
     import random
 
-    from docgen import transforms
+    from docgen import pipeline, transforms
     from docgen.model import Operative, Text, calls
     from docgen.writers import Settings, writer
 
-    from .conftest import corpus
+    from tests.conftest import corpus
 
     def texts(version):
         return [plain_text(t) for _, t, _ in version.blocks()] + [plain_text(n.text) for n in version.footnotes]
 
     rng = random.Random(11)
     for folder in corpus.generate(tmp_path / "src", count=4, seed=11):
-        doc, _ = read_one(folder)
+        doc, _ = pipeline.read(folder)
         lang = next(iter(doc.versions))
         meta = folder / "document.yaml"
         meta.write_text(re.sub(r"original: \w+", f"original: {lang}", meta.read_text(encoding="utf-8")), encoding="utf-8")
@@ -804,10 +803,10 @@ def test_random_edits_of_the_model_come_back(tmp_path):
                                          Operative([Text(new.format(rng.randrange(1000)))]))
             elif op == "note" and version.footnotes and isinstance(version.footnotes[-1].text[-1], Text):
                 version.footnotes[-1].text[-1].text += note
-        transforms.number_paragraphs(version)
+        transforms.numbers.number_paragraphs(version)
         draft = tmp_path / f"{folder.name}.docx"
         draft.write_bytes(writer("docx")(doc, version, Settings()))
         importer.run(draft, folder, None, dry_run=False)
-        again, diagnostics = read_one(folder)
+        again, diagnostics = pipeline.read(folder)
         assert again is not None, diagnostics
         assert texts(again.versions[lang]) == texts(version), folder.name

@@ -15,11 +15,12 @@ import pyphen
 import pytest
 from lxml import etree
 
-from docgen import build, fonts
+from docgen import pipeline
+from docgen.data import fonts
 from docgen.model import plain_text
 
-from .conftest import SPECIMEN, run_docgen
-from .pdflines import is_raised, lines
+from tests.conftest import SPECIMEN, run_docgen
+from tests.pdflines import is_raised, lines
 
 LATIN = ("en", "fr", "es", "ru")
 CM = 72 / 2.54
@@ -49,7 +50,7 @@ LABELS = {  # sub-items: first level, second level (Editorial Manual)
 
 @pytest.fixture(scope="module")
 def specimen():
-    docs, diagnostics = build.load([SPECIMEN])
+    docs, diagnostics = pipeline.read_all([SPECIMEN])
     assert docs, diagnostics
     return docs[0]
 

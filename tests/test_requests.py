@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 
-from .conftest import CONTENT, run_docgen
+from tests.conftest import CONTENT, run_docgen
 
 
 def test_yml_file_name_is_an_error(tmp_path):
@@ -116,7 +116,8 @@ def test_organ_without_a_name_in_a_language_is_a_check_error(tmp_path):
 
 
 def test_shipped_organs_have_names_in_all_six_languages():
-    from docgen import organs, tables
+    from docgen.readers import organs
+    from docgen.data import tables
 
     diagnostics = []
     table = organs.table(CONTENT / "specimen", diagnostics)

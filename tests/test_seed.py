@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from docgen import build
+from docgen import pipeline
 from docgen.model import plain_text
 
-from .conftest import SEED, ZH
+from tests.conftest import SEED, ZH
 
 FOOTNOTE_LINE = re.compile(r"^<sup>(\d+)</sup>\s*(.*)$")
 
@@ -35,7 +35,7 @@ def squeeze(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def version():
-    docs, diagnostics = build.load([ZH])
+    docs, diagnostics = pipeline.read_all([ZH])
     assert docs, diagnostics
     return docs[0].versions["zh"]
 

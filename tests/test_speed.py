@@ -15,7 +15,7 @@ import pytest
 
 from docgen.writers.pdf import loading
 
-from .conftest import EN, ZH
+from tests.conftest import EN, ZH
 
 
 def _python(code: str) -> dict:
@@ -29,10 +29,10 @@ def test_a_pdf_build_never_imports_what_it_does_not_use():
     found = _python(f"""
         import json, sys
         from pathlib import Path
-        import docgen.build
+        import docgen.pipeline
         before = sorted(m for m in ("multiprocessing", "weasyprint", "importlib.metadata") if m in sys.modules)
         from docgen.writers import Settings, writer
-        docs, _ = docgen.build.load([Path({str(ZH)!r})])
+        docs, _ = docgen.pipeline.read_all([Path({str(ZH)!r})])
         writer("pdf")(docs[0], docs[0].versions["zh"], Settings())
         after = sorted(m for m in ("fontTools", "PIL", "pycparser", "cffi.cparser", "pikepdf", "urllib.request",
                                    "http.client", "ssl", "socket", "email.message", "uuid", "platform")
@@ -50,11 +50,11 @@ def test_font_files_are_not_copied_into_python():
     sizes = _python(f"""
         import json
         from pathlib import Path
-        import docgen.build
+        import docgen.pipeline
         from docgen.writers.html import render_html
         from docgen.writers.pdf import render
         from docgen.writers.pdf.engine import font_configuration
-        docs, _ = docgen.build.load([Path({str(ZH)!r})])
+        docs, _ = docgen.pipeline.read_all([Path({str(ZH)!r})])
         document = render(render_html(docs[0], docs[0].versions["zh"]))
         document.write_pdf(font_config=font_configuration())
         print(json.dumps({{f.family: len(f.__dict__["_docgen_file_content"]) for f in document.fonts.values()}}))
@@ -65,12 +65,12 @@ def test_font_files_are_not_copied_into_python():
 
 def test_the_font_check_sees_what_a_pdf_reader_sees(built):
     """checks.embedded_fonts reads WeasyPrint's own font table: the same names as pikepdf finds in the file."""
-    from docgen import build
+    from docgen import pipeline
     from docgen.writers.html import render_html
     from docgen.writers.pdf import checks, render
     from docgen.writers.pdf.engine import font_configuration
 
-    docs, _ = build.load([ZH])
+    docs, _ = pipeline.read_all([ZH])
     document = render(render_html(docs[0], docs[0].versions["zh"]))
     out = io.BytesIO()
     document.write_pdf(out, font_config=font_configuration())
@@ -103,7 +103,7 @@ def test_fontconfig_knows_only_docgens_fonts_and_a_missing_glyph_fails():
     """The font configuration starts empty (patches.py, 11.): no system font is known, so none can
     stand in for a character docgen's faces lack; such a character is drawn as .notdef, which the
     font check reports by code point (the preflight glyph check is bypassed here on purpose)."""
-    from docgen import build
+    from docgen import pipeline
     from docgen.writers import RenderError
     from docgen.writers.html import render_html
     from docgen.writers.pdf import checks, render
@@ -112,7 +112,7 @@ def test_fontconfig_knows_only_docgens_fonts_and_a_missing_glyph_fails():
 
     config = font_configuration(("bench-test",))
     assert fontconfig.FcConfigGetFonts(config._config, fontconfig.FcSetSystem) == ffi_null()
-    docs, _ = build.load([ZH])
+    docs, _ = pipeline.read_all([ZH])
     html = render_html(docs[0], docs[0].versions["zh"])
     at = html.index("</h1>")
     document = render(html[:at] + "\u16a0" + html[at:], config)  # RUNIC LETTER FEHU: in no docgen face
@@ -147,12 +147,12 @@ def test_compiled_templates_are_kept_between_processes(tmp_path, monkeypatch):
     code = f"""
         import hashlib, json, jinja2
         from pathlib import Path
-        import docgen.build
+        import docgen.pipeline
         from docgen.writers.html import render_html
         compiled = []
         original = jinja2.Environment.compile
         jinja2.Environment.compile = lambda self, *a, **k: compiled.append(1) or original(self, *a, **k)
-        docs, _ = docgen.build.load([Path({str(ZH)!r})])
+        docs, _ = docgen.pipeline.read_all([Path({str(ZH)!r})])
         html = render_html(docs[0], docs[0].versions["zh"])
         print(json.dumps([len(compiled), hashlib.sha256(html.encode()).hexdigest()]))
     """
@@ -166,11 +166,11 @@ def test_compiled_templates_are_kept_between_processes(tmp_path, monkeypatch):
 
 def test_word_drafts_from_a_warm_process_match_a_fresh_build(built):
     """Cached style ids and styles.xml: the third draft in a process is the same file as a fresh build's."""
-    from docgen import build
+    from docgen import pipeline
     from docgen.writers import Settings, writer
 
-    zh, _ = build.load([ZH])
-    en, _ = build.load([EN])
+    zh, _ = pipeline.read_all([ZH])
+    en, _ = pipeline.read_all([EN])
     write = writer("docx")
     first = write(zh[0], zh[0].versions["zh"], Settings())
     write(en[0], en[0].versions["en"], Settings())
@@ -309,14 +309,14 @@ def test_the_reduced_sheet_keeps_every_selector_that_can_match():
 def test_docgen_pages_are_made_of_the_reduced_sheets_elements():
     """Every language version of every document: a page with another element would silently get
     the full (slower) sheet; add the element to uasheet.ELEMENTS and regenerate the sheet."""
-    from docgen import build
+    from docgen import pipeline
     from docgen.writers.html import render_html
     from docgen.writers.pdf import uasheet
     from docgen.writers.pdf.engine import HTML
 
-    from .conftest import CONTENT
+    from tests.conftest import CONTENT
 
-    docs, _ = build.load([CONTENT])
+    docs, _ = pipeline.read_all([CONTENT])
     for doc in docs:
         for version in doc.versions.values():
             names = uasheet.page_elements(HTML(string=render_html(doc, version)).etree_element)
@@ -357,14 +357,14 @@ def test_a_page_with_other_elements_gets_the_full_user_agent_sheet(monkeypatch):
 def test_docgen_pages_are_the_same_with_the_full_user_agent_sheet(monkeypatch):
     """The reduced sheet changes nothing on docgen's pages: PDFs byte-identical to the full sheet's
     (Chinese; Arabic for the right-to-left rules)."""
-    from docgen import build
+    from docgen import pipeline
     from docgen.writers import Settings, writer
     from docgen.writers.pdf import uasheet
 
-    from .conftest import SPECIMEN
+    from tests.conftest import SPECIMEN
 
-    zh, _ = build.load([ZH])
-    specimen, _ = build.load([SPECIMEN])
+    zh, _ = pipeline.read_all([ZH])
+    specimen, _ = pipeline.read_all([SPECIMEN])
     write = writer("pdf")
     pages = [(zh[0], zh[0].versions["zh"]), (specimen[0], specimen[0].versions["ar"])]
     reduced = [write(doc, version, Settings()) for doc, version in pages]

@@ -11,10 +11,10 @@ import re
 
 import pytest
 
-from docgen import build
+from docgen import pipeline
 
-from .conftest import EN, ZH
-from .pdflines import body_chars, footnote_numbers, kinsoku, lines, ragged
+from tests.conftest import EN, ZH
+from tests.pdflines import body_chars, footnote_numbers, kinsoku, lines, ragged
 
 CM = 72 / 2.54
 A4_WIDTH, LETTER_WIDTH = 595.276, 612.0
@@ -44,7 +44,7 @@ def _justified(paras):
 
 def test_the_measurement_sees_the_text(zh, en):
     """The line finder itself: it must see every paragraph and footnote, or the tests below prove nothing."""
-    docs, _ = build.load([ZH, EN])
+    docs, _ = pipeline.read_all([ZH, EN])
     for paras, doc in ((zh, docs[0]), (en, docs[1])):
         version = doc.versions.get("en") or next(iter(doc.versions.values()))
         blocks = [b for b in version.blocks() if b[0] not in ("title", "heading")]
@@ -113,7 +113,7 @@ def test_kinsoku_on_every_line(zh):
 
 def test_footnote_numbers_on_the_page_of_their_calls(zh, en):
     for paras, folder in ((zh, ZH), (en, EN)):
-        docs, _ = build.load([folder])
+        docs, _ = pipeline.read_all([folder])
         version = next(iter(docs[0].versions.values()))
         calls, bodies = footnote_numbers(paras, 9.0)
         numbers = sorted(n.number for n in version.footnotes)

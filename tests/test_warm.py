@@ -11,7 +11,7 @@ import subprocess
 import sys
 import textwrap
 
-from .conftest import SPECIMEN, ZH
+from tests.conftest import SPECIMEN, ZH
 
 # (document, language, text in one paragraph, the same paragraph edited)
 EDITS = [
@@ -26,7 +26,7 @@ def _renders(folders: dict, plan: list, memos: bool, threads: int = 2) -> list:
     code = f"""
         import hashlib, json
         from pathlib import Path
-        import docgen.build
+        import docgen.pipeline
         from docgen.writers import Settings, writer
         from docgen.writers.pdf import memo
         if not {memos!r}:
@@ -35,7 +35,7 @@ def _renders(folders: dict, plan: list, memos: bool, threads: int = 2) -> list:
         folders = {json.dumps({k: str(v) for k, v in folders.items()})}
         results = []
         for name, lang in {json.dumps(plan)}:
-            docs, _ = docgen.build.load([Path(folders[name])])
+            docs, _ = docgen.pipeline.read_all([Path(folders[name])])
             before = dict(memo.stats)
             data = writer("pdf")(docs[0], docs[0].versions[lang], Settings())
             hits = {{k: memo.stats[k] - before[k] for k in memo.stats}}
@@ -186,12 +186,12 @@ def test_a_reused_stylesheet_keeps_its_page_rules_and_an_edited_one_is_parsed_ag
 def test_struts_are_weasyprints_under_a_tuple_key():
     """memo.strut gives what WeasyPrint's strut gives, for every style of a real page, and keeps
     one entry per distinct set of the values WeasyPrint's own key is made of."""
-    from docgen import build
+    from docgen import pipeline
     from docgen.writers.html import render_html
     from docgen.writers.pdf import memo
     from docgen.writers.pdf.engine import HTML, font_configuration
 
-    docs, _ = build.load([SPECIMEN])
+    docs, _ = pipeline.read_all([SPECIMEN])
     document = HTML(string=render_html(docs[0], docs[0].versions["fr"])).render(font_config=font_configuration())
     styles = []
 

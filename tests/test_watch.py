@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, ZH
+from tests.conftest import ROOT, ZH
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (scripts/system-packages test)")
@@ -170,7 +170,7 @@ def test_a_save_wakes_the_watch_at_once(tmp_path, monkeypatch):
     renamed into place (an editor's atomic save), a removed file and a file in a folder made after
     the watch started each wake it: the once-a-second comparison is set to 30 s here, so returning
     early means the kernel's event did it."""
-    from docgen import watch
+    from docgen.build import watch
 
     monkeypatch.setattr(watch, "SETTLE_SECONDS", 30.0)
     doc = tmp_path / "content" / "doc"
@@ -191,7 +191,7 @@ def test_a_save_wakes_the_watch_at_once(tmp_path, monkeypatch):
 
 
 def test_polling_remains_where_inotify_is_not_wanted(tmp_path, monkeypatch):
-    from docgen import watch
+    from docgen.build import watch
 
     monkeypatch.setenv("DOCGEN_WATCH_POLL", "1")
     wait = watch._wakeup([tmp_path])

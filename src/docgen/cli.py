@@ -8,11 +8,6 @@
                  [--jobs N | --cluster tcp://HOST:PORT] [--force] [--quiet] [--pdfa] [--prune]
     docgen worker tcp://HOST:PORT [dask worker options]   render for `build --cluster` (docs/cluster.md)
     docgen watch [PATH...] [--format ...] [--out DIR] [--lang ...] [--serve [PORT]]
-    docgen resident status|stop|start           the warm process build, check and import run in
-
-`build`, `check` and `import` run in a resident process when one is running (it keeps docgen
-warm: see resident.py), and start one for the next commands when none is; DOCGEN_RESIDENT=0 or
---no-resident: never.
 
 `build` is incremental: an output whose inputs (content, templates, fonts, docgen, settings)
 have not changed since it was built into --out is not rebuilt.
@@ -27,16 +22,12 @@ import functools
 import os
 import sys
 
-from . import __version__
-
-# argparse, signal and pathlib are imported where used: the command is first a client of the
-# resident process (resident.py), which needs none of them.
-
-FORMATS = ("pdf", "docx", "akn", "html")
-
+from docgen import __version__
 
 def _formats(value: str) -> list[str]:
     import argparse
+
+    from docgen.writers import FORMATS
 
     chosen = [f.strip() for f in value.split(",") if f.strip()]
     unknown = [f for f in chosen if f not in FORMATS]
@@ -48,7 +39,7 @@ def _formats(value: str) -> list[str]:
 def _languages(value: str) -> list[str]:
     import argparse
 
-    from .tables import CODES
+    from docgen.data.tables import CODES
 
     chosen = [c.strip() for c in value.split(",") if c.strip()]
     unknown = [c for c in chosen if c not in CODES]
@@ -81,15 +72,15 @@ def _common() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help="show tracebacks of internal errors")
-    common.add_argument("--no-resident", action="store_true", default=argparse.SUPPRESS,
-                        help="run in this process: no resident process is used or started (as DOCGEN_RESIDENT=0)")
     return common
 
 
-@functools.cache  # one per process: the resident process makes it once for all its commands
+@functools.cache
 def parser():
     import argparse
     from pathlib import Path
+
+    from docgen.writers import FORMATS
 
     p = argparse.ArgumentParser(prog="docgen", description=__doc__.split("\n\n")[0], parents=[_common()])
     p.add_argument("--version", action="version", version=f"docgen {__version__}")
@@ -146,16 +137,11 @@ def parser():
     watch.add_argument("--serve", type=int, nargs="?", const=8000, default=None, metavar="PORT",
                        help="serve a preview on http://127.0.0.1:PORT/ that reloads after each rebuild "
                             "(default port 8000; 0 picks a free one)")
-    resident = add("resident", help="the warm process build, check and import run in: status, stop or start it")
-    resident.add_argument("action", choices=("status", "stop", "start"), nargs="?", default="status",
-                          help="status (default): whether one runs and what it holds; stop: stop every "
-                               "resident process of yours; start: start one now")
-    resident.add_argument("--json", action="store_true", help="status as JSON")
     return p
 
 
 def _new(args) -> int:
-    from . import scaffold
+    from docgen.authoring import new as scaffold
 
     try:
         files = scaffold.create(args.folder, args.type, args.langs, args.organ)
@@ -169,7 +155,7 @@ def _new(args) -> int:
 
 
 def _schema(args) -> int:
-    from . import schema
+    from docgen.authoring import schema
 
     if args.write:
         for path in schema.write(args.write):
@@ -180,8 +166,8 @@ def _schema(args) -> int:
 
 
 def _import(args) -> int:
-    from . import importer
-    from .readers.docx import DraftError
+    from docgen import importing as importer
+    from docgen.readers.docx import DraftError
 
     try:
         result = importer.run(args.draft, args.into, args.changes, args.dry_run)
@@ -206,17 +192,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if getattr(args, "debug", False):
         os.environ["DOCGEN_DEBUG"] = "1"  # worker processes then add tracebacks to internal errors
-    if args.command == "resident":
-        from . import resident
-
-        return resident.command(args.action, as_json=args.json)
     try:
-        from . import build
+        from docgen import build
 
         if args.command == "check":
             return build.check(args.paths)
         if args.command == "worker":
-            from .cluster import worker_command
+            from docgen.build.cluster import worker_command
 
             return worker_command(args.scheduler, args.dask_args)
         if args.command == "new":
@@ -229,16 +211,13 @@ def main(argv: list[str] | None = None) -> int:
 
         signal.signal(signal.SIGTERM, _interrupt)  # `kill` cleans up like Ctrl-C: no partial file is left
         if args.command == "watch":
-            from . import watch
+            from docgen.build import watch
 
             return watch.watch(args.paths, args.format, args.out, langs=args.lang, serve=args.serve)
         return build.build(args.paths, args.format, args.out, langs=args.lang, pdfa=args.pdfa, jobs=args.jobs,
                            force=args.force, quiet=args.quiet, worker_limit=args.worker_limit,
                            stats=args.stats, prune=args.prune, cluster=args.cluster)
     except KeyboardInterrupt:
-        from . import prefork
-
-        prefork.close(kill=True)
         print("docgen: interrupted; no partial output was written", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug in docgen, not in the content
@@ -249,39 +228,25 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    """The `docgen` command: handed to the resident process, or main() here, then a quick exit.
+    """The `docgen` command: main(), then a quick exit.
 
     A one-shot command has nothing left to do once main() returns but Python's teardown, which
     frees every object one by one (WeasyPrint's and the fonts': ~0.1 s of a cold build). The
     build has written its files atomically and saved its state by then; the standard streams
     are flushed here, and the process ends with os._exit. The garbage collector is off for the
     same reason: a one-shot command frees nothing worth the walks (a build with many outputs
-    collects between them, `job.collect_between_jobs`).
-
-    `build`, `check` and `import` first ask the resident process (resident.py) to run them;
-    when none answers they run here, and one is started for the next commands.
+    collects between them, `job.collect_between_jobs`). No process is left behind: a build's
+    workers are joined before main() returns.
     """
     import gc
 
-    from . import resident
-
-    argv = sys.argv[1:]
-    routed = resident.enabled(argv)
-    code = resident.client(argv) if routed else None
-    if code is not None:
-        os._exit(code)
     gc.disable()
-    from . import prefork
-
-    prefork.start(argv)  # a serial build's render process, importing while this one plans
-    code = main(argv)
+    code = main(sys.argv[1:])
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
         except (OSError, ValueError):
             code = code or 1  # stdout closed early (a pipe to head): as Python itself would
-    if routed and code != 130:  # not after Ctrl-C
-        resident.start(quiet="--quiet" in argv or "-q" in argv)
     os._exit(code)
 
 

@@ -10,7 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Location
+from docgen.data.tables import Language
+from docgen.diagnostics import Location
 
 # ---------------------------------------------------------------- inline text
 
@@ -114,6 +115,19 @@ class Footnote:
     location: Location | None = None
 
 
+@dataclass(frozen=True)
+class Masthead:
+    """What the first page's masthead prints (transforms.masthead), the same for every writer."""
+
+    symbol_first: str  # "CTOC": printed 20 pt
+    symbol_rest: str  # "/COP/2010/17": printed 10 pt
+    organ_lines: list[str]  # the organ's name, as broken in the masthead
+    distribution: list[str]  # Distr.: General / date / language / Original: ...
+    job_line: str  # "V.10-57396 (C)", or "" without a job number
+    barcode_digits: str  # "1057396": what the Code 39 barcode encodes
+    block: Language  # the language of the right-hand block's words (English in en ru ar zh)
+
+
 @dataclass
 class Version:
     """One language version: only its text. Shared facts live in Metadata."""
@@ -128,6 +142,8 @@ class Version:
     session: list[str] = field(default_factory=list)  # masthead session block lines
     closing: list[str] = field(default_factory=list)  # meeting and date lines
     heading: str = ""  # "第 5/2 号决议": set by transforms from the language table
+    language: Language | None = None  # this version's language table (set by transforms.resolve_language)
+    masthead: Masthead | None = None  # set by transforms.masthead
     source_sha256: str = ""  # of the <lang>.yaml bytes read: a Word draft names the text it came from
     title_location: Location | None = None
     formula_location: Location | None = None
@@ -204,6 +220,7 @@ class Document:
     meta: Metadata
     versions: dict[str, Version]  # by language code, in the order of languages.CODES
     organ: Organ | None = None  # the adopting organ's facts, from the organ tables
+    station: dict | None = None  # the duty station's facts (paper, place): set by transforms
 
     @property
     def sources(self) -> list[Path]:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from ..paths import TEMPLATES
-from . import safe_load
+from docgen.paths import TEMPLATES
+from docgen.data import safe_load
 
 
 @cache

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..model import Emphasis, FootnoteCall, Footnote, Inline, Item, Operative, Preambular, Reference, Version
-from .docx import Draft, DraftError, _add_text
+from docgen.model import Emphasis, FootnoteCall, Footnote, Inline, Item, Operative, Preambular, Reference, Version
+from docgen.readers.docx import Draft, DraftError, _add_text
 
 NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 
@@ -80,7 +80,7 @@ def read_akn(path: Path) -> Draft:
     if root.tag != a("akomaNtoso") or statement is None:
         raise DraftError(f"{path}: not a docgen Akoma Ntoso file (expected akomaNtoso/statement)")
     lang3 = statement.find(f".//{a('FRBRExpression')}/{a('FRBRlanguage')}")
-    from .. import tables
+    from docgen.data import tables
 
     lang = next((c for c in tables.CODES if lang3 is not None and tables.language(c).iso639_2 == lang3.get("language")), "")
     version = Version(lang=lang, path=path, title=[], formula=[], preamble=[], operative=[], footnotes=[])

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..model import Emphasis, FootnoteCall, Footnote, Inline, Item, Operative, Preambular, Reference, Text, Version, calls
+from docgen.model import Emphasis, FootnoteCall, Footnote, Inline, Item, Operative, Preambular, Reference, Text, Version, calls
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -55,7 +55,7 @@ def _form(pattern: str, field: str, counter: str) -> str:
 @cache
 def label_patterns(lang: str) -> tuple[re.Pattern, re.Pattern]:
     """(a typed label and its tab at a paragraph's start, an operative paragraph's number)."""
-    from .. import tables
+    from docgen.data import tables
 
     numbers, labels = list(GENERIC_NUMBERS), list(GENERIC_LABELS)
     if lang in tables.CODES:
@@ -498,8 +498,8 @@ def read_docx(path: Path, changes: str | None = None, lang: str = "") -> Draft:
     path = Path(path)
     package = _Package(path)
     props = custom_properties(package)
-    from .. import tables
-    from ..writers.docx.source import DOCUMENT, LANGUAGE, SOURCE
+    from docgen.data import tables
+    from docgen.writers.docx.source import DOCUMENT, LANGUAGE, SOURCE
 
     lang = props.get(LANGUAGE, "") or lang
     cjk = lang in tables.CODES and tables.language(lang).is_cjk

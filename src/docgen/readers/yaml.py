@@ -14,9 +14,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import inline, organs, tables
-from ..diagnostics import Diagnostic, Location, errors
-from ..model import (
+from docgen.readers import markup, organs
+from docgen.data import tables
+from docgen.diagnostics import Diagnostic, Location, errors
+from docgen.model import (
     CitedDocument,
     Document,
     Emphasis,
@@ -29,7 +30,7 @@ from ..model import (
     Version,
     calls,
 )
-from .yamlsource import Invalid, LList, LMap, load
+from docgen.readers.source import Invalid, LList, LMap, load
 
 DOCUMENT_FILE = "document.yaml"
 DOC_TYPES = ("resolution", "decision")
@@ -263,8 +264,8 @@ class _VersionReader:
             self.error(loc, f"{what} is empty")
             return []
         try:
-            nodes = inline.parse(" ".join(value.split("\n")).strip(), cjk=self.cjk)
-        except inline.MarkupError as exc:
+            nodes = markup.parse(" ".join(value.split("\n")).strip(), cjk=self.cjk)
+        except markup.MarkupError as exc:
             self.error(loc, f"{what}: {exc}")
             return []
         self._check_references(nodes, loc, what)
@@ -332,7 +333,7 @@ class _VersionReader:
                 self.error(loc, f"{what}: each line must be text, found {_type_name(line)}")
             else:
                 line = " ".join(line.split("\n")).strip()  # a line folded in the YAML is one printed line
-                out.append(inline.drop_gap_spaces(line) if self.cjk else line)
+                out.append(markup.drop_gap_spaces(line) if self.cjk else line)
         return out
 
     def preambular(self, value, loc, index) -> Preambular:

@@ -23,31 +23,32 @@ class Settings:
     tagged: bool = True  # PDF/UA-1 structure; False only to measure what tagging costs (bench)
 
 
-# format -> (module under docgen.writers, file extension)
-WRITERS = {
-    "html": ("html", "html"),
-    "pdf": ("pdf", "pdf"),
-    "docx": ("docx", "docx"),
-    "akn": ("akn", "xml"),
+@dataclass(frozen=True)
+class Format:
+    """One output format: the writer module under docgen.writers, the file's extension, and its
+    relative cost (the build starts the longest jobs first, so every worker stays busy)."""
+
+    module: str
+    extension: str
+    cost: int
+
+
+# The one list of formats: the command line, the build, `watch` and the tests read it here.
+FORMATS = {
+    "pdf": Format("pdf", "pdf", 10),
+    "docx": Format("docx", "docx", 2),
+    "akn": Format("akn", "xml", 1),
+    "html": Format("html", "html", 1),
 }
 
 
 def writer(fmt: str):
     """The `write(doc, version, settings) -> bytes` function of a format, imported on first use."""
-    module, _ = WRITERS[fmt]
-    return importlib.import_module(f"docgen.writers.{module}").write
-
-
-def extension(fmt: str) -> str:
-    return WRITERS[fmt][1]
+    return importlib.import_module(f"docgen.writers.{FORMATS[fmt].module}").write
 
 
 def forget_templates() -> None:
-    """Drop everything a warm process keeps of templates/, after an edit there (`docgen watch`,
-    a resident process's child): the fingerprints' hashes of it and the HTML writer's caches."""
-    from .. import fingerprint
-
-    fingerprint.forget_templates()
+    """Drop what the writers keep of templates/ after an edit there (`docgen watch`)."""
     html = sys.modules.get("docgen.writers.html")  # not imported: nothing of it is cached
     if html is not None:
         html.forget()

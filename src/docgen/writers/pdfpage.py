@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from . import RenderError, Settings
+from docgen.writers import RenderError, Settings
 
 ARCHIVE_VARIANT = "pdf/a-3a+ua-1"  # tagging.py's variant: PDF/A-3a with PDF/UA-1; "pdf/a" in the name gives the output intent
 
@@ -41,8 +41,9 @@ class Page:
 
 
 def prepare(doc, version, settings: Settings) -> Page:
-    from .. import fonts, preflight
-    from .html import render_html
+    from docgen.data import fonts
+    from docgen.transforms import preflight
+    from docgen.writers.html import render_html
 
     # `check` and the build's validation found these already (preflight); checked again here as
     # a safety net, before the expensive part
@@ -58,7 +59,7 @@ def prepare(doc, version, settings: Settings) -> Page:
 def attachments_for(doc, version) -> tuple[Attachment, ...]:
     """PDF/A-3a for archives: the Akoma Ntoso XML embedded as the PDF's Source, the YAML as Data.
     Their dates come from the content (the issue date), so the same sources give the same bytes."""
-    from . import writer
+    from docgen.writers import writer
 
     when = dt.datetime.combine(doc.meta.distributed, dt.time(), tzinfo=dt.timezone.utc)
     xml = writer("akn")(doc, version, Settings())  # validated against the schema on the way

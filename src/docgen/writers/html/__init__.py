@@ -24,15 +24,15 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from ... import tables
-from ... import fonts
-from ...inline import HAN, IDEOGRAPHS
-from ...data import layout
-from ...model import Document, Emphasis, FootnoteCall, Reference, Text, Version, plain_text
-from ...model import leaves as model_leaves
-from ...paths import TEMPLATES, cache_folder
-from ..barcode import code39_svg
-from ..masthead import masthead
+from docgen.data import tables
+from docgen.data import fonts
+from docgen.data.tables import HAN, IDEOGRAPHS
+from docgen.data import layout
+from docgen.model import Document, Emphasis, FootnoteCall, Reference, Text, Version, plain_text
+from docgen.model import leaves as model_leaves
+from docgen.paths import TEMPLATES, cache_folder
+from docgen.writers.barcode import code39_svg
+
 
 _IDEOGRAPH = re.compile(rf"[{IDEOGRAPHS}]")
 _NON_HAN_RUN = re.compile(rf"[^{HAN}]+")
@@ -250,7 +250,7 @@ FONTS_HREF = "../fonts/"
 
 
 def context(doc: Document, version: Version, fonts_href: str | None = None, for_print: bool = True) -> dict:
-    lang = tables.language(version.lang)
+    lang = version.language
     _check_hyphenation(version.lang)
     meta = doc.meta
     cjk = lang.is_cjk
@@ -272,10 +272,9 @@ def context(doc: Document, version: Version, fonts_href: str | None = None, for_
         r = renderer_for([Text(text)])
         return Markup(r.text(text, "", ""))
 
-    head = masthead(doc, version)
-    station = tables.duty_stations()[meta.duty_station]
+    head = version.masthead
     s = layout.settings_for(version.lang)
-    paper = layout.paper(station["paper"])
+    paper = layout.paper(doc.station["paper"])
     env = environment()
     css = env.get_template("resolution.css.j2").render(
         fonts=fonts.declarations(version.lang, _families(version), fonts_href), s=s, paper=paper, lang=lang,
@@ -286,7 +285,7 @@ def context(doc: Document, version: Version, fonts_href: str | None = None, for_
         "title_text": plain_text(version.title), "organ_name": doc.organ.show_as,
         "organ_lines": head.organ_lines, "symbol_first": head.symbol_first, "symbol_rest": head.symbol_rest,
         "distribution": head.distribution, "emblem": _emblem(lang.emblem_alt), "job_line": head.job_line,
-        "latin_lang": latin_lang, "block_lang": _block_lang(lang),
+        "latin_lang": latin_lang, "block_lang": _block_lang(lang, head.block),
         "notes_at_end": called,  # filled while the body renders (browser HTML only)
         "barcode": Markup(code39_svg(head.barcode_digits)) if head.barcode_digits else "",
         "created": meta.distributed.isoformat(),
@@ -294,9 +293,8 @@ def context(doc: Document, version: Version, fonts_href: str | None = None, for_
     }
 
 
-def _block_lang(lang) -> str:
+def _block_lang(lang, block) -> str:
     """`lang` of the masthead's right-hand block where it is not the page's language (#15)."""
-    block = tables.block_language(lang.code)
     return "" if block.code == lang.code else block.bcp47
 
 

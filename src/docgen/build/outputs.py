@@ -4,29 +4,11 @@ the previous good output."""
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 
 def output_path(out: Path, document: str, lang: str, extension: str) -> Path:
     return Path(out) / document / f"{document}.{lang}.{extension}"
-
-
-def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
-    """Write to a temporary file beside the target, then rename over it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            if sync:
-                os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def remove_leftovers(out: Path) -> int:

@@ -27,8 +27,8 @@ import sys
 from functools import cache
 from pathlib import Path
 
-from . import __version__
-from .paths import FONTS, TEMPLATES
+from docgen import __version__
+from docgen.paths import FONTS, TEMPLATES
 
 STATE_FILE = ".docgen-state.json"  # and .docgen-state.journal while a build runs
 ENGINES = ("weasyprint", "python-docx", "lxml", "jinja2", "pyyaml", "cobalt", "pikepdf", "fonttools", "python-barcode")
@@ -167,7 +167,7 @@ def font_files(actual: bool) -> dict[str, str]:
         pinned = {}
     if not actual:
         return dict(sorted(pinned.items()))
-    from .fonts import sha256
+    from docgen.data.fonts import sha256
 
     return {name: sha256(FONTS / name) if (FONTS / name).is_file() else "missing" for name in sorted(pinned)}
 
@@ -262,7 +262,7 @@ class State:
                 journal.write(json.dumps([self._key(target), None, 0]) + "\n")
 
     def save(self) -> None:
-        from .outputs import write_atomic
+        from docgen.files import write_atomic
 
         data = json.dumps({"docgen": __version__, "outputs": dict(sorted(self.entries.items()))}, indent=1)
         write_atomic(self.path, data.encode() + b"\n", sync=False)

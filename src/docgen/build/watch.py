@@ -37,13 +37,15 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-from . import build, fingerprint, readers, tables
-from .diagnostics import Diagnostic, errors
-from .job import collect_between_jobs
-from .job import run as run_job
-from .outputs import output_path
-from .paths import TEMPLATES
-from .writers import extension, forget_templates
+from docgen import build, pipeline, readers
+from docgen.build import fingerprint
+from docgen.build.job import collect_between_jobs
+from docgen.build.job import run as run_job
+from docgen.build.outputs import output_path
+from docgen.data import tables
+from docgen.diagnostics import Diagnostic, errors
+from docgen.paths import TEMPLATES
+from docgen.writers import FORMATS, forget_templates
 
 POLL_SECONDS = 0.05  # without inotify
 SETTLE_SECONDS = 1.0  # with inotify: compare anyway this often (an event missed, a network folder)
@@ -161,11 +163,11 @@ def rebuild(paths: list[Path], formats: list[str], out: Path, langs: list[str], 
     planned, _ = build.plan(paths, formats, out, langs, False, False, state, diagnostics)
     problems = [str(d) for d in errors(diagnostics)]
     versions = []
-    for folder in readers.find_documents(paths, []):
+    for folder in pipeline.find(paths, []):
         versions += [(folder.name, p.stem) for p in readers.language_files(folder) if not langs or p.stem in langs]
     written = []
     for folder in sorted({p.job.folder for p in planned}):
-        doc, local = build.read_one(folder)
+        doc, local = pipeline.read(folder)
         problems += [str(d) for d in local if d.severity == "error"]
         if doc is None:
             continue  # the last good outputs stay
@@ -236,6 +238,7 @@ def watch(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
                 seen = now
                 started = time.perf_counter()
                 if any(Path(k).is_relative_to(TEMPLATES) for k in changed):
+                    fingerprint.forget_templates()
                     forget_templates()
                 written, problems, versions = rebuild(paths, formats, out, langs, state)
                 _say(written, problems, time.perf_counter() - started)
@@ -285,9 +288,9 @@ def preview_page(status: Status, out: Path, formats: list[str]) -> str:
     sections = []
     for doc, lang in versions:
         links = " ".join(
-            f'<a href="/{doc}/{doc}.{lang}.{extension(fmt)}">{label}</a>'
+            f'<a href="/{doc}/{doc}.{lang}.{FORMATS[fmt].extension}">{label}</a>'
             for fmt, label in LINKS.items() if fmt in formats
-            and output_path(out, doc, lang, extension(fmt)).exists())
+            and output_path(out, doc, lang, FORMATS[fmt].extension).exists())
         if "html" in formats:
             sections.append(VERSION.format(doc=html.escape(doc), lang=html.escape(lang), links=links,
                                            generation=generation))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import gc
 
-from .job import load
+from docgen.build.job import load
 
 try:
     load()

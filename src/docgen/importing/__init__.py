@@ -30,12 +30,14 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
-from . import frbr, inline, tables
-from .diagnostics import errors
-from .inline import IDEOGRAPHS
-from .model import Document, Emphasis, FootnoteCall, Item, Reference, Text, Version, calls, plain_text
-from .outputs import write_atomic
-from .readers.docx import _short, read_docx
+from docgen import pipeline
+from docgen.data import frbr, tables
+from docgen.readers import markup
+from docgen.diagnostics import errors
+from docgen.data.tables import IDEOGRAPHS
+from docgen.model import Document, Emphasis, FootnoteCall, Item, Reference, Text, Version, calls, plain_text
+from docgen.files import write_atomic
+from docgen.readers.docx import _short, read_docx
 
 NOTE_MATCH = 0.6  # a note whose text is this similar to a base note keeps its key
 PARA_MATCH = 0.5  # a paragraph this similar to a base paragraph is that paragraph, edited
@@ -549,7 +551,7 @@ class _Merger:
 
 
 def _lines(base_lines: list[str], draft_lines: list[str], node, cjk: bool, what: str, summary: Summary):
-    norm = (lambda s: inline.drop_gap_spaces(s)) if cjk else (lambda s: s)
+    norm = (lambda s: markup.drop_gap_spaces(s)) if cjk else (lambda s: s)
     if [norm(x) for x in base_lines] == [norm(x) for x in draft_lines]:
         return node
     summary.changed.append(what)
@@ -634,9 +636,7 @@ def _refs(nodes):
 
 
 def _read_base(folder: Path):
-    from .build import read_one
-
-    doc, diagnostics = read_one(folder)
+    doc, diagnostics = pipeline.read(folder)
     if doc is None:
         listing = "\n".join(f"  {d}" for d in errors(diagnostics))
         raise ImportFailure(f"the document folder {folder} has errors; fix them before importing:\n{listing}")
@@ -645,13 +645,11 @@ def _read_base(folder: Path):
 
 def _check_result(folder: Path, lang: str, text: str) -> None:
     """`docgen check` on the result, in a scratch copy of the folder: refuse to write a broken file."""
-    from .build import read_one
-
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / folder.name
         shutil.copytree(folder, copy)
         (copy / f"{lang}.yaml").write_text(text, encoding="utf-8")
-        doc, diagnostics = read_one(copy)
+        doc, diagnostics = pipeline.read(copy)
         # errors in the imported file itself; a translation whose structure now differs is the
         # summary's business (and check's), not a reason to refuse the original's edit
         failed = [d for d in errors(diagnostics) if Path(d.location.path).name in (f"{lang}.yaml", "document.yaml")]
@@ -705,7 +703,7 @@ def import_file(path: Path, into: Path | None = None, changes: str | None = None
         raise ImportFailure(f"{path}: cannot read: {exc.strerror}") from None
     akn = path.suffix.lower() == ".xml" or head.lstrip().startswith(b"<")  # decided once
     if akn:
-        from .readers.akn import read_akn
+        from docgen.readers.akn import read_akn
 
         draft = read_akn(path)
     else:
@@ -749,9 +747,6 @@ def import_file(path: Path, into: Path | None = None, changes: str | None = None
 def _three_way(folder: Path, doc: Document, current_data, draft, summary: Summary) -> str:
     """The YAML changed since the draft was made: apply the draft to the state it came from, then
     carry each paragraph the draft changed into the current YAML; both changed: a conflict."""
-    from . import transforms
-    from .readers.yaml import read_document
-
     lang = draft.version.lang
     text = _ancestor(folder, lang, draft.source_sha256)
     if text is None:
@@ -764,12 +759,10 @@ def _three_way(folder: Path, doc: Document, current_data, draft, summary: Summar
         copy.mkdir()
         shutil.copy(folder / "document.yaml", copy / "document.yaml")
         (copy / f"{lang}.yaml").write_text(text, encoding="utf-8")
-        diagnostics: list = []
-        ancestor_doc = read_document(copy, diagnostics)
+        ancestor_doc, diagnostics = pipeline.read(copy, checks=False)
         if ancestor_doc is None:
             raise ImportFailure(f"the state of {lang}.yaml the draft was made from no longer reads: "
                                 + "; ".join(str(d) for d in errors(diagnostics)))
-        transforms.apply_all(ancestor_doc, [])
     ancestor_doc.folder = folder
     ancestor_doc.versions = {**doc.versions, lang: ancestor_doc.versions[lang]}
     base_data = _yaml().load(text)

@@ -5,7 +5,7 @@ required, what it is for); this module turns those definitions into JSON Schema 
 editors (VS Code with the YAML extension validates and completes while the author types, from
 a `# yaml-language-server: $schema=...` line). The schemas are shipped in
 `docgen/data/schema/` and printed by `docgen schema`; a test fails when the shipped copies
-differ from what the definitions give (`python -m docgen.schema` rewrites them).
+differ from what the definitions give (`python -m docgen.authoring.schema` rewrites them).
 
 The schema helps while typing; `docgen check` remains the judge (it also checks what a schema
 cannot: footnote calls and bodies, references, structure across languages, glyphs).
@@ -19,8 +19,8 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from .readers.yaml import DOCUMENT_FIELDS, ITEM_FIELDS, REFERENCE_FIELDS, VERSION_FIELDS, Field
-from .readers.yamlsource import LList, LMap
+from docgen.readers.yaml import DOCUMENT_FIELDS, ITEM_FIELDS, REFERENCE_FIELDS, VERSION_FIELDS, Field
+from docgen.readers.source import LList, LMap
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 NAMES = {"document": "document.schema.json", "language": "language.schema.json"}

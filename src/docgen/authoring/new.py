@@ -12,9 +12,11 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from . import organs, schema, tables
-from .diagnostics import Diagnostic
-from .readers.yaml import DOCUMENT_FIELDS, VERSION_FIELDS
+from docgen.readers import organs
+from docgen.authoring import schema
+from docgen.data import tables
+from docgen.diagnostics import Diagnostic
+from docgen.readers.yaml import DOCUMENT_FIELDS, VERSION_FIELDS
 
 SCHEMA_DIR = Path(".docgen") / "schema"  # beside the document folders
 

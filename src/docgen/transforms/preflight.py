@@ -13,8 +13,8 @@ Checks:
 
 from __future__ import annotations
 
-from .diagnostics import Diagnostic, Location
-from .model import Document, Emphasis, Reference, Text, Version
+from docgen.diagnostics import Diagnostic, Location
+from docgen.model import Document, Emphasis, Reference, Text, Version
 
 
 def run(doc: Document, diagnostics: list[Diagnostic]) -> None:
@@ -47,9 +47,9 @@ def glyphs(version: Version, doc: Document | None = None) -> list[Diagnostic]:
     closing lines, heading, masthead (organ name, symbol, job line, the right-hand block, the
     language table's words).
     """
-    from . import fonts, tables
+    from docgen.data import fonts
 
-    lang = tables.language(version.lang)
+    lang = version.language
     values = [(name, text, loc, role) for name, inlines, loc in version.texts()
               for text, role in _runs(inlines, "heading" if name == "title" else "body")]
     if doc is not None:
@@ -60,7 +60,7 @@ def glyphs(version: Version, doc: Document | None = None) -> list[Diagnostic]:
             missing = fonts.uncovered(text, version.lang, role)
         except OSError as exc:
             return [Diagnostic(Location(version.path), f"a font file in fonts/ is missing ({exc}): "
-                               "run `make setup` (or `python -m docgen.fonts install`)")]
+                               "run `make setup` (or `python -m docgen.data.fonts install`)")]
         if missing:
             chars = by_value.setdefault((name, loc or Location(version.path), role), [])
             chars.extend(ch for _, ch in missing if ch not in chars)
@@ -71,13 +71,12 @@ def glyphs(version: Version, doc: Document | None = None) -> list[Diagnostic]:
 
 def _page_furniture(doc: Document, version: Version) -> list[tuple[str, str, Location, str]]:
     """(what, text, where it comes from, font role) for the words a page prints besides the version's text."""
-    from . import organs, tables
-    from .writers.masthead import masthead
+    from docgen.paths import organ_tables
 
     here, meta_file = Location(version.path), Location(doc.folder / "document.yaml")
-    head = masthead(doc, version)
+    head = version.masthead
     table = f"docgen's {version.lang} language table"
-    organ_files = " or ".join(str(p.name) for p in organs.files(doc.folder))
+    organ_files = " or ".join(str(p.name) for p in organ_tables(doc.folder))
     return [
         *((f"session line {i}", line, here, "heading") for i, line in enumerate(version.session, 1)),
         *((f"closing line {i}", line, here, "body") for i, line in enumerate(version.closing, 1)),
@@ -86,7 +85,7 @@ def _page_furniture(doc: Document, version: Version) -> list[tuple[str, str, Loc
         ("the job number", head.job_line, meta_file, "latin"),
         (f"the {version.lang} name of organ '{doc.meta.organ}' (in {organ_files})", " ".join(head.organ_lines),
          meta_file, "organ"),
-        (f"'United Nations' from {table}", tables.language(version.lang).united_nations, here, "body"),
+        (f"'United Nations' from {table}", version.language.united_nations, here, "body"),
         (f"the masthead's right-hand block from {table}", " ".join(head.distribution), here, "latin"),
     ]
 

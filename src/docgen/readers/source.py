@@ -13,18 +13,13 @@ from pathlib import Path
 import yaml
 from yaml.constructor import SafeConstructor
 
-from ..diagnostics import Diagnostic, Location
+from docgen.diagnostics import Diagnostic, Location
 
 # libyaml's parser (PyYAML's C extension) composes the same nodes with the same marks about ten
 # times faster than the pure-Python one (0.34 -> 0.03 s CPU for every YAML file in the repository
 # and a 100-document corpus, marks compared node by node). The Python parser stays the fallback,
 # and it is what words an error: its messages are the ones documented and tested.
-FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def safe_load(text: str):
-    """yaml.safe_load through libyaml when present (data files: language tables, organs, layout)."""
-    return yaml.load(text, Loader=FAST_LOADER)
+from docgen.data import FAST_LOADER  # noqa: E402
 
 
 class LMap(dict):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .diagnostics import errors
+from docgen.diagnostics import errors
 
 
 @dataclass(frozen=True)
@@ -72,22 +72,20 @@ def _document(folder: Path, doc_hash: str, check: bool = False):
     it for the build (`build._validate` does it in the build's own process otherwise).
     Returns (the document or None, the diagnostics).
     """
-    from .build import read_one
+    from docgen import pipeline
 
-    doc, diagnostics = read_one(folder, preflight_checks=check)
+    doc, diagnostics = pipeline.read(folder, checks=check)
     return doc, tuple(diagnostics)
 
 
-def run(job: Job, doc=None, check: bool = False, typesetter=None) -> Result:
+def run(job: Job, doc=None, check: bool = False) -> Result:
     """Render one output. Content and render problems come back as a failed Result, not raised.
 
     `doc`: the job's document when the caller has read it already (a serial build has, to
     check it); otherwise it is read here (once per process, see `_document`), and checked too
     with `check`: a document with errors gives an `invalid` Result carrying them.
-    `typesetter`: typesets a PDF's page (`writers/pdfpage.Page`) elsewhere (prefork.py); the
-    page is made here.
     """
-    from .writers import RenderError, Settings, writer
+    from docgen.writers import RenderError, Settings, writer
 
     start = time.perf_counter()
     diagnostics, invalid = (), False
@@ -100,12 +98,7 @@ def run(job: Job, doc=None, check: bool = False, typesetter=None) -> Result:
         version = doc.versions.get(job.lang)
         if version is None:
             raise _ReadFailed(f"{job.folder}: no {job.lang}.yaml")
-        if job.fmt == "pdf" and typesetter is not None:
-            from .writers.pdfpage import prepare
-
-            data = typesetter(prepare(doc, version, Settings(pdfa=job.pdfa)))
-        else:
-            data = writer(job.fmt)(doc, version, Settings(pdfa=job.pdfa))
+        data = writer(job.fmt)(doc, version, Settings(pdfa=job.pdfa))
         message = ""
     except (_ReadFailed, RenderError) as exc:
         data, message = None, str(exc)
@@ -113,6 +106,11 @@ def run(job: Job, doc=None, check: bool = False, typesetter=None) -> Result:
         data, message = None, writer_failure(job.fmt, exc)
     return Result(job, data, message, time.perf_counter() - start, **process_figures(),
                   diagnostics=tuple(d for d in diagnostics if d.severity != "error") if check else (), invalid=invalid)
+
+
+def default_jobs() -> int:
+    """Worker processes when --jobs is not given: the CPUs this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def process_figures() -> dict:
@@ -133,29 +131,19 @@ def warm_up() -> None:
 def one_core() -> None:
     """A --jobs or cluster worker has sibling workers on the other cores: it subsets a document's
     fonts on its own thread only (writers/pdf/memo.py, 6.)."""
-    from .writers.pdf import memo
+    from docgen.writers.pdf import memo
 
     memo.SUBSET_THREADS = 1
-
-
-def load_typesetting():
-    """For a process forked to typeset PDF pages (prefork.py): the typesetting half of the PDF
-    writer (WeasyPrint, patched); returns `writers.pdf.typeset`. Not docgen's reader, model,
-    language tables or templates: the build's own process has those, and makes the pages; the
-    font configuration is made with the first page (~4 ms), whose language it depends on."""
-    from .writers.pdf import typeset
-
-    return typeset
 
 
 def load() -> None:
     """Import the writers and load what any document needs, once per process: the Latin-script
     font configuration, the compiled page templates, the AKN schema (~0.15 s to parse). Takes no
     signal (a Dask worker's are its own)."""
-    from .writers import writer
-    from .writers.akn import schema
-    from .writers.html import environment
-    from .writers.pdf.engine import font_configuration
+    from docgen.writers import writer
+    from docgen.writers.akn import schema
+    from docgen.writers.html import environment
+    from docgen.writers.pdf.engine import font_configuration
 
     for fmt in ("pdf", "docx", "akn"):
         writer(fmt)

@@ -10,36 +10,21 @@ adds organs or replaces earlier entries by key, without touching `src/`. Problem
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
-from . import tables
-from .diagnostics import Diagnostic, Location
-from .model import Organ
+from docgen.data import tables
+from docgen.paths import organ_tables
+from docgen.diagnostics import Diagnostic, Location
+from docgen.model import Organ
 
-USER_FILE = "organs.yaml"
+USER_FILE = "organs.yaml"  # the user's organ table, beside the document folders or in one
 FIELDS = ("akn_id", "show_as", "names")
-
-
-def shipped_file() -> Path:
-    return Path(str(resources.files("docgen").joinpath("data/organs.yaml")))
-
-
-def user_files(folder: Path) -> list[Path]:
-    """The user's organ tables for a document folder: beside it (the content folder's), then in it."""
-    folder = Path(folder)
-    return [p for p in (folder.parent / USER_FILE, folder / USER_FILE) if p.is_file()]
-
-
-def files(folder: Path) -> list[Path]:
-    """The organ tables a document uses, later ones overriding earlier ones by key."""
-    return [shipped_file(), *user_files(folder)]
 
 
 def table(folder: Path, diagnostics: list[Diagnostic]) -> dict[str, Organ]:
     """Every organ known to the document in folder; problems in the tables are appended."""
     organs: dict[str, Organ] = {}
-    for path in files(folder):
+    for path in organ_tables(folder):
         stat = path.stat()
         found, problems = _read_once(path, stat.st_mtime_ns, stat.st_size)
         organs.update(found)
@@ -55,7 +40,7 @@ def _read_once(path: Path, mtime_ns: int, size: int) -> tuple[dict[str, Organ], 
 
 
 def _read(path: Path, diagnostics: list[Diagnostic]) -> dict[str, Organ]:
-    from .readers.yamlsource import LList, LMap, load
+    from docgen.readers.source import LList, LMap, load
 
     data = load(path, diagnostics)
     if data is None:

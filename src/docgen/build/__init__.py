@@ -18,50 +18,23 @@ import os
 import resource
 import sys
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
-from . import fingerprint, preflight, prefork, readers, transforms
-from .diagnostics import Diagnostic, Location, errors, without_acknowledged
-from .job import Job
-from .job import collect_between_jobs
-from .job import run as run_job
-from .model import Document
-from .outputs import install_fonts, output_path, remove_leftovers, write_atomic
-from .progress import Progress, say
-from .tables import CODES
-from .writers import extension
+from docgen import pipeline, readers
+from docgen.build import fingerprint
+from docgen.build.job import Job, collect_between_jobs, default_jobs
+from docgen.build.job import run as run_job
+from docgen.build.outputs import install_fonts, output_path, remove_leftovers
+from docgen.build.progress import Progress, say
+from docgen.data.tables import CODES
+from docgen.diagnostics import Diagnostic, Location, errors
+from docgen.files import write_atomic
+from docgen.writers import FORMATS
 
 
 def _shown(path: Path) -> str:
     return str(Location(path))
-
-
-def read_one(folder: Path, preflight_checks: bool = True) -> tuple[Document | None, list[Diagnostic]]:
-    """One document through the reader, the transforms and the preflight; None when it has errors.
-
-    A worker reading a document the build has already validated skips the preflight.
-    """
-    diagnostics: list[Diagnostic] = []
-    doc = readers.read_document(folder, diagnostics)
-    if doc is not None:
-        transforms.apply_all(doc, diagnostics)
-        if preflight_checks and not errors(diagnostics):
-            preflight.run(doc, diagnostics)
-    diagnostics, _ = without_acknowledged(diagnostics)
-    return (None if doc is None or errors(diagnostics) else doc), diagnostics
-
-
-def load(paths: list[Path]) -> tuple[list[Document], list[Diagnostic]]:
-    """Read and transform every document under paths; documents with errors are left out."""
-    diagnostics: list[Diagnostic] = []
-    documents = []
-    for folder in readers.find_documents(paths, diagnostics):
-        doc, local = read_one(folder)
-        if doc is not None:
-            documents.append(doc)
-        diagnostics.extend(local)
-    return documents, diagnostics
 
 
 def report(diagnostics: list[Diagnostic], notes: bool = True) -> None:
@@ -72,7 +45,8 @@ def report(diagnostics: list[Diagnostic], notes: bool = True) -> None:
 
 
 def check(paths: list[Path]) -> int:
-    documents, diagnostics = load(paths)
+    """`docgen check`: every document through the pipeline, every problem reported; nothing rendered."""
+    documents, diagnostics = pipeline.read_all(paths)
     diagnostics = list(dict.fromkeys(diagnostics))
     report(diagnostics)
     failed = errors(diagnostics)
@@ -102,20 +76,13 @@ class Planned:
     cost: int  # for the order of work: the longest jobs first keep every worker busy to the end
 
 
-COST = {"pdf": 10, "html": 1, "docx": 2, "akn": 1}
-
-
-def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
 def plan(paths: list[Path], formats: list[str], out: Path, langs: list[str] | None, pdfa: bool, force: bool,
          state: fingerprint.State, diagnostics: list[Diagnostic]) -> tuple[list[Planned], int]:
     """Every output to build, and how many are already up to date. Reads no YAML."""
     planned, current = [], 0
     settings_key = f"pdfa={pdfa}"
     asked = dict.fromkeys(langs or [], 0)  # requested language -> documents that have it
-    for folder in readers.find_documents(paths, diagnostics):
+    for folder in pipeline.find(paths, diagnostics):
         doc_hash = fingerprint.document(folder)
         files = readers.language_files(folder)
         for p in files:
@@ -130,12 +97,12 @@ def plan(paths: list[Path], formats: list[str], out: Path, langs: list[str] | No
             if langs and lang not in langs:
                 continue
             for fmt in formats:
-                target = output_path(out, folder.name, lang, extension(fmt))
+                target = output_path(out, folder.name, lang, FORMATS[fmt].extension)
                 fp = fingerprint.of(doc_hash, lang, fmt, settings_key)
                 if not force and state.up_to_date(target, fp):
                     current += 1
                     continue
-                planned.append(Planned(Job(folder, lang, fmt, pdfa, doc_hash), target, fp, COST[fmt] * size))
+                planned.append(Planned(Job(folder, lang, fmt, pdfa, doc_hash), target, fp, FORMATS[fmt].cost * size))
     missing = [code for code, count in asked.items() if not count]
     if missing and not errors(diagnostics):  # the request itself asks for what is not there
         nothing = len(missing) == len(asked)
@@ -155,8 +122,8 @@ def write_output(p: Planned, data: bytes, out: Path, state: fingerprint.State) -
     """
     write_atomic(p.target, data)
     if p.job.fmt == "html":
-        from .paths import FONTS
-        from .writers.html import fonts_used
+        from docgen.paths import FONTS
+        from docgen.writers.html import fonts_used
 
         install_fonts(out, fonts_used(data), FONTS)
     state.record(p.target, p.fingerprint, len(data), p.job.folder / f"{p.job.lang}.yaml")
@@ -197,7 +164,7 @@ def _validate(planned: list[Planned], failures: list[Failure], quiet: bool,
     for folder in folders:
         if until and until():
             break
-        doc, local = read_one(folder)
+        doc, local = pipeline.read(folder)
         report([d for d in local if d.severity == "warning" and not quiet])  # errors: once, in the summary
         if doc is None:
             broken.add(folder)
@@ -223,7 +190,7 @@ def _results(planned: list[Planned], jobs: int, worker_limit: int, documents: di
     if cluster:
         documents.clear()  # workers read their own, from the bytes sent
         if planned:  # nothing to build: the cluster is not even asked
-            from . import cluster as dask_cluster
+            from docgen.build import cluster as dask_cluster
 
             yield from dask_cluster.results(planned, cluster, pdfa)
         return
@@ -234,14 +201,9 @@ def _results(planned: list[Planned], jobs: int, worker_limit: int, documents: di
             for i, p in enumerate(planned):
                 if i:
                     collect()  # not before the first: a one-output build never collects
-                early = prefork.take()  # the render process this command forked as it started
-                result = run_job(p.job, documents.get(p.job.folder), typesetter=early and early.typeset)
-                if early and p.job.fmt == "pdf" and early.usage:  # typeset there: its figures
-                    result = replace(result, **early.usage)
-                yield p, result
+                yield p, run_job(p.job, documents.get(p.job.folder))
         return
-    prefork.close()  # workers render: pool.py's
-    from . import pool  # multiprocessing: only for builds that use workers
+    from docgen.build import pool  # multiprocessing: only for builds that use workers
 
     by_job = {p.job: p for p in planned}
     for result in pool.results([p.job for p in planned], jobs, worker_limit, started, documents):
@@ -272,10 +234,8 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
     remove_leftovers(out)
     parallel = not cluster and (jobs or default_jobs()) > 1 and len(planned) > 1
     warming, documents = [], {}
-    if parallel or cluster or not planned:
-        prefork.close()  # the render process of a serial build (prefork.py) has nothing to do
     if parallel:  # read the first documents while the workers start; they read the others (pool.py)
-        from . import pool
+        from docgen.build import pool
 
         starting = pool.Starting(min(jobs or default_jobs(), len(planned)), worker_limit)
         try:
@@ -321,13 +281,12 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
     except Exception as exc:
         if not cluster:
             raise
-        from .cluster import ClusterError
+        from docgen.build.cluster import ClusterError
 
         if not isinstance(exc, ClusterError):
             raise
         failures.append(Failure(f"--cluster {cluster}", "", "", str(exc)))  # what was written is kept
     finally:
-        prefork.close()
         progress.close()
         if written or state.journal.exists():  # a build of nothing (a wrong path) creates no --out
             state.save()

@@ -1,0 +1,48 @@
+"""The seam: a document folder in, the typed model out (read -> transforms -> checks).
+
+Every front end calls this and only this to get a document: `docgen check` and `build`, a pool
+or cluster worker, `watch`, `import` (the base it merges into) and the tests. Nothing here knows
+about outputs, processes or files written: it reads and computes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docgen import readers, transforms
+from docgen.diagnostics import Diagnostic, errors, without_acknowledged
+from docgen.model import Document
+
+
+def read(folder: Path, checks: bool = True) -> tuple[Document | None, list[Diagnostic]]:
+    """One document folder through the reader, the transforms and the preflight checks.
+
+    Returns the document (None when it has errors) and every diagnostic, acknowledged ones left
+    out. `checks=False` skips the preflight: a worker reading a document the build has already
+    checked.
+    """
+    diagnostics: list[Diagnostic] = []
+    doc = readers.read_document(folder, diagnostics)
+    if doc is not None:
+        transforms.apply_all(doc, diagnostics)
+        if checks and not errors(diagnostics):
+            transforms.preflight.run(doc, diagnostics)
+    diagnostics, _ = without_acknowledged(diagnostics)
+    return (None if doc is None or errors(diagnostics) else doc), diagnostics
+
+
+def find(paths: list[Path], diagnostics: list[Diagnostic]) -> list[Path]:
+    """The document folders under paths (folders of documents, document folders, files in them)."""
+    return readers.find_documents(paths, diagnostics)
+
+
+def read_all(paths: list[Path]) -> tuple[list[Document], list[Diagnostic]]:
+    """Every document under paths; documents with errors are left out, their diagnostics kept."""
+    diagnostics: list[Diagnostic] = []
+    documents = []
+    for folder in find(paths, diagnostics):
+        doc, local = read(folder)
+        if doc is not None:
+            documents.append(doc)
+        diagnostics.extend(local)
+    return documents, diagnostics

@@ -1,0 +1,104 @@
+"""Checks across language versions (the same structure in every language) and content lints
+(同上 with nothing before it, a space between Chinese characters)."""
+
+from __future__ import annotations
+
+import re
+
+from docgen.data.tables import HAN
+from docgen.diagnostics import Diagnostic, Location
+from docgen.model import Document, Version, calls, plain_text
+
+_IBID = re.compile(r"^\s*(同上|Ibid\.|Ibíd\.|Там же)")
+_HAN_SPACE_HAN = re.compile(rf"[{HAN}] +[{HAN}]")
+
+
+def check_structure(doc: Document, diagnostics: list[Diagnostic]) -> None:
+    """Every translation has the original's structure: preamble verbs, operative paragraphs and
+    their items, and which paragraph calls which footnote. Each difference names both files with
+    line numbers and the printed labels. Runs after numbering (labels are the printed ones)."""
+    versions = list(doc.versions.values())
+    if len(versions) < 2:
+        return
+    reference = doc.versions.get(doc.meta.original) or versions[0]
+    for version in versions:
+        if version is not reference:
+            for loc, message in _differences(reference, version):
+                diagnostics.append(Diagnostic(loc or Location(version.path), message))
+
+
+def _at(version: Version, loc: Location | None) -> str:
+    return f"{version.path.name}:{loc.line}" if loc and loc.line else version.path.name
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'' if n == 1 else 's'}"
+
+
+def _differences(ref: Version, ver: Version):
+    """(location in ver, message) for each structural difference between ref and ver."""
+    # preamble: the same verb keys in the same order
+    if len(ref.preamble) != len(ver.preamble):
+        yield (ver.preamble[-1].location if ver.preamble else None,
+               f"preamble: {_at(ref, ref.preamble[0].location if ref.preamble else None)} has "
+               f"{_count(len(ref.preamble), 'paragraph')}, {_at(ver, ver.preamble[0].location if ver.preamble else None)} "
+               f"has {len(ver.preamble)}")
+    for i, (a, b) in enumerate(zip(ref.preamble, ver.preamble), 1):
+        if a.verb != b.verb:
+            yield b.location, (f"preamble paragraph {i}: {_at(ref, a.location)} opens with '{a.verb}', "
+                               f"{_at(ver, b.location)} with '{b.verb}'")
+    # operative paragraphs and their items
+    if len(ref.operative) != len(ver.operative):
+        yield (ver.operative[-1].location if ver.operative else None,
+               f"operative: {_at(ref, ref.operative[-1].location)} has {_count(len(ref.operative), 'paragraph')}, "
+               f"{_at(ver, ver.operative[-1].location if ver.operative else None)} has {len(ver.operative)}")
+    for a, b in zip(ref.operative, ver.operative):
+        yield from _item_differences(ref, ver, f"operative paragraph {a.number}", a, b)
+    # footnote calls: the same notes called from the same paragraphs
+    ref_calls, ver_calls = _call_places(ref), _call_places(ver)
+    for key, (name, loc) in ref_calls.items():
+        if key not in ver_calls:
+            yield None, f"footnote [^{key}]: called in {name} of {_at(ref, loc)}, not in {ver.path.name}"
+        elif ver_calls[key][0] != name:
+            other, other_loc = ver_calls[key]
+            yield other_loc, (f"footnote [^{key}]: called in {name} of {_at(ref, loc)}, "
+                              f"but in {other} of {_at(ver, other_loc)}")
+    for key, (name, loc) in ver_calls.items():
+        if key not in ref_calls:
+            yield loc, f"footnote [^{key}]: called in {name} of {_at(ver, loc)}, not in {ref.path.name}"
+
+
+def _item_differences(ref: Version, ver: Version, label: str, a, b):
+    if len(a.items) != len(b.items):
+        yield b.location, (f"{label}: {_at(ref, a.location)} has {_count(len(a.items), 'sub-item')}, "
+                           f"{_at(ver, b.location)} has {len(b.items)}")
+        return
+    for x, y in zip(a.items, b.items):
+        yield from _item_differences(ref, ver, f"{label} {x.num}", x, y)
+
+
+def _call_places(version: Version) -> dict:
+    """footnote key -> (printed name of the block that calls it, its location)."""
+    places = {}
+    for name, inlines, loc in version.blocks():
+        for call in calls(inlines):
+            places.setdefault(call.key, (name.replace("paragraph", "operative paragraph")
+                                         if name.startswith("paragraph") else name, loc))
+    return places
+
+
+def lint(doc: Document, diagnostics: list[Diagnostic]) -> None:
+    for version in doc.versions.values():
+        first = version.footnotes[0] if version.footnotes else None
+        if first and first.number == 1 and _IBID.match(plain_text(first.text)):
+            diagnostics.append(Diagnostic(
+                first.location or Location(version.path),
+                f"footnote {first.number} ('{first.key}') says '{_IBID.match(plain_text(first.text)).group(1)}' "
+                "but no footnote comes before it (set footnotes_start if the document continues a report's numbering)",
+                severity="warning", code="ibid-first",
+            ))
+        for name, inlines, loc in version.blocks():
+            if _HAN_SPACE_HAN.search(plain_text(inlines)):
+                diagnostics.append(Diagnostic(loc or Location(version.path),
+                                              f"{name}: a space between Chinese characters (a line-wrap artefact?)",
+                                              severity="warning", code="han-space"))

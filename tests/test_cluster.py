@@ -104,8 +104,8 @@ def cluster(tmp_path_factory):
 
 def test_workers_are_set_up_by_docgens_preload(cluster):
     """Warmed once, one document at a time under their identity, no profiler, Ctrl-C left to Dask."""
-    from docgen.build import fingerprint
-    from docgen.build.cluster import resource
+    from docgen.building import fingerprint
+    from docgen.building.cluster import resource
 
     def look(dask_worker):
         import signal
@@ -302,9 +302,9 @@ def test_a_task_carries_bytes_and_the_worker_returns_what_it_rendered():
     """The worker's side of a task, from the files' bytes alone (in a process of its own, as on a worker)."""
     probe = f"""
 from pathlib import Path
-from docgen.build import fingerprint
-from docgen.build.cluster import Task, render
-from docgen.build.job import Job, run
+from docgen.building import fingerprint
+from docgen.building.cluster import Task, render
+from docgen.building.job import Job, run
 
 folder, other = Path({str(CONTENT / "specimen")!r}), Path({str(CONTENT / "ctoc-cop-5-2")!r})
 files = tuple(fingerprint.read_document_files(folder))

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from docgen.build.progress import Progress
+from docgen.building.progress import Progress
 
 from tests.conftest import CONTENT, ROOT, corpus, run_docgen
 

@@ -20,9 +20,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from docgen import pipeline
-from docgen.build import fingerprint
+from docgen.building import fingerprint
 from docgen.diagnostics import errors
-from docgen.build.job import Job, run
+from docgen.building.job import Job, run
 from docgen.data.tables import CODES
 
 SCRIPTS = {

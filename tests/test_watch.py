@@ -170,7 +170,7 @@ def test_a_save_wakes_the_watch_at_once(tmp_path, monkeypatch):
     renamed into place (an editor's atomic save), a removed file and a file in a folder made after
     the watch started each wake it: the once-a-second comparison is set to 30 s here, so returning
     early means the kernel's event did it."""
-    from docgen.build import watch
+    from docgen.building import watch
 
     monkeypatch.setattr(watch, "SETTLE_SECONDS", 30.0)
     doc = tmp_path / "content" / "doc"
@@ -191,7 +191,7 @@ def test_a_save_wakes_the_watch_at_once(tmp_path, monkeypatch):
 
 
 def test_polling_remains_where_inotify_is_not_wanted(tmp_path, monkeypatch):
-    from docgen.build import watch
+    from docgen.building import watch
 
     monkeypatch.setenv("DOCGEN_WATCH_POLL", "1")
     wait = watch._wakeup([tmp_path])

@@ -32,13 +32,13 @@ def test_code_point_ranges_out_of_order_or_overlapping_are_merged():
 
 
 def _jobs(spec: str):
-    from docgen.build.job import Job
+    from docgen.building.job import Job
 
     return [Job(Path(folder), "en", fmt) for folder, fmt in (item.split(".") for item in spec.split())]
 
 
 def test_a_worker_keeps_to_its_document_and_helps_at_the_end():
-    from docgen.build.pool import _Queue
+    from docgen.building.pool import _Queue
 
     queue = _Queue(_jobs("a.pdf a.docx a.akn b.pdf b.docx c.pdf"))
     first = queue.take(None, set())
@@ -53,7 +53,7 @@ def test_a_worker_keeps_to_its_document_and_helps_at_the_end():
 
 
 def test_a_document_with_errors_takes_its_waiting_outputs_with_it():
-    from docgen.build.pool import _Queue
+    from docgen.building.pool import _Queue
 
     queue = _Queue(_jobs("a.pdf a.docx a.akn b.pdf"))
     job = queue.take(None, set())
@@ -88,9 +88,9 @@ def _with_warning(text: Path) -> None:
 def test_workers_render_the_documents_sent_and_check_the_others(tmp_path):
     """The build sends the documents it read while the workers started (they are not read again);
     a worker reads and checks the others: their warnings come back, a broken one takes its jobs."""
-    from docgen.build import pool
+    from docgen.building import pool
     from docgen import pipeline
-    from docgen.build.job import Job
+    from docgen.building.job import Job
 
     corpus.generate(tmp_path, count=3, seed=4, notes=(2, 4))
     sent, warned, broken = sorted(tmp_path.iterdir())
@@ -119,8 +119,8 @@ def test_workers_render_the_documents_sent_and_check_the_others(tmp_path):
 def test_the_build_reads_until_the_workers_are_ready(tmp_path):
     """A parallel build reads the documents in the order of work while its workers start, and
     leaves the rest to them."""
-    from docgen.build import fingerprint
-    from docgen.build import Failure, _validate, in_order, plan
+    from docgen.building import fingerprint
+    from docgen.building import Failure, _validate, in_order, plan
 
     from tests.conftest import CONTENT
 
@@ -141,7 +141,7 @@ def test_the_forkserver_loads_what_every_worker_needs_before_forking():
     import subprocess
     import sys
 
-    from docgen.build import pool
+    from docgen.building import pool
 
     code = ("import gc, " + ", ".join(pool.PRELOAD) + "\n"
             "from docgen.writers.akn import schema\n"

@@ -193,12 +193,12 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "debug", False):
         os.environ["DOCGEN_DEBUG"] = "1"  # worker processes then add tracebacks to internal errors
     try:
-        from docgen import build
+        from docgen import building
 
         if args.command == "check":
-            return build.check(args.paths)
+            return building.check(args.paths)
         if args.command == "worker":
-            from docgen.build.cluster import worker_command
+            from docgen.building.cluster import worker_command
 
             return worker_command(args.scheduler, args.dask_args)
         if args.command == "new":
@@ -211,10 +211,10 @@ def main(argv: list[str] | None = None) -> int:
 
         signal.signal(signal.SIGTERM, _interrupt)  # `kill` cleans up like Ctrl-C: no partial file is left
         if args.command == "watch":
-            from docgen.build import watch
+            from docgen.building import watch
 
             return watch.watch(args.paths, args.format, args.out, langs=args.lang, serve=args.serve)
-        return build.build(args.paths, args.format, args.out, langs=args.lang, pdfa=args.pdfa, jobs=args.jobs,
+        return building.build(args.paths, args.format, args.out, langs=args.lang, pdfa=args.pdfa, jobs=args.jobs,
                            force=args.force, quiet=args.quiet, worker_limit=args.worker_limit,
                            stats=args.stats, prune=args.prune, cluster=args.cluster)
     except KeyboardInterrupt:

@@ -37,7 +37,7 @@ from docgen.diagnostics import errors
 from docgen.data.tables import IDEOGRAPHS
 from docgen.model import Document, Emphasis, FootnoteCall, Item, Reference, Text, Version, calls, plain_text
 from docgen.files import write_atomic
-from docgen.readers.docx import _short, read_docx
+from docgen.readers.docx import read_docx, short
 
 NOTE_MATCH = 0.6  # a note whose text is this similar to a base note keeps its key
 PARA_MATCH = 0.5  # a paragraph this similar to a base paragraph is that paragraph, edited
@@ -307,16 +307,16 @@ def _note_keys(base: Version, draft: Version, flat: bool, summary: Summary) -> d
         if best:
             mapping[key] = best
             used.add(best)
-            summary.notes_rekeyed.append(f"[^{best}] kept its key by similar text (\u201c{_short(plain_text(draft.footnote(key).text), 50)}\u201d)")
+            summary.notes_rekeyed.append(f"[^{best}] kept its key by similar text (\u201c{short(plain_text(draft.footnote(key).text), 50)}\u201d)")
     names = set(base_text)
     for key in draft_order:
         if key not in mapping:
             mapping[key] = _new_key(plain_text(draft.footnote(key).text), names)
             names.add(mapping[key])
-            summary.notes_added.append(f"[^{mapping[key]}] \u201c{_short(plain_text(draft.footnote(key).text), 50)}\u201d")
+            summary.notes_added.append(f"[^{mapping[key]}] \u201c{short(plain_text(draft.footnote(key).text), 50)}\u201d")
     for bkey in base_order:
         if bkey not in used:
-            summary.notes_removed.append(f"[^{bkey}] \u201c{_short(plain_text(base.footnote(bkey).text), 50)}\u201d")
+            summary.notes_removed.append(f"[^{bkey}] \u201c{short(plain_text(base.footnote(bkey).text), 50)}\u201d")
     return mapping
 
 
@@ -458,12 +458,12 @@ class _Merger:
         index_map = {}
         for b, d in pairs:
             if d is None:
-                name = f"{what} {b + 1} (\u201c{_short(plain_text(self.body(base_items[b])), 50)}\u201d)"
+                name = f"{what} {b + 1} (\u201c{short(plain_text(self.body(base_items[b])), 50)}\u201d)"
                 self.structural(f"{name} is deleted in the draft")
                 self.summary.deleted.append(name)
                 continue
             if b is None:
-                name = f"{what} {d + 1} (\u201c{_short(plain_text(self.body(draft_items[d])), 50)}\u201d)"
+                name = f"{what} {d + 1} (\u201c{short(plain_text(self.body(draft_items[d])), 50)}\u201d)"
                 self.structural(f"{name} is new in the draft")
                 self.summary.added.append(name)
                 result.append(new(draft_items[d], name))

@@ -12,7 +12,7 @@ from pathlib import Path
 from lxml import etree
 
 from docgen.model import Emphasis, FootnoteCall, Footnote, Inline, Item, Operative, Preambular, Reference, Version
-from docgen.readers.docx import Draft, DraftError, _add_text
+from docgen.readers.docx import Draft, DraftError, add_text
 
 NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 
@@ -28,7 +28,7 @@ class _Notes:
     def inlines(self, el, skip_first_text=False) -> list[Inline]:
         out: list[Inline] = []
         if el.text and not skip_first_text:
-            _add_text(out, el.text)
+            add_text(out, el.text)
         for child in el:
             tag = etree.QName(child).localname
             if tag == "i":
@@ -42,7 +42,7 @@ class _Notes:
             else:
                 out.extend(self.inlines(child))
             if child.tail:
-                _add_text(out, child.tail)
+                add_text(out, child.tail)
         return out
 
     def note(self, el, out):

@@ -81,7 +81,7 @@ class Change:
     where: str  # "body" or "footnotes"
 
     def __str__(self) -> str:
-        excerpt = f": \u201c{_short(self.text)}\u201d" if self.text.strip() else ""
+        excerpt = f": \u201c{short(self.text)}\u201d" if self.text.strip() else ""
         return f"{self.kind} by {self.author or 'unknown author'}{' on ' + self.date[:10] if self.date else ''} in the {self.where}{excerpt}"
 
 
@@ -92,7 +92,7 @@ class Comment:
     anchor: str  # the commented paragraph's beginning
 
     def __str__(self) -> str:
-        return f"{self.author or 'unknown author'} on \u201c{_short(self.anchor)}\u201d: {self.text}"
+        return f"{self.author or 'unknown author'} on \u201c{short(self.anchor)}\u201d: {self.text}"
 
 
 @dataclass
@@ -110,7 +110,8 @@ class Draft:
     work_iri: str = ""  # Akoma Ntoso: the Work the file expresses (finds the folder without --into)
 
 
-def _short(text: str, n: int = 60) -> str:
+def short(text: str, n: int = 60) -> str:
+    """A text on one line, cut to n characters: how messages quote a paragraph."""
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "\u2026"
 
@@ -435,20 +436,21 @@ def _inlines(pieces: list[_Piece], cjk: bool) -> list[Inline]:
             lead = piece.text[: len(piece.text) - len(piece.text.lstrip())]
             trail = piece.text[len(piece.text.rstrip()):]
             if lead:
-                _add_text(out, lead)
+                add_text(out, lead)
             if out and isinstance(out[-1], Emphasis) and not lead:
-                _add_text(out[-1].children, piece.text.strip())
+                add_text(out[-1].children, piece.text.strip())
             else:
                 out.append(Emphasis([Text(piece.text.strip())]))
             if trail:
-                _add_text(out, trail)
+                add_text(out, trail)
         else:
-            _add_text(out, piece.text)
+            add_text(out, piece.text)
         i += 1
     return out
 
 
-def _add_text(out: list[Inline], text: str) -> None:
+def add_text(out: list[Inline], text: str) -> None:
+    """Append text to inline nodes, joined to the last one when it is text too (the Word and AKN readers)."""
     if not text:
         return
     if out and isinstance(out[-1], Text):
@@ -499,7 +501,7 @@ def read_docx(path: Path, changes: str | None = None, lang: str = "") -> Draft:
     package = _Package(path)
     props = custom_properties(package)
     from docgen.data import tables
-    from docgen.writers.docx.source import DOCUMENT, LANGUAGE, SOURCE
+    from docgen.data.draft import DOCUMENT, LANGUAGE, SOURCE
 
     lang = props.get(LANGUAGE, "") or lang
     cjk = lang in tables.CODES and tables.language(lang).is_cjk
@@ -569,7 +571,7 @@ def _classify(path: Path, body, styles, runs: _Runs, version: Version, cjk: bool
         style = styles.get(style_el.get(w("val")), style_el.get(w("val"))) if style_el is not None else "Normal"
         kind = _kind_of_style(style)
         text = _plain(pieces)
-        where = f"{path.name}: paragraph {index} (\u201c{_short(text.strip())}\u201d)"
+        where = f"{path.name}: paragraph {index} (\u201c{short(text.strip())}\u201d)"
         if not text.strip():
             continue
         if kind == "heading":

@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docgen import pipeline, readers
-from docgen.build import fingerprint
-from docgen.build.job import Job, collect_between_jobs, default_jobs
-from docgen.build.job import run as run_job
-from docgen.build.outputs import install_fonts, output_path, remove_leftovers
-from docgen.build.progress import Progress, say
+from docgen.building import fingerprint
+from docgen.building.job import Job, collect_between_jobs, default_jobs
+from docgen.building.job import run as run_job
+from docgen.building.outputs import install_fonts, output_path, remove_leftovers
+from docgen.building.progress import Progress, say
 from docgen.data.tables import CODES
 from docgen.diagnostics import Diagnostic, Location, errors
 from docgen.files import write_atomic
@@ -190,7 +190,7 @@ def _results(planned: list[Planned], jobs: int, worker_limit: int, documents: di
     if cluster:
         documents.clear()  # workers read their own, from the bytes sent
         if planned:  # nothing to build: the cluster is not even asked
-            from docgen.build import cluster as dask_cluster
+            from docgen.building import cluster as dask_cluster
 
             yield from dask_cluster.results(planned, cluster, pdfa)
         return
@@ -203,7 +203,7 @@ def _results(planned: list[Planned], jobs: int, worker_limit: int, documents: di
                     collect()  # not before the first: a one-output build never collects
                 yield p, run_job(p.job, documents.get(p.job.folder))
         return
-    from docgen.build import pool  # multiprocessing: only for builds that use workers
+    from docgen.building import pool  # multiprocessing: only for builds that use workers
 
     by_job = {p.job: p for p in planned}
     for result in pool.results([p.job for p in planned], jobs, worker_limit, started, documents):
@@ -235,7 +235,7 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
     parallel = not cluster and (jobs or default_jobs()) > 1 and len(planned) > 1
     warming, documents = [], {}
     if parallel:  # read the first documents while the workers start; they read the others (pool.py)
-        from docgen.build import pool
+        from docgen.building import pool
 
         starting = pool.Starting(min(jobs or default_jobs(), len(planned)), worker_limit)
         try:
@@ -281,7 +281,7 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
     except Exception as exc:
         if not cluster:
             raise
-        from docgen.build.cluster import ClusterError
+        from docgen.building.cluster import ClusterError
 
         if not isinstance(exc, ClusterError):
             raise

@@ -2,7 +2,7 @@
 
 One warm process: the writers, fonts and templates are loaded by the first build and stay
 loaded, so a saved YAML file costs one render per output it affects (about 0.2 s for a Chinese
-PDF), not a cold start. What to rebuild is the incremental build's answer (`build.plan`, the
+PDF), not a cold start. What to rebuild is the incremental build's answer (`building.plan`, the
 fingerprints of `fingerprint.py`, the same state file as `docgen build`): an edit to one
 document rebuilds that document's outputs only, a template edit every PDF and HTML.
 
@@ -37,11 +37,11 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-from docgen import build, pipeline, readers
-from docgen.build import fingerprint
-from docgen.build.job import collect_between_jobs
-from docgen.build.job import run as run_job
-from docgen.build.outputs import output_path
+from docgen import building, pipeline, readers
+from docgen.building import fingerprint
+from docgen.building.job import collect_between_jobs
+from docgen.building.job import run as run_job
+from docgen.building.outputs import output_path
 from docgen.data import tables
 from docgen.diagnostics import Diagnostic, errors
 from docgen.paths import TEMPLATES
@@ -160,7 +160,7 @@ def _wakeup(paths: list[Path]):
 def rebuild(paths: list[Path], formats: list[str], out: Path, langs: list[str], state) -> tuple[list[str], list[str], list]:
     """Build what is out of date; returns (outputs written, problems, language versions)."""
     diagnostics: list[Diagnostic] = []
-    planned, _ = build.plan(paths, formats, out, langs, False, False, state, diagnostics)
+    planned, _ = building.plan(paths, formats, out, langs, False, False, state, diagnostics)
     problems = [str(d) for d in errors(diagnostics)]
     versions = []
     for folder in pipeline.find(paths, []):
@@ -180,7 +180,7 @@ def rebuild(paths: list[Path], formats: list[str], out: Path, langs: list[str], 
             if result.data is None:
                 problems.append(f"{p.job.label}: {result.message}")
                 continue
-            build.write_output(p, result.data, out, state)
+            building.write_output(p, result.data, out, state)
             written.append(p.target.name)
     if written:
         state.save()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import gc
 
-from docgen.build.job import load
+from docgen.building.job import load
 
 try:
     load()

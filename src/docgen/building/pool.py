@@ -23,9 +23,9 @@ import threading
 from collections import deque
 from multiprocessing.connection import wait
 
-from docgen.build.job import Job, Result, collect_between_jobs, run, warm_up
+from docgen.building.job import Job, Result, collect_between_jobs, run, warm_up
 
-PRELOAD = ["docgen.build.prewarm"]  # the writers imported, and what every worker needs loaded (prewarm.py)
+PRELOAD = ["docgen.building.prewarm"]  # the writers imported, and what every worker needs loaded (prewarm.py)
 
 
 def _serve(conn, limit: int) -> None:

@@ -15,7 +15,7 @@ that scattered a dict of files got every document rendered from the same YAML: D
 file names for task keys.)
 
 Workers: this module is their preload (`docgen worker tcp://…`, which runs `dask worker
---preload docgen.build.cluster`). It warms docgen once (imports, fonts) without taking any signal,
+--preload docgen.building.cluster`). It warms docgen once (imports, fonts) without taking any signal,
 turns Dask's task profiler off (~10 % of a render), and works out the worker's identity: what
 its outputs would be made from besides the content (`fingerprint.identity`, with the SHA-256 of
 the font files actually present). The worker advertises that identity as a Dask resource of
@@ -36,8 +36,8 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from docgen.build import fingerprint
-from docgen.build.job import Job, Result, collect_between_jobs, load, one_core, run
+from docgen.building import fingerprint
+from docgen.building.job import Job, Result, collect_between_jobs, load, one_core, run
 
 INSTALL = "pip install 'docgen[cluster]'"
 PROFILER = "distributed.worker.profile.enabled"
@@ -151,11 +151,11 @@ def worker_command(scheduler: str, dask_args: list[str]) -> int:
     except ImportError:
         print(f"docgen worker needs Dask's distributed scheduler: {INSTALL}", file=sys.stderr)
         return 2
-    args = [sys.executable, "-m", "distributed.cli.dask_worker", scheduler, "--preload", "docgen.build.cluster"]
+    args = [sys.executable, "-m", "distributed.cli.dask_worker", scheduler, "--preload", "docgen.building.cluster"]
     if not any(a.startswith("--nthreads") for a in dask_args):
         args += ["--nthreads", "1"]
     if not any(a.startswith("--nworkers") for a in dask_args):
-        from docgen.build.job import default_jobs
+        from docgen.building.job import default_jobs
 
         args += ["--nworkers", str(default_jobs())]
     env = {**os.environ, "DASK_" + PROFILER.upper().replace(".", "__").replace("-", "_"): "False"}

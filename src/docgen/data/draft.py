@@ -1,0 +1,4 @@
+"""What a Word draft carries to find its way back to its source (word-roundtrip.md): the names of
+the three custom document properties the Word writer sets and `docgen import` reads."""
+
+DOCUMENT, LANGUAGE, SOURCE = "docgen document", "docgen language", "docgen source sha256"

@@ -9,7 +9,7 @@ STAMPS := .stamps
 DOCGEN := $(BIN)/docgen
 CONTENT ?= content
 
-.PHONY: all pdf docx xml html test check bench clean setup fonts FORCE
+.PHONY: all pdf docx xml html test test-fast check bench clean setup fonts FORCE
 
 all: setup
 	$(DOCGEN) build $(CONTENT)
@@ -31,6 +31,10 @@ check: setup
 
 test: setup $(STAMPS)/system-test
 	$(BIN)/pytest -q
+
+# The in-process tests of each stage, under a minute (what is marked slow is left out).
+test-fast: setup $(STAMPS)/system-test
+	$(BIN)/pytest -q -m "not slow"
 
 bench: setup $(STAMPS)/bench
 	$(BIN)/python scripts/bench.py

@@ -49,7 +49,7 @@ from docgen.writers import FORMATS, forget_templates
 
 POLL_SECONDS = 0.05  # without inotify
 SETTLE_SECONDS = 1.0  # with inotify: compare anyway this often (an event missed, a network folder)
-ORDER = {"pdf": 0, "html": 1, "docx": 2, "akn": 3}  # the PDF first: it is what people wait for
+FIRST = ("pdf", "html")  # rebuilt first: the PDF and the preview are what people wait for
 
 
 @dataclass
@@ -171,7 +171,7 @@ def rebuild(paths: list[Path], formats: list[str], out: Path, langs: list[str], 
         problems += [str(d) for d in local if d.severity == "error"]
         if doc is None:
             continue  # the last good outputs stay
-        for p in sorted((p for p in planned if p.job.folder == folder), key=lambda p: (ORDER.get(p.job.fmt, 9), p.job.lang)):
+        for p in sorted((p for p in planned if p.job.folder == folder), key=lambda p: (FIRST.index(p.job.fmt) if p.job.fmt in FIRST else len(FIRST), p.job.lang)):
             try:
                 result = run_job(p.job, doc)
             except Exception as exc:  # a bug, or a broken template: say so and keep watching
@@ -279,7 +279,6 @@ VERSION = """<section id="{doc}-{lang}"><h2>{doc} ({lang})</h2>
 <iframe title="{doc} {lang}" src="/{doc}/{doc}.{lang}.html?g={generation}"></iframe></section>
 """
 
-LINKS = {"pdf": "PDF", "docx": "Word", "akn": "XML"}
 
 
 def preview_page(status: Status, out: Path, formats: list[str]) -> str:
@@ -288,8 +287,8 @@ def preview_page(status: Status, out: Path, formats: list[str]) -> str:
     sections = []
     for doc, lang in versions:
         links = " ".join(
-            f'<a href="/{doc}/{doc}.{lang}.{FORMATS[fmt].extension}">{label}</a>'
-            for fmt, label in LINKS.items() if fmt in formats
+            f'<a href="/{doc}/{doc}.{lang}.{FORMATS[fmt].extension}">{FORMATS[fmt].label}</a>'
+            for fmt in FORMATS if fmt != "html" and fmt in formats
             and output_path(out, doc, lang, FORMATS[fmt].extension).exists())
         if "html" in formats:
             sections.append(VERSION.format(doc=html.escape(doc), lang=html.escape(lang), links=links,

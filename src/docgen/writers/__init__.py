@@ -31,14 +31,15 @@ class Format:
     module: str
     extension: str
     cost: int
+    label: str  # how the preview page of `docgen watch --serve` names it
 
 
 # The one list of formats: the command line, the build, `watch` and the tests read it here.
 FORMATS = {
-    "pdf": Format("pdf", "pdf", 10),
-    "docx": Format("docx", "docx", 2),
-    "akn": Format("akn", "xml", 1),
-    "html": Format("html", "html", 1),
+    "pdf": Format("pdf", "pdf", 10, "PDF"),
+    "docx": Format("docx", "docx", 2, "Word"),
+    "akn": Format("akn", "xml", 1, "XML"),
+    "html": Format("html", "html", 1, "HTML"),
 }
 
 

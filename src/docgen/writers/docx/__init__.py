@@ -22,18 +22,16 @@ import zipfile
 
 import docx
 from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_DIRECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, Twips
-from docx.text.paragraph import Paragraph
 
 from ... import tables
 from ...inline import HAN
 from ...model import Document, Emphasis, FootnoteCall, Item, Reference, Text, Version
 from ..masthead import masthead
-from . import footnotes as fn
+from . import footnotes as fn, oxml
 from .barcode_png import code39_png
 from .source import add_source_properties
 from .styles import install_styles_once, mark_language, style_names
@@ -66,14 +64,10 @@ class _Body:
 
     def hyperlink(self, paragraph, node: Reference, italic=False):
         """A reference as a link to its Akoma Ntoso IRI, unstyled (editors see the text as typed);
-        `docgen import` reads the reference back from the link."""
-        in_note = paragraph._p.getroottree().getroot() is self.notes.element
-        part = self.notes.part if in_note else self.document.part
-        link = OxmlElement("w:hyperlink")
-        link.set(qn("r:id"), part.relate_to(node.href, RT.HYPERLINK, is_external=True))
-        paragraph._p.append(link)
-        holder = Paragraph(link, paragraph._parent)  # runs added to the link, not to the paragraph
-        self.runs(holder, node.children, italic)
+        `docgen import` reads the reference back from the link. The link's relationship belongs to
+        the part the paragraph is in (the document or the footnotes)."""
+        r_id = paragraph.part.relate_to(node.href, RT.HYPERLINK, is_external=True)
+        self.runs(oxml.add_hyperlink(paragraph, r_id), node.children, italic)
 
     def text_run(self, paragraph, text: str, italic=False, style=None):
         if self.rtl:
@@ -82,12 +76,7 @@ class _Body:
         if italic:
             run.italic = True
         if self.cjk and _HAN.search(text):  # fonts by language: “ ” are Latin in Latin-script text
-            rpr = run._r.get_or_add_rPr()
-            fonts = rpr.find(qn("w:rFonts"))
-            if fonts is None:
-                fonts = OxmlElement("w:rFonts")
-                rpr.insert(0, fonts) if style is None else rpr.insert(1, fonts)
-            fonts.set(qn("w:hint"), "eastAsia")  # Word draws “ ” full-width only with this hint
+            oxml.east_asian_hint(run)
         return run
 
     def rtl_runs(self, paragraph, text: str, italic=False, style=None):
@@ -109,7 +98,7 @@ class _Body:
             if italic:
                 run.italic = True
             if rtl:
-                run._r.get_or_add_rPr().get_or_add_rtl()
+                run.font.rtl = True
         return run if run is not None else paragraph.add_run("", style=style)
 
     def paragraph(self, style_key: str, num: str | None, nodes, lead: str = ""):
@@ -135,45 +124,8 @@ def _page(document, doc: Document):
     section.top_margin, section.bottom_margin = Cm(2.55), Cm(1.95)
     section.header_distance, section.footer_distance = Cm(1.3), Cm(1.0)
     section.different_first_page_header_footer = True
-    settings = document.settings.element
-    even_odd = OxmlElement("w:evenAndOddHeaders")
-    settings.insert_element_before(even_odd, *_SETTINGS_AFTER_EVEN_ODD)
+    document.settings.odd_and_even_pages_header_footer = True
     return section
-
-
-# successors of w:evenAndOddHeaders in CT_Settings
-_SETTINGS_AFTER_EVEN_ODD = tuple(t for t in (
-    "w:bookFoldRevPrinting", "w:bookFoldPrinting", "w:bookFoldPrintingSheets", "w:drawingGridHorizontalSpacing",
-    "w:drawingGridVerticalSpacing", "w:displayHorizontalDrawingGridEvery", "w:displayVerticalDrawingGridEvery",
-    "w:doNotUseMarginsForDrawingGridOrigin", "w:drawingGridHorizontalOrigin", "w:drawingGridVerticalOrigin",
-    "w:doNotShadeFormData", "w:noPunctuationKerning", "w:characterSpacingControl", "w:printTwoOnOne",
-    "w:strictFirstAndLastChars", "w:noLineBreaksAfter", "w:noLineBreaksBefore", "w:savePreviewPicture",
-    "w:doNotValidateAgainstSchema", "w:saveInvalidXml", "w:ignoreMixedContent", "w:alwaysShowPlaceholderText",
-    "w:doNotDemarcateInvalidXml", "w:saveXmlDataOnly", "w:useXSLTWhenSaving", "w:saveThroughXslt",
-    "w:showXMLTags", "w:alwaysMergeEmptyNamespace", "w:updateFields", "w:hdrShapeDefaults", "w:footnotePr",
-    "w:endnotePr", "w:compat", "w:docVars", "w:rsids", "w:attachedSchema", "w:themeFontLang",
-    "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade",
-    "w:captions", "w:readModeInkLockDown", "w:smartTagType", "w:shapeDefaults",
-    "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator"))
-
-
-def _field(paragraph, instruction: str, style=None):
-    """A PAGE field: Word and LibreOffice compute the number."""
-    run = paragraph.add_run(style=style)
-    for tag, attrs, text in (("w:fldChar", {"w:fldCharType": "begin"}, None),
-                             ("w:instrText", {"xml:space": "preserve"}, f" {instruction} "),
-                             ("w:fldChar", {"w:fldCharType": "separate"}, None)):
-        el = OxmlElement(tag)
-        for k, v in attrs.items():
-            el.set(qn(k), v)
-        if text:
-            el.text = text
-        run._r.append(el)
-    paragraph.add_run("1", style=style)
-    end = paragraph.add_run(style=style)
-    el = OxmlElement("w:fldChar")
-    el.set(qn("w:fldCharType"), "end")
-    end._r.append(el)
 
 
 def _headers(section, doc: Document, names: dict, rtl: bool = False):
@@ -190,7 +142,7 @@ def _headers(section, doc: Document, names: dict, rtl: bool = False):
         p = footer.paragraphs[0]
         p.style = names["footer"]
         p.alignment = align
-        _field(p, "PAGE")
+        oxml.add_field(p, "PAGE")
 
 
 def _first_page(document, section, doc: Document, version: Version, names: dict, body: _Body):
@@ -223,13 +175,11 @@ def _first_page(document, section, doc: Document, version: Version, names: dict,
         if i < len(distribution) - 1:
             run.add_break()
     if body.rtl:  # the first column on the right: United Nations and the organ right, symbol and block left
-        table._tbl.tblPr.insert_element_before(OxmlElement("w:bidiVisual"), *(f"w:{t}" for t in (
-            "tblStyleRowBandSize", "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders",
-            "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription")))
+        table.table_direction = WD_TABLE_DIRECTION.RTL
     for cell in table.rows[0].cells:
-        _bottom_rule(cell, eighths=4)   # 0.5 pt under "United Nations" and the symbol
+        oxml.bottom_rule(cell, eighths=4)   # 0.5 pt under "United Nations" and the symbol
     for cell in table.rows[1].cells:
-        _bottom_rule(cell, eighths=12)  # 1.5 pt under the masthead (un-layout.md)
+        oxml.bottom_rule(cell, eighths=12)  # 1.5 pt under the masthead (un-layout.md)
     for line in version.session:
         body.text_run(document.add_paragraph(style=names["session"]), line)
     # first-page footer: job number and its Code 39 barcode
@@ -240,42 +190,10 @@ def _first_page(document, section, doc: Document, version: Version, names: dict,
     if head.barcode_digits:
         picture = footer.add_run().add_picture(io.BytesIO(code39_png(head.barcode_digits)), height=Cm(0.8))
         # a11y (#15): alternative text naming the job number (Word's "Alt Text", wp:docPr/@descr)
-        picture._inline.docPr.set("descr", lang.barcode_alt.format(job=doc.meta.job_number))
-    _layout_table(table)
-
-
-def _layout_table(table) -> None:
-    """Mark the masthead grid as a layout table (#15): no header row, no banding, no style
-    conditional formatting, so Word's accessibility checker and screen readers do not read it as
-    data (tblLook all off, no w:tblHeader row)."""
-    tbl_pr = table._tbl.tblPr
-    look = tbl_pr.find(qn("w:tblLook"))
-    if look is None:
-        look = OxmlElement("w:tblLook")
-        tbl_pr.append(look)
-    for key in list(look.attrib):
-        del look.attrib[key]
-    for key, value in (("w:val", "0600"), ("w:firstRow", "0"), ("w:lastRow", "0"), ("w:firstColumn", "0"),
-                       ("w:lastColumn", "0"), ("w:noHBand", "1"), ("w:noVBand", "1")):
-        look.set(qn(key), value)
-
-
-_AFTER_BORDERS = ("shd", "noWrap", "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark")
-
-
-def _bottom_rule(cell, eighths: int) -> None:
-    """A black rule under a table cell, `eighths` of a point thick (w:tcBorders in schema order)."""
-    tc_pr = cell._tc.get_or_add_tcPr()
-    borders = OxmlElement("w:tcBorders")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", str(eighths)), ("w:space", "0"), ("w:color", "000000")):
-        bottom.set(qn(key), value)
-    borders.append(bottom)
-    later = [child for child in tc_pr if child.tag in {qn(f"w:{name}") for name in _AFTER_BORDERS}]
-    if later:
-        later[0].addprevious(borders)
-    else:
-        tc_pr.append(borders)
+        oxml.set_alt_text(picture, lang.barcode_alt.format(job=doc.meta.job_number))
+    # a11y (#15): a layout table, no header row, no banding, no style conditional formatting, so
+    # Word's accessibility checker and screen readers do not read it as data (no w:tblHeader row)
+    oxml.layout_table_look(table)
 
 
 CORE_LIMIT = 255  # characters in a Word core property (python-docx enforces the OPC limit)
@@ -364,12 +282,9 @@ def build_document(doc: Document, version: Version):
     _cache_style_ids(document)
     section = _page(document, doc)
     if rtl:
-        section._sectPr.insert_element_before(OxmlElement("w:bidi"), "w:rtlGutter", "w:docGrid",
-                                              "w:printerSettings", "w:sectPrChange")
+        document.element.body.sectPr.get_or_add_bidi()
     body = _Body(document, version, names, cjk, rtl)
-    # the default template starts with one empty paragraph: remove it
-    for p in list(document.paragraphs):
-        p._p.getparent().remove(p._p)
+    document.element.body.clear_content()  # the default template starts with one empty paragraph
     _first_page(document, section, doc, version, names, body)
     _headers(section, doc, names, rtl)
     heading = document.add_paragraph(style=names["heading"])
@@ -403,8 +318,8 @@ def _parts_with_runs(document, section, body):
     yield document.element.body
     for hf in (section.header, section.even_page_header, section.first_page_header, section.footer,
                section.even_page_footer, section.first_page_footer):
-        if not hf.is_linked_to_previous:  # defined (reading ._element of an undefined one creates it)
-            yield hf._element
+        if not hf.is_linked_to_previous:  # defined (reading .part of an undefined one creates it)
+            yield hf.part.element
     yield body.notes.element
 
 
@@ -414,15 +329,7 @@ def _hyphenation(document, version: Version) -> None:
     their style; document symbols and numbers have no hyphenation points in the dictionaries."""
     if not tables.language(version.lang).hyphenates:
         return
-    settings = document.settings.element
-    auto = OxmlElement("w:autoHyphenation")
-    settings.insert_element_before(auto, *_SETTINGS_AFTER_AUTO_HYPHENATION)
-
-
-# successors of w:autoHyphenation in CT_Settings
-_SETTINGS_AFTER_AUTO_HYPHENATION = ("w:consecutiveHyphenLimit", "w:hyphenationZone", "w:doNotHyphenateCaps",
-                                    "w:showEnvelope", "w:summaryLength", "w:clickAndTypeStyle",
-                                    "w:defaultTableStyle", "w:evenAndOddHeaders") + _SETTINGS_AFTER_EVEN_ODD
+    document.settings.element.get_or_add_autoHyphenation()
 
 
 def write(doc: Document, version: Version, settings) -> bytes:

@@ -178,6 +178,10 @@ class CT_Border(BaseOxmlElement):
     space = OptionalAttribute("w:space", ST_DecimalNumber)
     color = OptionalAttribute("w:color", ST_String)
 
+    def set_rule(self, eighths: int, space: int) -> None:
+        """A single black line, `eighths` of a point thick, `space` points from the text."""
+        self.val, self.sz, self.space, self.color = "single", eighths, space, "000000"
+
 
 class CT_PBdr(BaseOxmlElement):
     bottom = ZeroOrOne("w:bottom", successors=_after(_P_BDR, "w:bottom"))
@@ -287,8 +291,7 @@ def add_field(paragraph, instruction: str, shown: str = "1") -> None:
 
 def bottom_rule(cell, eighths: int) -> None:
     """A black rule under a table cell, `eighths` of a point thick."""
-    bottom = cell._element.get_or_add_tcPr().get_or_add_tcBorders().get_or_add_bottom()
-    bottom.val, bottom.sz, bottom.space, bottom.color = "single", eighths, 0, "000000"
+    cell._element.get_or_add_tcPr().get_or_add_tcBorders().get_or_add_bottom().set_rule(eighths, space=0)
 
 
 def layout_table_look(table) -> None:

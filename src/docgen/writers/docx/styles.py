@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, Twips
 
 from ... import tables
 from ...model import Document, Version
+from . import oxml  # noqa: F401  (registers the element classes this module's calls rely on)
 
 INDENT = 1134  # 2 cm in twips: SingleTxtG's text column starts 2 cm inside the frame
 TAB = 567  # 1 cm
@@ -64,20 +64,11 @@ def _definitions(names: dict) -> list[tuple]:
 
 
 def _rfonts(rpr, east_asian: str, complex_script: str = LATIN):
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attr in list(fonts.attrib):
-        if attr.endswith("Theme") or attr.endswith("theme"):
-            del fonts.attrib[attr]  # a theme attribute overrides the explicit name
-    for slot in ("w:ascii", "w:hAnsi"):
-        fonts.set(qn(slot), LATIN)
-    fonts.set(qn("w:cs"), complex_script)
-    fonts.set(qn("w:eastAsia"), east_asian)
-
-
-_RPR_AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
+    fonts = rpr.get_or_add_rFonts()
+    fonts.asciiTheme = fonts.hAnsiTheme = fonts.eastAsiaTheme = fonts.cstheme = None  # a theme overrides the name
+    fonts.ascii = fonts.hAnsi = LATIN
+    fonts.cs = complex_script
+    fonts.eastAsia = east_asian
 
 
 def _lang(rpr, lang_code: str, east_asia: str, bidi: str = ""):
@@ -85,21 +76,16 @@ def _lang(rpr, lang_code: str, east_asia: str, bidi: str = ""):
 
     Chinese pages keep Latin runs in British English (w:val) and Han in zh-CN (w:eastAsia);
     Arabic pages keep Latin runs in British English and the w:rtl runs in Arabic (w:bidi)."""
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.insert_element_before(lang, *_RPR_AFTER_LANG)
-    lang.set(qn("w:val"), lang_code if not (east_asia or bidi) else "en-GB")
-    lang.set(qn("w:eastAsia"), east_asia or lang_code)
+    lang = rpr.get_or_add_lang()
+    lang.val = lang_code if not (east_asia or bidi) else "en-GB"
+    lang.eastAsia = east_asia or lang_code
     if bidi:
-        lang.set(qn("w:bidi"), bidi)  # the language of right-to-left (w:rtl) runs
+        lang.bidi = bidi  # the language of right-to-left (w:rtl) runs
 
 
 def _complex_size(rpr, size: float, bold: bool) -> None:
     """szCs and bCs: a w:rtl run takes its size and weight from these, not from sz and b."""
-    size_cs = OxmlElement("w:szCs")
-    size_cs.set(qn("w:val"), str(round(size * 2)))
-    rpr.find(qn("w:sz")).addnext(size_cs)
+    rpr.get_or_add_szCs().val = Pt(size)
     if bold:
         rpr.get_or_add_bCs()
 
@@ -116,24 +102,6 @@ def mark_language(element, version: Version) -> None:
     code, east_asia, bidi = word_lang(version)
     for run in element.iter(qn("w:r")):
         _lang(run.get_or_add_rPr(), code, east_asia, bidi)
-
-
-def _ppr_flag(ppr, tag: str, successors: tuple, value: str = "1"):
-    el = OxmlElement(tag)
-    el.set(qn("w:val"), value)
-    ppr.insert_element_before(el, *successors)
-
-
-_PPR_ORDER = ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl",
-              "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens",
-              "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN",
-              "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
-              "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
-              "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
-
-
-def _after(tag: str) -> tuple:
-    return _PPR_ORDER[_PPR_ORDER.index(tag) + 1:]
 
 
 def install_styles(document, doc: Document, version: Version) -> None:
@@ -156,7 +124,7 @@ def install_styles(document, doc: Document, version: Version) -> None:
         ppr_default.remove(child)
 
     for fonts in styles.element.iter(qn("w:rFonts")):  # the template's built-in styles use theme fonts
-        if any(a.endswith(("Theme", "theme")) for a in fonts.attrib):
+        if fonts.asciiTheme or fonts.hAnsiTheme or fonts.eastAsiaTheme or fonts.cstheme:
             _rfonts(fonts.getparent(), SONG, complex_script)
 
     for style in styles.element.iter(qn("w:style")):  # every style, the template's built-in ones too
@@ -199,28 +167,24 @@ def install_styles(document, doc: Document, version: Version) -> None:
         ppr = style.element.get_or_add_pPr()
         if lang.hyphenates and not extra.get("justify"):
             # headings, masthead, headers: never hyphenated (body text and footnotes are)
-            _ppr_flag(ppr, "w:suppressAutoHyphens", _after("w:suppressAutoHyphens"))
+            ppr.get_or_add_suppressAutoHyphens().val = True
         if extra.get("footnote"):
             fmt.tab_stops.add_tab_stop(Twips(INDENT))
             fmt.first_line_indent = Twips(-300)
         if "outline" in extra:  # a11y (#15): a heading for Word's navigation pane and screen readers
-            _ppr_flag(ppr, "w:outlineLvl", _after("w:outlineLvl"), value=str(extra["outline"]))
+            ppr.get_or_add_outlineLvl().val = extra["outline"]
         if extra.get("border_bottom"):
-            border = OxmlElement("w:pBdr")
-            bottom = OxmlElement("w:bottom")
-            for k, v in (("w:val", "single"), ("w:sz", "4"), ("w:space", "1"), ("w:color", "000000")):
-                bottom.set(qn(k), v)
-            border.append(bottom)
-            ppr.insert_element_before(border, *_after("w:pBdr"))
+            ppr.get_or_add_pBdr().get_or_add_bottom().set_rule(eighths=4, space=1)  # 0.5 pt under the header
         if rtl and name not in latin_only:
-            _ppr_flag(ppr, "w:bidi", _after("w:bidi"))  # the paragraph runs right to left
+            ppr.get_or_add_bidi().val = True  # the paragraph runs right to left
         if cjk:
             # Word's Chinese line breaking (kinsoku) and the Han/Latin gap (autospace): on.
-            for tag in ("w:kinsoku", "w:autoSpaceDE", "w:autoSpaceDN"):
-                _ppr_flag(ppr, tag, _after(tag))
+            ppr.get_or_add_kinsoku().val = True
+            ppr.get_or_add_autoSpaceDE().val = True
+            ppr.get_or_add_autoSpaceDN().val = True
             # No hanging punctuation: LibreOffice drops a hung comma at the line end, and the PDF
             # keeps punctuation inside the column too.
-            _ppr_flag(ppr, "w:overflowPunct", _after("w:overflowPunct"), value="0")
+            ppr.get_or_add_overflowPunct().val = False
 
     try:
         ref = styles[names["footnote_reference"]]
@@ -230,10 +194,8 @@ def install_styles(document, doc: Document, version: Version) -> None:
     ref.font.name = LATIN
     _rfonts(ref.element.get_or_add_rPr(), SONG, complex_script)
     _lang(ref.element.get_or_add_rPr(), lang.word_lang, east_asia, bidi)
-    for style, sid in ((styles[names["footnote_text"]], "FootnoteText"), (ref, "FootnoteReference")):
-        style.element.set(qn("w:styleId"), sid)
-    styles[names["header"]].element.set(qn("w:styleId"), "Header")
-    styles[names["footer"]].element.set(qn("w:styleId"), "Footer")
+    styles[names["footnote_text"]].style_id, ref.style_id = "FootnoteText", "FootnoteReference"
+    styles[names["header"]].style_id, styles[names["footer"]].style_id = "Header", "Footer"
 
 
 _INSTALLED: dict = {}  # (style names, language) -> the finished styles.xml element
@@ -250,9 +212,9 @@ def install_styles_once(document, doc: Document, version: Version) -> None:
     import copy
 
     key = (tuple(sorted(style_names(doc).items())), version.lang)
-    part = document.part._styles_part
+    element = document.styles.element
     if key not in _INSTALLED:
         install_styles(document, doc, version)
-        _INSTALLED[key] = copy.deepcopy(part.element)
+        _INSTALLED[key] = copy.deepcopy(element)
     else:
-        part._element = copy.deepcopy(_INSTALLED[key])
+        element[:] = copy.deepcopy(_INSTALLED[key])[:]  # the template's root, the finished styles

@@ -48,8 +48,17 @@ class _Body:
     """Adds the model's paragraphs and runs to the Word document."""
 
     def __init__(self, document, version: Version, names: dict, cjk: bool, rtl: bool = False):
-        self.document, self.version, self.names, self.cjk, self.rtl = document, version, names, cjk, rtl
-        self.notes = fn.Footnotes(document, version, names, self)
+        self.document, self.version, self.cjk, self.rtl = document, version, cjk, rtl
+        self.style_ids = _style_ids(document, names)
+        self.notes = fn.Footnotes(document, version, self)
+
+    def styled(self, proxy, key: str):
+        """`proxy` (a paragraph or a run) in the style `key` of `style_names`."""
+        oxml.set_style(proxy, self.style_ids[key])
+        return proxy
+
+    def add_paragraph(self, key: str):
+        return self.styled(self.document.add_paragraph(), key)
 
     def runs(self, paragraph, nodes, italic=False):
         for node in nodes:
@@ -69,17 +78,17 @@ class _Body:
         r_id = paragraph.part.relate_to(node.href, RT.HYPERLINK, is_external=True)
         self.runs(oxml.add_hyperlink(paragraph, r_id), node.children, italic)
 
-    def text_run(self, paragraph, text: str, italic=False, style=None):
+    def text_run(self, paragraph, text: str, italic=False):
         if self.rtl:
-            return self.rtl_runs(paragraph, text, italic, style)
-        run = paragraph.add_run(text, style=style)
+            return self.rtl_runs(paragraph, text, italic)
+        run = paragraph.add_run(text)
         if italic:
             run.italic = True
         if self.cjk and _HAN.search(text):  # fonts by language: “ ” are Latin in Latin-script text
             oxml.east_asian_hint(run)
         return run
 
-    def rtl_runs(self, paragraph, text: str, italic=False, style=None):
+    def rtl_runs(self, paragraph, text: str, italic=False):
         """Arabic text as w:rtl runs, its Latin words, symbols and numbers as runs of their own.
 
         Word sets a w:rtl run in the complex-script face and reads its digits by the Arabic
@@ -94,16 +103,16 @@ class _Body:
         for piece, rtl in pieces:
             if not piece:
                 continue
-            run = paragraph.add_run(piece, style=style)
+            run = paragraph.add_run(piece)
             if italic:
                 run.italic = True
             if rtl:
                 run.font.rtl = True
-        return run if run is not None else paragraph.add_run("", style=style)
+        return run if run is not None else paragraph.add_run("")
 
     def paragraph(self, style_key: str, num: str | None, nodes, lead: str = ""):
         """UN practice: numbers and indents are typed as text and tabs (1., then a tab)."""
-        p = self.document.add_paragraph(style=self.names[style_key])
+        p = self.add_paragraph(style_key)
         if num is not None or lead:
             self.text_run(p, lead + (num + "\t" if num is not None else ""))
         self.runs(p, nodes)
@@ -128,48 +137,46 @@ def _page(document, doc: Document):
     return section
 
 
-def _headers(section, doc: Document, names: dict, rtl: bool = False):
+def _headers(section, doc: Document, body: _Body, rtl: bool = False):
     """Symbol and page number on the outer side: odd pages right, even left; mirrored in a
     right-to-left document, whose odd pages are left-hand pages."""
     symbol = doc.meta.symbol
     odd, even = (WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT) if rtl else (WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.LEFT)
     for header, align in ((section.header, odd), (section.even_page_header, even)):
         p = header.paragraphs[0]
-        p.style = names["header"]
+        body.styled(p, "header")
         p.alignment = align
         p.add_run(symbol)
     for footer, align in ((section.footer, odd), (section.even_page_footer, even)):
         p = footer.paragraphs[0]
-        p.style = names["footer"]
+        body.styled(p, "footer")
         p.alignment = align
         oxml.add_field(p, "PAGE")
 
 
-def _first_page(document, section, doc: Document, version: Version, names: dict, body: _Body):
+def _first_page(document, section, doc: Document, version: Version, body: _Body):
     lang = tables.language(version.lang)
     head = masthead(doc, version)
     table = document.add_table(rows=2, cols=2)
     table.autofit = False
     left, right = table.rows[0].cells
-    left.paragraphs[0].style = names["masthead_un"]
+    body.styled(left.paragraphs[0], "masthead_un")
     body.text_run(left.paragraphs[0], lang.united_nations)
-    p = right.paragraphs[0]
-    p.style = names["masthead_symbol"]
+    p = body.styled(right.paragraphs[0], "masthead_symbol")
     p.alignment = WD_ALIGN_PARAGRAPH.LEFT if body.rtl else WD_ALIGN_PARAGRAPH.RIGHT
     big = p.add_run(head.symbol_first)
     big.font.size = Pt(20)  # the symbol's first element is 20 pt (un-layout.md)
     if head.symbol_rest:
         p.add_run(head.symbol_rest)
     organ, block = table.rows[1].cells
-    organ.paragraphs[0].style = names["masthead_organ"]
+    body.styled(organ.paragraphs[0], "masthead_organ")
     lines = head.organ_lines
     for i, line in enumerate(lines):
         run = body.text_run(organ.paragraphs[0], line)
         if i < len(lines) - 1:
             run.add_break()
     distribution = head.distribution
-    bp = block.paragraphs[0]
-    bp.style = names["masthead_block"]
+    bp = body.styled(block.paragraphs[0], "masthead_block")
     for i, line in enumerate(distribution):
         run = bp.add_run(line)
         if i < len(distribution) - 1:
@@ -181,10 +188,9 @@ def _first_page(document, section, doc: Document, version: Version, names: dict,
     for cell in table.rows[1].cells:
         oxml.bottom_rule(cell, eighths=12)  # 1.5 pt under the masthead (un-layout.md)
     for line in version.session:
-        body.text_run(document.add_paragraph(style=names["session"]), line)
+        body.text_run(body.add_paragraph("session"), line)
     # first-page footer: job number and its Code 39 barcode
-    footer = section.first_page_footer.paragraphs[0]
-    footer.style = names["footer_first"]
+    footer = body.styled(section.first_page_footer.paragraphs[0], "footer_first")
     if head.job_line:
         footer.add_run(head.job_line + "\t")
     if head.barcode_digits:
@@ -249,27 +255,17 @@ def _reproducible_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _cache_style_ids(document) -> None:
-    """Resolve each style name to its id once per document.
-
-    python-docx resolves the style of every paragraph and run it adds by searching styles.xml
-    for the name and then scanning every style for the default one: about half of a warm
-    Word draft's time. The styles are complete once `install_styles` has run, so the answers
-    cannot change; headers, footers and footnotes ask the same document part.
-    """
-    part = document.part
-    resolve = part.get_style_id
-    known: dict = {}
-
-    def get_style_id(style_or_name, style_type):
-        if not isinstance(style_or_name, str):
-            return resolve(style_or_name, style_type)
-        key = (style_or_name, style_type)
-        if key not in known:
-            known[key] = resolve(style_or_name, style_type)
-        return known[key]
-
-    part.get_style_id = get_style_id
+def _style_ids(document, names: dict) -> dict:
+    """Each style key's id, found once per document by python-docx's rule (None for the default
+    style of its type). python-docx's `.style` setters find the id anew on each call, scanning
+    every style for the type's default: that was half of a warm Word draft's time."""
+    styles, defaults, ids = document.styles, {}, {}
+    for key, name in names.items():
+        style = styles[name]
+        if style.type not in defaults:
+            defaults[style.type] = styles.default(style.type)
+        ids[key] = None if style == defaults[style.type] else style.style_id
+    return ids
 
 
 def build_document(doc: Document, version: Version):
@@ -279,18 +275,17 @@ def build_document(doc: Document, version: Version):
     rtl = tables.language(version.lang).direction == "rtl"
     names = style_names(doc)
     install_styles_once(document, doc, version)
-    _cache_style_ids(document)
     section = _page(document, doc)
     if rtl:
         document.element.body.sectPr.get_or_add_bidi()
     body = _Body(document, version, names, cjk, rtl)
     document.element.body.clear_content()  # the default template starts with one empty paragraph
-    _first_page(document, section, doc, version, names, body)
-    _headers(section, doc, names, rtl)
-    heading = document.add_paragraph(style=names["heading"])
+    _first_page(document, section, doc, version, body)
+    _headers(section, doc, body, rtl)
+    heading = body.add_paragraph("heading")
     body.text_run(heading, version.heading + ("\t" if not cjk else ""))
     if cjk:
-        body.runs(document.add_paragraph(style=names["title"]), version.title)
+        body.runs(body.add_paragraph("title"), version.title)
     else:
         body.runs(heading, version.title)
     body.paragraph("formula", None, version.formula, lead="\t")
@@ -302,8 +297,8 @@ def build_document(doc: Document, version: Version):
         for item in p.items:
             body.item(item, 1)
     for line in version.closing:
-        body.text_run(document.add_paragraph(style=names["closing"]), line)
-    end = document.add_paragraph(style=names["end_rule"])
+        body.text_run(body.add_paragraph("closing"), line)
+    end = body.add_paragraph("end_rule")
     end.alignment = WD_ALIGN_PARAGRAPH.CENTER
     body.notes.finish()
     _hyphenation(document, version)

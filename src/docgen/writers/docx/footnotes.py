@@ -30,10 +30,10 @@ _EMPTY = (f'<w:footnotes {nsdecls("w", "r")}>'
 
 class Footnotes:
     """The footnotes part, and the parent of its paragraphs: their `.part` is this part (links in a
-    note are its relationships; styles resolve through the document, as in headers)."""
+    note are its relationships)."""
 
-    def __init__(self, document, version: Version, names: dict, body):
-        self.document, self.version, self.names, self.body = document, version, names, body
+    def __init__(self, document, version: Version, body):
+        self.document, self.version, self.body = document, version, body
         self.element = parse_xml(_EMPTY)
         self.part = StoryPart(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, self.element, document.part.package)
         document.part.relate_to(self.part, RT.FOOTNOTES)
@@ -45,21 +45,20 @@ class Footnotes:
     def call(self, paragraph, node: FootnoteCall) -> None:
         note_id = self.next_id
         self.next_id += 1
-        run = paragraph.add_run(style=self.names["footnote_reference"])
+        run = self.body.styled(paragraph.add_run(), "footnote_reference")
         reference = run.element.add_footnoteReference()
         if not self.automatic:
             reference.customMarkFollows = True
         reference.id = note_id
         if not self.automatic:
-            paragraph.add_run(str(node.number), style=self.names["footnote_reference"])
+            self.body.styled(paragraph.add_run(str(node.number)), "footnote_reference")
         self._body(note_id, node)
 
     def _body(self, note_id: int, node: FootnoteCall) -> None:
         note = self.element.add_footnote()
         note.id = note_id
-        paragraph = Paragraph(note.add_p(), self)
-        paragraph.style = self.names["footnote_text"]
-        mark = paragraph.add_run(style=self.names["footnote_reference"])
+        paragraph = self.body.styled(Paragraph(note.add_p(), self), "footnote_text")
+        mark = self.body.styled(paragraph.add_run(), "footnote_reference")
         if self.automatic:
             mark.element.add_footnoteRef()
         else:

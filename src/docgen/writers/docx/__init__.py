@@ -25,7 +25,6 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_DIRECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.shared import Cm, Pt, Twips
 
 from ... import tables
 from ...inline import HAN
@@ -33,6 +32,7 @@ from ...model import Document, Emphasis, FootnoteCall, Item, Reference, Text, Ve
 from ..masthead import masthead
 from . import footnotes as fn, oxml
 from .barcode_png import code39_png
+from .sizes import lengths, paper
 from .source import add_source_properties
 from .styles import install_styles_once, mark_language, style_names
 
@@ -40,7 +40,6 @@ _HAN = re.compile(rf"[{HAN}]")
 # In right-to-left text: a run of Latin letters and digits, with the spaces and punctuation
 # inside it (A/99/100, 64/293, Akoma Ntoso Version 1.0), set left to right; the rest is w:rtl.
 _LTR_RUN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9 ./:\-]*[A-Za-z0-9])?")
-PAPER = {"A4": (Twips(11906), Twips(16838)), "Letter": (Twips(12240), Twips(15840))}
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
@@ -50,6 +49,7 @@ class _Body:
     def __init__(self, document, version: Version, names: dict, cjk: bool, rtl: bool = False):
         self.document, self.version, self.cjk, self.rtl = document, version, cjk, rtl
         self.style_ids = _style_ids(document, names)
+        self.sizes = lengths(version.lang)
         self.notes = fn.Footnotes(document, version, self)
 
     def styled(self, proxy, key: str):
@@ -124,14 +124,15 @@ class _Body:
             self.item(child, depth + 1)
 
 
-def _page(document, doc: Document):
-    station = tables.duty_stations()[doc.meta.duty_station]
+def _page(document, doc: Document, s: dict):
+    """The duty station's paper and margins, the header and footer distances (layout.yaml)."""
+    sheet = paper(tables.duty_stations()[doc.meta.duty_station]["paper"])
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = PAPER[station["paper"]]
-    section.left_margin = section.right_margin = Cm(2) if station["paper"] == "A4" else Pt(60)
-    section.top_margin, section.bottom_margin = Cm(2.55), Cm(1.95)
-    section.header_distance, section.footer_distance = Cm(1.3), Cm(1.0)
+    section.page_width, section.page_height = sheet["width"], sheet["height"]
+    section.left_margin, section.right_margin = sheet["left"], sheet["right"]
+    section.top_margin, section.bottom_margin = sheet["top"], sheet["bottom"]
+    section.header_distance, section.footer_distance = s["header_distance"], s["footer_distance"]
     section.different_first_page_header_footer = True
     document.settings.odd_and_even_pages_header_footer = True
     return section
@@ -165,7 +166,7 @@ def _first_page(document, section, doc: Document, version: Version, body: _Body)
     p = body.styled(right.paragraphs[0], "masthead_symbol")
     p.alignment = WD_ALIGN_PARAGRAPH.LEFT if body.rtl else WD_ALIGN_PARAGRAPH.RIGHT
     big = p.add_run(head.symbol_first)
-    big.font.size = Pt(20)  # the symbol's first element is 20 pt (un-layout.md)
+    big.font.size = body.sizes["symbol_first_font"]  # the symbol's first element is larger (un-layout.md)
     if head.symbol_rest:
         p.add_run(head.symbol_rest)
     organ, block = table.rows[1].cells
@@ -194,7 +195,7 @@ def _first_page(document, section, doc: Document, version: Version, body: _Body)
     if head.job_line:
         footer.add_run(head.job_line + "\t")
     if head.barcode_digits:
-        picture = footer.add_run().add_picture(io.BytesIO(code39_png(head.barcode_digits)), height=Cm(0.8))
+        picture = footer.add_run().add_picture(io.BytesIO(code39_png(head.barcode_digits)), height=body.sizes["barcode_height"])
         # a11y (#15): alternative text naming the job number (Word's "Alt Text", wp:docPr/@descr)
         oxml.set_alt_text(picture, lang.barcode_alt.format(job=doc.meta.job_number))
     # a11y (#15): a layout table, no header row, no banding, no style conditional formatting, so
@@ -275,10 +276,10 @@ def build_document(doc: Document, version: Version):
     rtl = tables.language(version.lang).direction == "rtl"
     names = style_names(doc)
     install_styles_once(document, doc, version)
-    section = _page(document, doc)
+    body = _Body(document, version, names, cjk, rtl)
+    section = _page(document, doc, body.sizes)
     if rtl:
         document.element.body.sectPr.get_or_add_bidi()
-    body = _Body(document, version, names, cjk, rtl)
     document.element.body.clear_content()  # the default template starts with one empty paragraph
     _first_page(document, section, doc, version, body)
     _headers(section, doc, body, rtl)

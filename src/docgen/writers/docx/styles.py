@@ -10,14 +10,12 @@ from __future__ import annotations
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
-from docx.shared import Pt, Twips
 
 from ... import tables
 from ...model import Document, Version
 from . import oxml  # noqa: F401  (registers the element classes this module's calls rely on)
+from .sizes import lengths, sizes
 
-INDENT = 1134  # 2 cm in twips: SingleTxtG's text column starts 2 cm inside the frame
-TAB = 567  # 1 cm
 LATIN = "Times New Roman"
 SONG, HEI = "SimSun", "SimHei"  # 宋体, 黑体: the names Word knows on every Chinese Windows
 # The complex-script face of Arabic drafts: Simplified Arabic ships with Windows and Office and
@@ -26,9 +24,6 @@ SONG, HEI = "SimSun", "SimHei"  # 宋体, 黑体: the names Word knows on every 
 ARABIC = "Simplified Arabic"
 # Styles whose text is Latin in every language (symbol, English block, running header, page
 # number): never right to left.
-# Naskh sets a size smaller than Times: Arabic text is set 1.2 times larger on 1.4 times the
-# leading (10 pt on 12 pt becomes 12 pt on 17 pt, as in the PDF: templates/layout.yaml, ar).
-ARABIC_SIZE, ARABIC_LEADING = 1.2, 1.4
 LATIN_STYLES = ("masthead_symbol", "masthead_block", "header", "footer", "footer_first")
 
 
@@ -46,20 +41,25 @@ def style_names(doc: Document) -> dict:
     }
 
 
-# style name -> (type, size pt, leading pt, bold, east-asian face, extra)
+# style name -> (size, leading, bold, east-asian face, extra): sizes and "after" are keys of
+# templates/layout.yaml (`sizes`); SingleTxtG's text column starts text_indent_left inside the frame.
 def _definitions(names: dict) -> list[tuple]:
     return [
-        (names["operative"], 10, 12, False, SONG, {"justify": True, "after": 6, "indent": True, "tabs": True}),
-        (names["chapter"], 14, 16, True, HEI, {"after": 12, "indent": True, "keep": True}),
-        (names["heading"], 12, 14, True, HEI, {"after": 12, "indent": True, "keep": True, "tabs": True, "outline": 0}),
-        (names["session"], 10, 12, True, HEI, {"after": 0, "indent": False, "keep": True}),
-        (names["footnote_text"], 9, 11, False, SONG, {"justify": True, "indent": True, "footnote": True}),
-        (names["header"], 9, 11, True, SONG, {"border_bottom": True}),
-        (names["footer"], 9, 11, True, SONG, {}),
-        (names["masthead_un"], 14, 16, False, SONG, {}),
-        (names["masthead_symbol"], 10, 20, False, SONG, {}),
-        (names["masthead_organ"], 20, 23, True, HEI, {}),
-        (names["masthead_block"], 10, 12, False, SONG, {}),
+        (names["operative"], "body_font", "body_leading", False, SONG,
+         {"justify": True, "after": "paragraph_after", "indent": True, "tabs": True}),
+        (names["chapter"], "chapter_font", "chapter_leading", True, HEI,
+         {"after": "heading_after", "indent": True, "keep": True}),
+        (names["heading"], "heading_font", "heading_leading", True, HEI,
+         {"after": "heading_after", "indent": True, "keep": True, "tabs": True, "outline": 0}),
+        (names["session"], "body_font", "body_leading", True, HEI, {"indent": False, "keep": True}),
+        (names["footnote_text"], "footnote_font", "footnote_leading", False, SONG,
+         {"justify": True, "indent": True, "footnote": True}),
+        (names["header"], "header_font", "header_leading", True, SONG, {"border_bottom": True}),
+        (names["footer"], "header_font", "header_leading", True, SONG, {}),
+        (names["masthead_un"], "un_font", "un_leading", False, SONG, {}),
+        (names["masthead_symbol"], "symbol_rest_font", "symbol_leading", False, SONG, {}),
+        (names["masthead_organ"], "organ_font", "organ_leading", True, HEI, {}),
+        (names["masthead_block"], "block_font", "block_leading", False, SONG, {}),
     ]
 
 
@@ -83,9 +83,9 @@ def _lang(rpr, lang_code: str, east_asia: str, bidi: str = ""):
         lang.bidi = bidi  # the language of right-to-left (w:rtl) runs
 
 
-def _complex_size(rpr, size: float, bold: bool) -> None:
+def _complex_size(rpr, size, bold: bool) -> None:
     """szCs and bCs: a w:rtl run takes its size and weight from these, not from sz and b."""
-    rpr.get_or_add_szCs().val = Pt(size)
+    rpr.get_or_add_szCs().val = size
     if bold:
         rpr.get_or_add_bCs()
 
@@ -106,6 +106,7 @@ def mark_language(element, version: Version) -> None:
 
 def install_styles(document, doc: Document, version: Version) -> None:
     lang = tables.language(version.lang)
+    s = lengths(version.lang)
     cjk = lang.is_cjk
     rtl = lang.direction == "rtl"
     _, east_asia, bidi = word_lang(version)
@@ -132,12 +133,11 @@ def install_styles(document, doc: Document, version: Version) -> None:
             _lang(style.get_or_add_rPr(), lang.word_lang, east_asia, bidi)
 
     normal = styles["Normal"]
-    normal.font.size = Pt(10)
-    normal.paragraph_format.space_after = Pt(0)
+    normal.font.size = s["normal_font"]
+    normal.paragraph_format.space_after = 0
 
-    for name, size, leading, bold, east, extra in _definitions(names):
-        if rtl and name not in latin_only:
-            size, leading = round(size * ARABIC_SIZE * 2) / 2, round(leading * ARABIC_LEADING)
+    for name, size_key, leading_key, bold, east, extra in _definitions(names):
+        size = s[size_key]
         try:
             style = styles[name]
         except KeyError:
@@ -145,7 +145,7 @@ def install_styles(document, doc: Document, version: Version) -> None:
         style.base_style = normal
         style.quick_style = True
         font = style.font
-        font.size, font.bold = Pt(size), bold
+        font.size, font.bold = size, bold
         font.name = LATIN
         _rfonts(style.element.get_or_add_rPr(), east, complex_script)
         if rtl:
@@ -153,24 +153,24 @@ def install_styles(document, doc: Document, version: Version) -> None:
         _lang(style.element.get_or_add_rPr(), lang.word_lang, east_asia, bidi)
         fmt = style.paragraph_format
         fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-        fmt.line_spacing = Pt(leading)
-        fmt.space_after = Pt(extra.get("after", 0))
+        fmt.line_spacing = s[leading_key]
+        fmt.space_after = s[extra["after"]] if "after" in extra else 0
         if extra.get("justify"):
             fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         if extra.get("indent"):
-            fmt.left_indent = fmt.right_indent = Twips(INDENT)
+            fmt.left_indent, fmt.right_indent = s["text_indent_left"], s["text_indent_right"]
         if extra.get("keep"):
             fmt.keep_with_next = True
         if extra.get("tabs"):
-            for k in range(1, 5):
-                fmt.tab_stops.add_tab_stop(Twips(INDENT + k * TAB))
+            for k in range(1, 5):  # the operative number's tab, then one for each item level
+                fmt.tab_stops.add_tab_stop(s["text_indent_left"] + k * s["number_tab"])
         ppr = style.element.get_or_add_pPr()
         if lang.hyphenates and not extra.get("justify"):
             # headings, masthead, headers: never hyphenated (body text and footnotes are)
             ppr.get_or_add_suppressAutoHyphens().val = True
         if extra.get("footnote"):
-            fmt.tab_stops.add_tab_stop(Twips(INDENT))
-            fmt.first_line_indent = Twips(-300)
+            fmt.tab_stops.add_tab_stop(s["text_indent_left"])
+            fmt.first_line_indent = -s["footnote_hang"]
         if "outline" in extra:  # a11y (#15): a heading for Word's navigation pane and screen readers
             ppr.get_or_add_outlineLvl().val = extra["outline"]
         if extra.get("border_bottom"):
@@ -198,20 +198,20 @@ def install_styles(document, doc: Document, version: Version) -> None:
     styles[names["header"]].style_id, styles[names["footer"]].style_id = "Header", "Footer"
 
 
-_INSTALLED: dict = {}  # (style names, language) -> the finished styles.xml element
+_INSTALLED: dict = {}  # (style names, language, sizes) -> the finished styles.xml element
 
 
 def install_styles_once(document, doc: Document, version: Version) -> None:
-    """`install_styles`, done once per (style names, language) in a process.
+    """`install_styles`, done once per (style names, language, sizes) in a process.
 
-    What it writes depends on the style names (the duty station's paper) and the language
-    only, so the finished styles.xml is kept per (names, language) and later documents get a
-    copy of it: python-docx finds each style by name with a scan of the whole styles part, which
-    made this a third of a warm Word draft's time.
+    What it writes depends on the style names (the duty station's paper), the language and its
+    sizes (layout.yaml: an edit makes a new key) only, so the finished styles.xml is kept per key
+    and later documents get a copy of it: python-docx finds each style by name with a scan of the
+    whole styles part, which made this a third of a warm Word draft's time (~7 ms of ~33 today).
     """
     import copy
 
-    key = (tuple(sorted(style_names(doc).items())), version.lang)
+    key = (tuple(sorted(style_names(doc).items())), version.lang, tuple(sorted(sizes(version.lang).items())))
     element = document.styles.element
     if key not in _INSTALLED:
         install_styles(document, doc, version)

@@ -4,6 +4,9 @@
   New York), defined once in `styles.py`; body text uses styles only (italic opening verbs are
   the one direct formatting, as an editor would type it).
 - Real Word footnotes (`footnotes.py`): python-docx has no API for them.
+- python-docx's API wherever it has one; what it lacks is declared in `oxml.py`, the one module
+  that handles WordprocessingML elements. Page geometry and type sizes: templates/layout.yaml
+  (`sizes.py`), the table the PDF reads.
 - East Asian fonts Word honours: all four rFonts slots, w:lang eastAsia, w:hint="eastAsia" on
   runs with CJK text, no theme fonts; kinsoku and Han/Latin autospace on.
 - Right to left (Arabic): paragraphs w:bidi (styles), Arabic runs w:rtl with the complex-script
@@ -195,7 +198,8 @@ def _first_page(document, section, doc: Document, version: Version, body: _Body)
     if head.job_line:
         footer.add_run(head.job_line + "\t")
     if head.barcode_digits:
-        picture = footer.add_run().add_picture(io.BytesIO(code39_png(head.barcode_digits)), height=body.sizes["barcode_height"])
+        png = io.BytesIO(code39_png(head.barcode_digits))
+        picture = footer.add_run().add_picture(png, height=body.sizes["barcode_height"])
         # a11y (#15): alternative text naming the job number (Word's "Alt Text", wp:docPr/@descr)
         oxml.set_alt_text(picture, lang.barcode_alt.format(job=doc.meta.job_number))
     # a11y (#15): a layout table, no header row, no banding, no style conditional formatting, so

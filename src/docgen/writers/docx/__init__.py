@@ -35,9 +35,9 @@ from ...model import Document, Emphasis, FootnoteCall, Item, Reference, Text, Ve
 from ..masthead import masthead
 from . import footnotes as fn, oxml
 from .barcode_png import code39_png
-from .sizes import lengths, paper
+from .sizes import lengths, paper, sizes
 from .source import add_source_properties
-from .styles import install_styles_once, mark_language, style_names
+from .styles import install_styles, mark_language, style_names
 
 _HAN = re.compile(rf"[{HAN}]")
 # In right-to-left text: a run of Latin letters and digits, with the spaces and punctuation
@@ -273,13 +273,30 @@ def _style_ids(document, names: dict) -> dict:
     return ids
 
 
+_TEMPLATES: dict = {}  # (style names, language, sizes) -> python-docx's default .docx with those styles
+
+
+def _new_document(doc: Document, version: Version):
+    """python-docx's default document with docgen's styles installed, opened from a template kept
+    per (style names, language, sizes): what `install_styles` writes depends on nothing else (an
+    edit of layout.yaml makes a new key). Installing them finds each style by name with a scan
+    of the whole styles part: done for every draft, that was a third of a warm draft's time."""
+    key = (tuple(sorted(style_names(doc).items())), version.lang, tuple(sorted(sizes(version.lang).items())))
+    if key not in _TEMPLATES:
+        document = docx.Document()
+        _drop_noise(document)
+        install_styles(document, doc, version)
+        saved = io.BytesIO()
+        document.save(saved)
+        _TEMPLATES[key] = saved.getvalue()
+    return docx.Document(io.BytesIO(_TEMPLATES[key]))
+
+
 def build_document(doc: Document, version: Version):
-    document = docx.Document()
-    _drop_noise(document)
+    document = _new_document(doc, version)
     cjk = tables.language(version.lang).is_cjk
     rtl = tables.language(version.lang).direction == "rtl"
     names = style_names(doc)
-    install_styles_once(document, doc, version)
     body = _Body(document, version, names, cjk, rtl)
     section = _page(document, doc, body.sizes)
     if rtl:

@@ -193,6 +193,12 @@ class CT_RPr(_RPr):
     szCs = ZeroOrOne("w:szCs", successors=_after(_R_PR, "w:szCs"))
     lang = ZeroOrOne("w:lang", successors=_after(_R_PR, "w:lang"))
 
+    def _insert_rFonts(self, rFonts):
+        """rFonts follows w:rStyle only: placed without looking for each of its 37 successors
+        (as python-docx's CT_R places w:rPr first). A Chinese draft adds one to every Han run."""
+        self.insert(0 if self.rStyle is None else 1, rFonts)
+        return rFonts
+
 
 class CT_Fonts(_Fonts):
     """`w:rFonts` with every slot: python-docx's `font.name` writes only ascii and hAnsi."""

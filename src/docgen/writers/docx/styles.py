@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from ... import tables
 from ...model import Document, Version
 from . import oxml  # noqa: F401  (registers the element classes this module's calls rely on)
-from .sizes import lengths, sizes
+from .sizes import lengths
 
 LATIN = "Times New Roman"
 SONG, HEI = "SimSun", "SimHei"  # 宋体, 黑体: the names Word knows on every Chinese Windows
@@ -196,25 +196,3 @@ def install_styles(document, doc: Document, version: Version) -> None:
     _lang(ref.element.get_or_add_rPr(), lang.word_lang, east_asia, bidi)
     styles[names["footnote_text"]].style_id, ref.style_id = "FootnoteText", "FootnoteReference"
     styles[names["header"]].style_id, styles[names["footer"]].style_id = "Header", "Footer"
-
-
-_INSTALLED: dict = {}  # (style names, language, sizes) -> the finished styles.xml element
-
-
-def install_styles_once(document, doc: Document, version: Version) -> None:
-    """`install_styles`, done once per (style names, language, sizes) in a process.
-
-    What it writes depends on the style names (the duty station's paper), the language and its
-    sizes (layout.yaml: an edit makes a new key) only, so the finished styles.xml is kept per key
-    and later documents get a copy of it: python-docx finds each style by name with a scan of the
-    whole styles part, which made this a third of a warm Word draft's time (~7 ms of ~33 today).
-    """
-    import copy
-
-    key = (tuple(sorted(style_names(doc).items())), version.lang, tuple(sorted(sizes(version.lang).items())))
-    element = document.styles.element
-    if key not in _INSTALLED:
-        install_styles(document, doc, version)
-        _INSTALLED[key] = copy.deepcopy(element)
-    else:
-        element[:] = copy.deepcopy(_INSTALLED[key])[:]  # the template's root, the finished styles

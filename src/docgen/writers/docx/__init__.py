@@ -204,7 +204,7 @@ def _first_page(document, section, doc: Document, version: Version, body: _Body)
         oxml.set_alt_text(picture, lang.barcode_alt.format(job=doc.meta.job_number))
     # a11y (#15): a layout table, no header row, no banding, no style conditional formatting, so
     # Word's accessibility checker and screen readers do not read it as data (no w:tblHeader row)
-    oxml.layout_table_look(table)
+    oxml.set_layout_table(table)
 
 
 CORE_LIMIT = 255  # characters in a Word core property (python-docx enforces the OPC limit)

@@ -223,6 +223,15 @@ class CT_Language(BaseOxmlElement):
 class CT_TblPr(_TblPr):
     tblLook = ZeroOrOne("w:tblLook", successors=_after(_TBL_PR, "w:tblLook"))
 
+    def set_layout_look(self) -> None:
+        """python-docx's w:tblLook (header row, first column, banding) replaced by one that turns
+        every table style condition off: the table is a layout grid, not data."""
+        self._remove_tblLook()
+        look = self._add_tblLook()
+        look.val = "0600"
+        look.firstRow = look.lastRow = look.firstColumn = look.lastColumn = False
+        look.noHBand = look.noVBand = True
+
 
 class CT_TblLook(BaseOxmlElement):
     val = OptionalAttribute("w:val", ST_String)
@@ -300,16 +309,10 @@ def bottom_rule(cell, eighths: int) -> None:
     cell._element.get_or_add_tcPr().get_or_add_tcBorders().get_or_add_bottom().set_rule(eighths, space=0)
 
 
-def layout_table_look(table) -> None:
-    """Replace python-docx's w:tblLook (header row, first column, banding) by one that turns
-    every table style condition off: the table is a layout grid, not data."""
-    tbl_pr = table._element.tblPr
-    tbl_pr._remove_tblLook()
-    look = tbl_pr._add_tblLook()
-    look.val = "0600"
-    look.firstRow = look.lastRow = look.firstColumn = look.lastColumn = False
-    look.noHBand = look.noVBand = True
+def set_layout_table(table) -> None:
+    table._element.tblPr.set_layout_look()
 
 
 def set_alt_text(picture, text: str) -> None:
+    """An inline picture's alternative text (wp:docPr/@descr)."""
     picture._inline.docPr.descr = text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -244,3 +245,42 @@ def test_libreoffice_hyphenates_by_language(libreoffice_pdf, lang):
     hyphenated = [(a, b) for a, b in breaks if a[-1:].isalpha() and b[:1].islower()]
     assert hyphenated, "no word hyphenated"
     assert all(re.search(r"\w$", a) and not re.search(r"\d$", a) for a, _ in hyphenated), hyphenated
+
+
+def test_oxml_sequences_are_python_docxs_where_it_declares_one():
+    """writers/docx/oxml.py orders children by the schema sequences it declares once; where python-docx
+    declares the same parent, both lists must agree (a python-docx upgrade that corrects one shows here)."""
+    import ast
+
+    from docgen.writers.docx import oxml
+
+    mine = {"CT_Settings": ("settings.py", oxml._SETTINGS), "CT_SectPr": ("section.py", oxml._SECT_PR),
+            "CT_PPr": ("text/parfmt.py", oxml._P_PR), "CT_RPr": ("text/font.py", oxml._R_PR),
+            "CT_TblPr": ("table.py", oxml._TBL_PR), "CT_TcPr": ("table.py", oxml._TC_PR)}
+    for name, (file, sequence) in mine.items():
+        tree = ast.parse(open(os.path.join(os.path.dirname(docx.oxml.__file__), file), encoding="utf-8").read())
+        cls = next(n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == name)
+        declared = next(ast.literal_eval(s.value) for s in cls.body
+                        if isinstance(s, ast.Assign) and getattr(s.targets[0], "id", "") == "_tag_seq")
+        assert declared == sequence, name
+
+
+def test_word_sizes_come_from_layout_yaml(monkeypatch):
+    """The draft's type sizes are templates/layout.yaml's (its `word:` section on top of the PDF's),
+    and a changed table reaches a warm process's cached styles."""
+    from docgen.data import layout
+    from docgen.writers import Settings, writer
+
+    docs, _ = build.load([ZH])
+    write = writer("docx")
+
+    def body_size(data: bytes) -> str:
+        styles = zipfile.ZipFile(io.BytesIO(data)).read("word/styles.xml").decode()
+        style = re.search(r'<w:style [^>]*w:styleId="SingleTxtG".*?</w:style>', styles, re.S).group()
+        return re.search(r'<w:sz w:val="(\d+)"/>', style).group(1)
+
+    assert body_size(write(docs[0], docs[0].versions["zh"], Settings())) == "20"  # word: zh: body_font: 10pt
+    table = layout.table()
+    edited = {**table, "word": {**table["word"], "zh": {**table["word"]["zh"], "body_font": "11pt"}}}
+    monkeypatch.setattr(layout, "table", lambda: edited)
+    assert body_size(write(docs[0], docs[0].versions["zh"], Settings())) == "22"

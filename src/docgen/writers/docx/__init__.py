@@ -4,6 +4,9 @@
   New York), defined once in `styles.py`; body text uses styles only (italic opening verbs are
   the one direct formatting, as an editor would type it).
 - Real Word footnotes (`footnotes.py`): python-docx has no API for them.
+- python-docx's API wherever it has one; what it lacks is declared in `oxml.py`, the one module
+  that handles WordprocessingML elements. Page geometry and type sizes: templates/layout.yaml
+  (`sizes.py`), the table the PDF reads.
 - East Asian fonts Word honours: all four rFonts slots, w:lang eastAsia, w:hint="eastAsia" on
   runs with CJK text, no theme fonts; kinsoku and Han/Latin autospace on.
 - Right to left (Arabic): paragraphs w:bidi (styles), Arabic runs w:rtl with the complex-script
@@ -22,27 +25,24 @@ import zipfile
 
 import docx
 from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_DIRECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, Twips
-from docx.text.paragraph import Paragraph
 
 from ... import tables
 from ...inline import HAN
 from ...model import Document, Emphasis, FootnoteCall, Item, Reference, Text, Version
 from ..masthead import masthead
-from . import footnotes as fn
+from . import footnotes as fn, oxml
 from .barcode_png import code39_png
+from .sizes import lengths, paper, sizes
 from .source import add_source_properties
-from .styles import install_styles_once, mark_language, style_names
+from .styles import install_styles, mark_language, style_names
 
 _HAN = re.compile(rf"[{HAN}]")
 # In right-to-left text: a run of Latin letters and digits, with the spaces and punctuation
 # inside it (A/99/100, 64/293, Akoma Ntoso Version 1.0), set left to right; the rest is w:rtl.
 _LTR_RUN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9 ./:\-]*[A-Za-z0-9])?")
-PAPER = {"A4": (Twips(11906), Twips(16838)), "Letter": (Twips(12240), Twips(15840))}
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
@@ -50,8 +50,18 @@ class _Body:
     """Adds the model's paragraphs and runs to the Word document."""
 
     def __init__(self, document, version: Version, names: dict, cjk: bool, rtl: bool = False):
-        self.document, self.version, self.names, self.cjk, self.rtl = document, version, names, cjk, rtl
-        self.notes = fn.Footnotes(document, version, names, self)
+        self.document, self.version, self.cjk, self.rtl = document, version, cjk, rtl
+        self.style_ids = _style_ids(document, names)
+        self.sizes = lengths(version.lang)
+        self.notes = fn.Footnotes(document, version, self)
+
+    def styled(self, proxy, key: str):
+        """`proxy` (a paragraph or a run) in the style `key` of `style_names`."""
+        oxml.set_style(proxy, self.style_ids[key])
+        return proxy
+
+    def add_paragraph(self, key: str):
+        return self.styled(self.document.add_paragraph(), key)
 
     def runs(self, paragraph, nodes, italic=False):
         for node in nodes:
@@ -66,31 +76,22 @@ class _Body:
 
     def hyperlink(self, paragraph, node: Reference, italic=False):
         """A reference as a link to its Akoma Ntoso IRI, unstyled (editors see the text as typed);
-        `docgen import` reads the reference back from the link."""
-        in_note = paragraph._p.getroottree().getroot() is self.notes.element
-        part = self.notes.part if in_note else self.document.part
-        link = OxmlElement("w:hyperlink")
-        link.set(qn("r:id"), part.relate_to(node.href, RT.HYPERLINK, is_external=True))
-        paragraph._p.append(link)
-        holder = Paragraph(link, paragraph._parent)  # runs added to the link, not to the paragraph
-        self.runs(holder, node.children, italic)
+        `docgen import` reads the reference back from the link. The link's relationship belongs to
+        the part the paragraph is in (the document or the footnotes)."""
+        r_id = paragraph.part.relate_to(node.href, RT.HYPERLINK, is_external=True)
+        self.runs(oxml.add_hyperlink(paragraph, r_id), node.children, italic)
 
-    def text_run(self, paragraph, text: str, italic=False, style=None):
+    def text_run(self, paragraph, text: str, italic=False):
         if self.rtl:
-            return self.rtl_runs(paragraph, text, italic, style)
-        run = paragraph.add_run(text, style=style)
+            return self.rtl_runs(paragraph, text, italic)
+        run = paragraph.add_run(text)
         if italic:
             run.italic = True
         if self.cjk and _HAN.search(text):  # fonts by language: “ ” are Latin in Latin-script text
-            rpr = run._r.get_or_add_rPr()
-            fonts = rpr.find(qn("w:rFonts"))
-            if fonts is None:
-                fonts = OxmlElement("w:rFonts")
-                rpr.insert(0, fonts) if style is None else rpr.insert(1, fonts)
-            fonts.set(qn("w:hint"), "eastAsia")  # Word draws “ ” full-width only with this hint
+            oxml.east_asian_hint(run)
         return run
 
-    def rtl_runs(self, paragraph, text: str, italic=False, style=None):
+    def rtl_runs(self, paragraph, text: str, italic=False):
         """Arabic text as w:rtl runs, its Latin words, symbols and numbers as runs of their own.
 
         Word sets a w:rtl run in the complex-script face and reads its digits by the Arabic
@@ -105,16 +106,16 @@ class _Body:
         for piece, rtl in pieces:
             if not piece:
                 continue
-            run = paragraph.add_run(piece, style=style)
+            run = paragraph.add_run(piece)
             if italic:
                 run.italic = True
             if rtl:
-                run._r.get_or_add_rPr().get_or_add_rtl()
-        return run if run is not None else paragraph.add_run("", style=style)
+                run.font.rtl = True
+        return run if run is not None else paragraph.add_run("")
 
     def paragraph(self, style_key: str, num: str | None, nodes, lead: str = ""):
         """UN practice: numbers and indents are typed as text and tabs (1., then a tab)."""
-        p = self.document.add_paragraph(style=self.names[style_key])
+        p = self.add_paragraph(style_key)
         if num is not None or lead:
             self.text_run(p, lead + (num + "\t" if num is not None else ""))
         self.runs(p, nodes)
@@ -126,156 +127,84 @@ class _Body:
             self.item(child, depth + 1)
 
 
-def _page(document, doc: Document):
-    station = tables.duty_stations()[doc.meta.duty_station]
+def _page(document, doc: Document, s: dict):
+    """The duty station's paper and margins, the header and footer distances (layout.yaml)."""
+    sheet = paper(tables.duty_stations()[doc.meta.duty_station]["paper"])
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = PAPER[station["paper"]]
-    section.left_margin = section.right_margin = Cm(2) if station["paper"] == "A4" else Pt(60)
-    section.top_margin, section.bottom_margin = Cm(2.55), Cm(1.95)
-    section.header_distance, section.footer_distance = Cm(1.3), Cm(1.0)
+    section.page_width, section.page_height = sheet["width"], sheet["height"]
+    section.left_margin, section.right_margin = sheet["left"], sheet["right"]
+    section.top_margin, section.bottom_margin = sheet["top"], sheet["bottom"]
+    section.header_distance, section.footer_distance = s["header_distance"], s["footer_distance"]
     section.different_first_page_header_footer = True
-    settings = document.settings.element
-    even_odd = OxmlElement("w:evenAndOddHeaders")
-    settings.insert_element_before(even_odd, *_SETTINGS_AFTER_EVEN_ODD)
+    document.settings.odd_and_even_pages_header_footer = True
     return section
 
 
-# successors of w:evenAndOddHeaders in CT_Settings
-_SETTINGS_AFTER_EVEN_ODD = tuple(t for t in (
-    "w:bookFoldRevPrinting", "w:bookFoldPrinting", "w:bookFoldPrintingSheets", "w:drawingGridHorizontalSpacing",
-    "w:drawingGridVerticalSpacing", "w:displayHorizontalDrawingGridEvery", "w:displayVerticalDrawingGridEvery",
-    "w:doNotUseMarginsForDrawingGridOrigin", "w:drawingGridHorizontalOrigin", "w:drawingGridVerticalOrigin",
-    "w:doNotShadeFormData", "w:noPunctuationKerning", "w:characterSpacingControl", "w:printTwoOnOne",
-    "w:strictFirstAndLastChars", "w:noLineBreaksAfter", "w:noLineBreaksBefore", "w:savePreviewPicture",
-    "w:doNotValidateAgainstSchema", "w:saveInvalidXml", "w:ignoreMixedContent", "w:alwaysShowPlaceholderText",
-    "w:doNotDemarcateInvalidXml", "w:saveXmlDataOnly", "w:useXSLTWhenSaving", "w:saveThroughXslt",
-    "w:showXMLTags", "w:alwaysMergeEmptyNamespace", "w:updateFields", "w:hdrShapeDefaults", "w:footnotePr",
-    "w:endnotePr", "w:compat", "w:docVars", "w:rsids", "w:attachedSchema", "w:themeFontLang",
-    "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade",
-    "w:captions", "w:readModeInkLockDown", "w:smartTagType", "w:shapeDefaults",
-    "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator"))
-
-
-def _field(paragraph, instruction: str, style=None):
-    """A PAGE field: Word and LibreOffice compute the number."""
-    run = paragraph.add_run(style=style)
-    for tag, attrs, text in (("w:fldChar", {"w:fldCharType": "begin"}, None),
-                             ("w:instrText", {"xml:space": "preserve"}, f" {instruction} "),
-                             ("w:fldChar", {"w:fldCharType": "separate"}, None)):
-        el = OxmlElement(tag)
-        for k, v in attrs.items():
-            el.set(qn(k), v)
-        if text:
-            el.text = text
-        run._r.append(el)
-    paragraph.add_run("1", style=style)
-    end = paragraph.add_run(style=style)
-    el = OxmlElement("w:fldChar")
-    el.set(qn("w:fldCharType"), "end")
-    end._r.append(el)
-
-
-def _headers(section, doc: Document, names: dict, rtl: bool = False):
+def _headers(section, doc: Document, body: _Body, rtl: bool = False):
     """Symbol and page number on the outer side: odd pages right, even left; mirrored in a
     right-to-left document, whose odd pages are left-hand pages."""
     symbol = doc.meta.symbol
     odd, even = (WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT) if rtl else (WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.LEFT)
     for header, align in ((section.header, odd), (section.even_page_header, even)):
         p = header.paragraphs[0]
-        p.style = names["header"]
+        body.styled(p, "header")
         p.alignment = align
         p.add_run(symbol)
     for footer, align in ((section.footer, odd), (section.even_page_footer, even)):
         p = footer.paragraphs[0]
-        p.style = names["footer"]
+        body.styled(p, "footer")
         p.alignment = align
-        _field(p, "PAGE")
+        oxml.add_field(p, "PAGE")
 
 
-def _first_page(document, section, doc: Document, version: Version, names: dict, body: _Body):
+def _first_page(document, section, doc: Document, version: Version, body: _Body):
     lang = tables.language(version.lang)
     head = masthead(doc, version)
     table = document.add_table(rows=2, cols=2)
     table.autofit = False
     left, right = table.rows[0].cells
-    left.paragraphs[0].style = names["masthead_un"]
+    body.styled(left.paragraphs[0], "masthead_un")
     body.text_run(left.paragraphs[0], lang.united_nations)
-    p = right.paragraphs[0]
-    p.style = names["masthead_symbol"]
+    p = body.styled(right.paragraphs[0], "masthead_symbol")
     p.alignment = WD_ALIGN_PARAGRAPH.LEFT if body.rtl else WD_ALIGN_PARAGRAPH.RIGHT
     big = p.add_run(head.symbol_first)
-    big.font.size = Pt(20)  # the symbol's first element is 20 pt (un-layout.md)
+    big.font.size = body.sizes["symbol_first_font"]  # the symbol's first element is larger (un-layout.md)
     if head.symbol_rest:
         p.add_run(head.symbol_rest)
     organ, block = table.rows[1].cells
-    organ.paragraphs[0].style = names["masthead_organ"]
+    body.styled(organ.paragraphs[0], "masthead_organ")
     lines = head.organ_lines
     for i, line in enumerate(lines):
         run = body.text_run(organ.paragraphs[0], line)
         if i < len(lines) - 1:
             run.add_break()
     distribution = head.distribution
-    bp = block.paragraphs[0]
-    bp.style = names["masthead_block"]
+    bp = body.styled(block.paragraphs[0], "masthead_block")
     for i, line in enumerate(distribution):
         run = bp.add_run(line)
         if i < len(distribution) - 1:
             run.add_break()
     if body.rtl:  # the first column on the right: United Nations and the organ right, symbol and block left
-        table._tbl.tblPr.insert_element_before(OxmlElement("w:bidiVisual"), *(f"w:{t}" for t in (
-            "tblStyleRowBandSize", "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders",
-            "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription")))
+        table.table_direction = WD_TABLE_DIRECTION.RTL
     for cell in table.rows[0].cells:
-        _bottom_rule(cell, eighths=4)   # 0.5 pt under "United Nations" and the symbol
+        oxml.bottom_rule(cell, eighths=4)   # 0.5 pt under "United Nations" and the symbol
     for cell in table.rows[1].cells:
-        _bottom_rule(cell, eighths=12)  # 1.5 pt under the masthead (un-layout.md)
+        oxml.bottom_rule(cell, eighths=12)  # 1.5 pt under the masthead (un-layout.md)
     for line in version.session:
-        body.text_run(document.add_paragraph(style=names["session"]), line)
+        body.text_run(body.add_paragraph("session"), line)
     # first-page footer: job number and its Code 39 barcode
-    footer = section.first_page_footer.paragraphs[0]
-    footer.style = names["footer_first"]
+    footer = body.styled(section.first_page_footer.paragraphs[0], "footer_first")
     if head.job_line:
         footer.add_run(head.job_line + "\t")
     if head.barcode_digits:
-        picture = footer.add_run().add_picture(io.BytesIO(code39_png(head.barcode_digits)), height=Cm(0.8))
+        png = io.BytesIO(code39_png(head.barcode_digits))
+        picture = footer.add_run().add_picture(png, height=body.sizes["barcode_height"])
         # a11y (#15): alternative text naming the job number (Word's "Alt Text", wp:docPr/@descr)
-        picture._inline.docPr.set("descr", lang.barcode_alt.format(job=doc.meta.job_number))
-    _layout_table(table)
-
-
-def _layout_table(table) -> None:
-    """Mark the masthead grid as a layout table (#15): no header row, no banding, no style
-    conditional formatting, so Word's accessibility checker and screen readers do not read it as
-    data (tblLook all off, no w:tblHeader row)."""
-    tbl_pr = table._tbl.tblPr
-    look = tbl_pr.find(qn("w:tblLook"))
-    if look is None:
-        look = OxmlElement("w:tblLook")
-        tbl_pr.append(look)
-    for key in list(look.attrib):
-        del look.attrib[key]
-    for key, value in (("w:val", "0600"), ("w:firstRow", "0"), ("w:lastRow", "0"), ("w:firstColumn", "0"),
-                       ("w:lastColumn", "0"), ("w:noHBand", "1"), ("w:noVBand", "1")):
-        look.set(qn(key), value)
-
-
-_AFTER_BORDERS = ("shd", "noWrap", "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark")
-
-
-def _bottom_rule(cell, eighths: int) -> None:
-    """A black rule under a table cell, `eighths` of a point thick (w:tcBorders in schema order)."""
-    tc_pr = cell._tc.get_or_add_tcPr()
-    borders = OxmlElement("w:tcBorders")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", str(eighths)), ("w:space", "0"), ("w:color", "000000")):
-        bottom.set(qn(key), value)
-    borders.append(bottom)
-    later = [child for child in tc_pr if child.tag in {qn(f"w:{name}") for name in _AFTER_BORDERS}]
-    if later:
-        later[0].addprevious(borders)
-    else:
-        tc_pr.append(borders)
+        oxml.set_alt_text(picture, lang.barcode_alt.format(job=doc.meta.job_number))
+    # a11y (#15): a layout table, no header row, no banding, no style conditional formatting, so
+    # Word's accessibility checker and screen readers do not read it as data (no w:tblHeader row)
+    oxml.set_layout_table(table)
 
 
 CORE_LIMIT = 255  # characters in a Word core property (python-docx enforces the OPC limit)
@@ -331,51 +260,54 @@ def _reproducible_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _cache_style_ids(document) -> None:
-    """Resolve each style name to its id once per document.
+def _style_ids(document, names: dict) -> dict:
+    """Each style key's id, found once per document by python-docx's rule (None for the default
+    style of its type). python-docx's `.style` setters find the id anew on each call, scanning
+    every style for the type's default: that was half of a warm Word draft's time."""
+    styles, defaults, ids = document.styles, {}, {}
+    for key, name in names.items():
+        style = styles[name]
+        if style.type not in defaults:
+            defaults[style.type] = styles.default(style.type)
+        ids[key] = None if style == defaults[style.type] else style.style_id
+    return ids
 
-    python-docx resolves the style of every paragraph and run it adds by searching styles.xml
-    for the name and then scanning every style for the default one: about half of a warm
-    Word draft's time. The styles are complete once `install_styles` has run, so the answers
-    cannot change; headers, footers and footnotes ask the same document part.
-    """
-    part = document.part
-    resolve = part.get_style_id
-    known: dict = {}
 
-    def get_style_id(style_or_name, style_type):
-        if not isinstance(style_or_name, str):
-            return resolve(style_or_name, style_type)
-        key = (style_or_name, style_type)
-        if key not in known:
-            known[key] = resolve(style_or_name, style_type)
-        return known[key]
+_TEMPLATES: dict = {}  # (style names, language, sizes) -> python-docx's default .docx with those styles
 
-    part.get_style_id = get_style_id
+
+def _new_document(doc: Document, version: Version):
+    """python-docx's default document with docgen's styles installed, opened from a template kept
+    per (style names, language, sizes): what `install_styles` writes depends on nothing else (an
+    edit of layout.yaml makes a new key). Installing them finds each style by name with a scan
+    of the whole styles part: done for every draft, that was a third of a warm draft's time."""
+    key = (tuple(sorted(style_names(doc).items())), version.lang, tuple(sorted(sizes(version.lang).items())))
+    if key not in _TEMPLATES:
+        document = docx.Document()
+        _drop_noise(document)
+        install_styles(document, doc, version)
+        saved = io.BytesIO()
+        document.save(saved)
+        _TEMPLATES[key] = saved.getvalue()
+    return docx.Document(io.BytesIO(_TEMPLATES[key]))
 
 
 def build_document(doc: Document, version: Version):
-    document = docx.Document()
-    _drop_noise(document)
+    document = _new_document(doc, version)
     cjk = tables.language(version.lang).is_cjk
     rtl = tables.language(version.lang).direction == "rtl"
     names = style_names(doc)
-    install_styles_once(document, doc, version)
-    _cache_style_ids(document)
-    section = _page(document, doc)
-    if rtl:
-        section._sectPr.insert_element_before(OxmlElement("w:bidi"), "w:rtlGutter", "w:docGrid",
-                                              "w:printerSettings", "w:sectPrChange")
     body = _Body(document, version, names, cjk, rtl)
-    # the default template starts with one empty paragraph: remove it
-    for p in list(document.paragraphs):
-        p._p.getparent().remove(p._p)
-    _first_page(document, section, doc, version, names, body)
-    _headers(section, doc, names, rtl)
-    heading = document.add_paragraph(style=names["heading"])
+    section = _page(document, doc, body.sizes)
+    if rtl:
+        document.element.body.sectPr.get_or_add_bidi()
+    document.element.body.clear_content()  # the default template starts with one empty paragraph
+    _first_page(document, section, doc, version, body)
+    _headers(section, doc, body, rtl)
+    heading = body.add_paragraph("heading")
     body.text_run(heading, version.heading + ("\t" if not cjk else ""))
     if cjk:
-        body.runs(document.add_paragraph(style=names["title"]), version.title)
+        body.runs(body.add_paragraph("title"), version.title)
     else:
         body.runs(heading, version.title)
     body.paragraph("formula", None, version.formula, lead="\t")
@@ -387,8 +319,8 @@ def build_document(doc: Document, version: Version):
         for item in p.items:
             body.item(item, 1)
     for line in version.closing:
-        body.text_run(document.add_paragraph(style=names["closing"]), line)
-    end = document.add_paragraph(style=names["end_rule"])
+        body.text_run(body.add_paragraph("closing"), line)
+    end = body.add_paragraph("end_rule")
     end.alignment = WD_ALIGN_PARAGRAPH.CENTER
     body.notes.finish()
     _hyphenation(document, version)
@@ -403,8 +335,8 @@ def _parts_with_runs(document, section, body):
     yield document.element.body
     for hf in (section.header, section.even_page_header, section.first_page_header, section.footer,
                section.even_page_footer, section.first_page_footer):
-        if not hf.is_linked_to_previous:  # defined (reading ._element of an undefined one creates it)
-            yield hf._element
+        if not hf.is_linked_to_previous:  # defined (reading .part of an undefined one creates it)
+            yield hf.part.element
     yield body.notes.element
 
 
@@ -414,15 +346,7 @@ def _hyphenation(document, version: Version) -> None:
     their style; document symbols and numbers have no hyphenation points in the dictionaries."""
     if not tables.language(version.lang).hyphenates:
         return
-    settings = document.settings.element
-    auto = OxmlElement("w:autoHyphenation")
-    settings.insert_element_before(auto, *_SETTINGS_AFTER_AUTO_HYPHENATION)
-
-
-# successors of w:autoHyphenation in CT_Settings
-_SETTINGS_AFTER_AUTO_HYPHENATION = ("w:consecutiveHyphenLimit", "w:hyphenationZone", "w:doNotHyphenateCaps",
-                                    "w:showEnvelope", "w:summaryLength", "w:clickAndTypeStyle",
-                                    "w:defaultTableStyle", "w:evenAndOddHeaders") + _SETTINGS_AFTER_EVEN_ODD
+    document.settings.element.get_or_add_autoHyphenation()
 
 
 def write(doc: Document, version: Version, settings) -> bytes:

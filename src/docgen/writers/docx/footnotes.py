@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from docx.opc.constants import CONTENT_TYPE as CT, RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
-from docx.opc.part import XmlPart
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+from docx.parts.story import StoryPart
 from docx.text.paragraph import Paragraph
 
 from ...model import FootnoteCall, Version, calls
@@ -29,10 +29,13 @@ _EMPTY = (f'<w:footnotes {nsdecls("w", "r")}>'
 
 
 class Footnotes:
-    def __init__(self, document, version: Version, names: dict, body):
-        self.document, self.version, self.names, self.body = document, version, names, body
+    """The footnotes part, and the parent of its paragraphs: their `.part` is this part (links in a
+    note are its relationships)."""
+
+    def __init__(self, document, version: Version, body):
+        self.document, self.version, self.body = document, version, body
         self.element = parse_xml(_EMPTY)
-        self.part = XmlPart(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, self.element, document.part.package)
+        self.part = StoryPart(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, self.element, document.part.package)
         document.part.relate_to(self.part, RT.FOOTNOTES)
         numbers = [c.number for _, t, _ in version.blocks() for c in calls(t)]
         self.automatic = numbers == list(range(numbers[0], numbers[0] + len(numbers))) if numbers else True
@@ -42,58 +45,34 @@ class Footnotes:
     def call(self, paragraph, node: FootnoteCall) -> None:
         note_id = self.next_id
         self.next_id += 1
-        run = paragraph.add_run(style=self.names["footnote_reference"])
-        reference = OxmlElement("w:footnoteReference")
+        run = self.body.styled(paragraph.add_run(), "footnote_reference")
+        reference = run.element.add_footnoteReference()
         if not self.automatic:
-            reference.set(qn("w:customMarkFollows"), "1")
-        reference.set(qn("w:id"), str(note_id))
-        run._r.append(reference)
+            reference.customMarkFollows = True
+        reference.id = note_id
         if not self.automatic:
-            paragraph.add_run(str(node.number), style=self.names["footnote_reference"])
+            self.body.styled(paragraph.add_run(str(node.number)), "footnote_reference")
         self._body(note_id, node)
 
     def _body(self, note_id: int, node: FootnoteCall) -> None:
-        note = OxmlElement("w:footnote")
-        note.set(qn("w:id"), str(note_id))
-        p = OxmlElement("w:p")
-        note.append(p)
-        self.element.append(note)
-        paragraph = Paragraph(p, self.document._body)
-        paragraph.style = self.names["footnote_text"]
-        mark = paragraph.add_run(style=self.names["footnote_reference"])
+        note = self.element.add_footnote()
+        note.id = note_id
+        paragraph = self.body.styled(Paragraph(note.add_p(), self), "footnote_text")
+        mark = self.body.styled(paragraph.add_run(), "footnote_reference")
         if self.automatic:
-            mark._r.append(OxmlElement("w:footnoteRef"))
+            mark.element.add_footnoteRef()
         else:
             mark.text = str(node.number)
         paragraph.add_run("\t")
         self.body.runs(paragraph, self.version.footnote(node.key).text)
 
     def finish(self) -> None:
-        """footnotePr in the settings: the start number and the separator entries."""
-        settings = self.document.settings.element
-        pr = OxmlElement("w:footnotePr")
+        """footnotePr in the settings: the start number and the separator entries; in the
+        section too when numbering does not start at 1 (LibreOffice reads the section's, Word either)."""
+        settings = self.document.settings.element.get_or_add_footnotePr()
         if self.start != 1:
-            start = OxmlElement("w:numStart")
-            start.set(qn("w:val"), str(self.start))
-            pr.append(start)
-        for special in ("-1", "0"):
-            entry = OxmlElement("w:footnote")
-            entry.set(qn("w:id"), special)
-            pr.append(entry)
-        successors = [t for t in ("w:endnotePr", "w:compat", "w:docVars", "w:rsids",                                       "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping",
-                                      "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures",
-                                      "w:forceUpgrade", "w:captions", "w:readModeInkLockDown", "w:smartTagType",
-                                      "w:shapeDefaults", "w:doNotEmbedSmartTags",
-                                      "w:decimalSymbol", "w:listSeparator")]
-        settings.insert_element_before(pr, *successors)
+            settings.get_or_add_numStart().val = self.start
+        for special in (-1, 0):
+            settings.add_footnote().id = special
         if self.start != 1:
-            # LibreOffice reads the section's footnotePr; Word reads either.
-            sect_pr = self.document.sections[0]._sectPr
-            sect_fn = OxmlElement("w:footnotePr")
-            start = OxmlElement("w:numStart")
-            start.set(qn("w:val"), str(self.start))
-            sect_fn.append(start)
-            sect_pr.insert_element_before(sect_fn, *[t for t in (
-                "w:endnotePr", "w:type", "w:pgSz", "w:pgMar", "w:paperSrc", "w:pgBorders", "w:lnNumType",
-                "w:pgNumType", "w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection",
-                "w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")])
+            self.document.element.body.sectPr.get_or_add_footnotePr().get_or_add_numStart().val = self.start

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, Twips
 
 from ... import tables
 from ...model import Document, Version
+from . import oxml  # noqa: F401  (registers the element classes this module's calls rely on)
+from .sizes import lengths
 
-INDENT = 1134  # 2 cm in twips: SingleTxtG's text column starts 2 cm inside the frame
-TAB = 567  # 1 cm
 LATIN = "Times New Roman"
 SONG, HEI = "SimSun", "SimHei"  # 宋体, 黑体: the names Word knows on every Chinese Windows
 # The complex-script face of Arabic drafts: Simplified Arabic ships with Windows and Office and
@@ -26,9 +24,6 @@ SONG, HEI = "SimSun", "SimHei"  # 宋体, 黑体: the names Word knows on every 
 ARABIC = "Simplified Arabic"
 # Styles whose text is Latin in every language (symbol, English block, running header, page
 # number): never right to left.
-# Naskh sets a size smaller than Times: Arabic text is set 1.2 times larger on 1.4 times the
-# leading (10 pt on 12 pt becomes 12 pt on 17 pt, as in the PDF: templates/layout.yaml, ar).
-ARABIC_SIZE, ARABIC_LEADING = 1.2, 1.4
 LATIN_STYLES = ("masthead_symbol", "masthead_block", "header", "footer", "footer_first")
 
 
@@ -46,38 +41,34 @@ def style_names(doc: Document) -> dict:
     }
 
 
-# style name -> (type, size pt, leading pt, bold, east-asian face, extra)
+# style name -> (size, leading, bold, east-asian face, extra): sizes and "after" are keys of
+# templates/layout.yaml (`sizes`); SingleTxtG's text column starts text_indent_left inside the frame.
 def _definitions(names: dict) -> list[tuple]:
     return [
-        (names["operative"], 10, 12, False, SONG, {"justify": True, "after": 6, "indent": True, "tabs": True}),
-        (names["chapter"], 14, 16, True, HEI, {"after": 12, "indent": True, "keep": True}),
-        (names["heading"], 12, 14, True, HEI, {"after": 12, "indent": True, "keep": True, "tabs": True, "outline": 0}),
-        (names["session"], 10, 12, True, HEI, {"after": 0, "indent": False, "keep": True}),
-        (names["footnote_text"], 9, 11, False, SONG, {"justify": True, "indent": True, "footnote": True}),
-        (names["header"], 9, 11, True, SONG, {"border_bottom": True}),
-        (names["footer"], 9, 11, True, SONG, {}),
-        (names["masthead_un"], 14, 16, False, SONG, {}),
-        (names["masthead_symbol"], 10, 20, False, SONG, {}),
-        (names["masthead_organ"], 20, 23, True, HEI, {}),
-        (names["masthead_block"], 10, 12, False, SONG, {}),
+        (names["operative"], "body_font", "body_leading", False, SONG,
+         {"justify": True, "after": "paragraph_after", "indent": True, "tabs": True}),
+        (names["chapter"], "chapter_font", "chapter_leading", True, HEI,
+         {"after": "heading_after", "indent": True, "keep": True}),
+        (names["heading"], "heading_font", "heading_leading", True, HEI,
+         {"after": "heading_after", "indent": True, "keep": True, "tabs": True, "outline": 0}),
+        (names["session"], "body_font", "body_leading", True, HEI, {"indent": False, "keep": True}),
+        (names["footnote_text"], "footnote_font", "footnote_leading", False, SONG,
+         {"justify": True, "indent": True, "footnote": True}),
+        (names["header"], "header_font", "header_leading", True, SONG, {"border_bottom": True}),
+        (names["footer"], "header_font", "header_leading", True, SONG, {}),
+        (names["masthead_un"], "un_font", "un_leading", False, SONG, {}),
+        (names["masthead_symbol"], "symbol_rest_font", "symbol_leading", False, SONG, {}),
+        (names["masthead_organ"], "organ_font", "organ_leading", True, HEI, {}),
+        (names["masthead_block"], "block_font", "block_leading", False, SONG, {}),
     ]
 
 
 def _rfonts(rpr, east_asian: str, complex_script: str = LATIN):
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attr in list(fonts.attrib):
-        if attr.endswith("Theme") or attr.endswith("theme"):
-            del fonts.attrib[attr]  # a theme attribute overrides the explicit name
-    for slot in ("w:ascii", "w:hAnsi"):
-        fonts.set(qn(slot), LATIN)
-    fonts.set(qn("w:cs"), complex_script)
-    fonts.set(qn("w:eastAsia"), east_asian)
-
-
-_RPR_AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
+    fonts = rpr.get_or_add_rFonts()
+    fonts.asciiTheme = fonts.hAnsiTheme = fonts.eastAsiaTheme = fonts.cstheme = None  # a theme overrides the name
+    fonts.ascii = fonts.hAnsi = LATIN
+    fonts.cs = complex_script
+    fonts.eastAsia = east_asian
 
 
 def _lang(rpr, lang_code: str, east_asia: str, bidi: str = ""):
@@ -85,21 +76,16 @@ def _lang(rpr, lang_code: str, east_asia: str, bidi: str = ""):
 
     Chinese pages keep Latin runs in British English (w:val) and Han in zh-CN (w:eastAsia);
     Arabic pages keep Latin runs in British English and the w:rtl runs in Arabic (w:bidi)."""
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.insert_element_before(lang, *_RPR_AFTER_LANG)
-    lang.set(qn("w:val"), lang_code if not (east_asia or bidi) else "en-GB")
-    lang.set(qn("w:eastAsia"), east_asia or lang_code)
+    lang = rpr.get_or_add_lang()
+    lang.val = lang_code if not (east_asia or bidi) else "en-GB"
+    lang.eastAsia = east_asia or lang_code
     if bidi:
-        lang.set(qn("w:bidi"), bidi)  # the language of right-to-left (w:rtl) runs
+        lang.bidi = bidi  # the language of right-to-left (w:rtl) runs
 
 
-def _complex_size(rpr, size: float, bold: bool) -> None:
+def _complex_size(rpr, size, bold: bool) -> None:
     """szCs and bCs: a w:rtl run takes its size and weight from these, not from sz and b."""
-    size_cs = OxmlElement("w:szCs")
-    size_cs.set(qn("w:val"), str(round(size * 2)))
-    rpr.find(qn("w:sz")).addnext(size_cs)
+    rpr.get_or_add_szCs().val = size
     if bold:
         rpr.get_or_add_bCs()
 
@@ -118,26 +104,9 @@ def mark_language(element, version: Version) -> None:
         _lang(run.get_or_add_rPr(), code, east_asia, bidi)
 
 
-def _ppr_flag(ppr, tag: str, successors: tuple, value: str = "1"):
-    el = OxmlElement(tag)
-    el.set(qn("w:val"), value)
-    ppr.insert_element_before(el, *successors)
-
-
-_PPR_ORDER = ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl",
-              "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens",
-              "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN",
-              "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
-              "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
-              "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
-
-
-def _after(tag: str) -> tuple:
-    return _PPR_ORDER[_PPR_ORDER.index(tag) + 1:]
-
-
 def install_styles(document, doc: Document, version: Version) -> None:
     lang = tables.language(version.lang)
+    s = lengths(version.lang)
     cjk = lang.is_cjk
     rtl = lang.direction == "rtl"
     _, east_asia, bidi = word_lang(version)
@@ -156,7 +125,7 @@ def install_styles(document, doc: Document, version: Version) -> None:
         ppr_default.remove(child)
 
     for fonts in styles.element.iter(qn("w:rFonts")):  # the template's built-in styles use theme fonts
-        if any(a.endswith(("Theme", "theme")) for a in fonts.attrib):
+        if fonts.asciiTheme or fonts.hAnsiTheme or fonts.eastAsiaTheme or fonts.cstheme:
             _rfonts(fonts.getparent(), SONG, complex_script)
 
     for style in styles.element.iter(qn("w:style")):  # every style, the template's built-in ones too
@@ -164,12 +133,11 @@ def install_styles(document, doc: Document, version: Version) -> None:
             _lang(style.get_or_add_rPr(), lang.word_lang, east_asia, bidi)
 
     normal = styles["Normal"]
-    normal.font.size = Pt(10)
-    normal.paragraph_format.space_after = Pt(0)
+    normal.font.size = s["normal_font"]
+    normal.paragraph_format.space_after = 0
 
-    for name, size, leading, bold, east, extra in _definitions(names):
-        if rtl and name not in latin_only:
-            size, leading = round(size * ARABIC_SIZE * 2) / 2, round(leading * ARABIC_LEADING)
+    for name, size_key, leading_key, bold, east, extra in _definitions(names):
+        size = s[size_key]
         try:
             style = styles[name]
         except KeyError:
@@ -177,7 +145,7 @@ def install_styles(document, doc: Document, version: Version) -> None:
         style.base_style = normal
         style.quick_style = True
         font = style.font
-        font.size, font.bold = Pt(size), bold
+        font.size, font.bold = size, bold
         font.name = LATIN
         _rfonts(style.element.get_or_add_rPr(), east, complex_script)
         if rtl:
@@ -185,42 +153,38 @@ def install_styles(document, doc: Document, version: Version) -> None:
         _lang(style.element.get_or_add_rPr(), lang.word_lang, east_asia, bidi)
         fmt = style.paragraph_format
         fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-        fmt.line_spacing = Pt(leading)
-        fmt.space_after = Pt(extra.get("after", 0))
+        fmt.line_spacing = s[leading_key]
+        fmt.space_after = s[extra["after"]] if "after" in extra else 0
         if extra.get("justify"):
             fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         if extra.get("indent"):
-            fmt.left_indent = fmt.right_indent = Twips(INDENT)
+            fmt.left_indent, fmt.right_indent = s["text_indent_left"], s["text_indent_right"]
         if extra.get("keep"):
             fmt.keep_with_next = True
         if extra.get("tabs"):
-            for k in range(1, 5):
-                fmt.tab_stops.add_tab_stop(Twips(INDENT + k * TAB))
+            for k in range(1, 5):  # the operative number's tab, then one for each item level
+                fmt.tab_stops.add_tab_stop(s["text_indent_left"] + k * s["number_tab"])
         ppr = style.element.get_or_add_pPr()
         if lang.hyphenates and not extra.get("justify"):
             # headings, masthead, headers: never hyphenated (body text and footnotes are)
-            _ppr_flag(ppr, "w:suppressAutoHyphens", _after("w:suppressAutoHyphens"))
+            ppr.get_or_add_suppressAutoHyphens().val = True
         if extra.get("footnote"):
-            fmt.tab_stops.add_tab_stop(Twips(INDENT))
-            fmt.first_line_indent = Twips(-300)
+            fmt.tab_stops.add_tab_stop(s["text_indent_left"])
+            fmt.first_line_indent = -s["footnote_hang"]
         if "outline" in extra:  # a11y (#15): a heading for Word's navigation pane and screen readers
-            _ppr_flag(ppr, "w:outlineLvl", _after("w:outlineLvl"), value=str(extra["outline"]))
+            ppr.get_or_add_outlineLvl().val = extra["outline"]
         if extra.get("border_bottom"):
-            border = OxmlElement("w:pBdr")
-            bottom = OxmlElement("w:bottom")
-            for k, v in (("w:val", "single"), ("w:sz", "4"), ("w:space", "1"), ("w:color", "000000")):
-                bottom.set(qn(k), v)
-            border.append(bottom)
-            ppr.insert_element_before(border, *_after("w:pBdr"))
+            ppr.get_or_add_pBdr().get_or_add_bottom().set_rule(eighths=4, space=1)  # 0.5 pt under the header
         if rtl and name not in latin_only:
-            _ppr_flag(ppr, "w:bidi", _after("w:bidi"))  # the paragraph runs right to left
+            ppr.get_or_add_bidi().val = True  # the paragraph runs right to left
         if cjk:
             # Word's Chinese line breaking (kinsoku) and the Han/Latin gap (autospace): on.
-            for tag in ("w:kinsoku", "w:autoSpaceDE", "w:autoSpaceDN"):
-                _ppr_flag(ppr, tag, _after(tag))
+            ppr.get_or_add_kinsoku().val = True
+            ppr.get_or_add_autoSpaceDE().val = True
+            ppr.get_or_add_autoSpaceDN().val = True
             # No hanging punctuation: LibreOffice drops a hung comma at the line end, and the PDF
             # keeps punctuation inside the column too.
-            _ppr_flag(ppr, "w:overflowPunct", _after("w:overflowPunct"), value="0")
+            ppr.get_or_add_overflowPunct().val = False
 
     try:
         ref = styles[names["footnote_reference"]]
@@ -230,29 +194,5 @@ def install_styles(document, doc: Document, version: Version) -> None:
     ref.font.name = LATIN
     _rfonts(ref.element.get_or_add_rPr(), SONG, complex_script)
     _lang(ref.element.get_or_add_rPr(), lang.word_lang, east_asia, bidi)
-    for style, sid in ((styles[names["footnote_text"]], "FootnoteText"), (ref, "FootnoteReference")):
-        style.element.set(qn("w:styleId"), sid)
-    styles[names["header"]].element.set(qn("w:styleId"), "Header")
-    styles[names["footer"]].element.set(qn("w:styleId"), "Footer")
-
-
-_INSTALLED: dict = {}  # (style names, language) -> the finished styles.xml element
-
-
-def install_styles_once(document, doc: Document, version: Version) -> None:
-    """`install_styles`, done once per (style names, language) in a process.
-
-    What it writes depends on the style names (the duty station's paper) and the language
-    only, so the finished styles.xml is kept per (names, language) and later documents get a
-    copy of it: python-docx finds each style by name with a scan of the whole styles part, which
-    made this a third of a warm Word draft's time.
-    """
-    import copy
-
-    key = (tuple(sorted(style_names(doc).items())), version.lang)
-    part = document.part._styles_part
-    if key not in _INSTALLED:
-        install_styles(document, doc, version)
-        _INSTALLED[key] = copy.deepcopy(part.element)
-    else:
-        part._element = copy.deepcopy(_INSTALLED[key])
+    styles[names["footnote_text"]].style_id, ref.style_id = "FootnoteText", "FootnoteReference"
+    styles[names["header"]].style_id, styles[names["footer"]].style_id = "Header", "Footer"

@@ -271,7 +271,7 @@ def test_word_sizes_come_from_layout_yaml(monkeypatch):
     from docgen.data import layout
     from docgen.writers import Settings, writer
 
-    docs, _ = build.load([ZH])
+    docs, _ = pipeline.read_all([ZH])
     write = writer("docx")
 
     def body_size(data: bytes) -> str:

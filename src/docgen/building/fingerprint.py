@@ -32,7 +32,7 @@ from docgen.paths import FONTS, TEMPLATES
 
 STATE_FILE = ".docgen-state.json"  # and .docgen-state.journal while a build runs
 ENGINES = ("weasyprint", "python-docx", "lxml", "jinja2", "pyyaml", "cobalt", "pikepdf", "fonttools", "python-barcode")
-TEMPLATED = {"pdf", "html"}  # formats drawn through templates/ with the fonts of fonts/
+TEMPLATED = {"pdf", "html", "docx"}  # formats that read templates/ (the Word draft: layout.yaml) or fonts/
 
 
 def _hash_files(paths, root: Path) -> str:

@@ -49,7 +49,11 @@ def writer(fmt: str):
 
 
 def forget_templates() -> None:
-    """Drop what the writers keep of templates/ after an edit there (`docgen watch`)."""
+    """Drop what the writers keep of templates/ after an edit there (`docgen watch`): the layout
+    table (the PDF/HTML and Word writers read it) and the HTML writer's compiled templates."""
+    from docgen.data import layout
+
+    layout.forget()
     html = sys.modules.get("docgen.writers.html")  # not imported: nothing of it is cached
     if html is not None:
         html.forget()

@@ -29,10 +29,8 @@ from docx.enum.table import WD_TABLE_DIRECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
-from ... import tables
-from ...inline import HAN
-from ...model import Document, Emphasis, FootnoteCall, Item, Reference, Text, Version
-from ..masthead import masthead
+from docgen.data.tables import HAN
+from docgen.model import Document, Emphasis, FootnoteCall, Item, Reference, Text, Version
 from . import footnotes as fn, oxml
 from .barcode_png import code39_png
 from .sizes import lengths, paper, sizes
@@ -129,7 +127,7 @@ class _Body:
 
 def _page(document, doc: Document, s: dict):
     """The duty station's paper and margins, the header and footer distances (layout.yaml)."""
-    sheet = paper(tables.duty_stations()[doc.meta.duty_station]["paper"])
+    sheet = paper(doc.station["paper"])
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = sheet["width"], sheet["height"]
@@ -159,8 +157,8 @@ def _headers(section, doc: Document, body: _Body, rtl: bool = False):
 
 
 def _first_page(document, section, doc: Document, version: Version, body: _Body):
-    lang = tables.language(version.lang)
-    head = masthead(doc, version)
+    lang = version.language
+    head = version.masthead
     table = document.add_table(rows=2, cols=2)
     table.autofit = False
     left, right = table.rows[0].cells
@@ -222,9 +220,9 @@ def core_text(text: str) -> str:
 
 
 def _properties(document, doc: Document, version: Version):
-    from ...model import plain_text
+    from docgen.model import plain_text
 
-    lang = tables.language(version.lang)
+    lang = version.language
     when = dt.datetime.combine(doc.meta.distributed, dt.time(), tzinfo=dt.timezone.utc)
     core = document.core_properties
     core.title = core_text(plain_text(version.title))  # the body carries the full title
@@ -294,8 +292,8 @@ def _new_document(doc: Document, version: Version):
 
 def build_document(doc: Document, version: Version):
     document = _new_document(doc, version)
-    cjk = tables.language(version.lang).is_cjk
-    rtl = tables.language(version.lang).direction == "rtl"
+    cjk = version.language.is_cjk
+    rtl = version.language.direction == "rtl"
     names = style_names(doc)
     body = _Body(document, version, names, cjk, rtl)
     section = _page(document, doc, body.sizes)
@@ -344,7 +342,7 @@ def _hyphenation(document, version: Version) -> None:
     """w:autoHyphenation in settings.xml: Word and LibreOffice hyphenate each run in its w:lang.
     Not in Chinese. Paragraphs that must not break words (headings, masthead) suppress it in
     their style; document symbols and numbers have no hyphenation points in the dictionaries."""
-    if not tables.language(version.lang).hyphenates:
+    if not version.language.hyphenates:
         return
     document.settings.element.get_or_add_autoHyphenation()
 

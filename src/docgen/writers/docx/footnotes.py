@@ -18,7 +18,7 @@ from docx.oxml.ns import nsdecls
 from docx.parts.story import StoryPart
 from docx.text.paragraph import Paragraph
 
-from ...model import FootnoteCall, Version, calls
+from docgen.model import FootnoteCall, Version, calls
 
 _EMPTY = (f'<w:footnotes {nsdecls("w", "r")}>'
           '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'

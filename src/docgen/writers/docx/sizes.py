@@ -10,7 +10,7 @@ import re
 
 from docx.shared import Cm, Inches, Length, Mm, Pt
 
-from ...data import layout
+from docgen.data import layout
 
 _UNITS = {"cm": Cm, "mm": Mm, "in": Inches, "pt": Pt}
 _LENGTH = re.compile(r"(-?[0-9.]+)(cm|mm|in|pt)")

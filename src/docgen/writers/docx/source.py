@@ -13,11 +13,11 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from xml.sax.saxutils import escape
 
-from ...model import Document, Version
+from docgen.data.draft import DOCUMENT, LANGUAGE, SOURCE
+from docgen.model import Document, Version
 
 CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the one format id custom properties use
-DOCUMENT, LANGUAGE, SOURCE = "docgen document", "docgen language", "docgen source sha256"
 
 
 def properties(doc: Document, version: Version) -> dict[str, str]:

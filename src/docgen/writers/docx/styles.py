@@ -11,8 +11,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 
-from ... import tables
-from ...model import Document, Version
+from docgen.model import Document, Version
 from . import oxml  # noqa: F401  (registers the element classes this module's calls rely on)
 from .sizes import lengths
 
@@ -28,7 +27,7 @@ LATIN_STYLES = ("masthead_symbol", "masthead_block", "header", "footer", "footer
 
 
 def style_names(doc: Document) -> dict:
-    g = "G" if tables.duty_stations()[doc.meta.duty_station]["paper"] == "A4" else ""
+    g = "G" if doc.station["paper"] == "A4" else ""
     body = f"SingleTxt{g}"
     return {
         "heading": f"H1{g}", "title": f"H1{g}", "formula": body, "preambular": body, "operative": body,
@@ -92,7 +91,7 @@ def _complex_size(rpr, size, bold: bool) -> None:
 
 def word_lang(version: Version) -> tuple[str, str, str]:
     """(w:val, east Asian language or "", right-to-left language or "") for a version, as `_lang` takes them."""
-    lang = tables.language(version.lang)
+    lang = version.language
     return (lang.word_lang, lang.word_lang if lang.is_cjk else "",
             lang.word_lang if lang.direction == "rtl" else "")
 
@@ -105,7 +104,7 @@ def mark_language(element, version: Version) -> None:
 
 
 def install_styles(document, doc: Document, version: Version) -> None:
-    lang = tables.language(version.lang)
+    lang = version.language
     s = lengths(version.lang)
     cjk = lang.is_cjk
     rtl = lang.direction == "rtl"

@@ -3,7 +3,6 @@ unread twice. Timings themselves are `make bench`'s; nothing here measures time.
 
 from __future__ import annotations
 
-import ast
 import io
 import json
 import subprocess
@@ -12,8 +11,6 @@ import textwrap
 
 import pikepdf
 import pytest
-
-from docgen.writers.pdf import loading
 
 from .conftest import EN, ZH
 
@@ -26,6 +23,9 @@ def _python(code: str) -> dict:
 
 
 def test_a_pdf_build_never_imports_what_it_does_not_use():
+    """docgen.build imports no engine; a PDF imports neither pycparser (WeasyPrint's C declarations
+    come precompiled) nor pikepdf (the font check reads WeasyPrint's own font table)."""
+    _python("from docgen.writers.pdf import write; print(1)")  # the first process precompiles the declarations
     found = _python(f"""
         import json, sys
         from pathlib import Path
@@ -34,12 +34,7 @@ def test_a_pdf_build_never_imports_what_it_does_not_use():
         from docgen.writers import Settings, writer
         docs, _ = docgen.build.load([Path({str(ZH)!r})])
         writer("pdf")(docs[0], docs[0].versions["zh"], Settings())
-        after = sorted(m for m in ("fontTools", "PIL", "pycparser", "cffi.cparser", "pikepdf", "urllib.request",
-                                   "http.client", "ssl", "socket", "email.message", "uuid", "platform")
-                       if m in sys.modules)
-        import weasyprint.html, weasyprint.pdf.anchors  # the full user-agent sheet: never parsed for docgen's page
-        after += ["UA_STYLESHEET"] if weasyprint.html.UA_STYLESHEET._value is not None else []
-        after += ["MIMETYPES"] if weasyprint.pdf.anchors.MIMETYPES._value is not None else []
+        after = sorted(m for m in ("pycparser", "cffi.cparser", "pikepdf") if m in sys.modules)
         print(json.dumps([before, after]))
     """)
     assert found == [[], []]
@@ -178,41 +173,6 @@ def test_word_drafts_from_a_warm_process_match_a_fresh_build(built):
     assert first == third == (built / ZH.name / f"{ZH.name}.zh.docx").read_bytes()
 
 
-def test_the_system_font_check_is_left_out_of_weasyprints_import():
-    """weasyprint.text.fonts's import-time call that loads the system's fonts only to warn is left
-    out (loading.SKIPPED_CHECKS); the function itself stays, and nothing else of the module goes."""
-    import weasyprint.text.fonts as module
-
-    tree = ast.parse(open(module.__file__, encoding="utf-8").read())
-    before = len(tree.body)
-    assert loading.skip_checks(tree, loading.SKIPPED_CHECKS["weasyprint.text.fonts"])
-    assert len(tree.body) == before - 1
-    assert any(isinstance(n, ast.FunctionDef) and n.name == "_check_font_configuration" for n in tree.body)
-    assert callable(module._check_font_configuration)
-
-
-def test_deferred_imports_move_into_functions_or_stay():
-    moved = ast.parse(textwrap.dedent("""
-        from json import dumps
-        dumps.x = 1
-        def f(value):
-            '''doc'''
-            return dumps(value)
-        def g():
-            return 2
-    """))
-    assert loading.defer_imports(moved, ("json",))
-    namespace = {}
-    exec(compile(moved, "<moved>", "exec"), namespace)
-    assert "dumps" not in namespace and namespace["f"]([1]) == "[1]"
-    assert [type(n).__name__ for n in moved.body[0].body[:3]] == ["Expr", "ImportFrom", "Assign"]
-    shadowed = ast.parse("from json import dumps\ndef f(dumps):\n    return dumps\ndef g():\n    dumps = 1\n    return dumps\n")
-    assert loading.defer_imports(shadowed, ("json",))
-    assert not any(isinstance(n, ast.ImportFrom) for n in ast.walk(shadowed))  # a parameter or local is not the import
-    kept = ast.parse("from json import dumps\nTABLE = dumps({})\ndef f():\n    return dumps(1)\n")
-    assert not loading.defer_imports(kept, ("json",))  # used at module level: left as it was
-
-
 def test_weasyprint_declarations_come_precompiled():
     """cffi's out-of-line module answers for the same declarations as WeasyPrint's ffi.cdef."""
     from docgen.writers.pdf.engine import weasyprint  # noqa: F401  (imports through loading.py)
@@ -221,15 +181,6 @@ def test_weasyprint_declarations_come_precompiled():
     assert type(module.ffi).__module__ == "_cffi_backend"  # not cffi.api.FFI: nothing was parsed
     assert module.ffi.sizeof("GSList") == 2 * module.ffi.sizeof("void *")
     assert module.pango.pango_version() >= 14400
-
-
-def test_deferred_stylesheets_still_serve_when_asked():
-    """Presentational hints (unused by docgen) parse their stylesheet on first use, and work."""
-    from docgen.writers.pdf.engine import HTML
-
-    document = HTML(string='<p align="center">x</p>').render(presentational_hints=True)
-    paragraph = document.pages[0]._page_box.children[0].children[0].children[0]
-    assert paragraph.style["text_align_all"] == "center"
 
 
 @pytest.mark.parametrize("digits", ["1057396", "0", "4242", "9876543210"])
@@ -408,25 +359,3 @@ def test_the_pdf_writers_base_url_is_weasyprints():
     from docgen.writers.pdf.fetcher import BASE_URL
 
     assert BASE_URL == path2url(str(TEMPLATES))
-
-
-def test_weasyprints_url_fetcher_class_is_made_when_used():
-    """loading.py defines weasyprint.urls.URLFetcher (a urllib OpenerDirector) on first use: it still
-    makes fetchers, is subclassed, and answers isinstance as the class."""
-    import pickle
-    from urllib.request import OpenerDirector
-
-    import weasyprint
-    from weasyprint import urls
-
-    from docgen.writers.pdf.engine import HTML
-
-    class Mine(weasyprint.URLFetcher):
-        pass
-
-    fetcher = Mine(timeout=3)
-    assert isinstance(fetcher, weasyprint.URLFetcher) and isinstance(fetcher, OpenerDirector)
-    assert issubclass(Mine, weasyprint.URLFetcher) and urls.URLFetcher.__qualname__ == "URLFetcher"
-    assert type(pickle.loads(pickle.dumps(urls.URLFetcher()))).__name__ == "URLFetcher"
-    document = HTML(string="<p>x</p>", url_fetcher=fetcher).render()
-    assert document.pages and fetcher(DATA_URLS[0]).content_type == "image/svg+xml"

@@ -7,34 +7,14 @@ FontConfiguration (engines.md: sharing it halves the per-document cost).
 
 from __future__ import annotations
 
-import ctypes.util
 import logging
 from functools import cache
 
+from .weasyprint.cdef import precompiled_declarations
 
-def _import_weasyprint():
-    """Import WeasyPrint with a quicker library lookup.
+with precompiled_declarations():  # cffi's out-of-line mode: WeasyPrint's C declarations parsed once
+    import weasyprint
 
-    WeasyPrint 70 opens Pango, HarfBuzz and Fontconfig by trying several names each; cffi sends
-    every name without a dot to ctypes.util.find_library, which on Linux runs gcc and ld for
-    each one that is not in the linker cache: 0.25 s of every cold build. During the import
-    only, look names up in the linker cache alone (`ldconfig -p`), which is where Debian's
-    libraries are. And skip what docgen never uses (fontTools, Pillow, parsing the C
-    declarations): `loading.py`.
-    """
-    from .loading import lean_imports
-
-    original = ctypes.util.find_library
-    ctypes.util.find_library = getattr(ctypes.util, "_findSoname_ldconfig", original)
-    try:
-        with lean_imports():
-            import weasyprint
-    finally:
-        ctypes.util.find_library = original
-    return weasyprint
-
-
-weasyprint = _import_weasyprint()
 __all__ = ["CSS", "HTML", "RenderError", "font_configuration", "weasyprint"]
 from weasyprint import CSS, HTML  # noqa: E402, F401  (re-exported: the patched engine)
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402

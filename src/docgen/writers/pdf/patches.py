@@ -40,8 +40,6 @@
    empty instead (FcConfigCreate): the same pages, ~30 ms less per cold build, and no machine's
    fonts can slip into a page. A character no face has is then drawn as .notdef, which
    `checks.embedded_fonts` reports. WeasyPrint's own FontConfiguration is left as it is.
-12. User-agent stylesheet: pages made only of docgen's elements get WeasyPrint's HTML5 sheet
-   without the rules that need other elements (`uasheet.py`, its own module).
 """
 
 from __future__ import annotations
@@ -65,7 +63,7 @@ from weasyprint.text import line_break
 from weasyprint.text.constants import FONTCONFIG_STYLE, FONTCONFIG_WEIGHT
 from weasyprint.text.ffi import ffi, fontconfig, harfbuzz, harfbuzz_subset, pangoft2
 
-from . import justify, memo, rtl, tagging, uasheet
+from . import justify, memo, rtl, tagging
 
 _applied = False
 
@@ -309,5 +307,4 @@ def apply() -> None:
     rtl.apply()  # after justify: it wraps the text_align justify installs
     tagging.apply()
     memo.apply()
-    uasheet.apply()
     _applied = True

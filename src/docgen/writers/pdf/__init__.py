@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import io
 
+from ...paths import TEMPLATES
 from .. import RenderError
 from ..pdfpage import Page, prepare
 from . import checks
 from .engine import HTML, font_configuration
-from .fetcher import BASE_URL, FETCHER  # the templates folder, as WeasyPrint writes it; data: URLs
 from .patches import OwnFontsConfiguration
 from . import memo  # noqa: E402  (after engine: WeasyPrint is imported there, lean)
 
@@ -32,7 +32,7 @@ def render(html: str, config=None):
         raise RenderError("the page declares no font (@font-face): docgen sets text only in the faces of fonts/")
     breaks: list[int] = []
     for attempt in range(MAX_REPAIRS + 1):
-        document = HTML(string=_with_breaks(html, breaks), base_url=BASE_URL, url_fetcher=FETCHER).render(
+        document = HTML(string=_with_breaks(html, breaks), base_url=str(TEMPLATES)).render(
             font_config=config)
         problems = checks.footnote_placement(document)
         if not problems:
@@ -71,7 +71,7 @@ def typeset(page: Page) -> bytes:
     if page.attachments:
         from weasyprint import Attachment
 
-        attachments = [Attachment(string=a.data, url_fetcher=FETCHER, name=a.name, relationship=a.relationship,
+        attachments = [Attachment(string=a.data, name=a.name, relationship=a.relationship,
                                   description=a.description, created=a.when, modified=a.when)
                        for a in page.attachments]
     document.write_pdf(out, font_config=config, attachments=attachments, **dict(page.options))

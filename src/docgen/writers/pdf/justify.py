@@ -43,8 +43,6 @@ from weasyprint.layout import inline
 from weasyprint.text import line_break
 from weasyprint.text.ffi import FROM_UNITS, TO_UNITS, ffi, pango
 
-from . import memo
-
 SUPPORTED = "70."
 GAP_BEFORE, GAP_AFTER = "gap-before", "gap-after"
 _UNBREAKABLE_RUNS = frozenset("—…⋯―")
@@ -203,7 +201,8 @@ def add_word_spacing(context, box, justification_spacing, x_advance):
             if char in " \u00a0":
                 widths[index] = justification_spacing
         if widths:
-            layout = memo.deactivated_layout(box.text, box.style, context)
+            layout = line_break.create_layout(box.text, box.style, context, max_width=None, justification_spacing=0)
+            layout.deactivate()  # made again for drawing, widened (`reactivate`)
             layout.cjk_gaps = _byte_offsets(box.text, widths.items())
             layout.justified = True
             extra_space = sum(widths.values())

@@ -11,14 +11,6 @@ another (`document`): a build's worker renders each document once, where they wo
 used again, while `docgen watch` renders the same one again and again. Stylesheets, shared by
 every document in a language, are kept.
 
-1. Line splitting (`split_first_line`): Pango shapes a paragraph's text and finds where its
-   first line ends, for a text, a width and the style properties Pango and WeasyPrint's line
-   breaking read (`_LINE_STYLE`). The result holds a *deactivated* Layout (plain values: the
-   text, the first line's direction, font metrics; drawing makes a new Pango layout from
-   them), so a hit hands out a fresh copy of it: a caller that changes its layout changes
-   nothing in the memo. Fonts matter too: the key holds the FontConfiguration and how many
-   faces it has registered (`patches.add_font_face` counts them). The same for the layout
-   justify.py gives a justified box (`deactivated_layout`), which Pango made only to drop.
 2. Font subsets and their compression: HarfBuzz subsets a face for the set of glyphs a document
    uses (23 ms for the Chinese resolution's two CJK faces), then pydyf deflates the result
    (15 ms). Both are pure functions of the face, the glyph set and the flags. The deflated
@@ -37,18 +29,6 @@ every document in a language, are kept.
    unchanged). Its one per-render effect, the @page rules it adds to the render's list, is
    recorded and replayed. A text with `@import`, `@layer`, `@counter-style`, `@color-profile`
    or `var(` (more state than that) is parsed as before.
-4. Drawing text: for every text box, drawing makes a new Pango layout, shapes the line again
-   (and justify.py settles its glyph widths), then `draw_first_line` turns the glyphs into
-   the TJ strings of the content stream, registering fonts, glyph widths and each glyph's text
-   (ToUnicode) on the way. All of that is a function of the layout's text, its justification
-   (spacing, CJK gaps), the style properties of 1. and the FontConfiguration. What drawing
-   writes is remembered per those inputs as operations (font and size, TJ string, text rise)
-   plus the glyphs' widths and texts, and replayed: the fonts, widths and texts are given to
-   the document's fonts in the order drawing would give them (a glyph's first text wins, as
-   in `draw_first_line`; right-to-left clusters then reversed as rtl.py does). So that nothing
-   is shaped for a box that is replayed, `Layout.reactivate` only notes the style; the Pango
-   layout is made when something needs it. A line whose fonts the document has not
-   registered yet, with an emoji font, a missing glyph or an ellipsis is drawn as before.
 6. Faces subset side by side: WeasyPrint subsets and deflates a document's faces one after the
    other, while the main thread waits (~40 ms of a cold zh render, two CJK faces and the Latin
    ones). HarfBuzz and zlib release the GIL, so the faces are subset and their streams deflated
@@ -66,106 +46,20 @@ from __future__ import annotations
 import os
 import threading
 import zlib
-from array import array
-from itertools import chain
 from operator import itemgetter
 
 import pydyf
 from weasyprint import css as wp_css
 from weasyprint.css import computed_values as wp_computed_values
 from weasyprint.css import units as wp_units
-from weasyprint.draw import text as draw_text
-from weasyprint.layout import inline, preferred
+from weasyprint.layout import inline
 import weasyprint.pdf as wp_pdf
 from weasyprint.pdf import fonts as pdf_fonts
 from weasyprint.text import line_break
-from weasyprint.text.ffi import FROM_UNITS, ffi, pango
-from weasyprint.text.fonts import get_pango_font_key
+from weasyprint.text.ffi import ffi
 
-LINE_ENTRIES = 1024  # lines; the Chinese resolution makes ~460 (~0.9 KB each: its key holds the text)
-
-# Everything `split_first_line` reads from the style, through `Layout.setup`, `set_text`,
-# `get_font_description`, `font_features`, `first_line_metrics`, `line_size` and `percentage`
-# (WeasyPrint 70). `tab_size` is read only for a text with a tab: added to the key then.
-_LINE_STYLE = (
-    "white_space", "font_size", "hyphens", "lang", "hyphenate_limit_chars", "hyphenate_limit_zone",
-    "hyphenate_character", "overflow_wrap", "word_break", "letter_spacing", "word_spacing",
-    "direction", "font_language_override", "font_family", "font_style", "font_stretch", "font_weight",
-    "font_variant_caps", "font_variation_settings", "text_decoration_line", "font_kerning",
-    "font_variant_ligatures", "font_variant_position", "font_variant_numeric",
-    "font_variant_alternates", "font_variant_east_asian", "font_feature_settings",
-)
-
-
-def _style_values(style) -> tuple:
-    """The `_LINE_STYLE` values of a style, hashable (`text-decoration-line` is a set)."""
-    values = _line_style(style)
-    if type(values[_DECORATION]) is set:
-        values = values[:_DECORATION] + (frozenset(values[_DECORATION]),) + values[_DECORATION + 1:]
-    return values
-
-
-_line_style = itemgetter(*_LINE_STYLE)  # in C: a third of the time of a comprehension
-_DECORATION = _LINE_STYLE.index("text_decoration_line")
-_original_split_first_line = line_break.split_first_line
-_Layout = line_break.Layout
-_lines: dict = {}
-stats = {"line hits": 0, "line misses": 0, "font hits": 0, "font misses": 0, "deflate hits": 0,
-         "stylesheet hits": 0, "text hits": 0, "text misses": 0, "faces side by side": 0}
-
-
-def split_first_line(text, style, context, max_width, justification_spacing, is_line_start=True, minimum=False):
-    """WeasyPrint's `split_first_line`, remembered per text, width and style (see 1. above)."""
-    font_config = style.font_config
-    try:
-        key = (text, max_width, justification_spacing, is_line_start, minimum, font_config,
-               font_config.__dict__.get("_docgen_faces", 0), style["tab_size"] if "\t" in text else None,
-               *_style_values(style))
-        found = _lines.pop(key, None)
-    except TypeError:  # an unhashable style value: not remembered
-        return _original_split_first_line(text, style, context, max_width, justification_spacing,
-                                          is_line_start, minimum)
-    if found is None:
-        stats["line misses"] += 1
-        result = _original_split_first_line(text, style, context, max_width, justification_spacing,
-                                            is_line_start, minimum)
-        found = (dict(result[0].__dict__),) + tuple(result[1:])
-        if len(_lines) >= LINE_ENTRIES:
-            del _lines[next(iter(_lines))]
-        _lines[key] = found
-        return result
-    stats["line hits"] += 1
-    _lines[key] = found  # now the most recently used
-    layout = _Layout.__new__(_Layout)
-    layout.__dict__.update(found[0])
-    return (layout,) + found[1:]
-
-
-_blank: dict = {}
-
-
-def deactivated_layout(text, style, context):
-    """`create_layout(text, style, context, None, 0)`, deactivated at once: what justify.py gives a
-    justified box to draw with. Its Pango layout was made only to be dropped; the values left
-    (the text as set, font metrics) are remembered per text and style, as lines are (1.)."""
-    font_config = style.font_config
-    key = (text, font_config, font_config.__dict__.get("_docgen_faces", 0),
-           style["tab_size"] if "\t" in text else None, *_style_values(style))
-    try:
-        found = _blank.pop(key, None) if _applied else None
-    except TypeError:  # an unhashable style value: not remembered
-        found, key = None, None
-    if found is None:
-        layout = line_break.create_layout(text, style, context, max_width=None, justification_spacing=0)
-        layout.deactivate()
-        found = dict(layout.__dict__)
-        if len(_blank) >= LINE_ENTRIES:
-            del _blank[next(iter(_blank))]
-    if key is not None:
-        _blank[key] = found
-    layout = _Layout.__new__(_Layout)
-    layout.__dict__.update(found)
-    return layout
+_original_strut = line_break.strut
+stats = {"font hits": 0, "font misses": 0, "deflate hits": 0, "stylesheet hits": 0, "faces side by side": 0}
 
 
 # ---------------------------------------------------------------- struts (5.)
@@ -176,8 +70,6 @@ _STRUT_STYLE = itemgetter(
     "font_variant_caps", "font_variant_numeric", "font_variant_alternates", "font_variant_east_asian",
     "font_feature_settings", "font_variation_settings", "font_language_override", "lang", "font_size",
     "line_height")
-_original_strut = line_break.strut
-
 
 def strut(style):
     """WeasyPrint's `strut`, remembered per FontConfiguration under a tuple of the values its own
@@ -419,188 +311,6 @@ def stylesheet(string=None, base_url=None, media_type="print", font_config=None,
     return css
 
 
-# ---------------------------------------------------------------- drawing text (4.)
-
-TEXT_ENTRIES = 768  # drawn lines (~1.2 KB each, the key included); the Chinese resolution draws ~460
-_drawn: dict = {}
-_previous_reactivate = _previous_deactivate = _previous_draw_first_line = None
-
-
-def reactivate(self, style):
-    """`Layout.reactivate`, deferred: the Pango layout is made when needed (`_realise`)."""
-    self._docgen_style = style
-
-
-def _realise(layout) -> None:
-    style = layout.__dict__.pop("_docgen_style", None)
-    if style is not None:
-        _previous_reactivate(layout, style)
-
-
-def deactivate(self):
-    if self.__dict__.pop("_docgen_style", None) is None:
-        _previous_deactivate(self)
-
-
-def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
-    """`draw_first_line` (rtl.py's), replayed from what an earlier drawing wrote (see 4. above)."""
-    layout = textbox.pango_layout
-    style = layout.__dict__.get("_docgen_style")
-    if (style is None or style is not textbox.style or text_overflow == "ellipsis" or block_ellipsis != "none"
-            or not textbox.text.strip() or style["font_size"] < 1e-6):
-        _realise(layout)
-        return _previous_draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix)
-    font_config = style.font_config
-    try:
-        gaps = layout.__dict__.get("cjk_gaps")  # ((UTF-8 offset, width), ...): kept as 16 bytes a gap
-        key = (layout.text, layout.justification_spacing, layout.__dict__.get("justified", False),
-               array("d", chain.from_iterable(gaps)).tobytes() if gaps else gaps, font_config,
-               font_config.__dict__.get("_docgen_faces", 0), *_style_values(style))
-        entry = _drawn.pop(key, None)
-    except TypeError:
-        _realise(layout)
-        return _previous_draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix)
-    fonts = stream._fonts
-    if entry is not None and all(font_key in fonts for font_key in entry[0]):
-        stats["text hits"] += 1
-    else:
-        stats["text misses"] += 1
-        _realise(layout)
-        entry = _capture(stream, textbox, layout)
-        if entry is None:  # emoji font, missing glyph...: WeasyPrint's way, not remembered
-            return _previous_draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix)
-        if len(_drawn) >= TEXT_ENTRIES:
-            del _drawn[next(iter(_drawn))]
-    _drawn[key] = entry
-    _replay(stream, textbox, entry, matrix, fonts)
-    return []
-
-
-def _capture(stream, textbox, layout):
-    """What WeasyPrint 70's `draw_first_line` writes for this line, as data (None: not remembered).
-
-    The operations are made as `draw_first_line` makes them; fonts are registered in the same
-    order (`stream.add_font`), so replaying them registers nothing new. Glyphs are kept as
-    five integers each (font, glyph, the UTF-8 span of its text in the line, width)."""
-    pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
-    first_line, _ = layout.get_first_line()
-    operations, glyphs, reversible = [], array("i"), array("i")
-    font_keys = {}
-    previous_pango_font = None
-    string = ""
-    ink, logical = ffi.new("PangoRectangle *"), ffi.new("PangoRectangle *")
-    run = first_line.runs[0] if first_line.runs != ffi.NULL else ffi.NULL
-    while run != ffi.NULL:
-        glyph_item = run.data
-        run = run.next
-        glyph_string = glyph_item.glyphs
-        glyphs_info = glyph_string.glyphs
-        num_glyphs = glyph_string.num_glyphs
-        clusters = glyph_string.log_clusters
-        item = glyph_item.item
-        rtl = item.analysis.level % 2
-        pango_font = item.analysis.font
-        if pango_font != previous_pango_font:
-            previous_pango_font = pango_font
-            font, font_size = stream.add_font(pango_font)
-            if font.svg or font.png or font.colr or font.bitmap:
-                return None
-            if pango.pango_version() < 14802:
-                font_size = textbox.style["font_size"]
-            font_index = font_keys.setdefault(get_pango_font_key(pango_font)[0], len(font_keys))
-            if string:
-                operations.append(string)
-            string = ""
-            operations.append((font_index, font_size))
-        string += "<"
-        for i in range(num_glyphs):
-            glyph_info = glyphs_info[i]
-            glyph_id = glyph_info.glyph
-            geometry = glyph_info.geometry
-            width = geometry.width
-            if glyph_id == pango.PANGO_GLYPH_EMPTY:
-                string += f">{-width / font_size}<"
-                continue
-            if glyph_id & pango.PANGO_GLYPH_UNKNOWN_FLAG:
-                return None
-            t1 = clusters[i]
-            if rtl:
-                t2 = item.length if i == 0 else clusters[i - 1]
-            else:
-                t2 = item.length if i == num_glyphs - 1 else clusters[i + 1]
-            if glyph_id in font.widths:
-                logical_width = font.widths[glyph_id]
-            else:
-                pango.pango_font_get_glyph_extents(pango_font, glyph_id, ink, logical)
-                logical_width = font.widths[glyph_id] = round(logical.width * 1000 * FROM_UNITS / font_size)
-            if rtl and t2 - t1 >= 2:
-                reversible.append(len(glyphs) // 5)
-            glyphs.extend((font_index, glyph_id, item.offset + t1, item.offset + t2, logical_width))
-            offset = geometry.x_offset / font_size
-            rise = geometry.y_offset / 1000
-            if rise:
-                if string[-1] == "<":
-                    string = string[:-1]
-                else:
-                    string += ">"
-                if string:
-                    operations.append(string)
-                operations.append(-rise)
-                string = ""
-                if offset:
-                    string = f"{-offset}"
-                string += f"<{glyph_id:04x}>"
-                operations.append(string)
-                operations.append(0)
-                string = "<"
-            else:
-                if offset:
-                    string += f">{-offset}<"
-                string += f"{glyph_id:04x}"
-            kerning = logical_width + offset - width * 1000 * FROM_UNITS / font_size
-            if kerning:
-                string += f">{int(kerning)}<"
-        if string[-1] == "<":
-            string = string[:-1]
-        else:
-            string += ">"
-    operations.append(string)
-    ffi.release(ink)
-    ffi.release(logical)
-    return tuple(font_keys), tuple(operations), glyphs, reversible
-
-
-def _replay(stream, textbox, entry, matrix, fonts) -> None:
-    """Write a remembered line, and give its glyphs' widths and texts to the document's fonts
-    (a glyph's text only when its font has none yet, as `draw_first_line` does)."""
-    font_keys, operations, glyphs, reversible = entry
-    line_fonts = [fonts[key] for key in font_keys]
-    stream.set_text_matrix(*matrix.values)
-    for operation in operations:
-        if type(operation) is str:
-            stream.show_text(operation)
-        elif type(operation) is tuple:
-            stream.set_font_size(line_fonts[operation[0]].hash, operation[1])
-        else:
-            stream.set_text_rise(operation)
-    utf8 = None
-    for i in range(0, len(glyphs), 5):
-        font = line_fonts[glyphs[i]]
-        glyph_id = glyphs[i + 1]
-        font.widths.setdefault(glyph_id, glyphs[i + 4])
-        if glyph_id not in font.to_unicode:
-            utf8 = utf8 or textbox.pango_layout.text.encode()
-            font.to_unicode[glyph_id] = utf8[glyphs[i + 2]:glyphs[i + 3]].decode()
-    if reversible and textbox.style["direction"] == "rtl":  # rtl.py's `_visual_cluster_text`
-        utf8 = utf8 or textbox.pango_layout.text.encode()
-        for n in reversible:
-            font_index, glyph_id, start, end = glyphs[5 * n:5 * n + 4]
-            text = utf8[start:end].decode()
-            to_unicode = line_fonts[font_index].to_unicode
-            if len(text) > 1 and to_unicode.get(glyph_id) == text:
-                to_unicode[glyph_id] = text[::-1]
-
-
 _document = None
 
 
@@ -614,8 +324,8 @@ def document(name: str) -> None:
 
 
 def _forget_document() -> None:
-    """What is remembered of one document: its lines, drawn text and font subsets."""
-    for memo in (_lines, _blank, _drawn, _subsets, _by_data):
+    """What is remembered of one document: its font subsets."""
+    for memo in (_subsets, _by_data):
         memo.clear()
 
 
@@ -639,16 +349,8 @@ def apply() -> None:
     pdf_fonts.Font.clean, wp_pdf.build_fonts_dictionary = _clean, build_fonts_dictionary
     pydyf.zlib = _Zlib(pydyf.zlib)
     wp_css.CSS = stylesheet
-    global _previous_reactivate, _previous_deactivate, _previous_draw_first_line
-    _previous_reactivate, _previous_deactivate = line_break.Layout.reactivate, line_break.Layout.deactivate
-    _previous_draw_first_line = draw_text.draw_first_line
-    line_break.Layout.reactivate, line_break.Layout.deactivate = reactivate, deactivate
-    draw_text.draw_first_line = draw_first_line
-    line_break.split_first_line = split_first_line
-    inline.split_first_line = split_first_line
     for module in (line_break, inline, wp_units, wp_computed_values):
         module.strut = strut
-    preferred.split_first_line = split_first_line
     _applied = True
 
 
@@ -661,12 +363,7 @@ def restore() -> None:
     pdf_fonts.Font.clean, wp_pdf.build_fonts_dictionary = _previous_clean, _previous_build_fonts_dictionary
     pydyf.zlib = pydyf.zlib.zlib
     wp_css.CSS = _original_css
-    line_break.Layout.reactivate, line_break.Layout.deactivate = _previous_reactivate, _previous_deactivate
-    draw_text.draw_first_line = _previous_draw_first_line
-    line_break.split_first_line = _original_split_first_line
-    inline.split_first_line = _original_split_first_line
     for module in (line_break, inline, wp_units, wp_computed_values):
         module.strut = _original_strut
-    preferred.split_first_line = _original_split_first_line
     clear()
     _applied = False

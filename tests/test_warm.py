@@ -143,27 +143,3 @@ def test_a_reused_stylesheet_keeps_its_page_rules_and_an_edited_one_is_parsed_ag
         memo.apply()
     assert memo.stats["stylesheet hits"] - before >= 2
     assert plain[0] != plain[1] and remembered == plain + plain
-
-
-def test_struts_are_weasyprints_under_a_tuple_key():
-    """memo.strut gives what WeasyPrint's strut gives, for every style of a real page, and keeps
-    one entry per distinct set of the values WeasyPrint's own key is made of."""
-    from docgen import build
-    from docgen.writers.html import render_html
-    from docgen.writers.pdf import memo
-    from docgen.writers.pdf.engine import HTML, font_configuration
-
-    docs, _ = build.load([SPECIMEN])
-    document = HTML(string=render_html(docs[0], docs[0].versions["fr"])).render(font_config=font_configuration())
-    styles = []
-
-    def walk(box):
-        styles.append(box.style)
-        for child in getattr(box, "children", ()):
-            walk(child)
-
-    for page in document.pages:
-        walk(page._page_box)
-    assert len(styles) > 100
-    for style in styles:
-        assert memo.strut(style) == memo._original_strut(style)

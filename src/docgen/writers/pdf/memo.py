@@ -36,9 +36,6 @@ every document in a language, are kept.
    other core), before WeasyPrint's own loop, which then finds each face done. The streams are
    deflated exactly as pydyf would (same compressor, same bytes): the memo of 2. hands them
    over, as it does for a remembered subset.
-5. Struts: WeasyPrint remembers a style's strut (line height and baseline) per
-   FontConfiguration already, under a key it makes by formatting 16 style values into a
-   string, on every call (~5 ms of a zh render). The same values as a tuple are the key here.
 """
 
 from __future__ import annotations
@@ -46,43 +43,14 @@ from __future__ import annotations
 import os
 import threading
 import zlib
-from operator import itemgetter
 
 import pydyf
 from weasyprint import css as wp_css
-from weasyprint.css import computed_values as wp_computed_values
-from weasyprint.css import units as wp_units
-from weasyprint.layout import inline
 import weasyprint.pdf as wp_pdf
 from weasyprint.pdf import fonts as pdf_fonts
-from weasyprint.text import line_break
 from weasyprint.text.ffi import ffi
 
-_original_strut = line_break.strut
 stats = {"font hits": 0, "font misses": 0, "deflate hits": 0, "stylesheet hits": 0, "faces side by side": 0}
-
-
-# ---------------------------------------------------------------- struts (5.)
-
-# WeasyPrint 70's `_font_style_cache_key(style, include_size=True)`: these values, in a string
-_STRUT_STYLE = itemgetter(
-    "font_family", "font_style", "font_stretch", "font_weight", "font_variant_ligatures", "font_variant_position",
-    "font_variant_caps", "font_variant_numeric", "font_variant_alternates", "font_variant_east_asian",
-    "font_feature_settings", "font_variation_settings", "font_language_override", "lang", "font_size",
-    "line_height")
-
-def strut(style):
-    """WeasyPrint's `strut`, remembered per FontConfiguration under a tuple of the values its own
-    cache formats into a string (see 5. above)."""
-    struts = style.font_config.__dict__.setdefault("_docgen_struts", {})
-    try:
-        key = _STRUT_STYLE(style)
-        return struts[key]
-    except KeyError:
-        result = struts[key] = _original_strut(style)
-        return result
-    except TypeError:  # an unhashable value: WeasyPrint's own key
-        return _original_strut(style)
 
 
 # ---------------------------------------------------------------- font subsets (2.)
@@ -349,8 +317,6 @@ def apply() -> None:
     pdf_fonts.Font.clean, wp_pdf.build_fonts_dictionary = _clean, build_fonts_dictionary
     pydyf.zlib = _Zlib(pydyf.zlib)
     wp_css.CSS = stylesheet
-    for module in (line_break, inline, wp_units, wp_computed_values):
-        module.strut = strut
     _applied = True
 
 
@@ -363,7 +329,5 @@ def restore() -> None:
     pdf_fonts.Font.clean, wp_pdf.build_fonts_dictionary = _previous_clean, _previous_build_fonts_dictionary
     pydyf.zlib = pydyf.zlib.zlib
     wp_css.CSS = _original_css
-    for module in (line_break, inline, wp_units, wp_computed_values):
-        module.strut = _original_strut
     clear()
     _applied = False

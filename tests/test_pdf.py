@@ -13,7 +13,7 @@ from docgen import build
 from docgen.fonts import FONTS_TABLE
 from docgen.fonts import path as font_path
 from docgen.writers.pdf import checks, render
-from docgen.writers.pdf.engine import HTML, font_configuration
+from docgen.writers.pdf.weasyprint import HTML, font_configuration
 
 from .conftest import EN, REPROS, ZH
 
@@ -143,7 +143,7 @@ def test_pdf_properties(zh_pdf):
 
 def _stock_fonts():
     """WeasyPrint's own font configuration (system fonts), for pages that declare no face: docgen's
-    knows only the faces a page declares (patches.py, 11.)."""
+    knows only the faces a page declares (weasyprint/fonts.py, 3.)."""
     from weasyprint.text.fonts import FontConfiguration
 
     return FontConfiguration()

@@ -48,7 +48,7 @@ def test_font_files_are_not_copied_into_python():
         import docgen.build
         from docgen.writers.html import render_html
         from docgen.writers.pdf import render
-        from docgen.writers.pdf.engine import font_configuration
+        from docgen.writers.pdf.weasyprint import font_configuration
         docs, _ = docgen.build.load([Path({str(ZH)!r})])
         document = render(render_html(docs[0], docs[0].versions["zh"]))
         document.write_pdf(font_config=font_configuration())
@@ -63,7 +63,7 @@ def test_the_font_check_sees_what_a_pdf_reader_sees(built):
     from docgen import build
     from docgen.writers.html import render_html
     from docgen.writers.pdf import checks, render
-    from docgen.writers.pdf.engine import font_configuration
+    from docgen.writers.pdf.weasyprint import font_configuration
 
     docs, _ = build.load([ZH])
     document = render(render_html(docs[0], docs[0].versions["zh"]))
@@ -95,14 +95,14 @@ def test_the_font_check_fails_on_a_system_font():
 
 
 def test_fontconfig_knows_only_docgens_fonts_and_a_missing_glyph_fails():
-    """The font configuration starts empty (patches.py, 11.): no system font is known, so none can
+    """The font configuration starts empty (weasyprint/fonts.py, 3.): no system font is known, so none can
     stand in for a character docgen's faces lack; such a character is drawn as .notdef, which the
     font check reports by code point (the preflight glyph check is bypassed here on purpose)."""
     from docgen import build
     from docgen.writers import RenderError
     from docgen.writers.html import render_html
     from docgen.writers.pdf import checks, render
-    from docgen.writers.pdf.engine import font_configuration
+    from docgen.writers.pdf.weasyprint import font_configuration
     from weasyprint.text.ffi import fontconfig
 
     config = font_configuration(("bench-test",))
@@ -117,11 +117,11 @@ def test_fontconfig_knows_only_docgens_fonts_and_a_missing_glyph_fails():
 
 
 def test_a_page_without_faces_is_an_error_not_a_crash():
-    """docgen's font configuration knows no system font (patches.py, 11.): text on a page that
+    """docgen's font configuration knows no system font (weasyprint/fonts.py, 3.): text on a page that
     declares no face has no font at all, where WeasyPrint would dereference a null font."""
     from docgen.writers import RenderError
     from docgen.writers.pdf import render
-    from docgen.writers.pdf.engine import HTML, font_configuration
+    from docgen.writers.pdf.weasyprint import HTML, font_configuration
 
     with pytest.raises(RenderError, match="declares no font"):
         render("<html><body><p>Words.</p></body></html>")
@@ -171,16 +171,6 @@ def test_word_drafts_from_a_warm_process_match_a_fresh_build(built):
     write(en[0], en[0].versions["en"], Settings())
     third = write(zh[0], zh[0].versions["zh"], Settings())
     assert first == third == (built / ZH.name / f"{ZH.name}.zh.docx").read_bytes()
-
-
-def test_weasyprint_declarations_come_precompiled():
-    """cffi's out-of-line module answers for the same declarations as WeasyPrint's ffi.cdef."""
-    from docgen.writers.pdf.engine import weasyprint  # noqa: F401  (imports through loading.py)
-    from weasyprint.text import ffi as module
-
-    assert type(module.ffi).__module__ == "_cffi_backend"  # not cffi.api.FFI: nothing was parsed
-    assert module.ffi.sizeof("GSList") == 2 * module.ffi.sizeof("void *")
-    assert module.pango.pango_version() >= 14400
 
 
 @pytest.mark.parametrize("digits", ["1057396", "0", "4242", "9876543210"])

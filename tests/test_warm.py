@@ -1,6 +1,6 @@
-"""A warm process's memos (writers/pdf/memo.py) change nothing: after an edit, a render in a
-process that has rendered the document before is byte for byte the render of a process that
-never remembers anything. Timings are `make bench`'s; nothing here measures time."""
+"""A warm process's memos (writers/pdf/weasyprint/: subsets.py, stylesheets.py) change nothing:
+after an edit, a render in a process that has rendered the document before is byte for byte the
+render of a fresh process. Timings are `make bench`'s; nothing here measures time."""
 
 from __future__ import annotations
 
@@ -21,24 +21,26 @@ EDITS = [
 ]
 
 
-def _renders(folders: dict, plan: list, memos: bool, threads: int = 2) -> list:
+def _renders(folders: dict, plan: list, threads: int = 2) -> list:
     """Render `plan` [(folder name, language), ...] in one fresh process: digests and memo hits."""
     code = f"""
         import hashlib, json
         from pathlib import Path
         import docgen.build
         from docgen.writers import Settings, writer
-        from docgen.writers.pdf import memo
-        if not {memos!r}:
-            memo.restore()
-        memo.SUBSET_THREADS = {threads!r}
+        from docgen.writers.pdf import weasyprint as gate
+        from docgen.writers.pdf.weasyprint import subsets, stylesheets
+        gate.SUBSET_THREADS = {threads!r}
+
+        def stats():
+            return {{**subsets.stats, "stylesheet hits": stylesheets.stats["hits"]}}
         folders = {json.dumps({k: str(v) for k, v in folders.items()})}
         results = []
         for name, lang in {json.dumps(plan)}:
             docs, _ = docgen.build.load([Path(folders[name])])
-            before = dict(memo.stats)
+            before = stats()
             data = writer("pdf")(docs[0], docs[0].versions[lang], Settings())
-            hits = {{k: memo.stats[k] - before[k] for k in memo.stats}}
+            hits = {{k: v - before[k] for k, v in stats().items()}}
             results.append([hashlib.sha256(data).hexdigest(), hits])
         print(json.dumps(results))
     """
@@ -64,8 +66,8 @@ def test_an_edited_paragraph_renders_as_in_a_process_that_remembers_nothing(tmp_
         folders[original], folders[edited] = folder, _edited(tmp_path, folder, lang, old, new)
         warm_plan += [[original, lang], [edited, lang], [edited, lang]]
         cold_plan += [[edited, lang]]
-    warm = _renders(folders, warm_plan, memos=True)
-    cold = _renders(folders, cold_plan, memos=False)
+    warm = _renders(folders, warm_plan)
+    cold = _renders(folders, cold_plan)
     for i, (folder, lang, _, _) in enumerate(EDITS):
         (original, _), (edited, hits), (again, again_hits) = warm[3 * i:3 * i + 3]
         assert edited != original, f"{folder.name} {lang}: the edit changed nothing"
@@ -73,18 +75,17 @@ def test_an_edited_paragraph_renders_as_in_a_process_that_remembers_nothing(tmp_
         assert hits["stylesheet hits"] == 1, hits
         # the same document again: its font subsets and their streams from the memo
         assert again_hits["font misses"] == 0 and again_hits["deflate hits"] == again_hits["font hits"] > 0, again_hits
-    assert all(hits == {k: 0 for k in hits} for _, hits in cold)  # memos really off there
+    assert all(hits["font hits"] == hits["stylesheet hits"] == 0 for _, hits in cold)  # nothing remembered there
 
 
-# The same words in every style and width that line splitting reads: a memo key that missed
 # one property would hand one block another block's lines (widths, breaks, hyphens).
 def test_faces_subset_side_by_side_give_the_same_pdf():
-    """The faces of a page subset and deflated on two threads (memo.py, 6.): the same bytes as one
+    """The faces of a page subset and deflated on two threads (subsets.py, 3.): the same bytes as one
     after the other, in Chinese (two CJK faces) and Arabic (Arabic and Latin faces)."""
     folders = {"zh": ZH, "specimen": SPECIMEN}
     plan = [["zh", "zh"], ["specimen", "ar"]]
-    one = _renders(folders, plan, memos=True, threads=1)
-    two = _renders(folders, plan, memos=True, threads=2)
+    one = _renders(folders, plan, threads=1)
+    two = _renders(folders, plan, threads=2)
     assert [digest for digest, _ in one] == [digest for digest, _ in two]
     assert all(hits["faces side by side"] == 0 for _, hits in one)
     assert all(hits["faces side by side"] >= 2 for _, hits in two)
@@ -95,28 +96,28 @@ def test_a_remembered_font_stream_is_deflated_as_zlib_would():
     between renders the memo keeps the stream only."""
     import zlib
 
-    import pydyf
+    from docgen.writers.pdf.weasyprint import engine, subsets
 
-    from docgen.writers.pdf import memo
+    pydyf = engine() and subsets.pydyf
 
     def remembered(entry, data):
         entry.data = data
-        memo._by_data[id(data)] = entry
+        subsets._by_data[id(data)] = entry
         return data
 
     data = bytes(range(256)) * 64
-    entry = memo._Subset(None, None)
+    entry = subsets._Subset(None, None)
     try:
         first = pydyf.zlib.compressobj(level=9)
         out = first.compress(remembered(entry, data)) + first.flush()
-        assert entry.data is None and id(data) not in memo._by_data and out == entry.deflated
+        assert entry.data is None and id(data) not in subsets._by_data and out == entry.deflated
         inflated = remembered(entry, zlib.decompress(entry.deflated))
         again = pydyf.zlib.compressobj(level=9)
         assert again.compress(inflated) + again.flush() is entry.deflated
         mixed = pydyf.zlib.compressobj(level=9)
         more = mixed.compress(remembered(entry, data)) + mixed.compress(b"tail") + mixed.flush()
     finally:
-        memo._by_data.pop(id(entry.data), None)
+        subsets._by_data.pop(id(entry.data), None)
     assert zlib.decompress(out) == data
     assert zlib.decompress(more) == data + b"tail"
 
@@ -124,8 +125,7 @@ def test_a_remembered_font_stream_is_deflated_as_zlib_would():
 def test_a_reused_stylesheet_keeps_its_page_rules_and_an_edited_one_is_parsed_again():
     from weasyprint.text.fonts import FontConfiguration
 
-    from docgen.writers.pdf import memo
-    from docgen.writers.pdf.engine import HTML
+    from docgen.writers.pdf.weasyprint import HTML, stock, stylesheets
 
     config = FontConfiguration()  # WeasyPrint's own (system fonts): this page declares no face
 
@@ -133,13 +133,9 @@ def test_a_reused_stylesheet_keeps_its_page_rules_and_an_edited_one_is_parsed_ag
         return (f"<html lang='en'><head><style>@page {{ size: A6; margin: 2cm; @top-center {{ content: 'Head' }} }}"
                 f" p {{ font: {size} Liberation Serif }}</style></head><body><p>Some words.</p></body></html>")
 
-    try:
-        memo.restore()
+    with stock("stylesheets"):
         plain = [HTML(string=page(size)).write_pdf(font_config=config) for size in ("10pt", "12pt")]
-        memo.apply()
-        before = memo.stats["stylesheet hits"]
-        remembered = [HTML(string=page(size)).write_pdf(font_config=config) for size in ("10pt", "12pt", "10pt", "12pt")]
-    finally:
-        memo.apply()
-    assert memo.stats["stylesheet hits"] - before >= 2
+    before = stylesheets.stats["hits"]
+    remembered = [HTML(string=page(size)).write_pdf(font_config=config) for size in ("10pt", "12pt", "10pt", "12pt")]
+    assert stylesheets.stats["hits"] - before >= 2
     assert plain[0] != plain[1] and remembered == plain + plain

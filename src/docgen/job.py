@@ -132,10 +132,10 @@ def warm_up() -> None:
 
 def one_core() -> None:
     """A --jobs or cluster worker has sibling workers on the other cores: it subsets a document's
-    fonts on its own thread only (writers/pdf/memo.py, 6.)."""
-    from .writers.pdf import memo
+    fonts on its own thread only."""
+    from .writers.pdf import single_threaded
 
-    memo.SUBSET_THREADS = 1
+    single_threaded()
 
 
 def load_typesetting():
@@ -143,9 +143,10 @@ def load_typesetting():
     writer (WeasyPrint, patched); returns `writers.pdf.typeset`. Not docgen's reader, model,
     language tables or templates: the build's own process has those, and makes the pages; the
     font configuration is made with the first page (~4 ms), whose language it depends on."""
-    from .writers.pdf import typeset
+    from .writers import pdf
 
-    return typeset
+    pdf.load()
+    return pdf.typeset
 
 
 def load() -> None:
@@ -155,11 +156,11 @@ def load() -> None:
     from .writers import writer
     from .writers.akn import schema
     from .writers.html import environment
-    from .writers.pdf.engine import font_configuration
+    from .writers import pdf
 
     for fmt in ("pdf", "docx", "akn"):
         writer(fmt)
-    font_configuration()
+    pdf.load()  # WeasyPrint and the Latin-script font configuration (nothing if WeasyPrint is unsupported)
     for name in ("resolution.html.j2", "resolution.css.j2"):
         environment().get_template(name)
     schema()

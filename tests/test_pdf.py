@@ -149,17 +149,6 @@ def _stock_fonts():
     return FontConfiguration()
 
 
-def _render_repro(name):
-    html = (REPROS / name).read_text("utf-8")
-    return HTML(string=html).render(font_config=_stock_fonts())
-
-
-def test_rounding_repro_fixed():
-    """repros/fn_rounding.html: 3 pages in stock WeasyPrint 70, one with the patched comparison."""
-    document = _render_repro("fn_rounding.html")
-    assert len(document.pages) == 1
-
-
 def test_lost_footnote_repro_is_repaired():
     """repros/fn_lost.html loses body 2 in stock WeasyPrint 70; docgen's render repairs it."""
     html = (REPROS / "fn_lost.html").read_text("utf-8")

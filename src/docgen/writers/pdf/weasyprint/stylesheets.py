@@ -28,13 +28,13 @@ def stylesheet(string=None, base_url=None, media_type="print", font_config=None,
     if (not isinstance(string, str) or kwargs.keys() - {"url_fetcher", "counter_style", "color_profiles"}
             or page_rules is None or layers is None or layers or any(s in string for s in _MORE_STATE)):
         return _stock_css(string=string, base_url=base_url, media_type=media_type, font_config=font_config,
-                             page_rules=page_rules, layers=layers, **kwargs)
+                          page_rules=page_rules, layers=layers, **kwargs)
     key = (string, base_url, media_type, font_config, font_config.__dict__.get("_docgen_faces", 0))
     found = _stylesheets.pop(key, None)
     if found is None:
         before = len(page_rules)
         css = _stock_css(string=string, base_url=base_url, media_type=media_type, font_config=font_config,
-                            page_rules=page_rules, layers=layers, **kwargs)
+                         page_rules=page_rules, layers=layers, **kwargs)
         found = (css, tuple(page_rules[before:]))
         key = key[:-1] + (font_config.__dict__.get("_docgen_faces", 0),)  # its faces are registered now
         if len(_stylesheets) >= STYLESHEETS:

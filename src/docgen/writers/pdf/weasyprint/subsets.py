@@ -73,7 +73,7 @@ class _Subset:
 
 
 _subsets: dict = {}  # (face address, glyphs, hinting, notdef outline) -> _Subset
-_lock = threading.Lock()  # the two dicts, when faces are subset side by side (6.)
+_lock = threading.Lock()  # the two dicts, when faces are subset side by side (3.)
 _by_data: dict = {}  # id(subset bytes) -> _Subset, while the entry holds those bytes (`data`)
 
 
@@ -122,7 +122,7 @@ def _clean(self, to_unicode, hinting):
 
 
 def build_fonts_dictionary(pdf, fonts, compress, subset, options):
-    """WeasyPrint's `build_fonts_dictionary`, the faces subset and deflated side by side first (6.)."""
+    """WeasyPrint's `build_fonts_dictionary`, the faces subset and deflated side by side first (3. above)."""
     if gate.SUBSET_THREADS > 1 and subset and compress:
         jobs = []
         for file_fonts in _by_file(fonts):  # as WeasyPrint groups them

@@ -119,7 +119,8 @@ def test_a_changed_weasyprint_function_is_refused_before_anything_is_patched():
         from docgen.writers.pdf.weasyprint import registry, engine, UnsupportedWeasyPrint
         from docgen.writers import RenderError
         real = registry.fingerprint
-        registry.fingerprint = lambda value: "changed" if getattr(value, "__name__", "") == "split_text_box" else real(value)
+        registry.fingerprint = lambda value, *sources: (
+            "changed" if getattr(value, "__name__", "") == "split_text_box" else real(value, *sources))
         try:
             engine()
             message = ""

@@ -13,7 +13,6 @@ changes).
 from __future__ import annotations
 
 import hashlib
-import linecache
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -90,22 +89,33 @@ def _codes(code):
             yield from _codes(constant)
 
 
-def fingerprint(value) -> str:
+def _lines(filename: str, sources: dict) -> list[str]:
+    if filename not in sources:
+        try:
+            with open(filename, encoding="utf-8") as file:
+                sources[filename] = file.read().splitlines(keepends=True)
+        except (OSError, UnicodeDecodeError):
+            sources[filename] = []
+    return sources[filename]
+
+
+def fingerprint(value, sources: dict | None = None) -> str:
     """What a patch relies on, as a short hash: a function's source text (the file as installed,
     from its first line to the last line any of its code objects has), a class's functions, a
-    property's accessors; for anything else its type."""
+    property's accessors; for anything else its type. `sources`: files read so far (by name)."""
+    sources = {} if sources is None else sources
     while hasattr(value, "__wrapped__"):  # a contextmanager's function
         value = value.__wrapped__
     if value is MISSING:
         return ""
     if isinstance(value, property):
-        parts = [fingerprint(f) for f in (value.fget, value.fset, value.fdel) if f is not None]
+        parts = [fingerprint(f, sources) for f in (value.fget, value.fset, value.fdel) if f is not None]
     elif isinstance(value, type):
-        parts = [f"{name}:{fingerprint(member)}" for name, member in sorted(vars(value).items())
+        parts = [f"{name}:{fingerprint(member, sources)}" for name, member in sorted(vars(value).items())
                  if callable(member) or isinstance(member, property)]
     elif hasattr(value, "__code__"):
         code = value.__code__
-        lines = linecache.getlines(code.co_filename)
+        lines = _lines(code.co_filename, sources)
         last = max((line for c in _codes(code) for _, _, line in c.co_lines() if line), default=0)
         if not lines or last < code.co_firstlineno:
             return "no source"
@@ -117,7 +127,8 @@ def fingerprint(value) -> str:
 
 def changed() -> list[str]:
     """The names whose installed object is not the one a patch was written for."""
-    return [_label(p) for p in PATCHES if fingerprint(p.original) != p.stock]
+    sources: dict = {}  # each file read once, and not kept (linecache would keep them)
+    return [_label(p) for p in PATCHES if fingerprint(p.original, sources) != p.stock]
 
 
 def apply(supported: str) -> None:

@@ -5,13 +5,14 @@ version they were written for: `engine()` imports WeasyPrint (its C declarations
 `cdef.py`), checks `SUPPORTED`, then applies the registry (`registry.py`: every replaced object's
 fingerprint is checked first, then the patches are applied in the order the concerns are imported
 here). Another version, or a changed function, raises `UnsupportedWeasyPrint`, a RenderError: the
-build lists the PDF outputs as failed with its message and builds the other formats. Nothing here
-is imported before the first PDF is asked for.
+build lists the PDF outputs as failed with its message and builds the other formats. WeasyPrint is
+not imported before the first PDF (or `docgen.writers.pdf.load()`, a worker's warm-up).
 
 Concerns: footnotes (the footnote area's overflow check), fonts (faces in place, read when asked,
 no system fonts), subsets (one HarfBuzz pass, remembered, side by side), hyphenation (format
-characters), justify (inter-character justification, Han/Latin margins at line edges), rtl
-(right-to-left fixes), tagging (PDF/UA-1), stylesheets (the page's sheet parsed once).
+characters), rtl (right-to-left fixes), justify (inter-character justification, Han/Latin margins at
+line edges; its `text_align` also applies rtl's indent), tagging (PDF/UA-1), stylesheets (the page's
+sheet parsed once).
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def engine():
     from . import registry
 
     try:  # the order of application (registry.py): each module declares its patches when imported
-        from . import footnotes, fonts, subsets, hyphenation, justify, rtl, tagging, stylesheets  # noqa: F401
+        from . import footnotes, fonts, subsets, hyphenation, rtl, justify, tagging, stylesheets  # noqa: F401
     except (ImportError, AttributeError) as exc:  # a name a patch needs is gone
         raise UnsupportedWeasyPrint(f"the PDF writer needs WeasyPrint {SUPPORTED}.x as docgen's patches were "
                                     f"written for it; the installed {found} lacks what they replace ({exc})") from exc

@@ -118,7 +118,7 @@ def warm() -> dict[str, float]:
     from docgen import pipeline
     from docgen.building.job import collect_between_jobs
     from docgen.writers import Settings, writer
-    from docgen.writers.pdf import memo
+    from docgen.writers.pdf.weasyprint import subsets
 
     figures, cpu = {}, {}
     loaded = {doc: pipeline.read_all([ROOT / "content" / doc])[0][0] for doc, _ in DOCS}
@@ -157,11 +157,11 @@ def warm() -> dict[str, float]:
             figures[f"{lang} pdf untagged"] = statistics.median(series[False])
             figures[f"{lang} pdf tagging cost (%)"] = 100 * (statistics.median(series[True]) / figures[f"{lang} pdf untagged"] - 1)
             # a document this process has not rendered before, as a --jobs worker meets each one:
-            # nothing of it remembered (writers/pdf/memo.py drops a document's lines, drawn text and
-            # font subsets when the process goes on to another; the stylesheets stay)
+            # nothing of it remembered (writers/pdf/weasyprint/subsets.py drops a document's font
+            # subsets when the process goes on to another; the stylesheets stay)
             times = []
             for _ in range(max(REPEAT, 9)):
-                memo.document("another document")
+                subsets.document("another document")
                 collect()
                 start = time.process_time()
                 write(loaded[doc], version, tagged)

@@ -8,6 +8,7 @@ that needs no JVM). Stock WeasyPrint tagging is rendered too: the checks must fa
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import zipfile
 from pathlib import Path
@@ -186,17 +187,16 @@ def test_archive_is_pdfa3a_and_pdfua1(archives, name, lang):
 
 
 def test_stock_weasyprint_tagging_fails_the_checks(tmp_path):
-    """Each fix in writers/pdf/tagging.py is needed: the same pages with WeasyPrint 70's own
-    tagging (a non-Latin version, for the /Lang of its Latin symbols)."""
-    from docgen.writers.pdf import tagging, write
+    """Each fix in writers/pdf/weasyprint/tagging.py is needed: the same pages with WeasyPrint
+    70's own tagging (a non-Latin version, for the /Lang of its Latin symbols)."""
+    from docgen.writers.pdf import write
+    from docgen.writers.pdf.weasyprint import engine, stock
 
     name, lang = next(((d, c) for d, c in VERSIONS if tables.language(c).script != "latin"), VERSIONS[0])
     doc, version = _model(name, lang)
-    tagging.restore()
-    try:
+    engine()
+    with stock("tagging"):
         data = write(doc, version, Settings())
-    finally:
-        tagging.apply()
     path = tmp_path / "stock.pdf"
     path.write_bytes(data)
     structure = read(path)
@@ -319,18 +319,13 @@ def test_word_draft_exports_to_tagged_pdf_with_headings(built, tmp_path):
 def _tagged_snippet(tmp_path, html: str, restore: bool = False):
     from weasyprint.text.fonts import FontConfiguration
 
-    from docgen.writers.pdf import tagging
-    from docgen.writers.pdf.engine import HTML
+    from docgen.writers.pdf.weasyprint import HTML, stock
 
     config = FontConfiguration()  # WeasyPrint's own (system fonts): the snippets declare no face
-    if restore:
-        tagging.restore()
-    try:
+    with stock("tagging") if restore else contextlib.nullcontext():
         document = HTML(string=html).render(font_config=config)
         path = tmp_path / "snippet.pdf"
         document.write_pdf(path, font_config=config, pdf_variant="pdf/ua-1")
-    finally:
-        tagging.apply()
     return read(path)
 
 
@@ -388,15 +383,11 @@ def test_generated_documents_are_tagged_as_their_model(tmp_path):
 
 
 def test_stock_tagging_has_no_archive_variant_and_docgens_has():
-    """tagging.restore gives stock WeasyPrint back, its PDF variants too; apply puts docgen's back."""
-    from weasyprint import pdf as wp_pdf
+    """stock("tagging") gives stock WeasyPrint back, its PDF variants too; leaving it puts docgen's back."""
+    from docgen.writers.pdf.weasyprint import engine, stock
+    from docgen.writers.pdf.page import ARCHIVE_VARIANT
 
-    from docgen.writers.pdf import tagging
-    from docgen.writers.pdfpage import ARCHIVE_VARIANT
-
-    try:
-        tagging.restore()
+    wp_pdf = engine().pdf
+    with stock("tagging"):
         assert ARCHIVE_VARIANT not in wp_pdf.VARIANTS
-    finally:
-        tagging.apply()
     assert ARCHIVE_VARIANT in wp_pdf.VARIANTS

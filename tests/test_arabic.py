@@ -114,7 +114,7 @@ def test_pdftotext_reads_every_line_in_the_order_typed(pdf, version):
 def test_pdftotext_reads_arabic_ligatures_in_the_order_typed(tmp_path):
     """Noto Naskh draws لله as one glyph; its text must read back لله, not هلل (rtl.py, 2.)."""
     from docgen.data import fonts
-    from docgen.writers.pdf.engine import HTML
+    from docgen.writers.pdf.weasyprint import HTML
 
     face = lambda family: fonts.path(fonts.regular(family)).as_uri()  # noqa: E731
     html = (f'<html lang="ar" dir="rtl"><head><meta charset="utf-8"><style>'
@@ -358,7 +358,7 @@ def test_mirrored_masthead_header_and_end_rule(pdf):
 def test_right_to_left_first_line_indent_and_centred_block(tmp_path):
     """rtl.py, 1. and 3., on a page of their own: a first-line indent at the right and a centred
     block in the middle (WeasyPrint 70 put the indent on the left and the block off the page)."""
-    from docgen.writers.pdf.engine import HTML
+    from docgen.writers.pdf.weasyprint import HTML
 
     html = ('<html dir="rtl"><head><style>@page { size: 200px 200px; margin: 0 } body { margin: 0 }'
             ' p { text-indent: 20px; margin: 0; font: 10px serif } div { width: 50px; margin: 10px auto;'

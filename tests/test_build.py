@@ -53,7 +53,7 @@ def test_html_output_works_when_copied_elsewhere(built, tmp_path):
     import io
 
     from docgen.writers.pdf.checks import embedded_fonts
-    from docgen.writers.pdf.engine import HTML, font_configuration
+    from docgen.writers.pdf.weasyprint import HTML, font_configuration
 
     copy = tmp_path / "published"
     shutil.copytree(built, copy)

@@ -13,7 +13,7 @@ from docgen import pipeline
 from docgen.data.fonts import FONTS_TABLE
 from docgen.data.fonts import path as font_path
 from docgen.writers.pdf import checks, render
-from docgen.writers.pdf.engine import HTML, font_configuration
+from docgen.writers.pdf.weasyprint import HTML, font_configuration
 
 from tests.conftest import EN, REPROS, ZH
 
@@ -143,21 +143,10 @@ def test_pdf_properties(zh_pdf):
 
 def _stock_fonts():
     """WeasyPrint's own font configuration (system fonts), for pages that declare no face: docgen's
-    knows only the faces a page declares (patches.py, 11.)."""
+    knows only the faces a page declares (weasyprint/fonts.py, 3.)."""
     from weasyprint.text.fonts import FontConfiguration
 
     return FontConfiguration()
-
-
-def _render_repro(name):
-    html = (REPROS / name).read_text("utf-8")
-    return HTML(string=html).render(font_config=_stock_fonts())
-
-
-def test_rounding_repro_fixed():
-    """repros/fn_rounding.html: 3 pages in stock WeasyPrint 70, one with the patched comparison."""
-    document = _render_repro("fn_rounding.html")
-    assert len(document.pages) == 1
 
 
 def test_lost_footnote_repro_is_repaired():

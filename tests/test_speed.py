@@ -3,7 +3,6 @@ unread twice. Timings themselves are `make bench`'s; nothing here measures time.
 
 from __future__ import annotations
 
-import ast
 import io
 import json
 import subprocess
@@ -12,8 +11,6 @@ import textwrap
 
 import pikepdf
 import pytest
-
-from docgen.writers.pdf import loading
 
 from tests.conftest import EN, ZH
 
@@ -26,6 +23,9 @@ def _python(code: str) -> dict:
 
 
 def test_a_pdf_build_never_imports_what_it_does_not_use():
+    """docgen.build imports no engine; a PDF imports neither pycparser (WeasyPrint's C declarations
+    come precompiled) nor pikepdf (the font check reads WeasyPrint's own font table)."""
+    _python("from docgen.writers.pdf import write; print(1)")  # the first process precompiles the declarations
     found = _python(f"""
         import json, sys
         from pathlib import Path
@@ -34,12 +34,7 @@ def test_a_pdf_build_never_imports_what_it_does_not_use():
         from docgen.writers import Settings, writer
         docs, _ = docgen.pipeline.read_all([Path({str(ZH)!r})])
         writer("pdf")(docs[0], docs[0].versions["zh"], Settings())
-        after = sorted(m for m in ("fontTools", "PIL", "pycparser", "cffi.cparser", "pikepdf", "urllib.request",
-                                   "http.client", "ssl", "socket", "email.message", "uuid", "platform")
-                       if m in sys.modules)
-        import weasyprint.html, weasyprint.pdf.anchors  # the full user-agent sheet: never parsed for docgen's page
-        after += ["UA_STYLESHEET"] if weasyprint.html.UA_STYLESHEET._value is not None else []
-        after += ["MIMETYPES"] if weasyprint.pdf.anchors.MIMETYPES._value is not None else []
+        after = sorted(m for m in ("pycparser", "cffi.cparser", "pikepdf") if m in sys.modules)
         print(json.dumps([before, after]))
     """)
     assert found == [[], []]
@@ -53,7 +48,7 @@ def test_font_files_are_not_copied_into_python():
         import docgen.pipeline
         from docgen.writers.html import render_html
         from docgen.writers.pdf import render
-        from docgen.writers.pdf.engine import font_configuration
+        from docgen.writers.pdf.weasyprint import font_configuration
         docs, _ = docgen.pipeline.read_all([Path({str(ZH)!r})])
         document = render(render_html(docs[0], docs[0].versions["zh"]))
         document.write_pdf(font_config=font_configuration())
@@ -68,7 +63,7 @@ def test_the_font_check_sees_what_a_pdf_reader_sees(built):
     from docgen import pipeline
     from docgen.writers.html import render_html
     from docgen.writers.pdf import checks, render
-    from docgen.writers.pdf.engine import font_configuration
+    from docgen.writers.pdf.weasyprint import font_configuration
 
     docs, _ = pipeline.read_all([ZH])
     document = render(render_html(docs[0], docs[0].versions["zh"]))
@@ -100,14 +95,14 @@ def test_the_font_check_fails_on_a_system_font():
 
 
 def test_fontconfig_knows_only_docgens_fonts_and_a_missing_glyph_fails():
-    """The font configuration starts empty (patches.py, 11.): no system font is known, so none can
+    """The font configuration starts empty (weasyprint/fonts.py, 3.): no system font is known, so none can
     stand in for a character docgen's faces lack; such a character is drawn as .notdef, which the
     font check reports by code point (the preflight glyph check is bypassed here on purpose)."""
     from docgen import pipeline
     from docgen.writers import RenderError
     from docgen.writers.html import render_html
     from docgen.writers.pdf import checks, render
-    from docgen.writers.pdf.engine import font_configuration
+    from docgen.writers.pdf.weasyprint import font_configuration
     from weasyprint.text.ffi import fontconfig
 
     config = font_configuration(("bench-test",))
@@ -122,11 +117,11 @@ def test_fontconfig_knows_only_docgens_fonts_and_a_missing_glyph_fails():
 
 
 def test_a_page_without_faces_is_an_error_not_a_crash():
-    """docgen's font configuration knows no system font (patches.py, 11.): text on a page that
+    """docgen's font configuration knows no system font (weasyprint/fonts.py, 3.): text on a page that
     declares no face has no font at all, where WeasyPrint would dereference a null font."""
     from docgen.writers import RenderError
     from docgen.writers.pdf import render
-    from docgen.writers.pdf.engine import HTML, font_configuration
+    from docgen.writers.pdf.weasyprint import HTML, font_configuration
 
     with pytest.raises(RenderError, match="declares no font"):
         render("<html><body><p>Words.</p></body></html>")
@@ -178,60 +173,6 @@ def test_word_drafts_from_a_warm_process_match_a_fresh_build(built):
     assert first == third == (built / ZH.name / f"{ZH.name}.zh.docx").read_bytes()
 
 
-def test_the_system_font_check_is_left_out_of_weasyprints_import():
-    """weasyprint.text.fonts's import-time call that loads the system's fonts only to warn is left
-    out (loading.SKIPPED_CHECKS); the function itself stays, and nothing else of the module goes."""
-    import weasyprint.text.fonts as module
-
-    tree = ast.parse(open(module.__file__, encoding="utf-8").read())
-    before = len(tree.body)
-    assert loading.skip_checks(tree, loading.SKIPPED_CHECKS["weasyprint.text.fonts"])
-    assert len(tree.body) == before - 1
-    assert any(isinstance(n, ast.FunctionDef) and n.name == "_check_font_configuration" for n in tree.body)
-    assert callable(module._check_font_configuration)
-
-
-def test_deferred_imports_move_into_functions_or_stay():
-    moved = ast.parse(textwrap.dedent("""
-        from json import dumps
-        dumps.x = 1
-        def f(value):
-            '''doc'''
-            return dumps(value)
-        def g():
-            return 2
-    """))
-    assert loading.defer_imports(moved, ("json",))
-    namespace = {}
-    exec(compile(moved, "<moved>", "exec"), namespace)
-    assert "dumps" not in namespace and namespace["f"]([1]) == "[1]"
-    assert [type(n).__name__ for n in moved.body[0].body[:3]] == ["Expr", "ImportFrom", "Assign"]
-    shadowed = ast.parse("from json import dumps\ndef f(dumps):\n    return dumps\ndef g():\n    dumps = 1\n    return dumps\n")
-    assert loading.defer_imports(shadowed, ("json",))
-    assert not any(isinstance(n, ast.ImportFrom) for n in ast.walk(shadowed))  # a parameter or local is not the import
-    kept = ast.parse("from json import dumps\nTABLE = dumps({})\ndef f():\n    return dumps(1)\n")
-    assert not loading.defer_imports(kept, ("json",))  # used at module level: left as it was
-
-
-def test_weasyprint_declarations_come_precompiled():
-    """cffi's out-of-line module answers for the same declarations as WeasyPrint's ffi.cdef."""
-    from docgen.writers.pdf.engine import weasyprint  # noqa: F401  (imports through loading.py)
-    from weasyprint.text import ffi as module
-
-    assert type(module.ffi).__module__ == "_cffi_backend"  # not cffi.api.FFI: nothing was parsed
-    assert module.ffi.sizeof("GSList") == 2 * module.ffi.sizeof("void *")
-    assert module.pango.pango_version() >= 14400
-
-
-def test_deferred_stylesheets_still_serve_when_asked():
-    """Presentational hints (unused by docgen) parse their stylesheet on first use, and work."""
-    from docgen.writers.pdf.engine import HTML
-
-    document = HTML(string='<p align="center">x</p>').render(presentational_hints=True)
-    paragraph = document.pages[0]._page_box.children[0].children[0].children[0]
-    assert paragraph.style["text_align_all"] == "center"
-
-
 @pytest.mark.parametrize("digits", ["1057396", "0", "4242", "9876543210"])
 def test_the_barcode_is_the_one_python_barcode_draws(digits):
     """docgen draws python-barcode's bars from its table without importing the package (Pillow):
@@ -254,179 +195,3 @@ def test_the_barcode_is_the_one_python_barcode_draws(digits):
     for axis in ("width", "height"):
         size = float(re.search(rf'<svg[^>]* {axis}="([\d.]+)mm"', reference).group(1))
         assert f' {axis}="{size:g}mm"' in ours
-
-
-def test_the_reduced_user_agent_sheet_is_what_reduce_makes_of_the_installed_one():
-    """The shipped html5_ua_docgen.css is regenerated from the installed WeasyPrint: same text
-    (`uasheet.regenerate()` rewrites it), and docgen uses it."""
-    from importlib.resources import files
-
-    from weasyprint import css
-
-    from docgen.writers.pdf import uasheet
-    from docgen.writers.pdf.engine import weasyprint  # noqa: F401  (patches applied)
-
-    installed = (files(css) / "html5_ua.css").read_text("utf-8")
-    assert uasheet.SHEET.read_text("utf-8") == uasheet.reduce(installed)
-    assert uasheet.reduced_text(installed) is not None and uasheet._reduced is not None
-    assert uasheet.reduced_text(installed + "\nb { color: red }") is None  # another WeasyPrint's text: not used
-
-
-def test_user_agent_counter_styles_are_the_full_sheets(tmp_path, monkeypatch):
-    """The table of counter styles every page starts from is what WeasyPrint's full sheet makes
-    (same names, order and values), whether parsed or read from the cache."""
-    from importlib.resources import files
-
-    from weasyprint import CSS, css, html
-    from weasyprint.css.counters import CounterStyle
-
-    from docgen.writers.pdf import uasheet
-    from docgen.writers.pdf.engine import weasyprint  # noqa: F401  (patches applied)
-
-    full = CounterStyle()
-    CSS(string=(files(css) / "html5_ua.css").read_text("utf-8"), counter_style=full)
-    assert list(html.UA_COUNTER_STYLE.items()) == list(full.items()) and len(full) > 40
-    counters = uasheet.SHEET.read_text("utf-8").partition(uasheet.COUNTERS)[2]
-    cached = uasheet.counter_styles(counters)  # written by the first build of this installation
-    (tmp_path / "css").mkdir()
-    monkeypatch.setattr(css, "__file__", str(tmp_path / "css" / "__init__.py"))  # no cache there
-    parsed = uasheet.counter_styles(counters)
-    assert list(cached.items()) == list(parsed.items()) == list(full.items())
-    assert list(tmp_path.glob("css/__pycache__/*.marshal"))  # and now there is one
-    assert list(uasheet.counter_styles(counters).items()) == list(full.items())
-
-
-def test_the_reduced_sheet_keeps_every_selector_that_can_match():
-    from docgen.writers.pdf import uasheet
-
-    sheet = ("b, p, :is(td, th)[hidden], :is(dl, ul) li, ::marker, ul > li, x:not(p), q::before { color: red }\n"
-             "@page { margin: 1px }\n")
-    reduced = uasheet.reduce(sheet + "@counter-style x { system: cyclic; symbols: a }\n", {"p", "td", "li"})
-    assert reduced.splitlines()[1:] == ["p, :is(td, th)[hidden], ::marker { color: red }", "@page { margin: 1px }",
-                                        uasheet.COUNTERS.strip(), "@counter-style x { system: cyclic; symbols: a }"]
-
-
-def test_docgen_pages_are_made_of_the_reduced_sheets_elements():
-    """Every language version of every document: a page with another element would silently get
-    the full (slower) sheet; add the element to uasheet.ELEMENTS and regenerate the sheet."""
-    from docgen import pipeline
-    from docgen.writers.html import render_html
-    from docgen.writers.pdf import uasheet
-    from docgen.writers.pdf.engine import HTML
-
-    from tests.conftest import CONTENT
-
-    docs, _ = pipeline.read_all([CONTENT])
-    for doc in docs:
-        for version in doc.versions.values():
-            names = uasheet.page_elements(HTML(string=render_html(doc, version)).etree_element)
-            assert {"html", "p", "svg", "path"} <= names <= uasheet.ELEMENTS, (doc.name, version.lang, names - uasheet.ELEMENTS)
-
-
-def _box_styles(html: str) -> list[tuple]:
-    from docgen.writers.pdf.engine import HTML
-
-    document = HTML(string=html).render()
-    found = []
-
-    def walk(box):
-        if box.element_tag in ("b", "h2", "p", "ul") and box.element_tag not in {t for t, *_ in found}:
-            found.append((box.element_tag, box.style["font_weight"], box.style["margin_top"], box.style["display"]))
-        for child in getattr(box, "children", []):
-            walk(child)
-
-    walk(document.pages[0]._page_box)
-    return found
-
-
-def test_a_page_with_other_elements_gets_the_full_user_agent_sheet(monkeypatch):
-    """<b>, <h2>, <ul> are not docgen's: their rules are not in the reduced sheet, so such a page
-    gets WeasyPrint's full sheet (bold, heading margins, list items), as without docgen."""
-    from docgen.writers.pdf import uasheet
-
-    html = "<h2>Heading</h2><p>A <b>bold</b> word.</p><ul><li>item</li></ul>"
-    expected = [("h2", 700, (0.83 * 1.5 * 16, "px"), ("block", "flow")), ("p", 400, (16, "px"), ("block", "flow")),
-                ("b", 700, (0, "px"), ("inline", "flow")), ("ul", 400, (16, "px"), ("block", "flow"))]
-    styles = _box_styles(html)
-    assert [(t, w, (round(m.value, 2), m.unit), d) for t, w, m, d in styles] == [
-        (t, w, (round(v, 2), u), d) for t, w, (v, u), d in expected]
-    monkeypatch.setattr(uasheet, "page_elements", lambda root: set())  # no guard: every page "is docgen's"
-    assert _box_styles(html) != styles
-
-
-def test_docgen_pages_are_the_same_with_the_full_user_agent_sheet(monkeypatch):
-    """The reduced sheet changes nothing on docgen's pages: PDFs byte-identical to the full sheet's
-    (Chinese; Arabic for the right-to-left rules)."""
-    from docgen import pipeline
-    from docgen.writers import Settings, writer
-    from docgen.writers.pdf import uasheet
-
-    from tests.conftest import SPECIMEN
-
-    zh, _ = pipeline.read_all([ZH])
-    specimen, _ = pipeline.read_all([SPECIMEN])
-    write = writer("pdf")
-    pages = [(zh[0], zh[0].versions["zh"]), (specimen[0], specimen[0].versions["ar"])]
-    reduced = [write(doc, version, Settings()) for doc, version in pages]
-    monkeypatch.setattr(uasheet, "_reduced", None)
-    assert [write(doc, version, Settings()) for doc, version in pages] == reduced
-
-
-DATA_URLS = [
-    "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='2.6cm' height='0.5pt'%3E%3Crect "
-    "width='100%25' height='100%25'/%3E%3C/svg%3E",  # the footnote rule, as the stylesheet writes it
-    "data:text/css,p%20%7B%20color:%20red%20%7D",
-    "data:image/svg+xml,",
-]
-OTHER_URLS = ["data:text/plain;charset=utf-8,%C3%A9", "data:image/png;base64,iVBORw0KGgo=", "data:,x",
-              "data:Image/SVG+xml,x", "data:image/svg+xml,x#frag", "data:image/svg+xml,x "]
-
-
-@pytest.mark.parametrize("url", DATA_URLS + OTHER_URLS)
-def test_docgen_fetches_data_urls_as_weasyprint_does(url, tmp_path):
-    """fetcher.FETCHER answers a plain data: URL itself (no urllib.request), with what WeasyPrint's
-    own fetcher gives; any other URL is WeasyPrint's fetcher's."""
-    from weasyprint.urls import URLFetcher
-
-    from docgen.writers.pdf.fetcher import FETCHER, _Response
-
-    ours, theirs = FETCHER(url), URLFetcher()(url)
-    assert isinstance(ours, _Response) == (url in DATA_URLS)
-    assert (ours.read(), ours.url, ours.status, ours.content_type, ours.charset, ours.path) == (
-        theirs.read(), theirs.url, theirs.status, theirs.content_type, theirs.charset, theirs.path)
-    assert sorted(ours.headers.items()) == sorted(theirs.headers.items())
-    page = tmp_path / "x.css"
-    page.write_text("p {}")
-    assert FETCHER(page.as_uri()).read() == b"p {}"  # file: URLs: WeasyPrint's
-
-
-def test_the_pdf_writers_base_url_is_weasyprints():
-    """The templates folder as a URL, written as WeasyPrint writes a path given as base_url."""
-    from weasyprint.urls import path2url
-
-    from docgen.paths import TEMPLATES
-    from docgen.writers.pdf.fetcher import BASE_URL
-
-    assert BASE_URL == path2url(str(TEMPLATES))
-
-
-def test_weasyprints_url_fetcher_class_is_made_when_used():
-    """loading.py defines weasyprint.urls.URLFetcher (a urllib OpenerDirector) on first use: it still
-    makes fetchers, is subclassed, and answers isinstance as the class."""
-    import pickle
-    from urllib.request import OpenerDirector
-
-    import weasyprint
-    from weasyprint import urls
-
-    from docgen.writers.pdf.engine import HTML
-
-    class Mine(weasyprint.URLFetcher):
-        pass
-
-    fetcher = Mine(timeout=3)
-    assert isinstance(fetcher, weasyprint.URLFetcher) and isinstance(fetcher, OpenerDirector)
-    assert issubclass(Mine, weasyprint.URLFetcher) and urls.URLFetcher.__qualname__ == "URLFetcher"
-    assert type(pickle.loads(pickle.dumps(urls.URLFetcher()))).__name__ == "URLFetcher"
-    document = HTML(string="<p>x</p>", url_fetcher=fetcher).render()
-    assert document.pages and fetcher(DATA_URLS[0]).content_type == "image/svg+xml"

@@ -1,6 +1,6 @@
-"""A warm process's memos (writers/pdf/memo.py) change nothing: after an edit, a render in a
-process that has rendered the document before is byte for byte the render of a process that
-never remembers anything. Timings are `make bench`'s; nothing here measures time."""
+"""A warm process's memos (writers/pdf/weasyprint/: subsets.py, stylesheets.py) change nothing:
+after an edit, a render in a process that has rendered the document before is byte for byte the
+render of a fresh process. Timings are `make bench`'s; nothing here measures time."""
 
 from __future__ import annotations
 
@@ -21,24 +21,26 @@ EDITS = [
 ]
 
 
-def _renders(folders: dict, plan: list, memos: bool, threads: int = 2) -> list:
+def _renders(folders: dict, plan: list, threads: int = 2) -> list:
     """Render `plan` [(folder name, language), ...] in one fresh process: digests and memo hits."""
     code = f"""
         import hashlib, json
         from pathlib import Path
         import docgen.pipeline
         from docgen.writers import Settings, writer
-        from docgen.writers.pdf import memo
-        if not {memos!r}:
-            memo.restore()
-        memo.SUBSET_THREADS = {threads!r}
+        from docgen.writers.pdf import weasyprint as gate
+        from docgen.writers.pdf.weasyprint import subsets, stylesheets
+        gate.SUBSET_THREADS = {threads!r}
+
+        def stats():
+            return {{**subsets.stats, "stylesheet hits": stylesheets.stats["hits"]}}
         folders = {json.dumps({k: str(v) for k, v in folders.items()})}
         results = []
         for name, lang in {json.dumps(plan)}:
             docs, _ = docgen.pipeline.read_all([Path(folders[name])])
-            before = dict(memo.stats)
+            before = stats()
             data = writer("pdf")(docs[0], docs[0].versions[lang], Settings())
-            hits = {{k: memo.stats[k] - before[k] for k in memo.stats}}
+            hits = {{k: v - before[k] for k, v in stats().items()}}
             results.append([hashlib.sha256(data).hexdigest(), hits])
         print(json.dumps(results))
     """
@@ -64,65 +66,26 @@ def test_an_edited_paragraph_renders_as_in_a_process_that_remembers_nothing(tmp_
         folders[original], folders[edited] = folder, _edited(tmp_path, folder, lang, old, new)
         warm_plan += [[original, lang], [edited, lang], [edited, lang]]
         cold_plan += [[edited, lang]]
-    warm = _renders(folders, warm_plan, memos=True)
-    cold = _renders(folders, cold_plan, memos=False)
+    warm = _renders(folders, warm_plan)
+    cold = _renders(folders, cold_plan)
     for i, (folder, lang, _, _) in enumerate(EDITS):
         (original, _), (edited, hits), (again, again_hits) = warm[3 * i:3 * i + 3]
         assert edited != original, f"{folder.name} {lang}: the edit changed nothing"
         assert edited == cold[i][0] == again, f"{folder.name} {lang}: the warm render differs from a memo-free one"
-        # the unchanged paragraphs came from the memo, the edited one did not
-        assert hits["line hits"] > 0 and hits["line misses"] > 0, hits
-        assert hits["stylesheet hits"] == 1 and hits["text hits"] > hits["text misses"], hits
-        # the same document again: everything from the memos, but the first line drawn in
-        # each font (the document registers the font then)
-        assert again_hits["line misses"] == again_hits["font misses"] == 0, again_hits
-        assert again_hits["deflate hits"] == again_hits["font hits"] >= again_hits["text misses"], again_hits
-    assert all(hits == {k: 0 for k in hits} for _, hits in cold)  # memos really off there
+        assert hits["stylesheet hits"] == 1, hits
+        # the same document again: its font subsets and their streams from the memo
+        assert again_hits["font misses"] == 0 and again_hits["deflate hits"] == again_hits["font hits"] > 0, again_hits
+    assert all(hits["font hits"] == hits["stylesheet hits"] == 0 for _, hits in cold)  # nothing remembered there
 
 
-# The same words in every style and width that line splitting reads: a memo key that missed
 # one property would hand one block another block's lines (widths, breaks, hyphens).
-_STYLES = [  # (style, lang)
-    ("", "en"), ("font-size: 13px", "en"), ("letter-spacing: 2px", "en"), ("word-spacing: 3px", "en"),
-    ("font-weight: bold", "en"), ("font-style: italic", "en"), ("font-stretch: condensed", "en"),
-    ("font-variant: small-caps", "en"), ("font-kerning: none", "en"), ("text-decoration: underline", "en"),
-    ("hyphens: auto", "en"), ("hyphens: auto", "fr"), ("hyphens: auto; hyphenate-limit-chars: 9", "en"),
-    ("hyphens: auto; hyphenate-character: '='", "en"), ("hyphens: auto; hyphenate-limit-zone: 45%", "en"),
-    ("white-space: nowrap", "en"), ("white-space: pre-wrap", "en"), ("width: 19mm", "en"),
-    ("width: 19mm; overflow-wrap: anywhere", "en"), ("width: 19mm; word-break: break-all", "en"),
-    ("direction: rtl", "en"), ("text-align: justify", "en"), ("text-align: justify; text-decoration: underline", "en"),
-    ("width: 50mm", "en"), ("width: 51mm", "en"), ("font-family: serif", "en"),
-]
-_WORDS = "Internationalization of the unbreakable counterrevolutionaries   AVAWAY office 12 الأمم المتحدة لله"
-
-
-def test_every_style_that_splits_lines_is_in_the_memo_key():
-    from docgen.writers.pdf import memo
-    from docgen.writers.pdf.engine import HTML
-
-    blocks = "".join(f'<p lang="{lang}" style="width: 60mm; text-align: right; '
-                     f'font-family: Liberation Serif, Noto Naskh Arabic; {style}">{_WORDS}</p>' for style, lang in _STYLES)
-    html = f"<html lang='en'><body>{blocks}{blocks}</body></html>"  # each block twice: hits in one render
-    try:
-        memo.restore()
-        plain = HTML(string=html).write_pdf()
-        memo.apply()
-        before = dict(memo.stats)
-        remembered = HTML(string=html).write_pdf()
-        again = HTML(string=html).write_pdf()
-    finally:
-        memo.apply()
-    assert memo.stats["line hits"] > before["line hits"]
-    assert remembered == plain and again == plain
-
-
 def test_faces_subset_side_by_side_give_the_same_pdf():
-    """The faces of a page subset and deflated on two threads (memo.py, 6.): the same bytes as one
+    """The faces of a page subset and deflated on two threads (subsets.py, 3.): the same bytes as one
     after the other, in Chinese (two CJK faces) and Arabic (Arabic and Latin faces)."""
     folders = {"zh": ZH, "specimen": SPECIMEN}
     plan = [["zh", "zh"], ["specimen", "ar"]]
-    one = _renders(folders, plan, memos=True, threads=1)
-    two = _renders(folders, plan, memos=True, threads=2)
+    one = _renders(folders, plan, threads=1)
+    two = _renders(folders, plan, threads=2)
     assert [digest for digest, _ in one] == [digest for digest, _ in two]
     assert all(hits["faces side by side"] == 0 for _, hits in one)
     assert all(hits["faces side by side"] >= 2 for _, hits in two)
@@ -133,28 +96,28 @@ def test_a_remembered_font_stream_is_deflated_as_zlib_would():
     between renders the memo keeps the stream only."""
     import zlib
 
-    import pydyf
+    from docgen.writers.pdf.weasyprint import engine, subsets
 
-    from docgen.writers.pdf import memo
+    pydyf = engine() and subsets.pydyf
 
     def remembered(entry, data):
         entry.data = data
-        memo._by_data[id(data)] = entry
+        subsets._by_data[id(data)] = entry
         return data
 
     data = bytes(range(256)) * 64
-    entry = memo._Subset(None, None)
+    entry = subsets._Subset(None, None)
     try:
         first = pydyf.zlib.compressobj(level=9)
         out = first.compress(remembered(entry, data)) + first.flush()
-        assert entry.data is None and id(data) not in memo._by_data and out == entry.deflated
+        assert entry.data is None and id(data) not in subsets._by_data and out == entry.deflated
         inflated = remembered(entry, zlib.decompress(entry.deflated))
         again = pydyf.zlib.compressobj(level=9)
         assert again.compress(inflated) + again.flush() is entry.deflated
         mixed = pydyf.zlib.compressobj(level=9)
         more = mixed.compress(remembered(entry, data)) + mixed.compress(b"tail") + mixed.flush()
     finally:
-        memo._by_data.pop(id(entry.data), None)
+        subsets._by_data.pop(id(entry.data), None)
     assert zlib.decompress(out) == data
     assert zlib.decompress(more) == data + b"tail"
 
@@ -162,8 +125,7 @@ def test_a_remembered_font_stream_is_deflated_as_zlib_would():
 def test_a_reused_stylesheet_keeps_its_page_rules_and_an_edited_one_is_parsed_again():
     from weasyprint.text.fonts import FontConfiguration
 
-    from docgen.writers.pdf import memo
-    from docgen.writers.pdf.engine import HTML
+    from docgen.writers.pdf.weasyprint import HTML, stock, stylesheets
 
     config = FontConfiguration()  # WeasyPrint's own (system fonts): this page declares no face
 
@@ -171,37 +133,9 @@ def test_a_reused_stylesheet_keeps_its_page_rules_and_an_edited_one_is_parsed_ag
         return (f"<html lang='en'><head><style>@page {{ size: A6; margin: 2cm; @top-center {{ content: 'Head' }} }}"
                 f" p {{ font: {size} Liberation Serif }}</style></head><body><p>Some words.</p></body></html>")
 
-    try:
-        memo.restore()
+    with stock("stylesheets"):
         plain = [HTML(string=page(size)).write_pdf(font_config=config) for size in ("10pt", "12pt")]
-        memo.apply()
-        before = memo.stats["stylesheet hits"]
-        remembered = [HTML(string=page(size)).write_pdf(font_config=config) for size in ("10pt", "12pt", "10pt", "12pt")]
-    finally:
-        memo.apply()
-    assert memo.stats["stylesheet hits"] - before >= 2
+    before = stylesheets.stats["hits"]
+    remembered = [HTML(string=page(size)).write_pdf(font_config=config) for size in ("10pt", "12pt", "10pt", "12pt")]
+    assert stylesheets.stats["hits"] - before >= 2
     assert plain[0] != plain[1] and remembered == plain + plain
-
-
-def test_struts_are_weasyprints_under_a_tuple_key():
-    """memo.strut gives what WeasyPrint's strut gives, for every style of a real page, and keeps
-    one entry per distinct set of the values WeasyPrint's own key is made of."""
-    from docgen import pipeline
-    from docgen.writers.html import render_html
-    from docgen.writers.pdf import memo
-    from docgen.writers.pdf.engine import HTML, font_configuration
-
-    docs, _ = pipeline.read_all([SPECIMEN])
-    document = HTML(string=render_html(docs[0], docs[0].versions["fr"])).render(font_config=font_configuration())
-    styles = []
-
-    def walk(box):
-        styles.append(box.style)
-        for child in getattr(box, "children", ()):
-            walk(child)
-
-    for page in document.pages:
-        walk(page._page_box)
-    assert len(styles) > 100
-    for style in styles:
-        assert memo.strut(style) == memo._original_strut(style)

@@ -146,7 +146,7 @@ def test_the_forkserver_loads_what_every_worker_needs_before_forking():
     code = ("import gc, " + ", ".join(pool.PRELOAD) + "\n"
             "from docgen.writers.akn import schema\n"
             "from docgen.writers.html import environment\n"
-            "from docgen.writers.pdf.engine import font_configuration\n"
+            "from docgen.writers.pdf.weasyprint import font_configuration\n"
             "print(schema.cache_info().currsize, font_configuration.cache_info().currsize,\n"
             "      sorted(t for t in ('resolution.html.j2', 'resolution.css.j2')\n"
             "             if any(k[1] == t for k in environment().cache.keys())), gc.get_freeze_count() > 10000)\n")

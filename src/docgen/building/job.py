@@ -130,24 +130,23 @@ def warm_up() -> None:
 
 def one_core() -> None:
     """A --jobs or cluster worker has sibling workers on the other cores: it subsets a document's
-    fonts on its own thread only (writers/pdf/memo.py, 6.)."""
-    from docgen.writers.pdf import memo
+    fonts on its own thread only."""
+    from docgen.writers.pdf import single_threaded
 
-    memo.SUBSET_THREADS = 1
+    single_threaded()
 
 
 def load() -> None:
     """Import the writers and load what any document needs, once per process: the Latin-script
     font configuration, the compiled page templates, the AKN schema (~0.15 s to parse). Takes no
     signal (a Dask worker's are its own)."""
-    from docgen.writers import writer
+    from docgen.writers import FORMATS, pdf, writer
     from docgen.writers.akn import schema
     from docgen.writers.html import environment
-    from docgen.writers.pdf.engine import font_configuration
 
-    for fmt in ("pdf", "docx", "akn"):
+    for fmt in FORMATS:
         writer(fmt)
-    font_configuration()
+    pdf.load()  # WeasyPrint and the Latin-script font configuration (nothing if WeasyPrint is unsupported)
     for name in ("resolution.html.j2", "resolution.css.j2"):
         environment().get_template(name)
     schema()

@@ -6,34 +6,37 @@ the paragraph that holds the call, then a re-render), and every font in the PDF 
 declared. It fails with a clear message rather than writing a wrong PDF.
 
 Every PDF is tagged PDF/UA-1 (#15: structure tree in reading order, artifacts, /Lang, XMP
-title and pdfuaid:part 1; `tagging.py` fixes WeasyPrint's tagging); the archive (`--pdfa`) is
-PDF/A-3a, tagged, with the PDF/UA-1 identification too, and the AKN XML and YAML attached.
+title and pdfuaid:part 1; `weasyprint/tagging.py` fixes WeasyPrint's tagging); the archive
+(`--pdfa`) is PDF/A-3a, tagged, with the PDF/UA-1 identification too, and the AKN XML and YAML
+attached. WeasyPrint is imported and patched only in `weasyprint/` (the gate), on the first PDF:
+an unsupported WeasyPrint fails the PDF outputs, not the import of this module.
 """
 
 from __future__ import annotations
 
 import io
 
-from .. import RenderError
-from ..pdfpage import Page, prepare
-from . import checks
-from .engine import HTML, font_configuration
-from .fetcher import BASE_URL, FETCHER  # the templates folder, as WeasyPrint writes it; data: URLs
-from .patches import OwnFontsConfiguration
-from . import memo  # noqa: E402  (after engine: WeasyPrint is imported there, lean)
+from docgen.paths import TEMPLATES
+from docgen.writers import RenderError
+from docgen.writers.pdf.page import Page, prepare
+from docgen.writers.pdf import checks
+from docgen.writers.pdf import weasyprint as gate
+from docgen.writers.pdf.weasyprint import UnsupportedWeasyPrint, font_configuration  # noqa: F401  (the writer's names)
 
 MAX_REPAIRS = 5
 
 
 def render(html: str, config=None):
     """Lay out *html*, repairing lost or misplaced footnotes; returns the WeasyPrint document."""
+    HTML = gate.engine().HTML
     config = config or font_configuration()
-    if isinstance(config, OwnFontsConfiguration) and "@font-face" not in html:  # no system font (patches.py, 11.)
+    from docgen.writers.pdf.weasyprint.fonts import OwnFontsConfiguration
+
+    if isinstance(config, OwnFontsConfiguration) and "@font-face" not in html:  # no system font (fonts.py, 3.)
         raise RenderError("the page declares no font (@font-face): docgen sets text only in the faces of fonts/")
     breaks: list[int] = []
     for attempt in range(MAX_REPAIRS + 1):
-        document = HTML(string=_with_breaks(html, breaks), base_url=BASE_URL, url_fetcher=FETCHER).render(
-            font_config=config)
+        document = HTML(string=_with_breaks(html, breaks), base_url=str(TEMPLATES)).render(font_config=config)
         problems = checks.footnote_placement(document)
         if not problems:
             return document
@@ -56,25 +59,39 @@ def _with_breaks(html: str, numbers: list[int]) -> str:
 
 
 def write(doc, version, settings) -> bytes:
-    """The PDF of a language version: the page made of the model (`pdfpage.prepare`), typeset."""
+    """The PDF of a language version: the page made of the model (`page.prepare`), typeset."""
     return typeset(prepare(doc, version, settings))
 
 
 def typeset(page: Page) -> bytes:
-    """Lay the page out, write the PDF, check what WeasyPrint is known to get wrong (see above).
-    Needs nothing of docgen's reader or model: prefork.py's render process runs only this."""
+    """Lay the page out, write the PDF, check what WeasyPrint is known to get wrong (see above)."""
+    weasyprint = gate.engine()
     config = font_configuration(page.ranges)
-    memo.document(page.document)
+    from docgen.writers.pdf.weasyprint import subsets
+
+    subsets.document(page.document)
     document = render(page.html, config)
     out = io.BytesIO()
-    attachments = []
-    if page.attachments:
-        from weasyprint import Attachment
-
-        attachments = [Attachment(string=a.data, url_fetcher=FETCHER, name=a.name, relationship=a.relationship,
-                                  description=a.description, created=a.when, modified=a.when)
-                       for a in page.attachments]
+    attachments = [weasyprint.Attachment(string=a.data, name=a.name, relationship=a.relationship,
+                                         description=a.description, created=a.when, modified=a.when)
+                   for a in page.attachments]
     document.write_pdf(out, font_config=config, attachments=attachments, **dict(page.options))
     data = out.getvalue()
     checks.embedded_fonts(document)
     return data
+
+
+def load() -> None:
+    """What a process that will write PDFs loads once (a build worker's warm-up): WeasyPrint,
+    patched, and the Latin-script font configuration. Nothing if the installed WeasyPrint is not
+    the supported one: each PDF then fails with the gate's message."""
+    try:
+        font_configuration()
+    except UnsupportedWeasyPrint:
+        pass
+
+
+def single_threaded() -> None:
+    """Subset a document's faces on this thread only: for a worker whose siblings have the other
+    cores (a --jobs or cluster worker)."""
+    gate.SUBSET_THREADS = 1

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ... import fonts
-from .. import RenderError
+from docgen.data import fonts
+from docgen.writers import RenderError
 
 _CALL = re.compile(r"fnref-(\d+)$")
 _BODY = re.compile(r"fn-(\d+)$")

@@ -32,7 +32,7 @@ Templates name the structure type where HTML has no element for it with `data-pd
 (Sect, P, Lbl, Note); the empty value makes an element transparent (its children go to its
 parent: the masthead's layout cells).
 
-`apply()` installs it; it refuses any WeasyPrint but 70.x (the caller checks the version).
+`registry.stock("tagging")` gives WeasyPrint's own tagging back (tests show what each fix changes).
 """
 
 from __future__ import annotations
@@ -50,15 +50,13 @@ from weasyprint.layout.absolute import AbsolutePlaceholder
 from weasyprint.pdf import stream as wp_stream
 from weasyprint.pdf.tags import _get_pdf_tag
 
+from docgen.writers.pdf.page import ARCHIVE_VARIANT  # the variant a page asks for (page.prepare)
+from docgen.writers.pdf.weasyprint.registry import patch
+
 _TRANSPARENT = ""
 
 
 # ---------------------------------------------------------------- drawing: margin boxes
-
-
-_original_draw_stacking_context = wp_draw.draw_stacking_context
-_original_marked = wp_stream.Stream.marked
-_original_artifact = wp_stream.Stream.artifact
 
 
 def draw_stacking_context(stream, stacking_context):
@@ -96,10 +94,6 @@ def artifact(self):
 # ---------------------------------------------------------------- layout: the space at a line break
 
 
-_original_remove_last_whitespace = wp_inline.remove_last_whitespace
-_original_split_text_box = wp_inline.split_text_box
-
-
 def split_text_box(context, box, available_width, skip, is_line_start=True):
     """WeasyPrint's, remembering on the first line's box that the break skipped a space (8.)."""
     new_box, resume, preserved_line_break = _original_split_text_box(
@@ -123,9 +117,6 @@ def remove_last_whitespace(context, line):
 
 
 # ---------------------------------------------------------------- footnote calls link to their notes
-
-
-_original_gather_anchors = wp_document.gather_anchors
 
 
 def _link_calls(box) -> None:
@@ -441,36 +432,11 @@ def _archive_variant(pdf, document, page_streams, attachments, compress):
         del metadata.generate_rdf_metadata
 
 
-from ..pdfpage import ARCHIVE_VARIANT  # noqa: E402  (the page asks for it: pdfpage.prepare)
-_applied = False
-
-
-def apply() -> None:
-    global _applied
-    if _applied:
-        return
-    wp_draw.draw_stacking_context = draw_stacking_context
-    wp_document.gather_anchors = gather_anchors
-    wp_inline.remove_last_whitespace = remove_last_whitespace
-    wp_inline.split_text_box = split_text_box
-    wp_stream.Stream.marked = marked
-    wp_stream.Stream.artifact = artifact
-    wp_pdf.add_tags = add_tags
-    wp_pdf.VARIANTS[ARCHIVE_VARIANT] = (_archive_variant, wp_pdf.pdfa.VARIANTS["pdf/a-3a"][1])
-    _applied = True
-
-
-def restore() -> None:
-    """Stock WeasyPrint tagging (tests show what each fix changes)."""
-    global _applied
-    wp_draw.draw_stacking_context = _original_draw_stacking_context
-    wp_document.gather_anchors = _original_gather_anchors
-    wp_inline.remove_last_whitespace = _original_remove_last_whitespace
-    wp_inline.split_text_box = _original_split_text_box
-    wp_stream.Stream.marked = _original_marked
-    wp_stream.Stream.artifact = _original_artifact
-    from weasyprint.pdf.tags import add_tags as stock
-
-    wp_pdf.add_tags = stock
-    wp_pdf.VARIANTS.pop(ARCHIVE_VARIANT, None)  # docgen's variant: stock WeasyPrint has none such
-    _applied = False
+_original_draw_stacking_context = patch("tagging", wp_draw, "draw_stacking_context", draw_stacking_context, "ae4ae4f1d58339b3")
+_original_gather_anchors = patch("tagging", wp_document, "gather_anchors", gather_anchors, "9a073e98a0dbfef5")
+_original_remove_last_whitespace = patch("tagging", wp_inline, "remove_last_whitespace", remove_last_whitespace, "e55b6cb316823fae")
+_original_split_text_box = patch("tagging", wp_inline, "split_text_box", split_text_box, "558c030398fe7e65")
+_original_marked = patch("tagging", wp_stream.Stream, "marked", marked, "cb3edf90c0edfb97")
+_original_artifact = patch("tagging", wp_stream.Stream, "artifact", artifact, "14114eab7b9ddd3c")
+patch("tagging", wp_pdf, "add_tags", add_tags, "69e377cb11611fad")
+patch("tagging", wp_pdf.VARIANTS, ARCHIVE_VARIANT, (_archive_variant, wp_pdf.pdfa.VARIANTS["pdf/a-3a"][1]), "")

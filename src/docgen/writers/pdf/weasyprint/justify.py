@@ -27,9 +27,10 @@ ragged. This module replaces that step:
    edges of digit and Latin runs inside Arabic text. Glyphs of a right-to-left run come in
    visual order, their clusters backwards: a space is its own cluster and is widened once.
 
-Everything here touches only the justification step and text drawing; `apply()` refuses any
-WeasyPrint other than 70.x. The functions keep WeasyPrint's names and signatures so that the
-change can be proposed upstream as a `text-justify` implementation.
+Everything here touches only the justification step and text drawing. The functions keep
+WeasyPrint's names and signatures so that the change can be proposed upstream as a
+`text-justify` implementation. `text_align` is the one patch of `inline.text_align`, for this
+module (3.) and rtl.py (1.).
 """
 
 from __future__ import annotations
@@ -37,15 +38,14 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-import weasyprint
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import inline
 from weasyprint.text import line_break
 from weasyprint.text.ffi import FROM_UNITS, TO_UNITS, ffi, pango
 
-from . import memo
+from docgen.writers.pdf.weasyprint import rtl
+from docgen.writers.pdf.weasyprint.registry import patch, relies_on
 
-SUPPORTED = "70."
 GAP_BEFORE, GAP_AFTER = "gap-before", "gap-after"
 _UNBREAKABLE_RUNS = frozenset("—…⋯―")
 INTER_SOFT_LIMIT = 0.08  # em: widest even gap between two Han characters before boundaries take more
@@ -55,8 +55,6 @@ INTER_SOFT_LIMIT = 0.08  # em: widest even gap between two Han characters before
 WORD_SPACE_LIMIT = 0.24
 BOUNDARY_LIMIT = 0.25    # em: most a space or a Han/Latin boundary takes before Han gaps take the rest
 
-_original_text_align = inline.text_align
-_original_reactivate = line_break.Layout.reactivate
 
 
 # ---------------------------------------------------------------- opportunities
@@ -203,7 +201,8 @@ def add_word_spacing(context, box, justification_spacing, x_advance):
             if char in " \u00a0":
                 widths[index] = justification_spacing
         if widths:
-            layout = memo.deactivated_layout(box.text, box.style, context)
+            layout = line_break.create_layout(box.text, box.style, context, max_width=None, justification_spacing=0)
+            layout.deactivate()  # made again for drawing, widened (`reactivate`)
             layout.cjk_gaps = _byte_offsets(box.text, widths.items())
             layout.justified = True
             extra_space = sum(widths.values())
@@ -238,7 +237,7 @@ def _byte_offsets(text: str, gaps) -> tuple[tuple[int, float], ...]:
 
 def reactivate(self, style):
     """Prepare a justified box's layout for drawing: widen its CJK gaps, settle its positions."""
-    _original_reactivate(self, style)
+    _stock_reactivate(self, style)
     if getattr(self, "justified", False):
         # draw_first_line sets single-paragraph mode; set it first so Pango keeps these lines.
         pango.pango_layout_set_single_paragraph_mode(self.layout, True)
@@ -374,18 +373,15 @@ def drop_edge_gaps(line) -> None:
 
 
 def text_align(context, line, available_width, last):
+    """WeasyPrint's `text_align` between docgen's two changes, in this order: 1. Han/Latin margins
+    at the line's edges dropped (3. above: the line's width changes, so before aligning); 2.
+    WeasyPrint's offset; 3. a right-to-left line's first-line indent added (rtl.py, 1.)."""
     drop_edge_gaps(line)
-    return _original_text_align(context, line, available_width, last)
+    return rtl.indented(line, _stock_text_align(context, line, available_width, last))
 
 
-# ---------------------------------------------------------------- installation
-
-
-def apply() -> None:
-    if not weasyprint.__version__.startswith(SUPPORTED):
-        raise ImportError(f"docgen's justification patch is written for WeasyPrint {SUPPORTED}x, "
-                          f"not {weasyprint.__version__}")
-    inline.justify_line = justify_line
-    inline.add_word_spacing = add_word_spacing
-    inline.text_align = text_align
-    line_break.Layout.reactivate = reactivate
+patch("justify", inline, "justify_line", justify_line, "a438e57b6b147b67")
+patch("justify", inline, "add_word_spacing", add_word_spacing, "9fb83ee3c765f617")
+relies_on("justify", inline, "count_expandable_spaces", "1fab5419e59e6e0f")
+_stock_text_align = patch("justify", inline, "text_align", text_align, "96ea9433b3011cf9")
+_stock_reactivate = patch("justify", line_break.Layout, "reactivate", reactivate, "7e823320345aa576")

@@ -21,34 +21,29 @@
    document) lands off the page on the right. The move is meant for over-constrained margins
    only; with an auto margin the margins place the block, so it is undone.
 
-`apply()` refuses any WeasyPrint other than 70.x. The functions keep WeasyPrint's names and
-signatures (`text_align`, `draw_first_line`, `block_level_width`), so the fixes can be
-proposed upstream.
+1. is applied by justify.py's `text_align` (the one patch of that function), which adds
+`indented`. `draw_first_line` and `block_level_width` keep WeasyPrint's names and
+signatures, so the fixes can be proposed upstream.
 """
 
 from __future__ import annotations
 
-import weasyprint
-from weasyprint.draw import text as draw_text
 from functools import partial
 
+from weasyprint.draw import text as draw_text
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import block, inline
 from weasyprint.text.ffi import pango
 
-SUPPORTED = "70."
-
-_wrapped_text_align = None
-_original_draw_first_line = draw_text.draw_first_line
+from docgen.writers.pdf.weasyprint.registry import patch, relies_on
 
 
-def text_align(context, line, available_width, last):
-    """The offset WeasyPrint applies to the line, plus the indent for a right-to-left line.
+def indented(line, offset: float) -> float:
+    """The offset WeasyPrint aligns a line by, plus the indent for a right-to-left line (1.).
 
     `get_next_linebox` turns the offset of a right-to-left line into `-offset - line.width`;
-    adding the indent here moves the content left by the indent: the indent is on the right.
+    adding the indent moves the content left by the indent: the indent is on the right.
     """
-    offset = _wrapped_text_align(context, line, available_width, last)
     if line.style["direction"] == "rtl":
         offset += getattr(line, "text_indent", 0) or 0
     return offset
@@ -56,7 +51,7 @@ def text_align(context, line, available_width, last):
 
 def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
     """WeasyPrint's `draw_first_line`, then right-to-left clusters' text mapped in visual order."""
-    emojis = _original_draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix)
+    emojis = _stock_draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix)
     if textbox.style["direction"] == "rtl":
         _visual_cluster_text(stream, textbox)
     return emojis
@@ -88,15 +83,12 @@ def _visual_cluster_text(stream, textbox) -> None:
                 font.to_unicode[glyph] = text[::-1]
 
 
-_original_block_level_width = block.block_level_width
-
-
 def block_level_width(box, containing_block, with_min_max=True):
     """WeasyPrint's `block_level_width`, without the right-edge move when a margin is auto."""
     rtl = isinstance(containing_block, boxes.Box) and containing_block.style["direction"] == "rtl"
     margins = (box.margin_left, box.margin_right)
     position_x = box.position_x
-    _original_block_level_width(box, containing_block, with_min_max)
+    _stock_block_level_width(box, containing_block, with_min_max)
     if rtl and "auto" in margins and not box.is_column:
         fixed = sum(m for m in margins if m != "auto")
         padding_plus_border = (box.padding_left + box.padding_right
@@ -108,13 +100,6 @@ def block_level_width(box, containing_block, with_min_max=True):
 block_level_width.without_min_max = partial(block_level_width, with_min_max=False)
 
 
-def apply() -> None:
-    global _wrapped_text_align
-    if not weasyprint.__version__.startswith(SUPPORTED):
-        raise ImportError(f"docgen's right-to-left patch is written for WeasyPrint {SUPPORTED}x, "
-                          f"not {weasyprint.__version__}")
-    if _wrapped_text_align is None:
-        _wrapped_text_align = inline.text_align
-        inline.text_align = text_align
-        draw_text.draw_first_line = draw_first_line
-        block.block_level_width = block_level_width
+_stock_draw_first_line = patch("rtl", draw_text, "draw_first_line", draw_first_line, "94c3e8bf3845482c")
+_stock_block_level_width = patch("rtl", block, "block_level_width", block_level_width, "c737e43e7bbae7f7")
+relies_on("rtl", inline, "get_next_linebox", "7d00aeeee04b3665")  # how it places a right-to-left line (1.)

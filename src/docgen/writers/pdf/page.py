@@ -1,19 +1,13 @@
-"""The PDF writer's first half: from the model to the page WeasyPrint typesets (`Page`).
-
-The PDF writer is two steps: `prepare` (here) checks the version's glyphs and makes the HTML
-writer's page for print, the PDF's options and, for the archive, its attachments; `typeset`
-(`writers/pdf`) lays the page out with WeasyPrint and writes the PDF. Nothing here imports
-WeasyPrint, and nothing in `typeset` needs docgen's reader, model or templates: a serial build
-prepares its pages while the render process it forked imports WeasyPrint, then hands it the
-pages (prefork.py).
-"""
+"""The page WeasyPrint typesets, made of the model: the HTML writer's page for print, the font
+configuration's key, the PDF's options and, for the archive, its attachments (`Page`). Nothing
+here imports WeasyPrint; `writers/pdf/__init__.typeset` lays the page out."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from docgen.writers import RenderError, Settings
+from docgen.writers import Settings
 
 ARCHIVE_VARIANT = "pdf/a-3a+ua-1"  # tagging.py's variant: PDF/A-3a with PDF/UA-1; "pdf/a" in the name gives the output intent
 
@@ -37,18 +31,15 @@ class Page:
     ranges: tuple          # fonts.range_key of the language: which font configuration
     document: str          # the document's name (the warm-render memos are per document)
     options: tuple         # WeasyPrint's write_pdf options, as (name, value) pairs
-    attachments: tuple = ()
+    attachments: tuple = ()  # Attachment
 
 
 def prepare(doc, version, settings: Settings) -> Page:
+    """The page of one language version. Glyphs no face has were found by the preflight before
+    any writer ran; the typesetter checks the PDF again (`checks.embedded_fonts`)."""
     from docgen.data import fonts
-    from docgen.transforms import preflight
     from docgen.writers.html import render_html
 
-    # `check` and the build's validation found these already (preflight); checked again here as
-    # a safety net, before the expensive part
-    if missing := preflight.glyphs(version, doc):
-        raise RenderError("missing glyph: " + "; ".join(f"{d.location}: {d.message}" for d in missing[:10]))
     options = {"pdf_variant": ARCHIVE_VARIANT if settings.pdfa else "pdf/ua-1"}
     if not settings.tagged:  # measurement only (scripts/bench.py): what tagging costs
         options = {"pdf_variant": "pdf/a-3b"} if settings.pdfa else {}

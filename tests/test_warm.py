@@ -21,16 +21,14 @@ EDITS = [
 ]
 
 
-def _renders(folders: dict, plan: list, threads: int = 2) -> list:
+def _renders(folders: dict, plan: list) -> list:
     """Render `plan` [(folder name, language), ...] in one fresh process: digests and memo hits."""
     code = f"""
         import hashlib, json
         from pathlib import Path
         import docgen.pipeline
         from docgen.writers import Settings, writer
-        from docgen.writers.pdf import weasyprint as gate
         from docgen.writers.pdf.weasyprint import subsets, stylesheets
-        gate.SUBSET_THREADS = {threads!r}
 
         def stats():
             return {{**subsets.stats, "stylesheet hits": stylesheets.stats["hits"]}}
@@ -76,19 +74,6 @@ def test_an_edited_paragraph_renders_as_in_a_process_that_remembers_nothing(tmp_
         # the same document again: its font subsets and their streams from the memo
         assert again_hits["font misses"] == 0 and again_hits["deflate hits"] == again_hits["font hits"] > 0, again_hits
     assert all(hits["font hits"] == hits["stylesheet hits"] == 0 for _, hits in cold)  # nothing remembered there
-
-
-# one property would hand one block another block's lines (widths, breaks, hyphens).
-def test_faces_subset_side_by_side_give_the_same_pdf():
-    """The faces of a page subset and deflated on two threads (subsets.py, 3.): the same bytes as one
-    after the other, in Chinese (two CJK faces) and Arabic (Arabic and Latin faces)."""
-    folders = {"zh": ZH, "specimen": SPECIMEN}
-    plan = [["zh", "zh"], ["specimen", "ar"]]
-    one = _renders(folders, plan, threads=1)
-    two = _renders(folders, plan, threads=2)
-    assert [digest for digest, _ in one] == [digest for digest, _ in two]
-    assert all(hits["faces side by side"] == 0 for _, hits in one)
-    assert all(hits["faces side by side"] >= 2 for _, hits in two)
 
 
 def test_a_remembered_font_stream_is_deflated_as_zlib_would():

@@ -37,7 +37,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from docgen.building import fingerprint
-from docgen.building.job import Job, Result, collect_between_jobs, load, one_core, run
+from docgen.building.job import Job, Result, collect_between_jobs, load, run
 
 INSTALL = "pip install 'docgen[cluster]'"
 PROFILER = "distributed.worker.profile.enabled"
@@ -123,7 +123,6 @@ def dask_setup(worker) -> None:
     global _identity
     try:
         load()
-        one_core()
         problem = ""
     except Exception as exc:  # noqa: BLE001 - joins anyway, refused with the reason, instead of a restart loop
         problem = f"{type(exc).__name__}: {exc}"

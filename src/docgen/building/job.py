@@ -125,15 +125,6 @@ def warm_up() -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle, not each worker's
     load()
-    one_core()
-
-
-def one_core() -> None:
-    """A --jobs or cluster worker has sibling workers on the other cores: it subsets a document's
-    fonts on its own thread only."""
-    from docgen.writers.pdf import single_threaded
-
-    single_threaded()
 
 
 def load() -> None:

@@ -89,9 +89,3 @@ def load() -> None:
         font_configuration()
     except UnsupportedWeasyPrint:
         pass
-
-
-def single_threaded() -> None:
-    """Subset a document's faces on this thread only: for a worker whose siblings have the other
-    cores (a --jobs or cluster worker)."""
-    gate.SUBSET_THREADS = 1

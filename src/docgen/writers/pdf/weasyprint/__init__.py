@@ -18,7 +18,6 @@ sheet parsed once).
 from __future__ import annotations
 
 import logging
-import os
 from functools import cache
 
 from docgen.writers import RenderError
@@ -26,7 +25,6 @@ from docgen.writers.pdf.weasyprint.registry import UnsupportedWeasyPrint, stock 
 
 SUPPORTED = "70"  # the WeasyPrint major version the patches are written for
 # Faces subset side by side (subsets.py); 1 in a worker whose siblings have the other cores
-SUBSET_THREADS = min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 _engine = None
 

@@ -1,4 +1,4 @@
-"""Font subsets: one HarfBuzz pass, remembered with their streams, faces subset side by side.
+"""Font subsets: one HarfBuzz pass, remembered with their streams.
 
 1. One pass. WeasyPrint 70's `Font._harfbuzz_subset` runs HarfBuzz's subsetter twice, the second
    time only to apply the no-hinting flag over the same glyphs; for a CJK face that doubles the
@@ -11,27 +11,20 @@
    back (deflate is deterministic). The key holds the HarfBuzz face's address and the entry the
    face, so the address cannot be reused while the entry lives. What is remembered of one
    document is dropped when the process goes on to another (`document`).
-3. Side by side. WeasyPrint subsets and deflates a document's faces one after the other; HarfBuzz
-   and zlib release the GIL, so the faces are subset and deflated on two threads, longest first
-   (`gate.SUBSET_THREADS`; 1 after `docgen.writers.pdf.single_threaded()`, in a --jobs worker),
-   before WeasyPrint's own loop, which then finds each face done (`Font.clean`).
-4. Deflate level: pydyf's level 9 becomes zlib's default, 6 (`_Zlib`).
+3. Deflate level: pydyf's level 9 becomes zlib's default, 6 (`_Zlib`).
 """
 
 from __future__ import annotations
 
-import threading
 import zlib
 
 import pydyf
-import weasyprint.pdf as wp_pdf
 from weasyprint.pdf import fonts as pdf_fonts
 from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
 
-from docgen.writers.pdf import weasyprint as gate
 from docgen.writers.pdf.weasyprint.registry import patch
 
-stats = {"font hits": 0, "font misses": 0, "deflate hits": 0, "faces side by side": 0}
+stats = {"font hits": 0, "font misses": 0, "deflate hits": 0}
 FONT_BYTES = 2**20  # deflated subsets; the Chinese resolution's take 0.4 MB (2.1 MB inflated)
 _DROPPED_TABLES = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT", b"SVG ")
 
@@ -73,7 +66,6 @@ class _Subset:
 
 
 _subsets: dict = {}  # (face address, glyphs, hinting, notdef outline) -> _Subset
-_lock = threading.Lock()  # the two dicts, when faces are subset side by side (3.)
 _by_data: dict = {}  # id(subset bytes) -> _Subset, while the entry holds those bytes (`data`)
 
 
@@ -85,24 +77,22 @@ def _harfbuzz_subset(self, to_unicode, hinting):
     (`_one_pass`), remembered; else 3. WeasyPrint's own way, not remembered."""
     face = self.hb_face
     key = (int(ffi.cast("uintptr_t", face)), tuple(sorted(to_unicode)), bool(hinting), bool(self.missing))
-    with _lock:
-        entry = _subsets.pop(key, None)
-        if entry is not None:
-            stats["font hits"] += 1
-            _subsets[key] = entry
-            if entry.data is None:
-                entry.data = zlib.decompress(entry.deflated)
-                _by_data[id(entry.data)] = entry
-            self.file_content = entry.data
-            return True
-        stats["font misses"] += 1
+    entry = _subsets.pop(key, None)
+    if entry is not None:
+        stats["font hits"] += 1
+        _subsets[key] = entry
+        if entry.data is None:
+            entry.data = zlib.decompress(entry.deflated)
+            _by_data[id(entry.data)] = entry
+        self.file_content = entry.data
+        return True
+    stats["font misses"] += 1
     if not _one_pass(self, to_unicode, hinting):
         _stock_harfbuzz_subset(self, to_unicode, hinting)
         return None
     data = self.file_content
-    with _lock:
-        _subsets[key] = _by_data[id(data)] = _Subset(face, data)
-        _trim_fonts()
+    _subsets[key] = _by_data[id(data)] = _Subset(face, data)
+    _trim_fonts()
     return True
 
 
@@ -111,82 +101,6 @@ def _deflate(data: bytes, make=None, *flush_args) -> bytes:
     by default the one `Stream.data` asks for (`zlib.compressobj(level=9)`, made level 6: `_Zlib`)."""
     compressor = make() if make else _level_6()
     return compressor.compress(data) + compressor.flush(*flush_args)
-
-
-def _clean(self, to_unicode, hinting):
-    """`Font.clean`, unless `build_fonts_dictionary` below did it already for these glyphs."""
-    done = self.__dict__.pop("_docgen_cleaned", None)
-    if done is not None and done[0] == to_unicode and done[1] == hinting:
-        return None
-    return _stock_clean(self, to_unicode, hinting)
-
-
-def build_fonts_dictionary(pdf, fonts, compress, subset, options):
-    """WeasyPrint's `build_fonts_dictionary`, the faces subset and deflated side by side first (3. above)."""
-    if gate.SUBSET_THREADS > 1 and subset and compress:
-        jobs = []
-        for file_fonts in _by_file(fonts):  # as WeasyPrint groups them
-            font = file_fonts[0]
-            if font.bitmap or font.used_in_forms:
-                continue
-            to_unicode = {}
-            for file_font in file_fonts:
-                to_unicode = {**to_unicode, **file_font.to_unicode}
-            jobs.append((font, to_unicode))
-        if len(jobs) > 1:
-            jobs.sort(key=lambda job: len(job[1]), reverse=True)
-            stats["faces side by side"] += len(jobs)
-            _side_by_side([_subset_job(font, to_unicode, options["hinting"]) for font, to_unicode in jobs])
-    return _stock_build_fonts_dictionary(pdf, fonts, compress, subset, options)
-
-
-def _by_file(fonts) -> list[list]:
-    groups: dict = {}
-    for font in fonts.values():
-        groups.setdefault(font.hash, []).append(font)
-    return list(groups.values())
-
-
-def _subset_job(font, to_unicode, hinting):
-    def job():
-        _stock_clean(font, to_unicode, hinting)
-        font._docgen_cleaned = (to_unicode, hinting)
-        data = font.file_content
-        with _lock:
-            entry = _by_data.get(id(data))
-            if entry is None or entry.data is not data or entry.deflated is not None:
-                return
-        deflated = _deflate(data)
-        with _lock:
-            if entry.deflated is None:
-                entry.deflated = deflated
-    return job
-
-
-def _side_by_side(jobs: list) -> None:
-    """Run the jobs on this thread and one more, in their order; the first error is raised here."""
-    errors = []
-
-    def work():
-        while True:
-            try:
-                job = jobs.pop(0)
-            except IndexError:
-                return
-            try:
-                job()
-            except BaseException as exc:  # raised on the calling thread, as if run there
-                errors.append(exc)
-                del jobs[:]
-
-    helper = threading.Thread(target=work, name="docgen-subset", daemon=True)
-    helper.start()
-    try:
-        work()
-    finally:
-        helper.join()
-    if errors:
-        raise errors[0]
 
 
 def _trim_fonts() -> None:
@@ -255,12 +169,9 @@ def document(name: str) -> None:
     global _document
     if name != _document:
         _document = name
-        with _lock:
-            _subsets.clear()
-            _by_data.clear()
+        _subsets.clear()
+        _by_data.clear()
 
 
 _stock_harfbuzz_subset = patch("subsets", pdf_fonts.Font, "_harfbuzz_subset", _harfbuzz_subset, "e509691c9bf5d276")
-_stock_clean = patch("subsets", pdf_fonts.Font, "clean", _clean, "5dcfbe4bdffe79ac")
-_stock_build_fonts_dictionary = patch("subsets", wp_pdf, "build_fonts_dictionary", build_fonts_dictionary, "54303984c1d50be6")
 patch("subsets", pydyf, "zlib", _Zlib, "8b56b01f148ae20f")

@@ -88,7 +88,8 @@ def test_unchanged_corpus_rebuilds_nothing(small_corpus, tmp_path):
 
 
 def test_changes_rebuild_exactly_what_depends_on_them(small_corpus, tmp_path):
-    """A template change rebuilds every PDF and HTML (they use it) and nothing else; a content change one document."""
+    """A template change rebuilds every PDF and HTML (they use it) and nothing else; a change of the page sizes
+    (layout.yaml) the Word drafts too; a content change one document."""
     source, templates, out = tmp_path / "corpus", tmp_path / "templates", tmp_path / "out"
     shutil.copytree(small_corpus, source)
     shutil.copytree(ROOT / "templates", templates)
@@ -108,6 +109,14 @@ def test_changes_rebuild_exactly_what_depends_on_them(small_corpus, tmp_path):
     after = stamps(out)
     changed = {name for name in before if before[name] != after[name]}
     assert changed == {name for name in before if name.endswith(".html")}
+
+    layout = templates / "layout.yaml"  # the page sizes: read by the HTML and the Word writer alike
+    layout.write_text(layout.read_text("utf-8") + "\n# a change\n", "utf-8")
+    build()
+    relaid = stamps(out)
+    changed = {name for name in after if after[name] != relaid[name]}
+    assert changed == {name for name in before if name.endswith((".html", ".docx"))}
+    after = relaid
 
     text = next(source.glob("synthetic-001/*.yaml"))
     text.write_text(text.read_text("utf-8").replace("title:", "title: X", 1), "utf-8")

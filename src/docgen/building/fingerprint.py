@@ -32,7 +32,8 @@ from docgen.paths import FONTS, TEMPLATES
 
 STATE_FILE = ".docgen-state.json"  # and .docgen-state.journal while a build runs
 ENGINES = ("weasyprint", "python-docx", "lxml", "jinja2", "pyyaml", "cobalt", "pikepdf", "fonttools", "python-barcode")
-TEMPLATED = {"pdf", "html", "docx"}  # formats that read templates/ (the Word draft: layout.yaml) or fonts/
+TEMPLATED = {"pdf", "html"}  # formats drawn through templates/ with the fonts of fonts/
+LAID_OUT = {"docx"}  # formats that read templates/layout.yaml only (the Word draft's sizes)
 
 
 def _hash_files(paths, root: Path) -> str:
@@ -152,10 +153,18 @@ def templates() -> str:
     return hashlib.sha256(template_files().encode() + _manifest()).hexdigest()
 
 
+@cache
+def layout() -> str:
+    """templates/layout.yaml, which the Word writer reads too."""
+    path = TEMPLATES / "layout.yaml"
+    return hashlib.sha256(path.read_bytes() if path.exists() else b"").hexdigest()
+
+
 def forget_templates() -> None:
-    """After an edit under templates/ (docgen watch): both cached hashes, or the edit goes unseen."""
+    """After an edit under templates/ (docgen watch): every cached hash, or the edit goes unseen."""
     template_files.cache_clear()
     templates.cache_clear()
+    layout.cache_clear()
 
 
 def font_files(actual: bool) -> dict[str, str]:
@@ -213,7 +222,8 @@ def document(folder: Path) -> str:
 
 def of(doc_hash: str, lang: str, fmt: str, settings_key: str) -> str:
     """The fingerprint of one output."""
-    parts = [code(), doc_hash, lang, fmt, settings_key, templates() if fmt in TEMPLATED else ""]
+    looks = templates() if fmt in TEMPLATED else layout() if fmt in LAID_OUT else ""
+    parts = [code(), doc_hash, lang, fmt, settings_key, looks]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 

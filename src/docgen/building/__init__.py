@@ -51,7 +51,9 @@ def check(paths: list[Path]) -> int:
     report(diagnostics)
     failed = errors(diagnostics)
     count = sum(len(d.versions) for d in documents)
-    say(f"docgen check: {len(documents)} document(s), {count} language version(s) valid; "
+    late = sum(bool(v.out_of_date) for d in documents for v in d.versions.values())
+    say(f"docgen check: {len(documents)} document(s), {count} language version(s) valid"
+        + (f" ({late} out of date with the original: not built)" if late else "") + "; "
         f"{len(failed)} error(s), {sum(d.severity == 'warning' for d in diagnostics)} warning(s)")
     return 1 if failed else 0
 
@@ -151,11 +153,12 @@ def stale_outputs(paths: list[Path], out: Path, state: fingerprint.State) -> lis
 
 
 def _validate(planned: list[Planned], failures: list[Failure], quiet: bool,
-              until=None) -> tuple[list[Planned], dict]:
+              until=None, behind: list[Planned] | None = None) -> tuple[list[Planned], dict]:
     """Read each document to build once, here: a broken one is reported once, not once per output.
 
     Returns the jobs of the good documents and the documents read (a serial build renders
-    from them instead of reading each document a second time). `until`: read in the order of
+    from them instead of reading each document a second time). The outputs of a translation
+    found out of date are not among them: they go to `behind` (kept, listed as stale). `until`: read in the order of
     `planned` while it returns False (a parallel build, until its workers are forked: they read
     the rest); otherwise every document, in the order of their folders.
     """
@@ -171,7 +174,10 @@ def _validate(planned: list[Planned], failures: list[Failure], quiet: bool,
             failures.append(Failure(folder.name, "", "", "\n".join(str(d) for d in errors(local))))
         else:
             documents[folder] = doc
-    return [p for p in planned if p.job.folder not in broken], documents
+    late = {(folder, lang) for folder, doc in documents.items() for lang, v in doc.versions.items() if v.out_of_date}
+    if behind is not None:
+        behind.extend(p for p in planned if (p.job.folder, p.job.lang) in late)
+    return [p for p in planned if p.job.folder not in broken and (p.job.folder, p.job.lang) not in late], documents
 
 
 def in_order(planned: list[Planned]) -> list[Planned]:
@@ -234,18 +240,19 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
     remove_leftovers(out)
     parallel = not cluster and (jobs or default_jobs()) > 1 and len(planned) > 1
     warming, documents = [], {}
+    behind: list[Planned] = []  # outputs of out-of-date translations: not rebuilt, the last good ones kept
     if parallel:  # read the first documents while the workers start; they read the others (pool.py)
         from docgen.building import pool
 
         starting = pool.Starting(min(jobs or default_jobs(), len(planned)), worker_limit)
         try:
-            planned, documents = _validate(in_order(planned), failures, quiet, until=starting.ready)
+            planned, documents = _validate(in_order(planned), failures, quiet, until=starting.ready, behind=behind)
             warming = starting.workers()
         except BaseException:
             starting.stop()
             raise
     else:
-        planned, documents = _validate(planned, failures, quiet)
+        planned, documents = _validate(planned, failures, quiet, behind=behind)
     planned = in_order(planned)
     progress = Progress(len(planned), quiet)
     written = 0
@@ -257,6 +264,10 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
             if p.job.folder not in checked:  # a pool worker checked it: reported once, as `_validate` does
                 checked.add(p.job.folder)
                 report([d for d in result.diagnostics if d.severity == "warning" and not quiet])
+            if result.out_of_date:  # a worker read it first: the same as `_validate` does
+                behind.append(p)
+                progress.dropped()
+                continue
             if result.invalid:
                 if p.job.folder not in broken:
                     broken.add(p.job.folder)
@@ -310,7 +321,14 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
     elif stale:
         print(f"docgen build: {len(stale)} stale output(s), whose document or language file is gone "
               "(--prune deletes them):\n" + "\n".join("  " + _shown(t) for t in stale), file=sys.stderr)
-    summary = f"docgen build: {written} file(s) written, {current} up to date, {len(failures)} failure(s) in {elapsed:.1f} s"
+    if behind:
+        print(f"docgen build: {len(behind)} output(s) not rebuilt, their translation out of date with the original; "
+              "the last good ones are kept (stale):\n"
+              + "\n".join(f"  {_shown(p.target)}" + ("" if p.target.exists() else " (none built yet)")
+                          for p in sorted(behind, key=lambda p: str(p.target))), file=sys.stderr)
+    summary = (f"docgen build: {written} file(s) written, {current} up to date, "
+               + (f"{len(behind)} stale (out of date), " if behind else "")
+               + f"{len(failures)} failure(s) in {elapsed:.1f} s")
     if quiet:
         print(summary, file=sys.stderr)
     else:

@@ -169,6 +169,9 @@ def rebuild(paths: list[Path], formats: list[str], out: Path, langs: list[str], 
     for folder in sorted({p.job.folder for p in planned}):
         doc, local = pipeline.read(folder)
         problems += [str(d) for d in local if d.severity == "error"]
+        for d in local:
+            if d.severity == "warning":  # an out-of-date translation among them: its outputs are kept
+                print(d, file=sys.stderr, flush=True)
         if doc is None:
             continue  # the last good outputs stay
         for p in sorted((p for p in planned if p.job.folder == folder), key=lambda p: (FIRST.index(p.job.fmt) if p.job.fmt in FIRST else len(FIRST), p.job.lang)):
@@ -177,6 +180,8 @@ def rebuild(paths: list[Path], formats: list[str], out: Path, langs: list[str], 
             except Exception as exc:  # a bug, or a broken template: say so and keep watching
                 problems.append(f"{p.job.label}: {type(exc).__name__}: {exc}")
                 continue
+            if result.out_of_date:
+                continue  # said in the warning above; its last good outputs stay
             if result.data is None:
                 problems.append(f"{p.job.label}: {result.message}")
                 continue

@@ -1,0 +1,65 @@
+"""Hostile and broken input (#22): each case ends in one clear error naming the file and the
+reason, in bounded time and memory, with nothing written where it should not be, and a bad
+document fails alone."""
+
+from __future__ import annotations
+
+import resource
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SPECIMEN, ZH
+
+MEMORY = 1536 * 2**20  # address space a command may use: a bomb that expands fails here, not the machine
+
+
+def docgen(*args, cwd: Path | None = None, limit: bool = True) -> subprocess.CompletedProcess:
+    """The real command, its memory bounded (RLIMIT_AS) and its time too (a hang fails the test)."""
+    def bounded():
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+
+    return subprocess.run([sys.executable, "-m", "docgen.cli", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd or ROOT, timeout=120, preexec_fn=bounded if limit else None)
+
+
+@pytest.fixture
+def content(tmp_path) -> Path:
+    """Two documents: a good one (ctoc-cop-5-2) and one to break (specimen)."""
+    root = tmp_path / "content"
+    shutil.copytree(SPECIMEN, root / "specimen")
+    shutil.copytree(ZH, root / ZH.name)
+    return root
+
+
+def _bomb() -> str:
+    lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, 10):
+        lines.append(f"{chr(97 + i)}: &{chr(97 + i)} [" + ", ".join([f"*{chr(96 + i)}"] * 9) + "]")
+    return "\n".join(lines) + "\ntitle: *j\n"
+
+
+YAML_CASES = [
+    ("alias-bomb", _bomb(), "alias bomb", ":1:"),
+    ("recursion", "title: &a [*a]\n", "a value contains itself", ":1:"),
+    ("deep-flow", "title: " + "[" * 5000 + "]" * 5000 + "\n", "nested thousands deep", "fr.yaml"),
+    ("deep-block", "title:\n" + "".join(" " * i + "- \n" for i in range(3000)), "nested thousands deep", "fr.yaml"),
+    ("deep-mapping", "title:\n" + "".join(" " * i + "a:\n" for i in range(0, 200)), "nested more than 40 deep", "fr.yaml:"),
+]
+
+
+@pytest.mark.parametrize("name,text,message,where", YAML_CASES, ids=[c[0] for c in YAML_CASES])
+def test_hostile_yaml_fails_alone_with_one_clear_error(name, text, message, where, content, tmp_path):
+    (content / "specimen" / "fr.yaml").write_text(text, "utf-8")
+    check = docgen("check", content)
+    assert check.returncode == 1 and "Traceback" not in check.stderr and "internal error" not in check.stderr
+    errors = [line for line in check.stderr.splitlines() if ": error: " in line]
+    assert len(errors) == 1 and message in errors[0] and where in errors[0], check.stderr
+    out = tmp_path / "out"
+    build = docgen("build", content, "--out", out, "--format", "akn")
+    assert build.returncode == 1 and "internal error" not in build.stderr, build.stderr
+    assert (out / ZH.name / f"{ZH.name}.zh.xml").exists()  # the good document is built
+    assert not (out / "specimen").exists()

@@ -63,3 +63,54 @@ def test_hostile_yaml_fails_alone_with_one_clear_error(name, text, message, wher
     assert build.returncode == 1 and "internal error" not in build.stderr, build.stderr
     assert (out / ZH.name / f"{ZH.name}.zh.xml").exists()  # the good document is built
     assert not (out / "specimen").exists()
+
+
+# ---------------------------------------------------------------- paths
+
+
+def test_output_names_never_escape_out_when_building_dot_or_dot_dot(tmp_path):
+    doc = tmp_path / "content" / "specimen"
+    shutil.copytree(SPECIMEN, doc)
+    (doc / "notes").mkdir()
+    out = tmp_path / "box" / "out"
+    assert docgen("build", "..", "--out", out, "--format", "akn", "--lang", "en", cwd=doc / "notes").returncode == 0
+    assert docgen("build", ".", "--out", out, "--format", "akn", "--lang", "fr", cwd=doc).returncode == 0
+    written = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*.xml"))
+    assert written == ["box/out/specimen/specimen.en.xml", "box/out/specimen/specimen.fr.xml"], written
+
+
+def test_prune_deletes_only_outputs_docgen_wrote_inside_out(tmp_path):
+    """A state file that names files outside --out (edited, or copied from elsewhere) deletes nothing there."""
+    import json
+
+    content = tmp_path / "content"
+    shutil.copytree(SPECIMEN, content / "specimen")
+    out = tmp_path / "out"
+    assert docgen("build", content, "--out", out, "--format", "akn").returncode == 0
+    victim = tmp_path / "victim.txt"
+    victim.write_text("not docgen's", "utf-8")
+    state = json.loads((out / ".docgen-state.json").read_text("utf-8"))
+    state["outputs"]["../victim.txt"] = {"fingerprint": "x", "size": 12, "source": "../content/specimen/xx.yaml"}
+    state["outputs"][str(victim)] = {"fingerprint": "x", "size": 12, "source": "../content/specimen/xx.yaml"}
+    (out / ".docgen-state.json").write_text(json.dumps(state), "utf-8")
+    (content / "specimen" / "fr.yaml").unlink()
+    result = docgen("build", content, "--out", out, "--format", "akn", "--prune")
+    assert result.returncode == 0, result.stderr
+    assert victim.read_text("utf-8") == "not docgen's"
+    assert not (out / "specimen" / "specimen.fr.xml").exists()  # docgen's own stale output is pruned
+    assert "pruned 1 stale output(s)" in result.stdout, result.stdout
+
+
+def test_leftover_cleaning_deletes_only_docgen_temporary_files(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(SPECIMEN, content / "specimen")
+    out = tmp_path / "out"
+    mine = [out / "specimen" / ".specimen.en.xml.abcd_123.part", out / ".docgen-state.json.x1y2z3w4.part"]
+    theirs = [out / "specimen" / ".notes.part", out / ".download.part", out / "other" / ".x.y.part",
+              out / "deep" / "specimen" / ".specimen.en.xml.abcd_123.part"]
+    for path in mine + theirs:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x", "utf-8")
+    assert docgen("build", content, "--out", out, "--format", "akn", "--lang", "en").returncode == 0
+    assert [p for p in mine if p.exists()] == []
+    assert [p for p in theirs if not p.exists()] == []

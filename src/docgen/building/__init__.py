@@ -25,7 +25,7 @@ from docgen import pipeline, readers
 from docgen.building import fingerprint
 from docgen.building.job import Job, collect_between_jobs, default_jobs
 from docgen.building.job import run as run_job
-from docgen.building.outputs import install_fonts, output_path, remove_leftovers
+from docgen.building.outputs import inside, install_fonts, output_path, plain_name, remove_leftovers
 from docgen.building.progress import Progress, say
 from docgen.data.tables import CODES
 from docgen.diagnostics import Diagnostic, Location, errors
@@ -85,6 +85,10 @@ def plan(paths: list[Path], formats: list[str], out: Path, langs: list[str] | No
     settings_key = f"pdfa={pdfa}"
     asked = dict.fromkeys(langs or [], 0)  # requested language -> documents that have it
     for folder in pipeline.find(paths, diagnostics):
+        if not plain_name(folder.name):  # its outputs would be named after nothing, or outside --out
+            diagnostics.append(Diagnostic(Location(folder), "a document folder needs a name of its own: its outputs "
+                                                            "are named after it"))
+            continue
         doc_hash = fingerprint.document(folder)
         files = readers.language_files(folder)
         for p in files:
@@ -142,12 +146,14 @@ def stale_outputs(paths: list[Path], out: Path, state: fingerprint.State) -> lis
     roots = [r.parent if r.is_file() else r for r in roots]
     stale = []
     for key, entry in state.entries.items():
-        if not entry.get("source"):
+        if not isinstance(entry, dict) or not isinstance(entry.get("source"), str) or not isinstance(key, str):
             continue
+        target = out / key
+        if Path(key).is_absolute() or ".." in Path(key).parts or not inside(out, target) or target.is_symlink():
+            continue  # not an output docgen wrote into out (a state file edited, or from elsewhere)
         source = (state.path.parent / entry["source"]).resolve()
         covered = any(source == r or r in source.parents for r in roots)
-        target = out / key
-        if covered and not source.exists() and target.exists():
+        if covered and not source.exists() and target.is_file():
             stale.append(target)
     return sorted(stale)
 

@@ -278,7 +278,9 @@ def load_state(out: Path) -> State:
         entries = json.loads(path.read_text("utf-8")).get("outputs", {})
     except (FileNotFoundError, ValueError, AttributeError):
         entries = {}  # no state or an unreadable one: everything is rebuilt
-    state = State(path, entries if isinstance(entries, dict) else {})
+    entries = entries if isinstance(entries, dict) else {}
+    # only entries as docgen writes them: a damaged or edited state file rebuilds, never misleads
+    state = State(path, {k: v for k, v in entries.items() if isinstance(v, dict) and isinstance(v.get("fingerprint"), str)})
     try:
         lines = state.journal.read_text("utf-8").splitlines()
     except FileNotFoundError:

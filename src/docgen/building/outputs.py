@@ -4,19 +4,62 @@ the previous good output."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 
+def plain_name(name: str) -> bool:
+    """A name that stays where it is put: one path component, not `.` or `..`."""
+    return bool(name) and name not in (".", "..") and "/" not in name and "\\" not in name and "\0" not in name
+
+
 def output_path(out: Path, document: str, lang: str, extension: str) -> Path:
+    """<out>/<document>/<document>.<lang>.<extension>; never outside out."""
+    if not plain_name(document):
+        raise ValueError(f"a document folder's name cannot name an output: {document!r}")
     return Path(out) / document / f"{document}.{lang}.{extension}"
 
 
+def inside(out: Path, target: Path) -> bool:
+    """target is a file under out, even once symbolic links in between are followed."""
+    try:
+        return Path(target).parent.resolve().is_relative_to(Path(out).resolve())
+    except (OSError, RuntimeError):
+        return False
+
+
+# the temporary files docgen writes: files.write_atomic's (.<name>.<mkstemp's 8 characters>.part)
+# and install_fonts' (.<name>.part)
+_LEFTOVER = re.compile(r"\.(?P<name>.+?)(?:\.[a-z0-9_]{8})?\.part")
+
+
 def remove_leftovers(out: Path) -> int:
-    """Delete temporary files a killed build left behind (it could not clean up); returns how many."""
+    """Delete temporary files a killed build left behind (it could not clean up); returns how many.
+
+    Only docgen's own: in --out itself and the folders docgen writes in it (one per document,
+    fonts/), never deeper and never through a symbolic link, a file named as docgen names its
+    temporary files for what belongs there (`.<document>.<lang>.<ext>.xxxxxxxx.part` in a
+    document's folder)."""
+    out = Path(out)
     count = 0
-    for tmp in Path(out).glob("**/.*.part"):
-        tmp.unlink(missing_ok=True)
-        count += 1
+    try:
+        folders = [out] + [d for d in out.iterdir() if d.is_dir() and not d.is_symlink()]
+    except OSError:
+        return 0
+    for folder in folders:
+        try:
+            entries = list(folder.glob(".*.part"))
+        except OSError:
+            continue
+        for tmp in entries:
+            match = _LEFTOVER.fullmatch(tmp.name)
+            if not match or tmp.is_symlink() or not tmp.is_file():
+                continue
+            owner = "docgen-state." if folder == out else "" if folder.name == "fonts" else folder.name + "."
+            if not match["name"].startswith(owner):
+                continue
+            tmp.unlink(missing_ok=True)
+            count += 1
     return count
 
 

@@ -463,6 +463,8 @@ def find_documents(paths: list[Path], diagnostics: list[Diagnostic]) -> list[Pat
     for path in map(Path, paths):
         if path.is_file():
             path = path.parent
+        if path.name in ("", ".", ".."):  # `.` or `..`: the folder's own name names the outputs, not `..`
+            path = path.resolve()
         if not path.exists():
             diagnostics.append(Diagnostic(Location(path), "no such file or folder"))
         elif is_document_folder(path):

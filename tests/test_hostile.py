@@ -114,3 +114,64 @@ def test_leftover_cleaning_deletes_only_docgen_temporary_files(tmp_path):
     assert docgen("build", content, "--out", out, "--format", "akn", "--lang", "en").returncode == 0
     assert [p for p in mine if p.exists()] == []
     assert [p for p in theirs if not p.exists()] == []
+
+
+# ---------------------------------------------------------------- the preview server
+
+
+@pytest.fixture
+def preview(tmp_path):
+    """`docgen watch --serve`'s server on a free port, over an output folder with a state file."""
+    from docgen.building import watch
+
+    out = tmp_path / "out"
+    evil = 'x"><img src=x onerror=alert(1)>'
+    (out / evil).mkdir(parents=True)
+    (out / evil / f"{evil}.en.pdf").write_bytes(b"%PDF-")
+    (out / "specimen").mkdir()
+    (out / "specimen" / "specimen.en.html").write_text("<p>ok</p>", "utf-8")
+    (out / ".docgen-state.json").write_text("{}", "utf-8")
+    status = watch.Status()
+    status.publish(["<b>problem</b>"], [(evil, "en"), ("specimen", "en")])
+    server = watch._start_server(out, 0, status, ["pdf", "html"])
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _get(port: int, path: str, host: str | None = None) -> tuple[int, str]:
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.putrequest("GET", path, skip_host=True)
+        connection.putheader("Host", host or f"127.0.0.1:{port}")
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+def test_the_preview_escapes_every_name(preview):
+    status, page = _get(preview, "/")
+    assert status == 200
+    assert "<img" not in page and "<b>problem" not in page
+    assert "x&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in page  # shown, as text
+    assert 'href="/x%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E/' in page, page  # linked, percent-encoded
+
+
+@pytest.mark.parametrize("path", ["/.docgen-state.json", "/%2edocgen-state.json", "/%2Edocgen-state.json",
+                                  "/specimen/%2e%2e/%2edocgen-state.json", "/specimen/", "/specimen"])
+def test_the_preview_serves_no_dotfile_and_no_listing(preview, path):
+    status, body = _get(preview, path)
+    assert status in (301, 404) and "docgen-state" not in body and "specimen.en.html" not in body, (status, body)
+
+
+def test_the_preview_checks_the_host_header(preview):
+    assert _get(preview, "/specimen/specimen.en.html")[0] == 200
+    assert _get(preview, "/specimen/specimen.en.html", host=f"localhost:{preview}")[0] == 200
+    assert _get(preview, "/specimen/specimen.en.html", host="attacker.example")[0] == 403
+    assert _get(preview, "/", host=f"rebound.example:{preview}")[0] == 403

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, quote, unquote, urlparse
 
 from docgen import building, pipeline, readers
 from docgen.building import fingerprint
@@ -281,8 +281,13 @@ events.addEventListener("rebuild", () => {{ events.close(); location.reload(); }
 
 VERSION = """<section id="{doc}-{lang}"><h2>{doc} ({lang})</h2>
 <nav>{links}</nav>
-<iframe title="{doc} {lang}" src="/{doc}/{doc}.{lang}.html?g={generation}"></iframe></section>
+<iframe title="{doc} {lang}" src="{src}?g={generation}"></iframe></section>
 """
+
+
+def _href(doc: str, lang: str, extension: str) -> str:
+    """An output's URL, percent-encoded and escaped for an attribute: a folder name is the author's text."""
+    return html.escape("/" + quote(doc) + "/" + quote(f"{doc}.{lang}.{extension}"), quote=True)
 
 
 
@@ -292,12 +297,12 @@ def preview_page(status: Status, out: Path, formats: list[str]) -> str:
     sections = []
     for doc, lang in versions:
         links = " ".join(
-            f'<a href="/{doc}/{doc}.{lang}.{FORMATS[fmt].extension}">{FORMATS[fmt].label}</a>'
+            f'<a href="{_href(doc, lang, FORMATS[fmt].extension)}">{html.escape(FORMATS[fmt].label)}</a>'
             for fmt in FORMATS if fmt != "html" and fmt in formats
             and output_path(out, doc, lang, FORMATS[fmt].extension).exists())
         if "html" in formats:
-            sections.append(VERSION.format(doc=html.escape(doc), lang=html.escape(lang), links=links,
-                                           generation=generation))
+            sections.append(VERSION.format(doc=html.escape(doc, quote=True), lang=html.escape(lang, quote=True),
+                                           links=links, src=_href(doc, lang, "html"), generation=generation))
         else:
             sections.append(f"<section><h2>{html.escape(doc)} ({html.escape(lang)})</h2><nav>{links}</nav></section>")
     return PAGE.format(generation=generation, problems=html.escape("\n".join(problems)),
@@ -311,6 +316,9 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def do_GET(self):
         url = urlparse(self.path)
+        if not self._host_allowed():
+            self.send_error(403, "this preview answers on 127.0.0.1 and localhost only")
+            return
         if url.path in ("/", "/index.html"):
             body = preview_page(self.status, self.out, self.formats).encode()
             self.send_response(200)
@@ -320,10 +328,27 @@ class _Handler(SimpleHTTPRequestHandler):
             self.wfile.write(body)
         elif url.path == "/events":
             self._events(parse_qs(url.query).get("since", [""])[0])
-        elif any(part.startswith(".") for part in url.path.split("/")):
-            self.send_error(404)  # the build's state files are not for the browser
+        elif any(part.startswith(".") or "\\" in part for part in unquote(url.path).split("/")):
+            self.send_error(404)  # the build's state files are not for the browser, nor what %2e spells
         else:
             super().do_GET()
+
+    def do_HEAD(self):
+        if not self._host_allowed() or any(part.startswith(".") for part in unquote(urlparse(self.path).path).split("/")):
+            self.send_error(404)
+            return
+        super().do_HEAD()
+
+    def _host_allowed(self) -> bool:
+        """The Host header names this server on the loopback: a page of another site that a DNS
+        name rebinds to 127.0.0.1 is refused."""
+        host = (self.headers.get("Host") or "").strip().lower()
+        port = self.server.server_address[1]
+        return host in {f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"}
+
+    def list_directory(self, path):
+        self.send_error(404)  # no listings: only the outputs the page links to
+        return None
 
     def _events(self, since: str) -> None:
         """Server-sent events: `rebuild` whenever a rebuild has ended since the page was made."""

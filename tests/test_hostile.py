@@ -175,3 +175,133 @@ def test_the_preview_checks_the_host_header(preview):
     assert _get(preview, "/specimen/specimen.en.html", host=f"localhost:{preview}")[0] == 200
     assert _get(preview, "/specimen/specimen.en.html", host="attacker.example")[0] == 403
     assert _get(preview, "/", host=f"rebound.example:{preview}")[0] == 403
+
+
+# ---------------------------------------------------------------- the environment
+
+
+def _two_documents(tmp_path) -> tuple[Path, Path]:
+    content = tmp_path / "content"
+    shutil.copytree(SPECIMEN, content / "specimen")
+    shutil.copytree(ZH, content / ZH.name)
+    return content, tmp_path / "out"
+
+
+def _edit_everything(content: Path) -> None:
+    for meta in content.glob("*/document.yaml"):
+        meta.write_text(meta.read_text("utf-8") + "# edited\n", "utf-8")
+
+
+def _outputs(out: Path) -> dict:
+    return {p: p.read_bytes() for p in out.rglob("*") if p.is_file() and p.suffix in (".xml", ".html")}
+
+
+def test_an_out_that_is_a_file_is_one_clear_error(tmp_path):
+    content, _ = _two_documents(tmp_path)
+    afile = tmp_path / "afile"
+    afile.write_text("mine", "utf-8")
+    for out in (afile, afile / "below"):
+        result = docgen("build", content, "--out", out, "--format", "akn")
+        assert result.returncode == 1 and "Traceback" not in result.stderr and "internal error" not in result.stderr
+        assert f"{afile}" in result.stderr and ("is a file, not a folder" in result.stderr
+                                                or "Not a directory" in result.stderr), result.stderr
+    assert afile.read_text("utf-8") == "mine"
+
+
+def test_a_file_too_large_for_the_disk_fails_that_output_alone(tmp_path):
+    """RLIMIT_FSIZE (EFBIG, as a quota or a full disk would refuse a write): the outputs that fit are
+    written, the others fail naming the file and the reason, the previous ones are kept, the state is valid."""
+    import json
+
+    content, out = _two_documents(tmp_path)
+    assert docgen("build", content, "--out", out, "--format", "akn,html").returncode == 0
+    before = _outputs(out)
+    _edit_everything(content)
+    limit = 12 * 1024  # the XML outputs fit, the HTML ones do not
+
+    def small_files():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    result = subprocess.run([sys.executable, "-m", "docgen.cli", "build", str(content), "--out", str(out), "--format",
+                             "akn,html", "-j", "1"], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                            preexec_fn=small_files)
+    assert result.returncode == 1 and "Traceback" not in result.stderr and "internal error" not in result.stderr
+    big = [p for p, data in before.items() if len(data) > limit]
+    assert big
+    for path in big:
+        assert f"cannot write {path}: File too large" in result.stderr, result.stderr
+        assert path.read_bytes() == before[path]  # the last good one
+    state = json.loads((out / ".docgen-state.json").read_text("utf-8"))  # valid
+    assert not list(out.rglob("*.part"))
+    again = docgen("build", content, "--out", out, "--format", "akn,html")
+    assert again.returncode == 0 and f"{len(big)} file(s) written" in again.stdout, again.stdout  # only those
+    assert state["outputs"]
+
+
+def test_a_full_disk_stops_the_build_with_one_clear_message(tmp_path, monkeypatch, capsys):
+    """ENOSPC (simulated: fsync fails as a full disk makes it): the build stops at the first output it
+    cannot write, names it and the reason, keeps every previous output and a valid state."""
+    import errno
+    import json
+    import os
+
+    from docgen import building
+
+    content, out = _two_documents(tmp_path)
+    assert building.build([content], ["akn"], out, jobs=1, quiet=True) == 0
+    before = _outputs(out)
+    _edit_everything(content)
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    assert building.build([content], ["akn"], out, jobs=1, quiet=True) == 1
+    monkeypatch.undo()
+    err = capsys.readouterr().err
+    assert "cannot write" in err and "No space left on device" in err and "build stopped" in err, err
+    assert err.count("cannot write") == 1
+    assert _outputs(out) == before and not list(out.rglob("*.part"))
+    json.loads((out / ".docgen-state.json").read_text("utf-8"))
+
+
+def test_an_unwritable_out_is_one_clear_message(tmp_path, monkeypatch, capsys):
+    """EACCES (simulated: running as root, permissions would not stop the test's own writes)."""
+    import errno
+    import os
+    import tempfile
+
+    from docgen import building
+
+    content, out = _two_documents(tmp_path)
+    assert building.build([content], ["akn"], out, jobs=1, quiet=True) == 0
+    before = _outputs(out)
+    _edit_everything(content)
+
+    def refused(*args, **kwargs):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(kwargs.get("dir", "?")))
+
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    assert building.build([content], ["akn"], out, jobs=1, quiet=True) == 1
+    monkeypatch.undo()
+    err = capsys.readouterr().err
+    assert "Permission denied" in err and "build stopped" in err and "internal error" not in err, err
+    assert _outputs(out) == before
+
+
+def test_a_second_build_on_the_same_out_is_refused_while_the_first_runs(tmp_path):
+    import os
+
+    from docgen.building.outputs import lock
+
+    content, out = _two_documents(tmp_path)
+    out.mkdir()
+    held = lock(out)  # the first build, as far as the second can tell
+    try:
+        result = docgen("build", content, "--out", out, "--format", "akn")
+        assert result.returncode == 1 and f"another docgen build or watch is writing into {out}" \
+            in result.stderr, result.stderr
+        assert not (out / "specimen").exists() and not (out / ".docgen-state.json").exists()
+    finally:
+        held.close()
+    assert docgen("build", content, "--out", out, "--format", "akn").returncode == 0

@@ -13,6 +13,7 @@ status is non-zero.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import resource
@@ -25,7 +26,8 @@ from docgen import pipeline, readers
 from docgen.building import fingerprint
 from docgen.building.job import Job, collect_between_jobs, default_jobs
 from docgen.building.job import run as run_job
-from docgen.building.outputs import inside, install_fonts, output_path, plain_name, remove_leftovers
+from docgen.building.outputs import (OutputError, inside, install_fonts, lock, output_path, plain_name, prepare,
+                                     problem, remove_leftovers)
 from docgen.building.progress import Progress, say
 from docgen.data.tables import CODES
 from docgen.diagnostics import Diagnostic, Location, errors
@@ -222,6 +224,10 @@ def _results(planned: list[Planned], jobs: int, worker_limit: int, documents: di
         yield by_job[result.job], result
 
 
+# a write that fails with these fails every later one too: the build stops at the first
+STOPPING = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
+
+
 def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | None = None,
           pdfa: bool = False, jobs: int | None = None, force: bool = False, quiet: bool = False,
           worker_limit: int = 300, stats: Path | None = None, prune: bool = False,
@@ -237,8 +243,19 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
     are listed.
     """
     out = Path(out)
+    try:
+        return _build(paths, formats, out, langs, pdfa, jobs, force, quiet, worker_limit, stats, prune, cluster)
+    except OutputError as exc:
+        print(f"docgen build: error: {exc}; nothing written", file=sys.stderr)
+        return 1
+
+
+def _build(paths, formats, out: Path, langs, pdfa, jobs, force, quiet, worker_limit, stats, prune, cluster) -> int:
     started = time.monotonic()
     diagnostics: list[Diagnostic] = []
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {out} is a file, not a folder; choose a folder")
+    held = lock(out) if out.is_dir() else None  # one build at a time writes into an output folder
     state = fingerprint.load_state(out)
     planned, current = plan(paths, formats, out, langs, pdfa, force, state, diagnostics)
     report([d for d in diagnostics if d.severity == "warning"])  # errors: once, in the summary
@@ -265,8 +282,10 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
     checked, broken = set(documents), set()  # documents whose warnings are reported; found to have errors by a worker
     workers: dict[int, dict] = {}
     seconds: dict[str, float] = {}
+    unsaved = ""  # why the state could not be saved, if it could not
+    results = _results(planned, jobs or default_jobs(), worker_limit, documents, cluster, pdfa, warming)
     try:
-        for p, result in _results(planned, jobs or default_jobs(), worker_limit, documents, cluster, pdfa, warming):
+        for p, result in results:
             if p.job.folder not in checked:  # a pool worker checked it: reported once, as `_validate` does
                 checked.add(p.job.folder)
                 report([d for d in result.diagnostics if d.severity == "warning" and not quiet])
@@ -292,7 +311,21 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
                 failures.append(Failure(p.job.folder.name, p.job.lang, p.job.fmt, result.message))
                 progress.failure(p.job.label, result.message)
                 continue
-            write_output(p, result.data, out, state)
+            if held is None:  # the first output: --out is made now (a build that writes nothing makes none)
+                prepare(out)
+                held = lock(out)
+                state = fingerprint.load_state(out)  # nothing recorded yet: what another build may have left
+            try:
+                write_output(p, result.data, out, state)
+            except OSError as exc:  # the environment, not the content: the previous output is kept
+                failures.append(Failure(p.job.folder.name, p.job.lang, p.job.fmt, f"cannot write {_shown(p.target)}: {exc.strerror or exc}"
+                                        "; the previous output, if any, is kept"))
+                progress.failure(p.job.label, failures[-1].message)
+                if exc.errno in STOPPING:  # every later write would fail the same way
+                    failures.append(Failure(str(out), "", "", f"build stopped: nothing more can be written there "
+                                            f"({exc.strerror}); what was written is kept and recorded"))
+                    break
+                continue
             written += 1
             progress.written(p.target)
     except Exception as exc:
@@ -304,9 +337,16 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
             raise
         failures.append(Failure(f"--cluster {cluster}", "", "", str(exc)))  # what was written is kept
     finally:
+        results.close()  # a build stopped early: the workers are stopped here
         progress.close()
         if written or state.journal.exists():  # a build of nothing (a wrong path) creates no --out
-            state.save()
+            try:
+                state.save()
+            except OSError as exc:  # the journal (or the last state) stays: the next build trusts what it recorded
+                unsaved = problem(exc, state.path)
+    if unsaved:
+        failures.append(Failure(str(out), "", "", f"cannot save the build state {unsaved}; the outputs written "
+                                "are kept, and the next build rebuilds what it cannot confirm"))
     elapsed = time.monotonic() - started
     if stats:
         figures = {"written": written, "up_to_date": current, "failures": len(failures), "seconds": round(elapsed, 3),
@@ -316,13 +356,19 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
                    "build_pid": os.getpid(),
                    "build_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
                    "processes": [workers[pid] for pid in sorted(workers)]}
-        write_atomic(Path(stats), (json.dumps(figures, indent=1) + "\n").encode(), sync=False)
+        try:
+            write_atomic(Path(stats), (json.dumps(figures, indent=1) + "\n").encode(), sync=False)
+        except OSError as exc:
+            failures.append(Failure("--stats", "", "", f"cannot write {problem(exc, Path(stats))}"))
     stale = stale_outputs(paths, out, state)
     if stale and prune:
-        for target in stale:
-            target.unlink()
-            state.forget(target)
-        state.save()
+        try:
+            for target in stale:
+                target.unlink()
+                state.forget(target)
+            state.save()
+        except OSError as exc:
+            failures.append(Failure("--prune", "", "", f"cannot delete {problem(exc)}"))
         say(f"docgen build: pruned {len(stale)} stale output(s): " + ", ".join(_shown(t) for t in stale))
     elif stale:
         print(f"docgen build: {len(stale)} stale output(s), whose document or language file is gone "

@@ -86,3 +86,59 @@ def install_fonts(out: Path, files: list[str], source: Path) -> int:
         os.replace(tmp, target)
         count += 1
     return count
+
+
+class OutputError(Exception):
+    """--out cannot take this build: not a folder, not writable, or another build is writing there."""
+
+
+def problem(error: OSError, path: Path | None = None) -> str:
+    """An OSError as one line: the path and the reason (no traceback, no class name)."""
+    where = error.filename or path or "?"
+    return f"{where}: {error.strerror or error}"
+
+
+def prepare(out: Path) -> None:
+    """Make the output folder (and its parents), or say in one line why it cannot be."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {out} is a file, not a folder; choose a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot make the output folder {problem(exc, out)}") from None
+
+
+def lock(out: Path):
+    """Hold the output folder for this process: a second build (or watch) on the same --out would
+    interleave the state file and the outputs. The lock is the kernel's on the folder itself
+    (flock), so no file is added and a killed build's lock goes with it. Returns the open folder
+    (closing it, or the process ending, releases the lock)."""
+    import fcntl
+
+    try:
+        fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as exc:
+        raise OutputError(f"cannot use the output folder {problem(exc, out)}") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise OutputError(f"another docgen build or watch is writing into {Path(out)}; wait for it to end, "
+                          "or choose another --out") from None
+    return _Held(fd)
+
+
+class _Held:
+    """An open folder whose lock this process holds."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+    def __del__(self):
+        self.close()

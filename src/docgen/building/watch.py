@@ -41,7 +41,7 @@ from docgen import building, pipeline, readers
 from docgen.building import fingerprint
 from docgen.building.job import collect_between_jobs
 from docgen.building.job import run as run_job
-from docgen.building.outputs import output_path
+from docgen.building.outputs import OutputError, lock, output_path, prepare
 from docgen.data import tables
 from docgen.diagnostics import Diagnostic, errors
 from docgen.paths import TEMPLATES
@@ -214,7 +214,12 @@ def watch(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
     """Build, then rebuild on every change until interrupted (Ctrl-C, SIGTERM)."""
     out = Path(out)
     langs = langs or []
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        prepare(out)
+        held = lock(out)  # noqa: F841 - held while watching: a build into the same --out waits its turn
+    except OutputError as exc:
+        print(f"docgen watch: error: {exc}", file=sys.stderr)
+        return 1
     state = fingerprint.load_state(out)
     status = Status()
     server = None

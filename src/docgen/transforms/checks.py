@@ -109,7 +109,36 @@ def _call_places(version: Version) -> dict:
     return places
 
 
+TODO = "TO DO"  # what `docgen new` marks its placeholders with
+
+
+def unfinished(doc: Document) -> list[Diagnostic]:
+    """Placeholders `docgen new` wrote that are still there: the text and the facts of a new
+    document pass `check` (each is valid), but are not the document yet. One warning per file."""
+    found = []
+    meta = doc.folder / "document.yaml"
+    try:
+        lines = [i for i, line in enumerate(meta.read_text("utf-8").splitlines(), 1) if TODO in line and not line.lstrip().startswith("#")]
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    if lines:
+        found.append(Diagnostic(Location(meta, lines[0]), f"{len(lines)} value(s) marked {TODO} by docgen new "
+                                f"(lines {', '.join(map(str, lines))}): replace them", severity="warning",
+                                code="todo"))
+    for version in doc.versions.values():
+        places = [(name, loc) for name, inlines, loc in version.texts() if TODO in plain_text(inlines)]
+        places += [(what, None) for what, lines in (("session", version.session), ("closing", version.closing))
+                   if any(TODO in line for line in lines)]
+        if places:
+            name, loc = places[0]
+            found.append(Diagnostic(loc or Location(version.path), f"{TODO} text left in {len(places)} place(s) "
+                                    f"({', '.join(n for n, _ in places[:5])}{', ...' if len(places) > 5 else ''}): "
+                                    "replace it with the document's text", severity="warning", code="todo"))
+    return found
+
+
 def lint(doc: Document, diagnostics: list[Diagnostic]) -> None:
+    diagnostics.extend(unfinished(doc))
     for version in doc.versions.values():
         first = version.footnotes[0] if version.footnotes else None
         if first and first.number == 1 and _IBID.match(plain_text(first.text)):

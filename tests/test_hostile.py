@@ -305,3 +305,101 @@ def test_a_second_build_on_the_same_out_is_refused_while_the_first_runs(tmp_path
     finally:
         held.close()
     assert docgen("build", content, "--out", out, "--format", "akn").returncode == 0
+
+
+# ---------------------------------------------------------------- smaller things
+
+
+def test_new_writes_each_language_formula_with_its_article(tmp_path):
+    """Not "Conseil économique et social," but "Le Conseil économique et social,": the article by the
+    gender of the organ's first word, the language's comma; a name docgen cannot tell gets a TO DO."""
+    from docgen.authoring.new import formula
+
+    assert formula("fr", ("Conseil économique", "et social")) == "Le Conseil économique et social,"
+    assert formula("es", ("Consejo Económico y Social",)) == "El Consejo Económico y Social,"
+    assert formula("fr", ("Assemblée générale",)) == "L’Assemblée générale,"
+    assert formula("zh", ("预防犯罪和", "刑事司法委员会")) == "预防犯罪和刑事司法委员会，"
+    assert formula("ar", ("الجمعية العامة",)) == "إن الجمعية العامة،"
+    assert formula("fr", ("Haut-Commissariat",)).startswith("TO DO")
+    (tmp_path / "organs.yaml").write_text(
+        "un-ecosoc:\n  akn_id: unEcosoc\n  show_as: Economic and Social Council\n  names:\n"
+        "    ar: [المجلس الاقتصادي والاجتماعي]\n    zh: [经济及社会理事会]\n    en: [Economic and Social Council]\n"
+        "    fr: [Conseil économique et social]\n    ru: [Экономический и Социальный Совет]\n"
+        "    es: [Consejo Económico y Social]\n", "utf-8")
+    folder = tmp_path / "ecosoc-1"
+    result = docgen("new", folder, "--type", "resolution", "--langs", "fr,es,en", "--organ", "un-ecosoc")
+    assert result.returncode == 0, result.stderr
+    assert 'formula: "Le Conseil économique et social,"' in (folder / "fr.yaml").read_text("utf-8")
+    assert 'formula: "El Consejo Económico y Social,"' in (folder / "es.yaml").read_text("utf-8")
+    assert 'formula: "The Economic and Social Council,"' in (folder / "en.yaml").read_text("utf-8")
+
+
+def test_new_refuses_a_language_given_twice(tmp_path):
+    result = docgen("new", tmp_path / "d", "--type", "resolution", "--langs", "fr,fr")
+    assert result.returncode == 1 and "--langs names fr more than once" in result.stderr, result.stderr
+    assert not (tmp_path / "d").exists()
+
+
+def test_check_warns_about_the_placeholders_docgen_new_left(tmp_path):
+    folder = tmp_path / "content" / "d"
+    assert docgen("new", folder, "--type", "resolution", "--langs", "en,fr").returncode == 0
+    check = docgen("check", folder)
+    assert check.returncode == 0, check.stderr  # valid: a warning, not an error
+    warnings = [line for line in check.stderr.splitlines() if ": warning: " in line and "TO DO" in line]
+    assert len(warnings) == 3, check.stderr  # one per file: document.yaml, en.yaml, fr.yaml
+    assert warnings[0].startswith(f"{folder / 'document.yaml'}:9: warning: 6 value(s) marked TO DO"), warnings
+    assert "fr.yaml:" in warnings[2] and "title, preamble 1, paragraph 1" in warnings[2]
+
+
+def test_watch_on_a_path_that_does_not_exist_ends_at_once(tmp_path):
+    result = docgen("watch", tmp_path / "nowhere", "--out", tmp_path / "out")
+    assert result.returncode == 1 and f"{tmp_path / 'nowhere'}: error: no such file or folder" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_watch_serve_on_a_busy_port_says_so_before_building(tmp_path):
+    import socket
+
+    content = tmp_path / "content"
+    shutil.copytree(SPECIMEN, content / "specimen")
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen()
+    try:
+        result = docgen("watch", content, "--out", tmp_path / "out", "--format", "akn",
+                        "--serve", busy.getsockname()[1])
+    finally:
+        busy.close()
+    assert result.returncode == 2 and "cannot serve on 127.0.0.1:" in result.stderr, result.stderr
+    assert not list((tmp_path / "out").rglob("*.xml"))  # nothing was built first
+
+
+def test_building_a_language_file_builds_that_language(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(SPECIMEN, content / "specimen")
+    out = tmp_path / "out"
+    result = docgen("build", content / "specimen" / "ru.yaml", "--out", out, "--format", "akn")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in out.rglob("*.xml")) == ["specimen.ru.xml"]
+    result = docgen("build", content / "specimen" / "fr.yaml", content / "specimen" / "ru.yaml", "--out", out,
+                    "--format", "akn")
+    assert "1 file(s) written, 1 up to date" in result.stdout, result.stdout  # each once
+    docgen("build", content / "specimen" / "document.yaml", "--out", out, "--format", "akn")
+    assert len(list(out.rglob("*.xml"))) == 6  # the document's own file: every language
+
+
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_an_unclosed_quote_is_reported_where_it_opens(tmp_path, quote):
+    doc = tmp_path / "specimen"
+    shutil.copytree(SPECIMEN, doc)
+    en = doc / "en.yaml"
+    lines = en.read_text("utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("formula: "))
+    lines[at] = f"formula: {quote}The General Assembly,\n"
+    en.write_text("".join(lines), "utf-8")
+    result = docgen("check", doc)
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert len(errors) == 1 and errors[0].startswith(f"{en}:{at + 1}:10: error: "), result.stderr
+    assert f"quote ({quote}) that opens this value is never closed" in errors[0]
+    assert "alias" not in errors[0] and "*Recalling*" not in errors[0]  # not the advice for another mistake

@@ -86,6 +86,7 @@ def plan(paths: list[Path], formats: list[str], out: Path, langs: list[str] | No
     planned, current = [], 0
     settings_key = f"pdfa={pdfa}"
     asked = dict.fromkeys(langs or [], 0)  # requested language -> documents that have it
+    only = _language_files(paths)
     for folder in pipeline.find(paths, diagnostics):
         if not plain_name(folder.name):  # its outputs would be named after nothing, or outside --out
             diagnostics.append(Diagnostic(Location(folder), "a document folder needs a name of its own: its outputs "
@@ -104,6 +105,8 @@ def plan(paths: list[Path], formats: list[str], out: Path, langs: list[str] | No
         for lang in (p.stem for p in files):
             if langs and lang not in langs:
                 continue
+            if only.get(folder.resolve()) is not None and lang not in only[folder.resolve()]:
+                continue  # a language file was named: that version is built, not its siblings
             for fmt in formats:
                 target = output_path(out, folder.name, lang, FORMATS[fmt].extension)
                 fp = fingerprint.of(doc_hash, lang, fmt, settings_key)
@@ -120,6 +123,20 @@ def plan(paths: list[Path], formats: list[str], out: Path, langs: list[str] | No
             + ("; nothing to build" if nothing else ""),
             severity="error" if nothing else "warning"))
     return planned, current
+
+
+def _language_files(paths: list[Path]) -> dict[Path, set[str] | None]:
+    """Document folder -> the languages whose <lang>.yaml was named as a PATH (`build …/ru.yaml`
+    builds the Russian version); None when the folder, or another of its files, was named: all."""
+    only: dict[Path, set[str] | None] = {}
+    for path in map(Path, paths):
+        folder = (path.parent if path.is_file() else path).resolve()
+        if path.is_file() and path.suffix == ".yaml" and path.stem in CODES:
+            if folder not in only or only[folder] is not None:
+                only.setdefault(folder, set()).add(path.stem)
+        else:
+            only[folder] = None
+    return only
 
 
 def write_output(p: Planned, data: bytes, out: Path, state: fingerprint.State) -> None:

@@ -214,6 +214,11 @@ def watch(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
     """Build, then rebuild on every change until interrupted (Ctrl-C, SIGTERM)."""
     out = Path(out)
     langs = langs or []
+    missing = [p for p in map(Path, paths) if not p.exists()]
+    if missing:  # as build: nothing to watch is an error at once, not a wait for ever
+        for path in missing:
+            print(f"{path}: error: no such file or folder", file=sys.stderr)
+        return 1
     try:
         prepare(out)
         held = lock(out)  # noqa: F841 - held while watching: a build into the same --out waits its turn
@@ -223,16 +228,17 @@ def watch(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
     state = fingerprint.load_state(out)
     status = Status()
     server = None
-    started = time.perf_counter()
-    written, problems, versions = rebuild(paths, formats, out, langs, state)
-    _say(written, problems, time.perf_counter() - started)
-    status.publish(problems, versions)
-    if serve is not None:
+    if serve is not None:  # the port first: a busy one is said at once, not after the first build
         try:
             server = _start_server(out, serve, status, formats)
         except OSError as exc:
             print(f"docgen watch: cannot serve on 127.0.0.1:{serve}: {exc.strerror or exc}", file=sys.stderr)
             return 2
+    started = time.perf_counter()
+    written, problems, versions = rebuild(paths, formats, out, langs, state)
+    _say(written, problems, time.perf_counter() - started)
+    status.publish(problems, versions)
+    if server is not None:
         print(f"docgen watch: preview at http://127.0.0.1:{server.server_address[1]}/", flush=True)
     print(f"docgen watch: watching {', '.join(str(p) for p in paths)} and the templates; Ctrl-C to stop", flush=True)
     seen = _snapshot(paths)

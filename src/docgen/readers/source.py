@@ -136,6 +136,32 @@ def _hostile(path: Path, root: yaml.Node) -> Diagnostic | None:
     return None
 
 
+def _unclosed_quote(text: str, error: yaml.MarkedYAMLError) -> tuple[yaml.Mark, str] | None:
+    """Where the quoted value whose closing quote is missing opens, and its quote, when that is
+    what the error comes from: YAML reads such a value on to the next quote of that kind (lines
+    later: the opening quote of another value) or to the end of the file, and reports whatever
+    it meets there."""
+    if error.context and "quoted scalar" in error.context and error.context_mark is not None:
+        start = error.context_mark  # never closed before the end of the file
+        return start, text[start.index] if start.index < len(text) and text[start.index] in "'\"" else '"'
+    problem = error.problem_mark
+    if problem is None:
+        return None
+    last = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.line > problem.line:
+                break
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") \
+                    and token.end_mark.line > token.start_mark.line:
+                last = token
+    except yaml.YAMLError:
+        pass
+    if last is not None and last.end_mark.line == problem.line:
+        return last.start_mark, last.style  # quoted over several lines, "closed" on the line of the error
+    return None
+
+
 def load(path: Path, diagnostics: list[Diagnostic]):
     """Return the file's top-level value, or None after adding a diagnostic."""
     try:
@@ -173,6 +199,16 @@ def load(path: Path, diagnostics: list[Diagnostic]):
         mark = exc.problem_mark or exc.context_mark
         where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
         what = " ".join(filter(None, [exc.context, exc.problem]))
+        opened = _unclosed_quote(text, exc)
+        if opened is not None:  # said where the quote opens, not where YAML noticed, lines later
+            start, quote = opened
+            kind = "double" if quote == '"' else "single"
+            read_to = f"line {mark.line + 1}" if mark else "the end of the file"
+            diagnostics.append(Diagnostic(
+                Location(path, start.line + 1, start.column + 1),
+                f"not valid YAML: the {kind} quote ({quote}) that opens this value is never closed; add the "
+                f"closing {quote} at the end of the value (YAML read on to {read_to} looking for it)"))
+            return None
         if "alias" in what:
             what += "; a value that starts with * must be quoted: \"*Recalling* ...\" (quote the text)"
         elif "mapping values are not allowed" in what:

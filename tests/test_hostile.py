@@ -403,3 +403,36 @@ def test_an_unclosed_quote_is_reported_where_it_opens(tmp_path, quote):
     assert len(errors) == 1 and errors[0].startswith(f"{en}:{at + 1}:10: error: "), result.stderr
     assert f"quote ({quote}) that opens this value is never closed" in errors[0]
     assert "alias" not in errors[0] and "*Recalling*" not in errors[0]  # not the advice for another mistake
+
+
+# ---------------------------------------------------------------- the cluster
+
+
+class _Future:
+    """A Dask future as the build sees it when a worker dies after rendering it, holding its
+    result: finished when the build looked, sent back to be computed again when it asks."""
+
+    def __init__(self, statuses: list[str]):
+        self.statuses = statuses
+
+    @property
+    def status(self):
+        return self.statuses.pop(0) if len(self.statuses) > 1 else self.statuses[0]
+
+    def exception(self):
+        return None  # Future.exception() of a future no longer in error
+
+
+def test_a_result_lost_with_a_dying_worker_is_waited_for_not_failed():
+    from types import SimpleNamespace
+
+    from docgen.building import cluster
+    from docgen.building.job import Job
+
+    planned = SimpleNamespace(job=Job(Path("doc"), "en", "akn"))
+    task = cluster.Task("doc", "hash", (), (("en", "akn"),))
+    fake = SimpleNamespace(KilledWorker=type("KilledWorker", (Exception,), {}))
+    with pytest.raises(cluster._Again):
+        cluster._collect(_Future(["pending"]), [planned], task, "need", fake)
+    with pytest.raises(cluster._Again):  # what was reported as "NoneType: None"
+        cluster._collect(_Future(["error", "pending"]), [planned], task, "need", fake)

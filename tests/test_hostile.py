@@ -436,3 +436,26 @@ def test_a_result_lost_with_a_dying_worker_is_waited_for_not_failed():
         cluster._collect(_Future(["pending"]), [planned], task, "need", fake)
     with pytest.raises(cluster._Again):  # what was reported as "NoneType: None"
         cluster._collect(_Future(["error", "pending"]), [planned], task, "need", fake)
+
+
+def test_a_state_that_cannot_be_saved_is_said_and_the_journal_kept(tmp_path, monkeypatch, capsys):
+    import errno
+    import os
+
+    from docgen import building
+    from docgen.building import fingerprint
+
+    content, out = _two_documents(tmp_path)
+
+    def full(self):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self.path))
+
+    monkeypatch.setattr(fingerprint.State, "save", full)
+    assert building.build([content], ["akn"], out, jobs=1, quiet=True) == 1
+    monkeypatch.undo()
+    err = capsys.readouterr().err
+    assert f"cannot save the build state {out / '.docgen-state.json'}: No space left on device" in err, err
+    # what was written is known from the journal: the next build rebuilds nothing
+    assert len(fingerprint.load_state(out).entries) == 7
+    assert building.build([content], ["akn"], out, jobs=1, quiet=True) == 0
+    assert "0 file(s) written, 7 up to date" in capsys.readouterr().err

@@ -88,3 +88,20 @@ def test_writers_never_render_an_out_of_date_version(doc):
     document, _ = pipeline.read(doc)
     result = run(Job(doc, "fr", "akn"), document)
     assert result.data is None and result.out_of_date and "out of date" in result.message
+
+
+def test_a_pool_worker_that_reads_the_document_first_keeps_it_stale_too(doc, tmp_path, monkeypatch, capsys):
+    """The build's own process reads no document here (its workers are ready at once): the worker
+    that reads it finds the translation out of date, and the build keeps its outputs the same way."""
+    from docgen import building
+    from docgen.building import pool
+
+    out = tmp_path / "out"
+    assert building.build([doc], ["akn"], out, jobs=1, quiet=True) == 0
+    before = (out / "specimen" / "specimen.fr.xml").read_bytes()
+    drop_last_paragraph(doc / "fr.yaml")
+    monkeypatch.setattr(pool.Starting, "ready", lambda self: True)
+    assert building.build([doc], ["akn"], out, jobs=2, force=True) == 0
+    err = capsys.readouterr().err
+    assert "1 output(s) not rebuilt" in err and err.count("fr.yaml: warning: out of date") == 1, err
+    assert (out / "specimen" / "specimen.fr.xml").read_bytes() == before

@@ -459,3 +459,11 @@ def test_a_state_that_cannot_be_saved_is_said_and_the_journal_kept(tmp_path, mon
     assert len(fingerprint.load_state(out).entries) == 7
     assert building.build([content], ["akn"], out, jobs=1, quiet=True) == 0
     assert "0 file(s) written, 7 up to date" in capsys.readouterr().err
+
+
+def test_a_dead_pool_worker_says_what_happened():
+    from docgen.building.pool import died
+
+    assert died(-9) == ("the worker process rendering it was killed by SIGKILL "
+                        "(out of memory? the kernel's OOM killer sends it)")
+    assert died(-11).endswith("killed by SIGSEGV") and "exit code 3" in died(3)

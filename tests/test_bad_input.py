@@ -102,8 +102,8 @@ def test_structure_mismatch_names_both_files(content_copy):
         "title: Implementation\nformula: The Conference,\npreamble:\n  - recalling: \"*Recalling* x,\"\n"
         "operative:\n  - \"*Urges* y.\"\n", "utf-8")
     result = run_docgen("check", content_copy / DOC)
-    assert result.returncode == 1
-    assert "zh.yaml" in result.stderr
+    assert result.returncode == 0  # the translation lags the original: out of date, a warning (test_out_of_date.py)
+    assert "zh.yaml: warning: out of date" in result.stderr
     assert "preamble: en.yaml:4 has 1 paragraph, zh.yaml:" in result.stderr and "has 11" in result.stderr, result.stderr
 
 
@@ -116,7 +116,7 @@ def test_structure_differences_name_both_files_lines_and_labels(tmp_path):
     fr = fr.replace("  agenda: For the list of items, see A/99/150, annex.\n", "")
     (doc / "fr.yaml").write_text(fr, "utf-8")
     result = run_docgen("check", doc)
-    assert result.returncode == 1
+    assert result.returncode == 0 and result.stderr.count("fr.yaml: warning: out of date") == 1, result.stderr
     en_lines = (doc / "en.yaml").read_text("utf-8").splitlines()
     fr_lines = fr.splitlines()
     b_en = next(i for i, l in enumerate(en_lines, 1) if "to publish each document" in l)

@@ -200,10 +200,23 @@ def test_a_worker_killed_midway_still_gives_every_output(cluster, tmp_path):
     assert len(finished) == 6 and all(complete(p) for p in finished)
 
 
-def test_failures_stay_with_their_document(cluster, small_corpus, tmp_path):
+@pytest.fixture
+def loaded_machine():
+    """Four processes that keep every core busy beside the test (#22: under load, results lost with
+    a dying worker were reported as failures of innocent documents, "NoneType: None")."""
+    burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(4)]
+    try:
+        yield
+    finally:
+        for burner in burners:
+            burner.kill()
+            burner.wait()
+
+
+def test_failures_stay_with_their_document(cluster, small_corpus, tmp_path, loaded_machine):
     """A YAML error (found here, nothing sent), a render failure on a worker, and a document that
-    kills every worker that renders it (KilledWorker): each fails alone, the others are written.
-    The last two are staged by the test preload (tests/cluster_poison.py)."""
+    kills every worker that renders it (KilledWorker): each fails alone, the others are written,
+    with the machine loaded. The last two are staged by the test preload (tests/cluster_poison.py)."""
     source, out = tmp_path / "corpus", tmp_path / "out"
     shutil.copytree(small_corpus, source)
     broken = next((source / "synthetic-002").glob("??.yaml"))
@@ -222,6 +235,7 @@ def test_failures_stay_with_their_document(cluster, small_corpus, tmp_path):
     assert f"{os.sep}docgen-render-" not in result.stderr  # the worker's own folder is shown as the client's
     killed = [line for line in lines if line.startswith("  poison  ")]
     assert len(killed) == 2 and all("KilledWorker" in line for line in killed), lines
+    assert "NoneType" not in result.stderr
     assert len(lines) == 4, lines
     written = sorted(p.name for p in out.rglob("*.*") if p.suffix in (".pdf", ".xml"))
     versions = sum(len(list(folder.glob("??.yaml"))) for folder in source.iterdir() if folder.is_dir())

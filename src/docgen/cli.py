@@ -220,6 +220,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("docgen: interrupted; no partial output was written", file=sys.stderr)
         return 130
+    except OSError as exc:  # the environment (a folder that cannot be read or written): not a bug, no traceback
+        if getattr(args, "debug", False):
+            raise
+        print(f"docgen {args.command}: error: cannot use {exc.filename or 'a file'}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return 1
     except Exception as exc:  # a bug in docgen, not in the content
         if getattr(args, "debug", False):
             raise

@@ -147,6 +147,10 @@ class Version:
     source_sha256: str = ""  # of the <lang>.yaml bytes read: a Word draft names the text it came from
     title_location: Location | None = None
     formula_location: Location | None = None
+    # How this translation's structure differs from the original's (transforms.checks), one
+    # entry per difference; empty when up to date. An out-of-date version is read and checked,
+    # never rendered: the build keeps its last good outputs and lists them as stale.
+    out_of_date: tuple[str, ...] = ()
 
     def footnote(self, key: str) -> Footnote:
         return next(f for f in self.footnotes if f.key == key)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from docgen import readers, transforms
-from docgen.diagnostics import Diagnostic, errors, without_acknowledged
+from docgen.diagnostics import Diagnostic, Location, errors, without_acknowledged
 from docgen.model import Document
 
 
@@ -22,11 +22,16 @@ def read(folder: Path, checks: bool = True) -> tuple[Document | None, list[Diagn
     checked.
     """
     diagnostics: list[Diagnostic] = []
-    doc = readers.read_document(folder, diagnostics)
-    if doc is not None:
-        transforms.apply_all(doc, diagnostics)
-        if checks and not errors(diagnostics):
-            transforms.preflight.run(doc, diagnostics)
+    try:
+        doc = readers.read_document(folder, diagnostics)
+        if doc is not None:
+            transforms.apply_all(doc, diagnostics)
+            if checks and not errors(diagnostics):
+                transforms.preflight.run(doc, diagnostics)
+    except (RecursionError, MemoryError) as exc:  # input the reader's bounds missed: this document fails alone
+        doc = None
+        diagnostics.append(Diagnostic(Location(Path(folder)), f"could not be read: {type(exc).__name__} "
+                                      "(content nested or repeated beyond what docgen can hold)"))
     diagnostics, _ = without_acknowledged(diagnostics)
     return (None if doc is None or errors(diagnostics) else doc), diagnostics
 

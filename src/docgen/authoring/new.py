@@ -36,6 +36,11 @@ def _comment(text: str, indent: str = "") -> str:
 def create(folder: Path, doc_type: str, langs: list[str], organ: str = "un-ga") -> list[Path]:
     """Write folder/document.yaml and folder/<lang>.yaml for each language; returns the files."""
     folder = Path(folder)
+    twice = sorted({lang for lang in langs if langs.count(lang) > 1})
+    if twice:
+        raise NewError(f"--langs names {', '.join(twice)} more than once: give each language once")
+    if folder.exists() and not folder.is_dir():
+        raise NewError(f"{folder} is a file: choose a new folder")
     if folder.exists() and any(folder.iterdir()):
         raise NewError(f"{folder} exists and is not empty: choose a new folder")
     diagnostics: list[Diagnostic] = []
@@ -76,9 +81,41 @@ def create(folder: Path, doc_type: str, langs: list[str], organ: str = "un-ga") 
     return written
 
 
+# The article a formula opens with, by the first word of the organ's name (its gender): "Le Conseil
+# économique et social,", "La Asamblea General,". A name that opens with another word gets a TO DO.
+_ARTICLES = {
+    "fr": {"conseil": "Le", "comité": "Le", "groupe": "Le", "organe": "L’", "bureau": "Le", "tribunal": "Le",
+           "assemblée": "L’", "commission": "La", "conférence": "La", "réunion": "La", "sous-commission": "La",
+           "instance": "L’", "plénière": "La", "cour": "La"},
+    "es": {"consejo": "El", "comité": "El", "grupo": "El", "órgano": "El", "tribunal": "El", "foro": "El",
+           "asamblea": "La", "comisión": "La", "conferencia": "La", "reunión": "La", "subcomisión": "La",
+           "junta": "La", "corte": "La"},
+}
+
+
+def formula(lang: str, lines: tuple[str, ...]) -> str:
+    """The formula that opens the text, as the language writes it: the article, the organ's name,
+    the language's comma ("The General Assembly,", "L’Assemblée générale,", "إن الجمعية العامة،",
+    "大会，"); "TO DO: " before it when docgen cannot tell the article."""
+    table = tables.language(lang)
+    name = ("" if table.is_cjk else " ").join(line.strip() for line in lines)
+    if lang == "en":
+        return f"The {name},"
+    if lang == "zh":
+        return f"{name}，"
+    if lang == "ar":
+        return f"إن {name}،"
+    if lang == "ru":
+        return f"{name},"
+    first = name.split()[0].lower() if name.split() else ""
+    article = _ARTICLES.get(lang, {}).get(first)
+    if article is None:
+        return f"TO DO: add the article: {name},"
+    return f"{article}{name}," if article.endswith("’") else f"{article} {name[0].upper()}{name[1:]},"
+
+
 def _version(lang: str, organ) -> str:
     name = tables.language(lang).name
-    organ_name = " ".join(organ.names[lang])
     out = [f"# yaml-language-server: $schema=../{(SCHEMA_DIR / schema.NAMES['language']).as_posix()}\n",
            f"# The {name} version: its text only. Every language version has the same structure (the same\n"
            "# paragraphs, items, preamble verb keys and footnote calls). Quote a value that starts with *\n"
@@ -87,7 +124,7 @@ def _version(lang: str, organ) -> str:
     sample = {
         "title": "TO DO: the title",
         "session": ["TO DO: First session", "TO DO: Agenda item 1"],
-        "formula": f"{organ_name},",
+        "formula": formula(lang, organ.names[lang]),
         "preamble": [{"recalling": "TO DO: *Recalling* ...,[^first]"}],
         "operative": ["TO DO: *Decides* ...;", {"text": "TO DO: *Requests* ...:", "items": ["TO DO: first item;",
                                                                                           "TO DO: second item."]}],

@@ -13,6 +13,7 @@ status is non-zero.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import resource
@@ -25,7 +26,8 @@ from docgen import pipeline, readers
 from docgen.building import fingerprint
 from docgen.building.job import Job, collect_between_jobs, default_jobs
 from docgen.building.job import run as run_job
-from docgen.building.outputs import install_fonts, output_path, remove_leftovers
+from docgen.building.outputs import (OutputError, inside, install_fonts, lock, output_path, plain_name, prepare,
+                                     problem, remove_leftovers)
 from docgen.building.progress import Progress, say
 from docgen.data.tables import CODES
 from docgen.diagnostics import Diagnostic, Location, errors
@@ -51,7 +53,9 @@ def check(paths: list[Path]) -> int:
     report(diagnostics)
     failed = errors(diagnostics)
     count = sum(len(d.versions) for d in documents)
-    say(f"docgen check: {len(documents)} document(s), {count} language version(s) valid; "
+    late = sum(bool(v.out_of_date) for d in documents for v in d.versions.values())
+    say(f"docgen check: {len(documents)} document(s), {count} language version(s) valid"
+        + (f" ({late} out of date with the original: not built)" if late else "") + "; "
         f"{len(failed)} error(s), {sum(d.severity == 'warning' for d in diagnostics)} warning(s)")
     return 1 if failed else 0
 
@@ -82,7 +86,12 @@ def plan(paths: list[Path], formats: list[str], out: Path, langs: list[str] | No
     planned, current = [], 0
     settings_key = f"pdfa={pdfa}"
     asked = dict.fromkeys(langs or [], 0)  # requested language -> documents that have it
+    only = _language_files(paths)
     for folder in pipeline.find(paths, diagnostics):
+        if not plain_name(folder.name):  # its outputs would be named after nothing, or outside --out
+            diagnostics.append(Diagnostic(Location(folder), "a document folder needs a name of its own: its outputs "
+                                                            "are named after it"))
+            continue
         doc_hash = fingerprint.document(folder)
         files = readers.language_files(folder)
         for p in files:
@@ -96,6 +105,8 @@ def plan(paths: list[Path], formats: list[str], out: Path, langs: list[str] | No
         for lang in (p.stem for p in files):
             if langs and lang not in langs:
                 continue
+            if only.get(folder.resolve()) is not None and lang not in only[folder.resolve()]:
+                continue  # a language file was named: that version is built, not its siblings
             for fmt in formats:
                 target = output_path(out, folder.name, lang, FORMATS[fmt].extension)
                 fp = fingerprint.of(doc_hash, lang, fmt, settings_key)
@@ -112,6 +123,20 @@ def plan(paths: list[Path], formats: list[str], out: Path, langs: list[str] | No
             + ("; nothing to build" if nothing else ""),
             severity="error" if nothing else "warning"))
     return planned, current
+
+
+def _language_files(paths: list[Path]) -> dict[Path, set[str] | None]:
+    """Document folder -> the languages whose <lang>.yaml was named as a PATH (`build …/ru.yaml`
+    builds the Russian version); None when the folder, or another of its files, was named: all."""
+    only: dict[Path, set[str] | None] = {}
+    for path in map(Path, paths):
+        folder = (path.parent if path.is_file() else path).resolve()
+        if path.is_file() and path.suffix == ".yaml" and path.stem in CODES:
+            if folder not in only or only[folder] is not None:
+                only.setdefault(folder, set()).add(path.stem)
+        else:
+            only[folder] = None
+    return only
 
 
 def write_output(p: Planned, data: bytes, out: Path, state: fingerprint.State) -> None:
@@ -140,22 +165,25 @@ def stale_outputs(paths: list[Path], out: Path, state: fingerprint.State) -> lis
     roots = [r.parent if r.is_file() else r for r in roots]
     stale = []
     for key, entry in state.entries.items():
-        if not entry.get("source"):
+        if not isinstance(entry, dict) or not isinstance(entry.get("source"), str) or not isinstance(key, str):
             continue
+        target = out / key
+        if Path(key).is_absolute() or ".." in Path(key).parts or not inside(out, target) or target.is_symlink():
+            continue  # not an output docgen wrote into out (a state file edited, or from elsewhere)
         source = (state.path.parent / entry["source"]).resolve()
         covered = any(source == r or r in source.parents for r in roots)
-        target = out / key
-        if covered and not source.exists() and target.exists():
+        if covered and not source.exists() and target.is_file():
             stale.append(target)
     return sorted(stale)
 
 
 def _validate(planned: list[Planned], failures: list[Failure], quiet: bool,
-              until=None) -> tuple[list[Planned], dict]:
+              until=None, behind: list[Planned] | None = None) -> tuple[list[Planned], dict]:
     """Read each document to build once, here: a broken one is reported once, not once per output.
 
     Returns the jobs of the good documents and the documents read (a serial build renders
-    from them instead of reading each document a second time). `until`: read in the order of
+    from them instead of reading each document a second time). The outputs of a translation
+    found out of date are not among them: they go to `behind` (kept, listed as stale). `until`: read in the order of
     `planned` while it returns False (a parallel build, until its workers are forked: they read
     the rest); otherwise every document, in the order of their folders.
     """
@@ -171,7 +199,10 @@ def _validate(planned: list[Planned], failures: list[Failure], quiet: bool,
             failures.append(Failure(folder.name, "", "", "\n".join(str(d) for d in errors(local))))
         else:
             documents[folder] = doc
-    return [p for p in planned if p.job.folder not in broken], documents
+    late = {(folder, lang) for folder, doc in documents.items() for lang, v in doc.versions.items() if v.out_of_date}
+    if behind is not None:
+        behind.extend(p for p in planned if (p.job.folder, p.job.lang) in late)
+    return [p for p in planned if p.job.folder not in broken and (p.job.folder, p.job.lang) not in late], documents
 
 
 def in_order(planned: list[Planned]) -> list[Planned]:
@@ -210,6 +241,10 @@ def _results(planned: list[Planned], jobs: int, worker_limit: int, documents: di
         yield by_job[result.job], result
 
 
+# a write that fails with these fails every later one too: the build stops at the first
+STOPPING = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
+
+
 def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | None = None,
           pdfa: bool = False, jobs: int | None = None, force: bool = False, quiet: bool = False,
           worker_limit: int = 300, stats: Path | None = None, prune: bool = False,
@@ -225,8 +260,19 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
     are listed.
     """
     out = Path(out)
+    try:
+        return _build(paths, formats, out, langs, pdfa, jobs, force, quiet, worker_limit, stats, prune, cluster)
+    except OutputError as exc:
+        print(f"docgen build: error: {exc}; nothing written", file=sys.stderr)
+        return 1
+
+
+def _build(paths, formats, out: Path, langs, pdfa, jobs, force, quiet, worker_limit, stats, prune, cluster) -> int:
     started = time.monotonic()
     diagnostics: list[Diagnostic] = []
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {out} is a file, not a folder; choose a folder")
+    held = lock(out) if out.is_dir() else None  # one build at a time writes into an output folder
     state = fingerprint.load_state(out)
     planned, current = plan(paths, formats, out, langs, pdfa, force, state, diagnostics)
     report([d for d in diagnostics if d.severity == "warning"])  # errors: once, in the summary
@@ -234,29 +280,36 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
     remove_leftovers(out)
     parallel = not cluster and (jobs or default_jobs()) > 1 and len(planned) > 1
     warming, documents = [], {}
+    behind: list[Planned] = []  # outputs of out-of-date translations: not rebuilt, the last good ones kept
     if parallel:  # read the first documents while the workers start; they read the others (pool.py)
         from docgen.building import pool
 
         starting = pool.Starting(min(jobs or default_jobs(), len(planned)), worker_limit)
         try:
-            planned, documents = _validate(in_order(planned), failures, quiet, until=starting.ready)
+            planned, documents = _validate(in_order(planned), failures, quiet, until=starting.ready, behind=behind)
             warming = starting.workers()
         except BaseException:
             starting.stop()
             raise
     else:
-        planned, documents = _validate(planned, failures, quiet)
+        planned, documents = _validate(planned, failures, quiet, behind=behind)
     planned = in_order(planned)
     progress = Progress(len(planned), quiet)
     written = 0
     checked, broken = set(documents), set()  # documents whose warnings are reported; found to have errors by a worker
     workers: dict[int, dict] = {}
     seconds: dict[str, float] = {}
+    unsaved = ""  # why the state could not be saved, if it could not
+    results = _results(planned, jobs or default_jobs(), worker_limit, documents, cluster, pdfa, warming)
     try:
-        for p, result in _results(planned, jobs or default_jobs(), worker_limit, documents, cluster, pdfa, warming):
+        for p, result in results:
             if p.job.folder not in checked:  # a pool worker checked it: reported once, as `_validate` does
                 checked.add(p.job.folder)
                 report([d for d in result.diagnostics if d.severity == "warning" and not quiet])
+            if result.out_of_date:  # a worker read it first: the same as `_validate` does
+                behind.append(p)
+                progress.dropped()
+                continue
             if result.invalid:
                 if p.job.folder not in broken:
                     broken.add(p.job.folder)
@@ -275,7 +328,21 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
                 failures.append(Failure(p.job.folder.name, p.job.lang, p.job.fmt, result.message))
                 progress.failure(p.job.label, result.message)
                 continue
-            write_output(p, result.data, out, state)
+            if held is None:  # the first output: --out is made now (a build that writes nothing makes none)
+                prepare(out)
+                held = lock(out)
+                state = fingerprint.load_state(out)  # nothing recorded yet: what another build may have left
+            try:
+                write_output(p, result.data, out, state)
+            except OSError as exc:  # the environment, not the content: the previous output is kept
+                failures.append(Failure(p.job.folder.name, p.job.lang, p.job.fmt, f"cannot write {_shown(p.target)}: {exc.strerror or exc}"
+                                        "; the previous output, if any, is kept"))
+                progress.failure(p.job.label, failures[-1].message)
+                if exc.errno in STOPPING:  # every later write would fail the same way
+                    failures.append(Failure(str(out), "", "", f"build stopped: nothing more can be written there "
+                                            f"({exc.strerror}); what was written is kept and recorded"))
+                    break
+                continue
             written += 1
             progress.written(p.target)
     except Exception as exc:
@@ -287,9 +354,16 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
             raise
         failures.append(Failure(f"--cluster {cluster}", "", "", str(exc)))  # what was written is kept
     finally:
+        results.close()  # a build stopped early: the workers are stopped here
         progress.close()
         if written or state.journal.exists():  # a build of nothing (a wrong path) creates no --out
-            state.save()
+            try:
+                state.save()
+            except OSError as exc:  # the journal (or the last state) stays: the next build trusts what it recorded
+                unsaved = problem(exc, state.path)
+    if unsaved:
+        failures.append(Failure(str(out), "", "", f"cannot save the build state {unsaved}; the outputs written "
+                                "are kept, and the next build rebuilds what it cannot confirm"))
     elapsed = time.monotonic() - started
     if stats:
         figures = {"written": written, "up_to_date": current, "failures": len(failures), "seconds": round(elapsed, 3),
@@ -299,18 +373,31 @@ def build(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
                    "build_pid": os.getpid(),
                    "build_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
                    "processes": [workers[pid] for pid in sorted(workers)]}
-        write_atomic(Path(stats), (json.dumps(figures, indent=1) + "\n").encode(), sync=False)
+        try:
+            write_atomic(Path(stats), (json.dumps(figures, indent=1) + "\n").encode(), sync=False)
+        except OSError as exc:
+            failures.append(Failure("--stats", "", "", f"cannot write {problem(exc, Path(stats))}"))
     stale = stale_outputs(paths, out, state)
     if stale and prune:
-        for target in stale:
-            target.unlink()
-            state.forget(target)
-        state.save()
+        try:
+            for target in stale:
+                target.unlink()
+                state.forget(target)
+            state.save()
+        except OSError as exc:
+            failures.append(Failure("--prune", "", "", f"cannot delete {problem(exc)}"))
         say(f"docgen build: pruned {len(stale)} stale output(s): " + ", ".join(_shown(t) for t in stale))
     elif stale:
         print(f"docgen build: {len(stale)} stale output(s), whose document or language file is gone "
               "(--prune deletes them):\n" + "\n".join("  " + _shown(t) for t in stale), file=sys.stderr)
-    summary = f"docgen build: {written} file(s) written, {current} up to date, {len(failures)} failure(s) in {elapsed:.1f} s"
+    if behind:
+        print(f"docgen build: {len(behind)} output(s) not rebuilt, their translation out of date with the original; "
+              "the last good ones are kept (stale):\n"
+              + "\n".join(f"  {_shown(p.target)}" + ("" if p.target.exists() else " (none built yet)")
+                          for p in sorted(behind, key=lambda p: str(p.target))), file=sys.stderr)
+    summary = (f"docgen build: {written} file(s) written, {current} up to date, "
+               + (f"{len(behind)} stale (out of date), " if behind else "")
+               + f"{len(failures)} failure(s) in {elapsed:.1f} s")
     if quiet:
         print(summary, file=sys.stderr)
     else:

@@ -45,6 +45,7 @@ CONNECT_SECONDS = 10      # to reach the scheduler
 WORKERS_SECONDS = 30      # for a first worker to join an empty cluster
 ORPHANED_SECONDS = 60     # no fitting worker on the cluster for this long: stop instead of waiting forever
 TASK_PREFIX = "docgen-render"
+RETRIES = 1               # more tries for a document whose worker died under it (Dask's own tries each)
 
 
 class ClusterError(Exception):
@@ -230,19 +231,49 @@ def _task(name: str, group: list, pdfa: bool) -> tuple[Task, str]:
     return Task(name, doc_hash, files, tuple((p.job.lang, p.job.fmt) for p in group), pdfa), changed
 
 
+class _Again(Exception):
+    """The task is not done after all: its result was lost with the worker that held it (a worker
+    that died later, rendering another document) and Dask runs it again. Wait for it."""
+
+
+class _Died(Exception):
+    """The worker rendering this document died (KilledWorker): it may be the document's doing, or not."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 def _collect(future, group: list, task: Task, need: str, distributed):
-    """(planned, Result) for each output of a finished task: its bytes, or why there are none."""
+    """(planned, Result) for each output of a finished task: its bytes, or why there are none.
+
+    Raises _Again when the future is no longer finished (its result lost with a worker, computed
+    again), _Died when its worker died under it: the caller decides, a document is never failed
+    for what happened to another."""
     def failed(message: str):
         return [(p, Result(p.job, None, message)) for p in group]
 
     try:
         return _unpack(future, group, task, need, distributed, failed)
+    except (_Again, _Died):
+        raise
     except Exception as exc:  # noqa: BLE001 - an answer that cannot be read fails its document, not the build
-        return failed(f"the cluster's answer could not be read: {type(exc).__name__}: {exc}")
+        if isinstance(exc, distributed.KilledWorker):
+            raise _Died(_killed(exc)) from None
+        return failed(f"the cluster's answer could not be read: {type(exc).__name__}: {exc or 'no reason given'}")
+
+
+def _killed(exc) -> str:
+    tries = getattr(exc, "allowed_failures", None)
+    return (f"the worker rendering this document died{f' all {tries + 1} times' if tries is not None else ''} "
+            "it was tried (Dask's KilledWorker: out of memory, or a crash in a native library)")
 
 
 def _unpack(future, group: list, task: Task, need: str, distributed, failed):
-    if future.status == "finished":
+    status = future.status  # read once: another worker's death can send it back to pending at any time
+    if status not in ("finished", "error", "cancelled"):
+        raise _Again()
+    if status == "finished":
         rendered = future.result()
         if rendered.doc_hash != task.doc_hash:
             return failed(f"the worker rendered other inputs than were sent (hash {rendered.doc_hash[:12]}, "
@@ -252,14 +283,14 @@ def _unpack(future, group: list, task: Task, need: str, distributed, failed):
         local = str(group[0].job.folder)
         return [(p, replace(r, job=p.job, message=r.message.replace(rendered.folder, local)))
                 for p, r in zip(group, rendered.results)]
-    if future.status == "cancelled":
+    if status == "cancelled":
         return failed("cancelled on the cluster" + (" (the scheduler is gone)" if future.client.status != "running" else ""))
     exc = future.exception()
+    if exc is None:  # no longer an error: sent back to be run again (what "NoneType: None" reported)
+        raise _Again()
     if isinstance(exc, distributed.KilledWorker):
-        tries = getattr(exc, "allowed_failures", None)
-        return failed(f"the worker rendering this document died{f' all {tries + 1} times' if tries is not None else ''} "
-                      "it was tried (Dask's KilledWorker: out of memory, or a crash in a native library)")
-    return failed(f"{type(exc).__name__}: {exc}")
+        raise _Died(_killed(exc))
+    return failed(f"{type(exc).__name__}: {exc or 'the worker gave no reason'}")
 
 
 def results(planned: list, address: str, pdfa: bool):
@@ -287,6 +318,12 @@ def results(planned: list, address: str, pdfa: bool):
     ready: list = []  # (planned, Result) known without the cluster: documents changed since planning
     try:
         window = _fitting_workers(client, address, mine, need)
+        tried: dict[str, int] = {}  # document -> tries after its worker died under it
+
+        def submit(task: Task, attempt: int):
+            key = f"{TASK_PREFIX}-{task.name}-" + hashlib.sha256(
+                f"{task.doc_hash} {task.outputs} {pdfa} {need} {attempt}".encode()).hexdigest()[:16]
+            return client.submit(render, task, key=key, resources={need: 1}, pure=False)
 
         def fill() -> None:
             while len(out) < window:
@@ -297,10 +334,7 @@ def results(planned: list, address: str, pdfa: bool):
                 if changed:
                     ready.extend((p, Result(p.job, None, changed)) for p in group)
                     continue
-                key = f"{TASK_PREFIX}-{task.name}-" + hashlib.sha256(
-                    f"{task.doc_hash} {task.outputs} {pdfa} {need}".encode()).hexdigest()[:16]
-                future = client.submit(render, task, key=key, resources={need: 1}, pure=False)
-                out[future] = (group, task)
+                out[submit(task, 0)] = (group, task)
 
         fill()
         seen = next_look = time.monotonic()
@@ -324,7 +358,22 @@ def results(planned: list, address: str, pdfa: bool):
             done = [(future, *out.pop(future)) for future in batch]
             fill()  # the next documents go out before these results are fetched and written
             for future, group, task in done:
-                collected = _collect(future, group, task, need, distributed)
+                try:
+                    collected = _collect(future, group, task, need, distributed)
+                except _Again:
+                    out[future] = (group, task)  # Dask runs it again: wait for that
+                    continue
+                except _Died as died:
+                    # Workers die for other reasons than the document (the machine's memory, a
+                    # nanny's restart under load): one more try, on a fresh key, before
+                    # the document is failed. A document that kills its worker dies again.
+                    future.release()
+                    if tried.get(task.name, 0) >= RETRIES:
+                        yield from ((p, Result(p.job, None, died.message + f"; tried {RETRIES + 1} times")) for p in group)
+                        continue
+                    tried[task.name] = tried.get(task.name, 0) + 1
+                    out[submit(task, tried[task.name])] = (group, task)
+                    continue
                 future.release()  # the worker frees the bytes
                 yield from collected
     except BaseException as exc:

@@ -286,12 +286,14 @@ def load_state(out: Path) -> State:
     path = Path(out) / STATE_FILE
     try:
         entries = json.loads(path.read_text("utf-8")).get("outputs", {})
-    except (FileNotFoundError, ValueError, AttributeError):
+    except (FileNotFoundError, NotADirectoryError, ValueError, AttributeError):
         entries = {}  # no state or an unreadable one: everything is rebuilt
-    state = State(path, entries if isinstance(entries, dict) else {})
+    entries = entries if isinstance(entries, dict) else {}
+    # only entries as docgen writes them: a damaged or edited state file rebuilds, never misleads
+    state = State(path, {k: v for k, v in entries.items() if isinstance(v, dict) and isinstance(v.get("fingerprint"), str)})
     try:
         lines = state.journal.read_text("utf-8").splitlines()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError, UnicodeDecodeError):
         lines = []
     for line in lines:  # what a killed build finished; a torn last line is skipped
         try:

@@ -48,6 +48,7 @@ class Result:
     diagnostics: tuple = ()   # warnings from reading and checking the document (a pool worker checks it)
     invalid: bool = False     # the document has errors: none of its outputs can be built
     private_kb: int = 0       # memory the process shares with no other (a render process forked by the build)
+    out_of_date: bool = False  # the translation's structure differs from the original's: not rendered, kept stale
 
 
 def writer_failure(fmt: str, exc: Exception) -> str:
@@ -98,6 +99,11 @@ def run(job: Job, doc=None, check: bool = False) -> Result:
         version = doc.versions.get(job.lang)
         if version is None:
             raise _ReadFailed(f"{job.folder}: no {job.lang}.yaml")
+        if version.out_of_date:  # never rendered: its last good outputs stay (the build lists them as stale)
+            return Result(job, None, f"{version.path.name} is out of date with the original: "
+                                     + "; ".join(version.out_of_date), time.perf_counter() - start,
+                          **process_figures(), out_of_date=True,
+                          diagnostics=tuple(d for d in diagnostics if d.severity != "error") if check else ())
         data = writer(job.fmt)(doc, version, Settings(pdfa=job.pdfa))
         message = ""
     except (_ReadFailed, RenderError) as exc:

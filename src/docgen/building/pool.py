@@ -174,6 +174,20 @@ class _Queue:
         return list(self.waiting.pop(folder, ()))
 
 
+def died(exitcode: int | None) -> str:
+    """What a worker's end says: a signal by name (SIGKILL is most often the kernel's OOM killer)."""
+    if exitcode is not None and exitcode < 0:
+        import signal
+
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        return (f"the worker process rendering it was killed by {name}"
+                + (" (out of memory? the kernel's OOM killer sends it)" if name == "SIGKILL" else ""))
+    return f"the worker process rendering it ended unexpectedly (exit code {exitcode})"
+
+
 def results(jobs: list[Job], processes: int, limit: int, started: list[_Worker] | None = None,
             documents: dict | None = None):
     """Run every job in up to `processes` workers (`started` ones first); yield each Result as it arrives.
@@ -211,7 +225,7 @@ def results(jobs: list[Job], processes: int, limit: int, started: list[_Worker] 
                     result = conn.recv()
                 except (EOFError, OSError):
                     worker.process.join()
-                    result = Result(worker.job, None, f"worker process died (exit code {worker.process.exitcode})")
+                    result = Result(worker.job, None, died(worker.process.exitcode))
                     worker.left = 0
                 dropped = pending.drop(last.folder) if result.invalid else []
                 worker.job = None

@@ -35,13 +35,13 @@ from dataclasses import dataclass, field
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, quote, unquote, urlparse
 
 from docgen import building, pipeline, readers
 from docgen.building import fingerprint
 from docgen.building.job import collect_between_jobs
 from docgen.building.job import run as run_job
-from docgen.building.outputs import output_path
+from docgen.building.outputs import OutputError, lock, output_path, prepare
 from docgen.data import tables
 from docgen.diagnostics import Diagnostic, errors
 from docgen.paths import TEMPLATES
@@ -169,6 +169,9 @@ def rebuild(paths: list[Path], formats: list[str], out: Path, langs: list[str], 
     for folder in sorted({p.job.folder for p in planned}):
         doc, local = pipeline.read(folder)
         problems += [str(d) for d in local if d.severity == "error"]
+        for d in local:
+            if d.severity == "warning":  # an out-of-date translation among them: its outputs are kept
+                print(d, file=sys.stderr, flush=True)
         if doc is None:
             continue  # the last good outputs stay
         for p in sorted((p for p in planned if p.job.folder == folder), key=lambda p: (FIRST.index(p.job.fmt) if p.job.fmt in FIRST else len(FIRST), p.job.lang)):
@@ -177,6 +180,8 @@ def rebuild(paths: list[Path], formats: list[str], out: Path, langs: list[str], 
             except Exception as exc:  # a bug, or a broken template: say so and keep watching
                 problems.append(f"{p.job.label}: {type(exc).__name__}: {exc}")
                 continue
+            if result.out_of_date:
+                continue  # said in the warning above; its last good outputs stay
             if result.data is None:
                 problems.append(f"{p.job.label}: {result.message}")
                 continue
@@ -209,20 +214,31 @@ def watch(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
     """Build, then rebuild on every change until interrupted (Ctrl-C, SIGTERM)."""
     out = Path(out)
     langs = langs or []
-    out.mkdir(parents=True, exist_ok=True)
+    missing = [p for p in map(Path, paths) if not p.exists()]
+    if missing:  # as build: nothing to watch is an error at once, not a wait for ever
+        for path in missing:
+            print(f"{path}: error: no such file or folder", file=sys.stderr)
+        return 1
+    try:
+        prepare(out)
+        held = lock(out)  # noqa: F841 - held while watching: a build into the same --out waits its turn
+    except OutputError as exc:
+        print(f"docgen watch: error: {exc}", file=sys.stderr)
+        return 1
     state = fingerprint.load_state(out)
     status = Status()
     server = None
-    started = time.perf_counter()
-    written, problems, versions = rebuild(paths, formats, out, langs, state)
-    _say(written, problems, time.perf_counter() - started)
-    status.publish(problems, versions)
-    if serve is not None:
+    if serve is not None:  # the port first: a busy one is said at once, not after the first build
         try:
             server = _start_server(out, serve, status, formats)
         except OSError as exc:
             print(f"docgen watch: cannot serve on 127.0.0.1:{serve}: {exc.strerror or exc}", file=sys.stderr)
             return 2
+    started = time.perf_counter()
+    written, problems, versions = rebuild(paths, formats, out, langs, state)
+    _say(written, problems, time.perf_counter() - started)
+    status.publish(problems, versions)
+    if server is not None:
         print(f"docgen watch: preview at http://127.0.0.1:{server.server_address[1]}/", flush=True)
     print(f"docgen watch: watching {', '.join(str(p) for p in paths)} and the templates; Ctrl-C to stop", flush=True)
     seen = _snapshot(paths)
@@ -276,8 +292,13 @@ events.addEventListener("rebuild", () => {{ events.close(); location.reload(); }
 
 VERSION = """<section id="{doc}-{lang}"><h2>{doc} ({lang})</h2>
 <nav>{links}</nav>
-<iframe title="{doc} {lang}" src="/{doc}/{doc}.{lang}.html?g={generation}"></iframe></section>
+<iframe title="{doc} {lang}" src="{src}?g={generation}"></iframe></section>
 """
+
+
+def _href(doc: str, lang: str, extension: str) -> str:
+    """An output's URL, percent-encoded and escaped for an attribute: a folder name is the author's text."""
+    return html.escape("/" + quote(doc) + "/" + quote(f"{doc}.{lang}.{extension}"), quote=True)
 
 
 
@@ -287,12 +308,12 @@ def preview_page(status: Status, out: Path, formats: list[str]) -> str:
     sections = []
     for doc, lang in versions:
         links = " ".join(
-            f'<a href="/{doc}/{doc}.{lang}.{FORMATS[fmt].extension}">{FORMATS[fmt].label}</a>'
+            f'<a href="{_href(doc, lang, FORMATS[fmt].extension)}">{html.escape(FORMATS[fmt].label)}</a>'
             for fmt in FORMATS if fmt != "html" and fmt in formats
             and output_path(out, doc, lang, FORMATS[fmt].extension).exists())
         if "html" in formats:
-            sections.append(VERSION.format(doc=html.escape(doc), lang=html.escape(lang), links=links,
-                                           generation=generation))
+            sections.append(VERSION.format(doc=html.escape(doc, quote=True), lang=html.escape(lang, quote=True),
+                                           links=links, src=_href(doc, lang, "html"), generation=generation))
         else:
             sections.append(f"<section><h2>{html.escape(doc)} ({html.escape(lang)})</h2><nav>{links}</nav></section>")
     return PAGE.format(generation=generation, problems=html.escape("\n".join(problems)),
@@ -306,6 +327,9 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def do_GET(self):
         url = urlparse(self.path)
+        if not self._host_allowed():
+            self.send_error(403, "this preview answers on 127.0.0.1 and localhost only")
+            return
         if url.path in ("/", "/index.html"):
             body = preview_page(self.status, self.out, self.formats).encode()
             self.send_response(200)
@@ -315,10 +339,27 @@ class _Handler(SimpleHTTPRequestHandler):
             self.wfile.write(body)
         elif url.path == "/events":
             self._events(parse_qs(url.query).get("since", [""])[0])
-        elif any(part.startswith(".") for part in url.path.split("/")):
-            self.send_error(404)  # the build's state files are not for the browser
+        elif any(part.startswith(".") or "\\" in part for part in unquote(url.path).split("/")):
+            self.send_error(404)  # the build's state files are not for the browser, nor what %2e spells
         else:
             super().do_GET()
+
+    def do_HEAD(self):
+        if not self._host_allowed() or any(part.startswith(".") for part in unquote(urlparse(self.path).path).split("/")):
+            self.send_error(404)
+            return
+        super().do_HEAD()
+
+    def _host_allowed(self) -> bool:
+        """The Host header names this server on the loopback: a page of another site that a DNS
+        name rebinds to 127.0.0.1 is refused."""
+        host = (self.headers.get("Host") or "").strip().lower()
+        port = self.server.server_address[1]
+        return host in {f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"}
+
+    def list_directory(self, path):
+        self.send_error(404)  # no listings: only the outputs the page links to
+        return None
 
     def _events(self, since: str) -> None:
         """Server-sent events: `rebuild` whenever a rebuild has ended since the page was made."""

@@ -103,6 +103,65 @@ class _Builder:
         return value
 
 
+# Bounds on what a file may make (hostile or broken input must fail alone, quickly, in little memory):
+MAX_DEPTH = 40  # lists and mappings inside each other; docgen's deepest content needs about ten
+MAX_REPEAT = 10  # aliases (*name) may repeat values: the values made at most this many times the file's own
+
+
+def _hostile(path: Path, root: yaml.Node) -> Diagnostic | None:
+    """What makes a composed file unsafe to build values from, found without recursion: nesting
+    deeper than MAX_DEPTH, an alias inside the value it names (a value containing itself), or
+    aliases that multiply the values (an "alias bomb": ten lines that expand to a billion)."""
+    distinct: set[int] = set()
+    made = 0
+    stack = [(root, 1, frozenset())]  # node, depth, the ids of the nodes it is inside
+    while stack:
+        node, depth, inside = stack.pop()
+        made += 1
+        distinct.add(id(node))
+        if depth > MAX_DEPTH:
+            return Diagnostic(_loc(path, node), f"not valid content: lists and mappings nested more than "
+                                                f"{MAX_DEPTH} deep (docgen's content needs about ten)")
+        if isinstance(node, yaml.ScalarNode):
+            continue
+        if id(node) in inside:
+            return Diagnostic(_loc(path, node), "not valid content: a value contains itself (an alias *name "
+                                                "inside the value &name names); write the value out")
+        if made > max(10_000, MAX_REPEAT * len(distinct)):  # without aliases, made == distinct
+            return Diagnostic(_loc(path, node), f"not valid content: aliases (*name) repeat values more than "
+                                                f"{MAX_REPEAT} times over (an alias bomb?); write the values out")
+        children = [v for pair in node.value for v in pair] if isinstance(node, yaml.MappingNode) else node.value
+        within = inside | {id(node)}
+        stack.extend((child, depth + 1, within) for child in children)
+    return None
+
+
+def _unclosed_quote(text: str, error: yaml.MarkedYAMLError) -> tuple[yaml.Mark, str] | None:
+    """Where the quoted value whose closing quote is missing opens, and its quote, when that is
+    what the error comes from: YAML reads such a value on to the next quote of that kind (lines
+    later: the opening quote of another value) or to the end of the file, and reports whatever
+    it meets there."""
+    if error.context and "quoted scalar" in error.context and error.context_mark is not None:
+        start = error.context_mark  # never closed before the end of the file
+        return start, text[start.index] if start.index < len(text) and text[start.index] in "'\"" else '"'
+    problem = error.problem_mark
+    if problem is None:
+        return None
+    last = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.line > problem.line:
+                break
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") \
+                    and token.end_mark.line > token.start_mark.line:
+                last = token
+    except yaml.YAMLError:
+        pass
+    if last is not None and last.end_mark.line == problem.line:
+        return last.start_mark, last.style  # quoted over several lines, "closed" on the line of the error
+    return None
+
+
 def load(path: Path, diagnostics: list[Diagnostic]):
     """Return the file's top-level value, or None after adding a diagnostic."""
     try:
@@ -132,10 +191,24 @@ def load(path: Path, diagnostics: list[Diagnostic]):
     try:
         if node is None:
             node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:  # the pure-Python parser recurses once per level of nesting
+        diagnostics.append(Diagnostic(Location(path), "not valid content: lists and mappings nested thousands "
+                                                      f"deep (docgen's content needs about ten; at most {MAX_DEPTH})"))
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
         what = " ".join(filter(None, [exc.context, exc.problem]))
+        opened = _unclosed_quote(text, exc)
+        if opened is not None:  # said where the quote opens, not where YAML noticed, lines later
+            start, quote = opened
+            kind = "double" if quote == '"' else "single"
+            read_to = f"line {mark.line + 1}" if mark else "the end of the file"
+            diagnostics.append(Diagnostic(
+                Location(path, start.line + 1, start.column + 1),
+                f"not valid YAML: the {kind} quote ({quote}) that opens this value is never closed; add the "
+                f"closing {quote} at the end of the value (YAML read on to {read_to} looking for it)"))
+            return None
         if "alias" in what:
             what += "; a value that starts with * must be quoted: \"*Recalling* ...\" (quote the text)"
         elif "mapping values are not allowed" in what:
@@ -154,6 +227,9 @@ def load(path: Path, diagnostics: list[Diagnostic]):
         return None
     if node is None:
         diagnostics.append(Diagnostic(Location(path), "the file is empty"))
+        return None
+    if (problem := _hostile(path, node)) is not None:
+        diagnostics.append(problem)
         return None
     try:
         return _Builder(path, diagnostics).build(node)

@@ -463,6 +463,8 @@ def find_documents(paths: list[Path], diagnostics: list[Diagnostic]) -> list[Pat
     for path in map(Path, paths):
         if path.is_file():
             path = path.parent
+        if path.name in ("", ".", ".."):  # `.` or `..`: the folder's own name names the outputs, not `..`
+            path = path.resolve()
         if not path.exists():
             diagnostics.append(Diagnostic(Location(path), "no such file or folder"))
         elif is_document_folder(path):
@@ -473,4 +475,7 @@ def find_documents(paths: list[Path], diagnostics: list[Diagnostic]) -> list[Pat
                 diagnostics.append(Diagnostic(Location(path), "no document here: expected a folder with "
                                                              f"{DOCUMENT_FILE} and <lang>.yaml, or a folder of them"))
             found.extend(subs)
-    return found
+    unique: dict[Path, Path] = {}  # two files of one folder (en.yaml fr.yaml) name it once
+    for folder in found:
+        unique.setdefault(folder.resolve(), folder)
+    return list(unique.values())

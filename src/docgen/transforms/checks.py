@@ -15,16 +15,38 @@ _HAN_SPACE_HAN = re.compile(rf"[{HAN}] +[{HAN}]")
 
 def check_structure(doc: Document, diagnostics: list[Diagnostic]) -> None:
     """Every translation has the original's structure: preamble verbs, operative paragraphs and
-    their items, and which paragraph calls which footnote. Each difference names both files with
-    line numbers and the printed labels. Runs after numbering (labels are the printed ones)."""
+    their items, and which paragraph calls which footnote. Runs after numbering (labels are the
+    printed ones).
+
+    Translations lag the original (it is issued first), so a translation that differs is *out of
+    date*, not an error: its differences go to `Version.out_of_date` and one warning per
+    translation names them; the build then keeps its last good outputs instead of rendering it.
+    When the original's language has no file in the folder, docgen cannot tell which version
+    lags: a difference between the versions present is then an error, as before (add the
+    original, or make them agree)."""
     versions = list(doc.versions.values())
     if len(versions) < 2:
         return
-    reference = doc.versions.get(doc.meta.original) or versions[0]
-    for version in versions:
-        if version is not reference:
+    reference = doc.versions.get(doc.meta.original)
+    if reference is None:
+        reference = versions[0]
+        absent = (f"(the original, {doc.meta.original}, has no {doc.meta.original}.yaml here: docgen cannot tell "
+                  "which version is out of date)")
+        for version in versions[1:]:
             for loc, message in _differences(reference, version):
-                diagnostics.append(Diagnostic(loc or Location(version.path), message))
+                diagnostics.append(Diagnostic(loc or Location(version.path), f"{message} {absent}"))
+        return
+    for version in versions:
+        if version is reference:
+            continue
+        version.out_of_date = tuple(message for _, message in _differences(reference, version))
+        if version.out_of_date:
+            diagnostics.append(Diagnostic(
+                Location(version.path),
+                f"out of date: its structure differs from the original {reference.path.name} "
+                f"({'; '.join(version.out_of_date)}); its outputs are not rebuilt until it matches "
+                "(the last good ones are kept)",
+                severity="warning"))
 
 
 def _at(version: Version, loc: Location | None) -> str:
@@ -87,7 +109,36 @@ def _call_places(version: Version) -> dict:
     return places
 
 
+TODO = "TO DO"  # what `docgen new` marks its placeholders with
+
+
+def unfinished(doc: Document) -> list[Diagnostic]:
+    """Placeholders `docgen new` wrote that are still there: the text and the facts of a new
+    document pass `check` (each is valid), but are not the document yet. One warning per file."""
+    found = []
+    meta = doc.folder / "document.yaml"
+    try:
+        lines = [i for i, line in enumerate(meta.read_text("utf-8").splitlines(), 1) if TODO in line and not line.lstrip().startswith("#")]
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    if lines:
+        found.append(Diagnostic(Location(meta, lines[0]), f"{len(lines)} value(s) marked {TODO} by docgen new "
+                                f"(lines {', '.join(map(str, lines))}): replace them", severity="warning",
+                                code="todo"))
+    for version in doc.versions.values():
+        places = [(name, loc) for name, inlines, loc in version.texts() if TODO in plain_text(inlines)]
+        places += [(what, None) for what, lines in (("session", version.session), ("closing", version.closing))
+                   if any(TODO in line for line in lines)]
+        if places:
+            name, loc = places[0]
+            found.append(Diagnostic(loc or Location(version.path), f"{TODO} text left in {len(places)} place(s) "
+                                    f"({', '.join(n for n, _ in places[:5])}{', ...' if len(places) > 5 else ''}): "
+                                    "replace it with the document's text", severity="warning", code="todo"))
+    return found
+
+
 def lint(doc: Document, diagnostics: list[Diagnostic]) -> None:
+    diagnostics.extend(unfinished(doc))
     for version in doc.versions.values():
         first = version.footnotes[0] if version.footnotes else None
         if first and first.number == 1 and _IBID.match(plain_text(first.text)):

@@ -129,27 +129,46 @@ def bidi_wrappers(parts: Parts, rng: random.Random) -> None:
         _wrap(r, rng.choice(["dir", "bdo"]), val=rng.choice(["rtl", "ltr"]))
 
 
+def _explode(r, rng: random.Random, text_pieces) -> None:
+    """Rebuild run `r` as one run per piece, in order, each with `r`'s formatting: every w:t is cut
+    by `text_pieces(text)` into [("t", text) | ("sym", code)]; tabs, breaks and calls keep their place."""
+    rpr = r.find(w("rPr"))
+    new = []
+    for child in r:
+        if child.tag == w("rPr"):
+            continue
+        if child.tag == w("t"):
+            for kind, value in text_pieces(child.text or ""):
+                if kind == "t":
+                    new.append(_run(value, rpr))
+                else:
+                    run = _run(rpr=rpr)
+                    etree.SubElement(run, w("sym"), {w("font"): "Symbol", w("char"): value})
+                    new.append(run)
+        else:
+            run = _run(rpr=rpr)
+            run.append(copy.deepcopy(child))
+            new.append(run)
+    at = r
+    for run in new:
+        at.addnext(run)
+        at = run
+        if rng.random() < 0.2:
+            at.addnext(etree.Element(w("proofErr"), {w("type"): "spellStart"}))
+            at = at.getnext()
+    r.getparent().remove(r)
+
+
 def split_runs(parts: Parts, rng: random.Random) -> None:
     """Word splits runs at spaces, at spell-check marks, at edits: same formatting, several runs."""
+    def cut(text):
+        cuts = sorted({m.end() for m in re.finditer(r" ", text)} | {rng.randrange(0, len(text) + 1)})
+        return [("t", text[a:b]) for a, b in zip([0] + cuts, cuts + [len(text)]) if text[a:b]]
+
     roots = [parts.xml("word/document.xml")] + ([parts.xml("word/footnotes.xml")] if "word/footnotes.xml" in parts else [])
     for root in roots:
         for r in sample(rng, text_runs(root), 0.7):
-            t = r.find(w("t"))
-            text = t.text
-            cuts = sorted({m.end() for m in re.finditer(r" ", text)} | {rng.randrange(1, len(text) + 1)})
-            pieces = [text[a:b] for a, b in zip([0] + cuts, cuts + [len(text)]) if text[a:b]]
-            if len(pieces) < 2:
-                continue
-            t.text = pieces[0]
-            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-            at = r
-            for piece in pieces[1:]:
-                new = _run(piece, r.find(w("rPr")))
-                if rng.random() < 0.3:
-                    at.addnext(etree.Element(w("proofErr"), {w("type"): "spellStart"}))
-                    at = at.getnext()
-                at.addnext(new)
-                at = new
+            _explode(r, rng, cut)
 
 
 def page_breaks(parts: Parts, rng: random.Random) -> None:
@@ -267,30 +286,18 @@ SYMBOL = {"(": "F028", ")": "F029", ".": "F02E", ",": "F02C", "-": "F02D"}
 
 def symbol_characters(parts: Parts, rng: random.Random) -> None:
     """Punctuation typed through Insert > Symbol (Symbol font): w:sym instead of text, labels too."""
+    def cut(text):
+        out = []
+        for piece in re.split(r"([()])", text):
+            if piece in SYMBOL and rng.random() < 0.7:
+                out.append(("sym", rng.choice([SYMBOL[piece], SYMBOL[piece][2:]])))
+            elif piece:
+                out.append(("t", piece))
+        return out
+
     for r in text_runs(parts.xml("word/document.xml")):
-        t = r.find(w("t"))
-        text = t.text
-        places = [i for i, c in enumerate(text) if c in "()" and rng.random() < 0.6]
-        if not places:
-            continue
-        pieces, last = [], 0
-        for i in places:
-            pieces += [text[last:i], text[i]]
-            last = i + 1
-        pieces.append(text[last:])
-        rpr = r.find(w("rPr"))
-        at = r
-        for k, piece in enumerate(pieces):
-            if not piece:
-                continue
-            if k % 2:
-                new = _run(rpr=rpr)
-                etree.SubElement(new, w("sym"), {w("font"): "Symbol", w("char"): SYMBOL[piece]})
-            else:
-                new = _run(piece, rpr)
-            at.addnext(new)
-            at = new
-        r.getparent().remove(r)
+        if re.search(r"[()]", r.find(w("t")).text or ""):
+            _explode(r, rng, cut)
 
 
 def formatting_changes(parts: Parts, rng: random.Random) -> None:

@@ -412,6 +412,15 @@ def italics_added(parts: Parts, rng: random.Random) -> None:
             rpr.insert(0, etree.Element(w("i")))
 
 
+def ruby_text(parts: Parts, rng: random.Random) -> None:
+    """A word with a phonetic guide (w:ruby) at a paragraph's end: visible text in a wrapper the
+    reader does not know (what the invariant exists for: a reader's blind spot is refused)."""
+    for p in sample(rng, body_paragraphs(parts)[3:], 0.2):
+        ruby = etree.SubElement(p, w("ruby"))
+        etree.SubElement(ruby, w("rt")).append(_run("guide"))
+        etree.SubElement(ruby, w("rubyBase")).append(_run(" base"))
+
+
 @dataclass(frozen=True)
 class Transformation:
     name: str
@@ -424,7 +433,7 @@ KEEPS = [Transformation(f.__name__, f, True, f in (tracked_move,)) for f in (
     block_sdt, block_custom_xml, inline_sdt, bidi_wrappers, split_runs, page_breaks, hyperlink_fields,
     absolute_links, index_fields, soft_hyphens, symbol_characters, formatting_changes, hidden_and_empty,
     renumber_notes, tracked_move)]
-LOSSY = [Transformation(f.__name__, f, False) for f in (text_box, body_table)]
+LOSSY = [Transformation(f.__name__, f, False) for f in (text_box, body_table, ruby_text)]
 ALL = KEEPS + LOSSY
 
 

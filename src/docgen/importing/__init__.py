@@ -39,6 +39,8 @@ from docgen.model import Document, Emphasis, FootnoteCall, Item, Reference, Text
 from docgen.files import write_atomic
 from docgen.readers.docx import read_docx, short
 
+from docgen.importing import invariant
+
 NOTE_MATCH = 0.6  # a note whose text is this similar to a base note keeps its key
 PARA_MATCH = 0.5  # a paragraph this similar to a base paragraph is that paragraph, edited
 
@@ -736,9 +738,15 @@ def import_file(path: Path, into: Path | None = None, changes: str | None = None
     summary = Summary(comments=[str(c) for c in draft.comments], changes=[f"{draft.resolved}ed: {c}" for c in draft.changes])
     current_data = _yaml().load(old)
     if draft.source_sha256 and draft.source_sha256 != base.source_sha256:
-        new = _three_way(folder, doc, current_data, draft, summary)
+        new, applied = _three_way(folder, doc, current_data, draft, summary)
     else:
-        new = _keep_layout(old, merge(doc, base, current_data, draft.version, summary, draft.carries_session))
+        new = applied = _keep_layout(old, merge(doc, base, current_data, draft.version, summary, draft.carries_session))
+    if not akn:  # the invariant: the draft applied to its own base says exactly what the draft shows
+        flat = no_italics(lang)
+        italics = invariant.check(path, changes, folder, lang, applied, flat)
+        if italics:
+            summary.ignored.append(f"italics on \u201c{short(', '.join(italics), 80)}\u201d: {lang} drafts show no "
+                                   "emphasis, so the draft's italics are not read; mark emphasis in the YAML (*...*)")
     if new != old:
         _check_result(folder, lang, new)
     return Result(target, old, new, summary)
@@ -780,7 +788,7 @@ def _three_way(folder: Path, doc: Document, current_data, draft, summary: Summar
                             "(nothing written; resolve by hand, or make a new draft):\n"
                             + "\n".join(f"  - {c}" for c in conflicts))
     summary.merged_from_yaml = kept
-    return _keep_layout((folder / f"{lang}.yaml").read_text(encoding="utf-8"), current_data)
+    return _keep_layout((folder / f"{lang}.yaml").read_text(encoding="utf-8"), current_data), _keep_layout(text, applied)
 
 
 def _same_shape(a, b) -> bool:

@@ -15,8 +15,12 @@ a paragraph changed on both sides is a conflict and nothing is written.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
+import os
+import signal
+import threading
 import io
 import re
 import shutil
@@ -98,6 +102,7 @@ class Result:
     old: str
     new: str
     summary: Summary
+    newline: str = "\n"  # the file's own line end, kept when it is written
 
     @property
     def diff(self) -> str:
@@ -647,9 +652,8 @@ def _read_base(folder: Path):
 
 def _check_result(folder: Path, lang: str, text: str) -> None:
     """`docgen check` on the result, in a scratch copy of the folder: refuse to write a broken file."""
-    with tempfile.TemporaryDirectory() as tmp:
-        copy = Path(tmp) / folder.name
-        shutil.copytree(folder, copy)
+    with tempfile.TemporaryDirectory(prefix="docgen-import-") as tmp:
+        copy = copy_for_check(folder, Path(tmp))
         (copy / f"{lang}.yaml").write_text(text, encoding="utf-8")
         doc, diagnostics = pipeline.read(copy)
         # errors in the imported file itself; a translation whose structure now differs is the
@@ -691,8 +695,37 @@ def _ancestor(folder: Path, lang: str, sha: str) -> str | None:
     for commit in commits:
         blob = subprocess.run(["git", "-C", top, "show", f"{commit}:{rel}"], capture_output=True).stdout
         if hashlib.sha256(blob).hexdigest() == sha:
-            return blob.decode("utf-8")
+            return blob.decode("utf-8").replace("\r\n", "\n")
     return None
+
+
+def _named_folder(content: Path, name: str, path: Path) -> Path:
+    """The folder a draft's metadata names: one document folder directly under the content folder,
+    never a path that leaves it (the metadata is whatever the file says)."""
+    folder = content / name
+    if (not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}", name) or name in (".", "..")
+            or folder.resolve().parent != content.resolve()):
+        raise ImportFailure(f"{path}: the draft names document {name!r}, which is not a folder of {content}: "
+                            "refused (give the document folder with --into FOLDER)")
+    return folder
+
+
+def _read_text(path: Path) -> tuple[str, str]:
+    """A YAML file's text with \\n line ends, and the line end it uses ("\\r\\n" kept on write)."""
+    data = path.read_bytes().decode("utf-8")
+    return data.replace("\r\n", "\n"), ("\r\n" if "\r\n" in data else "\n")
+
+
+def copy_for_check(folder: Path, tmp: Path, keep=lambda name: True) -> Path:
+    """A scratch copy of a document folder, with the content folder's organs.yaml beside it (the
+    organs it defines are known there too)."""
+    copy = Path(tmp) / folder.name
+    shutil.copytree(folder, copy, ignore=lambda where, names: [n for n in names if n == ".git" or
+                                                                   (Path(where) == folder and not keep(n))])
+    organs = folder.parent / "organs.yaml"
+    if organs.is_file():
+        shutil.copy(organs, Path(tmp) / "organs.yaml")
+    return copy
 
 
 def import_file(path: Path, into: Path | None = None, changes: str | None = None, content: Path = Path("content")):
@@ -717,7 +750,7 @@ def import_file(path: Path, into: Path | None = None, changes: str | None = None
         if not draft.document:
             raise ImportFailure(f"{path}: the draft does not name its document (no docgen properties: made by another "
                                 "tool or an older docgen); give the document folder with --into FOLDER")
-        folder = Path(content) / draft.document
+        folder = _named_folder(Path(content), draft.document, path)
     if not (folder / "document.yaml").exists():
         raise ImportFailure(f"{folder}: not a document folder (no document.yaml)"
                             + ("" if into else f"; the draft names document '{draft.document}': give --into FOLDER"))
@@ -734,7 +767,7 @@ def import_file(path: Path, into: Path | None = None, changes: str | None = None
     draft.version.lang = lang
     base = doc.versions[lang]
     target = base.path
-    old = target.read_text(encoding="utf-8")
+    old, newline = _read_text(target)
     summary = Summary(comments=[str(c) for c in draft.comments], changes=[f"{draft.resolved}ed: {c}" for c in draft.changes])
     current_data = _yaml().load(old)
     if draft.source_sha256 and draft.source_sha256 != base.source_sha256:
@@ -749,7 +782,7 @@ def import_file(path: Path, into: Path | None = None, changes: str | None = None
                                    "emphasis, so the draft's italics are not read; mark emphasis in the YAML (*...*)")
     if new != old:
         _check_result(folder, lang, new)
-    return Result(target, old, new, summary)
+    return Result(target, old, new, summary, newline)
 
 
 def _three_way(folder: Path, doc: Document, current_data, draft, summary: Summary) -> str:
@@ -762,10 +795,8 @@ def _three_way(folder: Path, doc: Document, current_data, draft, summary: Summar
                             f"made from (SHA-256 {draft.source_sha256[:12]}…) is not in the folder's git history: "
                             "cannot tell your edits from the YAML's; make a new draft, or import with --into a copy "
                             "of that state")
-    with tempfile.TemporaryDirectory() as tmp:
-        copy = Path(tmp) / folder.name
-        copy.mkdir()
-        shutil.copy(folder / "document.yaml", copy / "document.yaml")
+    with tempfile.TemporaryDirectory(prefix="docgen-import-") as tmp:
+        copy = copy_for_check(folder, Path(tmp), lambda n: n in ("document.yaml", "organs.yaml"))
         (copy / f"{lang}.yaml").write_text(text, encoding="utf-8")
         ancestor_doc, diagnostics = pipeline.read(copy, checks=False)
         if ancestor_doc is None:
@@ -788,7 +819,7 @@ def _three_way(folder: Path, doc: Document, current_data, draft, summary: Summar
                             "(nothing written; resolve by hand, or make a new draft):\n"
                             + "\n".join(f"  - {c}" for c in conflicts))
     summary.merged_from_yaml = kept
-    return _keep_layout((folder / f"{lang}.yaml").read_text(encoding="utf-8"), current_data), _keep_layout(text, applied)
+    return _keep_layout(_read_text(folder / f"{lang}.yaml")[0], current_data), _keep_layout(text, applied)
 
 
 def _same_shape(a, b) -> bool:
@@ -840,7 +871,29 @@ def _place(path: tuple) -> str:
 
 
 def run(path: Path, into: Path | None, changes: str | None, dry_run: bool, content: Path = Path("content")) -> Result:
-    result = import_file(path, into, changes, content)
-    if not dry_run and result.new != result.old:
-        write_atomic(result.target, result.new.encode("utf-8"))
+    """Import one draft; SIGTERM during it ends it like Ctrl-C, so no scratch copy or partial file is left."""
+    with _terminate_cleanly():
+        result = import_file(path, into, changes, content)
+        if not dry_run and result.new != result.old:
+            mode = result.target.stat().st_mode & 0o7777
+            write_atomic(result.target, result.new.replace("\n", result.newline).encode("utf-8"))
+            os.chmod(result.target, mode)  # the file keeps its mode (write_atomic makes 0644)
     return result
+
+
+@contextlib.contextmanager
+def _terminate_cleanly():
+    """SIGTERM raises SystemExit in the main thread while importing: `finally` blocks and
+    TemporaryDirectory remove what they made; the previous handler is restored after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -233,24 +233,19 @@ def differences(draft: list[Line], yaml: list[Line], limit: int = 3) -> list[str
 def check(draft_path: Path, changes: str | None, folder: Path, lang: str, text: str, flat: bool) -> list[str]:
     """Refuse (ImportFailure) unless `text`, as `folder`'s `<lang>.yaml`, renders to what the draft
     shows; returns the italic words of a draft that shows none (for the summary)."""
-    import shutil
     import tempfile
 
     from docgen import pipeline
     from docgen.diagnostics import errors
-    from docgen.importing import ImportFailure
+    from docgen.importing import ImportFailure, copy_for_check
     from docgen.writers import RenderError, Settings, writer
 
     seen, italics = visible(draft_path, changes, flat)
     with tempfile.TemporaryDirectory(prefix="docgen-import-") as tmp:
-        copy = Path(tmp) / folder.name
         # the other language versions are left out: a structural edit of the original makes them
         # differ (the summary's business), and the draft renders from this version alone
-        def ignore(where, names):
-            return [n for n in names if n in (".git",) or n.endswith((".docx", ".pdf"))
-                    or (Path(where) == folder and n.endswith(".yaml") and n[:-5] not in (lang, "document", "organs"))]
-
-        shutil.copytree(folder, copy, ignore=ignore)
+        copy = copy_for_check(folder, Path(tmp), lambda n: not n.endswith((".docx", ".pdf"))
+                              and not (n.endswith(".yaml") and n[:-5] not in (lang, "document", "organs")))
         (copy / f"{lang}.yaml").write_text(text, encoding="utf-8")
         doc, diagnostics = pipeline.read(copy, checks=False)
         if doc is None or lang not in doc.versions:

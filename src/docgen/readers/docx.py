@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from zlib import error as zlib_error
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -119,15 +120,37 @@ def short(text: str, n: int = 60) -> str:
 # ---------------------------------------------------------------- the package
 
 
+MAX_FILE = 100 << 20  # a draft of a resolution is a few hundred kB; these bound hostile files
+MAX_PART = 64 << 20  # one part, inflated
+MAX_PARTS = 2000
+
+
+def parse_xml(data: bytes, what: str):
+    """Parse one XML part; a DOCTYPE (entity definitions: "billion laughs", external entities) is
+    refused, since neither Word nor docgen writes one, and nothing is fetched or expanded."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if b"<!DOCTYPE" in data[:65536] or b"<!ENTITY" in data[:65536] or (head.startswith(b"<?") and b"<!DOCTYPE" in head):
+        raise DraftError(f"{what} declares a DOCTYPE or entities: refused (Word never writes them)")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    return etree.fromstring(data, parser)
+
+
 class _Package:
     def __init__(self, path: Path):
         try:
+            size = Path(path).stat().st_size
+            if size > MAX_FILE:
+                raise DraftError(f"{path}: {size >> 20} MB is too large for a draft (at most {MAX_FILE >> 20} MB)")
             data = Path(path).read_bytes()
         except OSError as exc:
             raise DraftError(f"{path}: cannot read: {exc.strerror}") from None
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             self.names = set(self.zip.namelist())
+            infos = self.zip.infolist()
+            if len(infos) > MAX_PARTS or sum(i.file_size for i in infos) > 4 * MAX_PART:
+                raise DraftError(f"{path}: the package inflates to more than a draft can hold "
+                                 f"({len(infos)} parts, {sum(i.file_size for i in infos) >> 20} MB): refused (a zip bomb?)")
         except zipfile.BadZipFile:
             raise DraftError(f"{path}: not a Word document (.docx): the file is not a zip package"
                              + (" (it may be truncated or corrupt)" if data[:2] == b"PK" else "")) from None
@@ -139,8 +162,12 @@ class _Package:
         if name not in self.names:
             return None
         try:
-            return etree.fromstring(self.zip.read(name))
-        except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, ValueError) as exc:
+            with self.zip.open(name) as handle:  # bounded: the size a header claims may lie
+                data = handle.read(MAX_PART + 1)
+            if len(data) > MAX_PART:
+                raise DraftError(f"{self.path}: {name} inflates past {MAX_PART >> 20} MB: refused (a zip bomb?)")
+            return parse_xml(data, f"{self.path}: {name}")
+        except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, ValueError, EOFError, zlib_error) as exc:
             raise DraftError(f"{self.path}: {name} is corrupt ({exc})") from None
 
     def rels(self, part: str) -> dict[str, str]:

@@ -437,6 +437,7 @@ class _Merger:
         self.out = _Markup(self.notes, refs, flat, summary)
         self.compare = _Markup(self.notes, refs, flat, None)
         self.base_m = _base_markup(flat)
+        self.shuffled: list[str] = []
 
     def same(self, base_inl, draft_inl) -> bool:
         return self.base_m(base_inl, compare=True) == self.compare(draft_inl, compare=True)
@@ -450,6 +451,12 @@ class _Merger:
     def text(self, base_inl, draft_inl, node, what: str):
         if self.same(base_inl, draft_inl):
             return node
+        calls_only = re.compile(r"\[\^([^\]]*)\]")
+        base_s, draft_s = self.base_m(base_inl, compare=True), self.compare(draft_inl, compare=True)
+        known = {n.key for n in self.base.footnotes}
+        if calls_only.sub("[^]", base_s) == calls_only.sub("[^]", draft_s) and set(calls_only.findall(draft_s)) <= known:
+            self.shuffled.append(f"{what} (YAML: \u201c{short(self.base_m(base_inl, compare=True), 70)}\u201d, draft: "
+                                 f"\u201c{short(self.compare(draft_inl, compare=True), 70)}\u201d)")  # calls moved to other notes
         self.summary.changed.append(what)
         text = _typed_spaces(self.out(draft_inl), self.base.lang)
         return _scalar(_with_gaps(text, node) if self.cjk else text, node)
@@ -608,6 +615,11 @@ def merge(doc: Document, base: Version, data: CommentedMap, draft: Version, summ
         new = _lines(base.closing, draft.closing, data.get("closing"), cjk, "closing lines", summary)
         if new is not data.get("closing"):
             data["closing"] = new
+    if m.shuffled:
+        raise ImportFailure("the footnote calls of " + ", ".join(m.shuffled[:5]) + " now lead to other notes' text, the "
+                            "paragraphs being otherwise unchanged: the notes were paired with the wrong calls (LibreOffice "
+                            "does this when a draft's footnote ids are out of call order); nothing written. Compare the "
+                            "notes with the YAML; to change a note, edit its text")
     # footnotes: the base's keys in the base's order, new ones after them
     notes = data.get("footnotes")
     if draft.footnotes or notes:

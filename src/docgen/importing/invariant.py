@@ -97,7 +97,7 @@ class _Walk:
                 if skip_text:
                     skip_text = False
                     continue
-                text = (child.text or "").replace("\u00ad", "")
+                text = reader.font_text((child.text or "").replace("\u00ad", ""), reader.run_font(rpr))
             elif tag == "tab":
                 text = "\t"
             elif tag in ("br", "cr") and child.get(w("type"), "textWrapping") == "textWrapping":

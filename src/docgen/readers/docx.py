@@ -462,7 +462,7 @@ class _Runs:
             if tag == "t" and skip_next:
                 skip_next = False  # the custom mark in the call's own run (as LibreOffice saves it)
             elif tag == "t":
-                out.append(_Piece((child.text or "").replace("\u00ad", ""), italic, link=link))
+                out.append(_Piece(font_text((child.text or "").replace("\u00ad", ""), run_font(rpr)), italic, link=link))
             elif tag == "tab":
                 out.append(_Piece("\t", italic, link=link))
             elif tag in ("br", "cr"):
@@ -506,6 +506,24 @@ _WINGDINGS = {0x9f: "\u2022", 0xa7: "\u25aa", 0xa8: "\u25fb", 0xd8: "\u27a2", 0x
               0x76: "\u2756", 0x77: "\u25c6"}
 
 
+def run_font(rpr) -> str:
+    """A run's own (direct) font name, for Symbol and Wingdings runs."""
+    fonts = rpr.find(w("rFonts")) if rpr is not None else None
+    if fonts is None:
+        return ""
+    return fonts.get(w("ascii")) or fonts.get(w("hAnsi")) or ""
+
+
+def font_text(text: str, font: str) -> str:
+    """Text as shown: in a Symbol or Wingdings run (LibreOffice stores w:sym that way) each
+    character is that font's glyph ("a" is alpha, U+F029 is ")"); other text is itself."""
+    name = font.lower()
+    if "symbol" not in name and "wingdings" not in name:
+        return text
+    return "".join(symbol(font, f"{ord(c):04X}") if ord(c) < 0x100 or 0xF000 <= ord(c) <= 0xF0FF else c
+                   for c in text if c != "\u00ad")
+
+
 def symbol(font: str, char: str) -> str:
     """The character a w:sym shows: its font's glyph for private-use codes, the code itself otherwise."""
     try:
@@ -524,6 +542,8 @@ def symbol(font: str, char: str) -> str:
         if 0x20 <= low < 0x7F:
             return chr(low)
     elif "wingdings" in name and low < 0x100:
+        if low <= 0x20:
+            return chr(low)
         if low in _WINGDINGS:
             return _WINGDINGS[low]
         raise DraftError(f"a Wingdings symbol (character {char}) has no Unicode character docgen can write: "
@@ -718,7 +738,39 @@ def body_paragraphs(body) -> list:
                     raise DraftError(f"a table in the body text (\u201c{short(text)}\u201d): docgen documents have "
                                      "no tables there; make its text paragraphs")
     walk(body)
+    return _join_break_splits(out)
+
+
+def _join_break_splits(paragraphs: list) -> list:
+    """LibreOffice cannot keep a page or column break inside a paragraph: it ends the paragraph
+    with the break (or starts the rest with it) and puts the rest in a new paragraph of style Normal.
+    Such a continuation (no style of its own, after a styled paragraph, a break between) is joined back."""
+    out: list = []
+    for p in paragraphs:
+        prev = out[-1] if out else None
+        if prev is not None and _style_id(p) in ("", "Normal") and _style_id(prev) not in ("", "Normal") \
+                and (_ends_with_break(prev) or _ends_with_break(p, first=True)):
+            for child in list(p):
+                if child.tag != w("pPr"):
+                    prev.append(child)
+            continue
+        out.append(p)
     return out
+
+
+def _style_id(p) -> str:
+    style = p.find(f"{w('pPr')}/{w('pStyle')}")
+    return style.get(w("val"), "") if style is not None else ""
+
+
+def _ends_with_break(p, first: bool = False) -> bool:
+    """The paragraph's last (or first) content is a page or column break."""
+    runs = [r for r in p.iter(w("r")) if any(c.tag != w("rPr") for c in r)]
+    if not runs:
+        return False
+    content = [c for c in runs[0 if first else -1] if c.tag != w("rPr")]
+    edge = content[0 if first else -1]
+    return edge.tag == w("br") and edge.get(w("type")) in ("page", "column")
 
 
 def _classify(path: Path, body, styles, runs: _Runs, version: Version, cjk: bool, numbering: "_Numbering",

@@ -457,7 +457,7 @@ def outcome(draft_path, folder, changes=None) -> tuple[str, str]:
     try:
         result = importing.import_file(draft_path, folder, changes)
     except (importing.ImportFailure, DraftError) as exc:
-        return "refused", str(exc).splitlines()[0]
+        return "refused", str(exc)
     if result.new == result.old:
         return "no change", ""
     return "would write a change", result.diff[:400]
@@ -482,7 +482,7 @@ def measure(drafts_dir, content, seeds=(1, 2, 3), out=None) -> dict:
                 got, detail = outcome(path, folder, "accept" if tracked else None)
                 counts[got] += 1
                 keeps = all(s.keeps for s in steps)
-                table[(draft.name, f"{label}#{seed}")] = f"{got} ({'keeps' if keeps else 'lossy'}) {detail[:160]}"
+                table[(draft.name, f"{label}#{seed}")] = f"{got} ({'keeps' if keeps else 'lossy'}) {detail.splitlines()[0][:160] if detail else ''}"
     return {"counts": counts, "table": table}
 
 

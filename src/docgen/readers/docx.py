@@ -500,7 +500,8 @@ _SYMBOL = {0x22: "\u2200", 0x24: "\u2203", 0x27: "\u220b", 0x2a: "\u2217", 0x2d:
            0xa5: "\u221e", 0xb0: "\u00b0", 0xb1: "\u00b1", 0xb3: "\u2265", 0xb4: "\u00d7", 0xb7: "\u2022",
            0xb8: "\u00f7", 0xb9: "\u2260", 0xba: "\u2261", 0xbb: "\u2248", 0xbc: "\u2026", 0xd7: "\u22c5",
            0xe3: "\u00a9", 0xe2: "\u00ae", 0xe4: "\u2122", 0xae: "\u2192", 0xac: "\u2190"}
-_GREEK = "ABXΔEΦΓHIϑKΛMNOΠΘPΣTYςΩΞΨZ"  # 0x41-0x5a
+_GREEK = "\u0391\u0392\u03a7\u0394\u0395\u03a6\u0393\u0397\u0399\u03d1\u039a\u039b\u039c\u039d\u039f\u03a0\u0398\u03a1\u03a3\u03a4\u03a5\u03c2\u03a9\u039e\u03a8\u0396"  # 0x41-0x5a
+_greek = "\u03b1\u03b2\u03c7\u03b4\u03b5\u03c6\u03b3\u03b7\u03b9\u03d5\u03ba\u03bb\u03bc\u03bd\u03bf\u03c0\u03b8\u03c1\u03c3\u03c4\u03c5\u03d6\u03c9\u03be\u03c8\u03b6"  # 0x61-0x7a
 _WINGDINGS = {0x9f: "\u2022", 0xa7: "\u25aa", 0xa8: "\u25fb", 0xd8: "\u27a2", 0xe0: "\u2192", 0xfb: "\u2717",
               0xfc: "\u2713", 0xfd: "\u2612", 0xfe: "\u2611", 0x6c: "\u25cf", 0x6e: "\u25a0", 0x71: "\u2751",
               0x76: "\u2756", 0x77: "\u25c6"}
@@ -538,7 +539,7 @@ def symbol(font: str, char: str) -> str:
         if 0x41 <= low <= 0x5A:
             return _GREEK[low - 0x41]
         if 0x61 <= low <= 0x7A:
-            return _GREEK[low - 0x61].lower().replace("ς", "ς")
+            return _greek[low - 0x61]
         if 0x20 <= low < 0x7F:
             return chr(low)
     elif "wingdings" in name and low < 0x100:

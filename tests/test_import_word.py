@@ -382,3 +382,53 @@ def test_property_random_text_edits_come_back_exactly(drafts, case, data, seed):
         again.write_bytes(writer("docx")(doc, doc.versions[lang], Settings()))
         flat = importing.no_italics(lang)
         assert [x.text for x in invariant.visible(again, None, flat)[0]] == [x.text for x in invariant.visible(draft, None, flat)[0]]
+
+
+# ---------------------------------------------------------------- translations lag the original
+
+
+@pytest.mark.parametrize("added", [1, 2])
+def test_a_translation_may_change_structure_only_toward_the_original(drafts, tmp_path, added):
+    """The original gains a paragraph; the translators' draft (made before) adds its translation:
+    taken when the French then has the original's structure (one paragraph), refused otherwise."""
+    folder = tmp_path / "specimen"
+    shutil.copytree(CONTENT / "specimen", folder)
+    en = folder / "en.yaml"
+    en.write_text(en.read_text(encoding="utf-8").replace(
+        '  - "*Takes note* of the specimen text set out in the present resolution;"\n',
+        '  - "*Takes note* of the specimen text set out in the present resolution;"\n'
+        '  - "*Invites* every reader to read the specimen;"\n'), encoding="utf-8")
+
+    def edit(parts):
+        after = next(p for p in wl.body_paragraphs(parts) if "Prend acte" in "".join(p.itertext()))
+        for k in range(added):
+            p = etree.Element(w("p"))
+            p.append(copy_of(after.find(w("pPr"))))
+            p.append(wl._run("2."))
+            etree.SubElement(p[-1], w("tab"))
+            italic = etree.Element(w("rPr"))
+            etree.SubElement(italic, w("i"))
+            p.append(wl._run("Invite", italic))
+            p.append(wl._run(" chaque lecteur à lire le texte type ;" if k == 0 else " encore ;"))
+            after.addnext(p)
+            after = p
+
+    draft = _edit_draft(drafts[("specimen", "fr")], tmp_path / "fr.docx", edit)
+    if added == 2:
+        with pytest.raises(importing.ImportFailure, match="original's structure"):
+            importing.run(draft, folder, None, dry_run=True)
+        return
+    result = importing.run(draft, folder, None, dry_run=False)
+    assert "*Invite* chaque lecteur à lire le texte type ;" in result.new, result.diff
+    pair = tmp_path / "pair"
+    pair.mkdir()
+    for name in ("document.yaml", "en.yaml", "fr.yaml"):
+        shutil.copy(folder / name, pair / name)
+    doc, diagnostics = pipeline.read(pair)
+    assert doc is not None, [str(d) for d in diagnostics]
+
+
+def copy_of(el):
+    import copy
+
+    return copy.deepcopy(el)

@@ -438,11 +438,16 @@ class _Merger:
         self.compare = _Markup(self.notes, refs, flat, None)
         self.base_m = _base_markup(flat)
         self.shuffled: list[str] = []
+        self.toward = None  # a translation: the original's structure, which structural edits may reach
+        self.deferred: list[str] = []
 
     def same(self, base_inl, draft_inl) -> bool:
         return self.base_m(base_inl, compare=True) == self.compare(draft_inl, compare=True)
 
     def structural(self, what: str) -> None:
+        if self.translation and self.toward is not None:
+            self.deferred.append(what)  # taken only if the result has the original's structure
+            return
         if self.translation:
             raise ImportFailure(f"{what}: {self.translation} is a translation (the original is {self.original}): "
                                 "paragraphs, items and footnotes can be added, deleted or moved only in the original; "
@@ -587,13 +592,27 @@ def _reference_keys(doc: Document) -> dict[str, str]:
     return {frbr.work_iri(r.organ, r.adopted, r.number): key for key, r in doc.meta.references.items()}
 
 
+def shape(version: Version) -> tuple:
+    """A version's structure: preamble paragraphs, operative paragraphs with their item trees, notes."""
+    def tree(x):
+        return tuple(tree(i) for i in x.items)
+    return len(version.preamble), tuple(tree(o) for o in version.operative), len(version.footnotes)
+
+
 def merge(doc: Document, base: Version, data: CommentedMap, draft: Version, summary: Summary,
-          carries_session: bool = True) -> CommentedMap:
-    """Apply the draft's text to the base's YAML data (modified in place and returned)."""
+          carries_session: bool = True, original_shape: tuple | None = None) -> CommentedMap:
+    """Apply the draft's text to the base's YAML data (modified in place and returned).
+
+    In a translation, paragraphs, items and notes may be added or deleted only when the result has
+    the original's structure (`original_shape`, or the original version's in `doc`): translations
+    lag the original, and the translators' draft brings them level."""
     cjk = tables.language(base.lang).is_cjk
     original = doc.meta.original
     translation = base.lang if base.lang != original else ""
     m = _Merger(base, draft, _reference_keys(doc), summary, translation, original)
+    if translation:
+        m.toward = original_shape if original_shape is not None else \
+            (shape(doc.versions[original]) if original in doc.versions else None)
     if m.summary.notes_added or m.summary.notes_removed:
         first = (m.summary.notes_added or m.summary.notes_removed)[0]
         m.structural(f"footnote {first} is {'new in' if m.summary.notes_added else 'deleted from'} the draft")
@@ -640,6 +659,12 @@ def merge(doc: Document, base: Version, data: CommentedMap, draft: Version, summ
     after = Counter(n.key or m.out.refs.get(n.href, "") for _, t, _ in draft.texts() for n in _refs(t))
     summary.references_kept = sum((before & after).values())
     summary.references_lost += [f"[...](ref:{key}) is no longer in the text" for key in sorted((before - after).elements())]
+    if m.deferred:
+        if shape(draft) != m.toward:
+            m.toward = None
+            m.structural(m.deferred[0] + " (and the result would not have the original's structure)")
+        summary.changes.append(f"{translation} brought to the structure of the original ({original}): "
+                               + "; ".join(m.deferred))
     if summary.structural and not translation:
         summary.translations_differ = [v.path.name for v in doc.versions.values() if v.lang != base.lang]
     return data
@@ -654,11 +679,34 @@ def _refs(nodes):
             yield from _refs(node.children)
 
 
-def _read_base(folder: Path):
+def _read_base(folder: Path, lang: str = ""):
+    """The folder's document; when it has errors and `lang` is a translation that reads alone (it
+    lags the original's structure), that version alone, with the original's structure beside it."""
     doc, diagnostics = pipeline.read(folder)
+    if doc is None and lang:
+        alone = _read_alone(folder, lang)
+        original = alone.meta.original if alone is not None else ""
+        other = _read_alone(folder, original) if original and original != lang else None
+        if alone is not None and other is not None:
+            alone.folder = folder
+            alone.original_shape = shape(other.versions[original])
+            return alone
     if doc is None:
         listing = "\n".join(f"  {d}" for d in errors(diagnostics))
         raise ImportFailure(f"the document folder {folder} has errors; fix them before importing:\n{listing}")
+    return doc
+
+
+def _read_alone(folder: Path, lang: str):
+    """One language version of a folder read on its own (None if it does not read)."""
+    if not (folder / f"{lang}.yaml").is_file():
+        return None
+    with tempfile.TemporaryDirectory(prefix="docgen-import-") as tmp:
+        copy = copy_for_check(folder, Path(tmp), lambda n: not n.endswith(".yaml") or n[:-5] in (lang, "document", "organs"))
+        doc, _ = pipeline.read(copy, checks=False)
+    if doc is None or lang not in doc.versions:
+        return None
+    doc.versions[lang].path = folder / f"{lang}.yaml"
     return doc
 
 
@@ -766,7 +814,7 @@ def import_file(path: Path, into: Path | None = None, changes: str | None = None
     if not (folder / "document.yaml").exists():
         raise ImportFailure(f"{folder}: not a document folder (no document.yaml)"
                             + ("" if into else f"; the draft names document '{draft.document}': give --into FOLDER"))
-    doc = _read_base(folder)
+    doc = _read_base(folder, draft.lang)
     lang = draft.lang or (next(iter(doc.versions)) if len(doc.versions) == 1 else "")
     if not lang:
         raise ImportFailure(f"{path}: the draft does not say its language and {folder} holds several; "
@@ -785,7 +833,8 @@ def import_file(path: Path, into: Path | None = None, changes: str | None = None
     if draft.source_sha256 and draft.source_sha256 != base.source_sha256:
         new, applied = _three_way(folder, doc, current_data, draft, summary)
     else:
-        new = applied = _keep_layout(old, merge(doc, base, current_data, draft.version, summary, draft.carries_session))
+        new = applied = _keep_layout(old, merge(doc, base, current_data, draft.version, summary, draft.carries_session,
+                                                getattr(doc, "original_shape", None)))
     if not akn:  # the invariant: the draft applied to its own base says exactly what the draft shows
         flat = no_italics(lang)
         italics = invariant.check(path, changes, folder, lang, applied, flat)

@@ -378,17 +378,47 @@ def tracked_move(parts: Parts, rng: random.Random) -> None:
         to.addprevious(frm)
 
 
+def paragraph_move(parts: Parts, rng: random.Random) -> None:
+    """A whole paragraph cut and pasted back at its place with tracking on: a moved-from copy (its
+    runs and its mark in w:moveFrom) before the moved-to paragraph. Accepted or rejected, the text
+    is the same."""
+    # paragraphs without notes or links: a moved note is a second note in Word, and LibreOffice
+    # drops hyperlinks inside moved text (its loss, not emulated here)
+    plain = [p for p in body_paragraphs(parts)[4:] if not list(p.iter(w("footnoteReference"), w("hyperlink")))]
+    for p in sample(rng, plain, 0.2):
+        gone = copy.deepcopy(p)
+        attrs = {w("id"): "810", w("author"): "Mover", w("date"): "2026-01-03T00:00:00Z"}
+        for el, kind in ((gone, "moveFrom"), (p, "moveTo")):
+            runs = [c for c in el if c.tag != w("pPr")]
+            wrapper = etree.Element(w(kind), attrs)
+            for r in runs:
+                wrapper.append(r)
+            if kind == "moveFrom":
+                for t in wrapper.iter(w("t")):
+                    t.tag = w("delText")
+            el.append(wrapper)
+            ppr = el.find(w("pPr"))
+            if ppr is not None:
+                rpr = ppr.find(w("rPr"))
+                if rpr is None:
+                    rpr = etree.SubElement(ppr, w("rPr"))
+                etree.SubElement(rpr, w(kind), attrs)
+        p.addprevious(gone)
+
+
 # ---------------------------------------------------------------- lossy: the YAML cannot say it
 
 
 def text_box(parts: Parts, rng: random.Random) -> None:
-    """Visible text in a text box inside a paragraph: not a paragraph of the YAML."""
+    """Visible text in a text box anchored in a paragraph (VML, as older Word writes it): not a
+    paragraph of the YAML."""
     p = rng.choice(body_paragraphs(parts)[2:])
     r = etree.SubElement(p, w("r"))
     pict = etree.SubElement(r, w("pict"))
-    box = etree.SubElement(etree.SubElement(pict, "{urn:schemas-microsoft-com:vml}textbox"), w("txbxContent"))
-    etree.SubElement(etree.SubElement(box, w("p")), w("r")).append(etree.Element(w("t")))
-    box[0][0][0].text = "Boxed text"
+    v = "urn:schemas-microsoft-com:vml"
+    shape = etree.SubElement(pict, f"{{{v}}}shape", {"style": "width:100pt;height:40pt", "type": "#_x0000_t202"})
+    box = etree.SubElement(etree.SubElement(shape, f"{{{v}}}textbox"), w("txbxContent"))
+    etree.SubElement(box, w("p")).append(_run("Boxed text"))
 
 
 def body_table(parts: Parts, rng: random.Random) -> None:
@@ -429,10 +459,10 @@ class Transformation:
     tracked: bool = False  # makes tracked changes: imported with --changes accept
 
 
-KEEPS = [Transformation(f.__name__, f, True, f in (tracked_move,)) for f in (
+KEEPS = [Transformation(f.__name__, f, True, f in (tracked_move, paragraph_move)) for f in (
     block_sdt, block_custom_xml, inline_sdt, bidi_wrappers, split_runs, page_breaks, hyperlink_fields,
     absolute_links, index_fields, soft_hyphens, symbol_characters, formatting_changes, hidden_and_empty,
-    renumber_notes, tracked_move)]
+    renumber_notes, tracked_move, paragraph_move)]
 LOSSY = [Transformation(f.__name__, f, False) for f in (text_box, body_table, ruby_text)]
 ALL = KEEPS + LOSSY
 

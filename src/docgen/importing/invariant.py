@@ -112,8 +112,8 @@ class _Walk:
                 self.skip_mark = skip_text = child.get(w("customMarkFollows")) in ("1", "true", "on")
                 self.leading = False
                 continue
-            elif tag in ("pict", "drawing", "object"):
-                self._walk(child)  # a text box's text is text the reader sees
+            elif tag in ("pict", "drawing", "object", "AlternateContent") or any(True for _ in child.iter(w("t"))):
+                self._walk(child)  # a text box's text (or any text in an unknown wrapper) is text the reader sees
                 continue
             if self.leading:
                 text = text.lstrip()

@@ -475,7 +475,7 @@ class _Runs:
                 skip_next = child.get(w("customMarkFollows")) in ("1", "true", "on")
             elif tag == "sym":
                 out.append(_Piece(symbol(child.get(w("font"), ""), child.get(w("char"), "20")), italic, link=link))
-            elif tag in ("pict", "drawing", "object") and any(
+            elif tag in ("pict", "drawing", "object", "AlternateContent") and any(
                     "".join(t.text or "" for t in box.iter(w("t"))).strip() for box in child.iter(w("txbxContent"))):
                 raise DraftError(f"a text box holding \u201c{short(''.join(child.itertext()))}\u201d: docgen documents "
                                  "have no text boxes (move its text into a paragraph)")

@@ -237,7 +237,8 @@ def check(draft_path: Path, changes: str | None, folder: Path, lang: str, text: 
 
     from docgen import pipeline
     from docgen.diagnostics import errors
-    from docgen.importing import ImportFailure, copy_for_check
+    from docgen.importing.folder import copy_for_check
+    from docgen.importing.report import ImportFailure
     from docgen.writers import RenderError, Settings, writer
 
     seen, italics = visible(draft_path, changes, flat)

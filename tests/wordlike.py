@@ -451,6 +451,26 @@ def ruby_text(parts: Parts, rng: random.Random) -> None:
         etree.SubElement(ruby, w("rubyBase")).append(_run(" base"))
 
 
+def computed_fields(parts: Parts, rng: random.Random) -> None:
+    """A PAGE field in a paragraph and a table of contents (TOC field) after the heading: text
+    Word computes, which the YAML has no place for."""
+    paragraphs = body_paragraphs(parts)
+    p = rng.choice(paragraphs[4:])
+    field = etree.SubElement(p, w("fldSimple"), {w("instr"): " PAGE "})
+    field.append(_run("3"))
+    heading = paragraphs[2] if rng.random() < 0.5 else paragraphs[3]
+    toc = etree.Element(w("p"))
+    for kind, text in (("begin", None), (None, ' TOC \\o "1-3" '), ("separate", None), (None, "Contents\t1"), ("end", None)):
+        r = etree.SubElement(toc, w("r"))
+        if kind:
+            etree.SubElement(r, w("fldChar"), {w("fldCharType"): kind})
+        elif text.startswith(" TOC"):
+            etree.SubElement(r, w("instrText")).text = text
+        else:
+            etree.SubElement(r, w("t")).text = text
+    heading.addnext(toc)
+
+
 @dataclass(frozen=True)
 class Transformation:
     name: str
@@ -463,7 +483,7 @@ KEEPS = [Transformation(f.__name__, f, True, f in (tracked_move, paragraph_move)
     block_sdt, block_custom_xml, inline_sdt, bidi_wrappers, split_runs, page_breaks, hyperlink_fields,
     absolute_links, index_fields, soft_hyphens, symbol_characters, formatting_changes, hidden_and_empty,
     renumber_notes, tracked_move, paragraph_move)]
-LOSSY = [Transformation(f.__name__, f, False) for f in (text_box, body_table, ruby_text)]
+LOSSY = [Transformation(f.__name__, f, False) for f in (text_box, body_table, ruby_text, computed_fields)]
 ALL = KEEPS + LOSSY
 
 

@@ -390,6 +390,7 @@ class _Runs:
     def __init__(self, styles: dict[str, str], rels: dict[str, str]):
         self.styles, self.rels = styles, rels
         self.fields: list[list] = []  # open complex fields: [instruction, in result?]
+        self.computed = ""  # inside the result of a field Word computes (PAGE, TOC, ...)
 
     def pieces(self, p, in_note: bool = False) -> list[_Piece]:
         out: list[_Piece] = []
@@ -413,6 +414,7 @@ class _Runs:
                 target = _akn_iri(self.rels.get(child.get(f"{{{R}}}id"), "") or ("#" + child.get(w("anchor"), "")))
                 self._walk(child, out, target, in_note)
             elif tag == "fldSimple":
+                _refuse_computed(child.get(w("instr"), ""), "".join(t.text or "" for t in child.iter(w("t"))))
                 self._walk(child, out, link or _field_link(child.get(w("instr"), "")), in_note)
             elif tag in ("smartTag", "customXml", "sdt", "sdtContent", "ins", "moveTo", "dir", "bdo"):
                 self._walk(child, out, link, in_note)
@@ -423,8 +425,10 @@ class _Runs:
             self.fields.append(["", False])
         elif kind == "separate" and self.fields:
             self.fields[-1][1] = True
+            self.computed = _computed(self.fields[-1][0]) or self.computed
         elif kind == "end" and self.fields:
             self.fields.pop()
+            self.computed = next((_computed(i) for i, _ in self.fields if _computed(i)), "")
 
     def _hidden(self) -> bool:
         """Inside a field's instruction (between begin and separate): nothing there is shown."""
@@ -459,6 +463,8 @@ class _Runs:
                 continue
             if self._hidden():
                 continue
+            if self.computed and tag == "t" and (child.text or "").strip():
+                _refuse_computed(self.computed, child.text)
             if tag == "t" and skip_next:
                 skip_next = False  # the custom mark in the call's own run (as LibreOffice saves it)
             elif tag == "t":
@@ -482,6 +488,24 @@ class _Runs:
             elif tag in ("endnoteReference",):
                 raise DraftError("an endnote: docgen documents have footnotes only (make it a footnote)")
         return skip_next
+
+
+# Fields whose result Word computes (page numbers, dates, cross-references, tables of contents):
+# their text is not the author's, and the YAML has no field to put back.
+COMPUTED_FIELDS = {"PAGE", "NUMPAGES", "SECTIONPAGES", "DATE", "TIME", "CREATEDATE", "SAVEDATE", "PRINTDATE",
+                   "SEQ", "REF", "PAGEREF", "NOTEREF", "TOC", "INDEX", "TOA", "AUTONUM", "LISTNUM", "FILENAME"}
+
+
+def _computed(instr: str) -> str:
+    word = (instr or "").split(None, 1)[0].upper() if (instr or "").strip() else ""
+    return word if word in COMPUTED_FIELDS else ""
+
+
+def _refuse_computed(instr: str, shown: str) -> None:
+    name = _computed(instr) or instr
+    if _computed(instr) and shown.strip():
+        raise DraftError(f"a {name} field shows \u201c{short(shown, 40)}\u201d: Word computes that text, and the YAML "
+                         "has no field to keep it in; delete the field, or type the text (select it and press Ctrl+Shift+F9)")
 
 
 def _field_link(instr: str) -> str:
@@ -786,7 +810,7 @@ def _classify(path: Path, body, styles, runs: _Runs, version: Version, cjk: bool
         try:
             paragraphs.append((p, runs.pieces(p)))
         except DraftError as exc:
-            raise DraftError(f"{path.name}: paragraph {len(paragraphs) + 1} (\u201c{short(''.join(p.itertext()))}\u201d): {exc}") from None
+            raise DraftError(f"{path.name}: paragraph {len(paragraphs) + 1} (\u201c{short(''.join(t.text or '' for t in p.iter(w('t'))))}\u201d): {exc}") from None
     # A lone operative paragraph is printed without a number, indented like the preamble (UN
     # practice): in a draft with no numbered paragraph, the last indented one before the items or
     # the closing lines is that paragraph.

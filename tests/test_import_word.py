@@ -387,17 +387,19 @@ def test_property_random_text_edits_come_back_exactly(drafts, case, data, seed):
 # ---------------------------------------------------------------- translations lag the original
 
 
-@pytest.mark.parametrize("added", [1, 2])
-def test_a_translation_may_change_structure_only_toward_the_original(drafts, tmp_path, added):
-    """The original gains a paragraph; the translators' draft (made before) adds its translation:
-    taken when the French then has the original's structure (one paragraph), refused otherwise."""
+@pytest.mark.parametrize("added,note", [(1, False), (1, True), (2, False)])
+def test_a_translation_may_change_structure_only_toward_the_original(drafts, tmp_path, added, note):
+    """The original gains a paragraph (and a note); the translators' draft (made before) adds its
+    translation: taken when the French then has the original's structure (the new note under the
+    original's key), refused otherwise."""
     folder = tmp_path / "specimen"
     shutil.copytree(CONTENT / "specimen", folder)
     en = folder / "en.yaml"
     en.write_text(en.read_text(encoding="utf-8").replace(
         '  - "*Takes note* of the specimen text set out in the present resolution;"\n',
         '  - "*Takes note* of the specimen text set out in the present resolution;"\n'
-        '  - "*Invites* every reader to read the specimen;"\n'), encoding="utf-8")
+        '  - "*Invites* every reader to read the specimen;' + ('[^reader]' if note else '') + '"\n')
+        + ("  reader: See the specimen.\n" if note else ""), encoding="utf-8")
 
     def edit(parts):
         after = next(p for p in wl.body_paragraphs(parts) if "Prend acte" in "".join(p.itertext()))
@@ -412,6 +414,12 @@ def test_a_translation_may_change_structure_only_toward_the_original(drafts, tmp
             p.append(wl._run(" chaque lecteur à lire le texte type ;" if k == 0 else " encore ;"))
             after.addnext(p)
             after = p
+        if note:
+            notes = parts.xml("word/footnotes.xml")
+            fn = etree.SubElement(notes, w("footnote"), {w("id"): "99"})
+            etree.SubElement(fn, w("p")).append(wl._run("Voir le texte type."))
+            call = etree.SubElement(after, w("r"))
+            etree.SubElement(call, w("footnoteReference"), {w("id"): "99"})
 
     draft = _edit_draft(drafts[("specimen", "fr")], tmp_path / "fr.docx", edit)
     if added == 2:
@@ -419,7 +427,8 @@ def test_a_translation_may_change_structure_only_toward_the_original(drafts, tmp
             importing.run(draft, folder, None, dry_run=True)
         return
     result = importing.run(draft, folder, None, dry_run=False)
-    assert "*Invite* chaque lecteur à lire le texte type ;" in result.new, result.diff
+    assert "*Invite* chaque lecteur à lire le texte type ;" + ("[^reader]" if note else "") in result.new, result.diff
+    assert not note or "reader: Voir le texte type." in result.new, result.diff
     pair = tmp_path / "pair"
     pair.mkdir()
     for name in ("document.yaml", "en.yaml", "fr.yaml"):

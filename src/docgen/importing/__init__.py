@@ -81,7 +81,7 @@ def import_file(path: Path, into: Path | None = None, changes: str | None = None
         new, applied = _three_way(folder, doc, current_data, draft, summary)
     else:
         new = applied = _keep_layout(old, merge(doc, base, current_data, draft.version, summary, draft.carries_session,
-                                                getattr(doc, "original_shape", None)))
+                                                getattr(doc, "original_version", None)))
     if not akn:  # the invariant: the draft applied to its own base says exactly what the draft shows
         flat = no_italics(lang)
         italics = invariant.check(path, changes, folder, lang, applied, flat)

@@ -10,7 +10,6 @@ from pathlib import Path
 from docgen import pipeline
 from docgen.data import frbr
 from docgen.diagnostics import errors
-from docgen.importing.merge import shape
 from docgen.importing.report import ImportFailure
 
 
@@ -24,7 +23,7 @@ def _read_base(folder: Path, lang: str = ""):
         other = _read_alone(folder, original) if original and original != lang else None
         if alone is not None and other is not None:
             alone.folder = folder
-            alone.original_shape = shape(other.versions[original])
+            alone.original_version = other.versions[original]
             return alone
     if doc is None:
         listing = "\n".join(f"  {d}" for d in errors(diagnostics))

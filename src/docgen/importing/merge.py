@@ -12,7 +12,7 @@ from docgen.importing.align import _align, _note_keys
 from docgen.importing.report import ImportFailure, Summary
 from docgen.importing.text import _Markup, _base_markup, no_italics
 from docgen.importing.yamlout import _copy_comments, _scalar, _typed_spaces, _with_gaps
-from docgen.model import Document, Emphasis, Item, Reference, Text, Version, plain_text
+from docgen.model import Document, Emphasis, Item, Reference, Text, Version, calls, plain_text
 from docgen.readers import markup
 from docgen.readers.docx import short
 
@@ -189,20 +189,37 @@ def shape(version: Version) -> tuple:
     return len(version.preamble), tuple(tree(o) for o in version.operative), len(version.footnotes)
 
 
+def _keys_of_the_original(m: _Merger, original: Version, draft: Version) -> None:
+    """New notes of a translation get the original's key called at the same place in call order."""
+    order = [c.key for _, t, _ in original.blocks() for c in calls(t)]
+    base_keys = {n.key for n in m.base.footnotes}
+    taken = set(m.notes.values())
+    for i, note in enumerate(draft.footnotes):
+        key = m.notes.get(note.key)
+        if key in base_keys or i >= len(order) or order[i] in taken:
+            continue
+        m.summary.notes_added = [x.replace(f"[^{key}]", f"[^{order[i]}]", 1) if x.startswith(f"[^{key}]") else x
+                                 for x in m.summary.notes_added]
+        m.notes[note.key] = order[i]
+        taken.add(order[i])
+
+
 def merge(doc: Document, base: Version, data: CommentedMap, draft: Version, summary: Summary,
-          carries_session: bool = True, original_shape: tuple | None = None) -> CommentedMap:
+          carries_session: bool = True, original_version: Version | None = None) -> CommentedMap:
     """Apply the draft's text to the base's YAML data (modified in place and returned).
 
     In a translation, paragraphs, items and notes may be added or deleted only when the result has
-    the original's structure (`original_shape`, or the original version's in `doc`): translations
-    lag the original, and the translators' draft brings them level."""
+    the original's structure (`original_version`, or the original version in `doc`): translations
+    lag the original, and the translators' draft brings them level; a note the translation gains
+    takes the original's key at its place in call order (the check pairs notes by key)."""
     cjk = tables.language(base.lang).is_cjk
     original = doc.meta.original
     translation = base.lang if base.lang != original else ""
     m = _Merger(base, draft, _reference_keys(doc), summary, translation, original)
-    if translation:
-        m.toward = original_shape if original_shape is not None else \
-            (shape(doc.versions[original]) if original in doc.versions else None)
+    reference = original_version if original_version is not None else doc.versions.get(original)
+    if translation and reference is not None:
+        m.toward = shape(reference)
+        _keys_of_the_original(m, reference, draft)
     if m.summary.notes_added or m.summary.notes_removed:
         first = (m.summary.notes_added or m.summary.notes_removed)[0]
         m.structural(f"footnote {first} is {'new in' if m.summary.notes_added else 'deleted from'} the draft")

@@ -441,3 +441,20 @@ def copy_of(el):
     import copy
 
     return copy.deepcopy(el)
+
+
+def test_a_new_paragraph_after_a_page_break_is_not_joined(drafts, tmp_path):
+    """LibreOffice's continuation of a paragraph split at a break is joined back; a paragraph the
+    editor typed (its number and a tab) after a break stays a paragraph of its own."""
+    def edit(parts):
+        after = next(p for p in wl.body_paragraphs(parts) if "Takes note" in "".join(p.itertext()))
+        etree.SubElement(etree.SubElement(after, w("r")), w("br"), {w("type"): "page"})
+        p = etree.Element(w("p"))
+        p.append(wl._run("2."))
+        etree.SubElement(p[-1], w("tab"))
+        p.append(wl._run("Invites every reader to read the specimen;"))
+        after.addnext(p)
+
+    draft = _edit_draft(drafts[("specimen", "en")], tmp_path / "en.docx", edit)
+    result = importing.run(draft, CONTENT / "specimen", None, dry_run=True)
+    assert '  - "*Takes note* of the specimen text set out in the present resolution;"\n  - Invites every reader' in result.new, result.diff

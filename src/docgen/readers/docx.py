@@ -774,13 +774,19 @@ def _join_break_splits(paragraphs: list) -> list:
     for p in paragraphs:
         prev = out[-1] if out else None
         if prev is not None and _style_id(p) in ("", "Normal") and _style_id(prev) not in ("", "Normal") \
-                and (_ends_with_break(prev) or _ends_with_break(p, first=True)):
+                and (_ends_with_break(prev) or _ends_with_break(p, first=True)) and not _typed_label(p):
             for child in list(p):
                 if child.tag != w("pPr"):
                     prev.append(child)
             continue
         out.append(p)
     return out
+
+
+def _typed_label(p) -> bool:
+    """The paragraph starts as a new one would: a tab, or a typed number or label and a tab."""
+    text = "".join("\t" if el.tag == w("tab") else (el.text or "") for el in p.iter(w("t"), w("tab")))
+    return bool(re.match(r"\t|[^\t\s]{1,12}\t", text))
 
 
 def _style_id(p) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 from lxml import etree
 
 from docgen.model import Emphasis, FootnoteCall, Footnote, Inline, Item, Operative, Preambular, Reference, Version
-from docgen.readers.docx import Draft, DraftError, add_text
+from docgen.readers.docx import MAX_FILE, Draft, DraftError, add_text, parse_xml
 
 NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 
@@ -73,7 +73,9 @@ def _points(el, notes: _Notes):
 def read_akn(path: Path) -> Draft:
     path = Path(path)
     try:
-        root = etree.parse(str(path)).getroot()
+        if path.stat().st_size > MAX_FILE:
+            raise DraftError(f"{path}: too large for a document ({path.stat().st_size >> 20} MB)")
+        root = parse_xml(path.read_bytes(), str(path))
     except (etree.XMLSyntaxError, OSError) as exc:
         raise DraftError(f"{path}: not readable XML: {exc}") from None
     statement = root.find(a("statement"))

@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from zlib import error as zlib_error
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -119,15 +120,37 @@ def short(text: str, n: int = 60) -> str:
 # ---------------------------------------------------------------- the package
 
 
+MAX_FILE = 100 << 20  # a draft of a resolution is a few hundred kB; these bound hostile files
+MAX_PART = 64 << 20  # one part, inflated
+MAX_PARTS = 2000
+
+
+def parse_xml(data: bytes, what: str):
+    """Parse one XML part; a DOCTYPE (entity definitions: "billion laughs", external entities) is
+    refused, since neither Word nor docgen writes one, and nothing is fetched or expanded."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if b"<!DOCTYPE" in data[:65536] or b"<!ENTITY" in data[:65536] or (head.startswith(b"<?") and b"<!DOCTYPE" in head):
+        raise DraftError(f"{what} declares a DOCTYPE or entities: refused (Word never writes them)")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    return etree.fromstring(data, parser)
+
+
 class _Package:
     def __init__(self, path: Path):
         try:
+            size = Path(path).stat().st_size
+            if size > MAX_FILE:
+                raise DraftError(f"{path}: {size >> 20} MB is too large for a draft (at most {MAX_FILE >> 20} MB)")
             data = Path(path).read_bytes()
         except OSError as exc:
             raise DraftError(f"{path}: cannot read: {exc.strerror}") from None
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             self.names = set(self.zip.namelist())
+            infos = self.zip.infolist()
+            if len(infos) > MAX_PARTS or sum(i.file_size for i in infos) > 4 * MAX_PART:
+                raise DraftError(f"{path}: the package inflates to more than a draft can hold "
+                                 f"({len(infos)} parts, {sum(i.file_size for i in infos) >> 20} MB): refused (a zip bomb?)")
         except zipfile.BadZipFile:
             raise DraftError(f"{path}: not a Word document (.docx): the file is not a zip package"
                              + (" (it may be truncated or corrupt)" if data[:2] == b"PK" else "")) from None
@@ -139,8 +162,12 @@ class _Package:
         if name not in self.names:
             return None
         try:
-            return etree.fromstring(self.zip.read(name))
-        except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, ValueError) as exc:
+            with self.zip.open(name) as handle:  # bounded: the size a header claims may lie
+                data = handle.read(MAX_PART + 1)
+            if len(data) > MAX_PART:
+                raise DraftError(f"{self.path}: {name} inflates past {MAX_PART >> 20} MB: refused (a zip bomb?)")
+            return parse_xml(data, f"{self.path}: {name}")
+        except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, ValueError, EOFError, zlib_error) as exc:
             raise DraftError(f"{self.path}: {name} is corrupt ({exc})") from None
 
     def rels(self, part: str) -> dict[str, str]:
@@ -356,25 +383,56 @@ class _Piece:
 
 
 class _Runs:
+    """A paragraph's runs -> pieces, through everything Word wraps runs in: hyperlinks, content
+    controls, custom XML, smart tags, bidi wrappers (w:dir, w:bdo), simple and complex fields (only
+    a field's result is visible; a HYPERLINK field's result is a link), hidden text left out."""
+
     def __init__(self, styles: dict[str, str], rels: dict[str, str]):
         self.styles, self.rels = styles, rels
+        self.fields: list[list] = []  # open complex fields: [instruction, in result?]
+        self.computed = ""  # inside the result of a field Word computes (PAGE, TOC, ...)
 
     def pieces(self, p, in_note: bool = False) -> list[_Piece]:
         out: list[_Piece] = []
         self._walk(p, out, "", in_note)
         return out
 
+    def _link(self) -> str:
+        for instr, _ in reversed(self.fields):
+            target = _field_link(instr)
+            if target:
+                return target
+        return ""
+
     def _walk(self, el, out, link, in_note):
         skip_mark = False
         for child in el:
             tag = etree.QName(child).localname if isinstance(child.tag, str) else ""
             if tag == "r":
-                skip_mark = self._run(child, out, link, in_note, skip_mark)
+                skip_mark = self._run(child, out, link or self._link(), in_note, skip_mark)
             elif tag == "hyperlink":
                 target = _akn_iri(self.rels.get(child.get(f"{{{R}}}id"), "") or ("#" + child.get(w("anchor"), "")))
                 self._walk(child, out, target, in_note)
-            elif tag in ("smartTag", "customXml", "sdt", "sdtContent", "fldSimple", "ins", "moveTo"):
+            elif tag == "fldSimple":
+                _refuse_computed(child.get(w("instr"), ""), "".join(t.text or "" for t in child.iter(w("t"))))
+                self._walk(child, out, link or _field_link(child.get(w("instr"), "")), in_note)
+            elif tag in ("smartTag", "customXml", "sdt", "sdtContent", "ins", "moveTo", "dir", "bdo"):
                 self._walk(child, out, link, in_note)
+
+    def _field_char(self, child) -> None:
+        kind = child.get(w("fldCharType"))
+        if kind == "begin":
+            self.fields.append(["", False])
+        elif kind == "separate" and self.fields:
+            self.fields[-1][1] = True
+            self.computed = _computed(self.fields[-1][0]) or self.computed
+        elif kind == "end" and self.fields:
+            self.fields.pop()
+            self.computed = next((_computed(i) for i, _ in self.fields if _computed(i)), "")
+
+    def _hidden(self) -> bool:
+        """Inside a field's instruction (between begin and separate): nothing there is shown."""
+        return any(not shown for _, shown in self.fields)
 
     def _run(self, r, out, link, in_note, skip_mark) -> bool:
         rpr = r.find(w("rPr"))
@@ -385,6 +443,10 @@ class _Runs:
             italic = i is not None and i.get(w("val"), "true") not in ("0", "false", "off")
             rs = rpr.find(w("rStyle"))
             style = self.styles.get(rs.get(w("val")), rs.get(w("val"))) if rs is not None else ""
+            vanish = rpr.find(w("vanish"))
+            if vanish is not None and vanish.get(w("val"), "true") not in ("0", "false", "off") \
+                    and r.find(w("fldChar")) is None:
+                return skip_mark  # hidden text: not what the reader of the draft sees
         if in_note and _is_note_mark_style(style) and not any(p.text.strip() or p.call for p in out):
             return False  # the note's own mark (automatic or custom, repeated or not)
         if skip_mark and _is_note_mark_style(style) and r.find(w("footnoteReference")) is None:
@@ -392,32 +454,157 @@ class _Runs:
         skip_next = False
         for child in r:
             tag = etree.QName(child).localname if isinstance(child.tag, str) else ""
+            if tag == "fldChar":
+                self._field_char(child)
+                continue
+            if tag == "instrText":
+                if self.fields and not self.fields[-1][1]:
+                    self.fields[-1][0] += child.text or ""
+                continue
+            if self._hidden():
+                continue
+            if self.computed and tag == "t" and (child.text or "").strip():
+                _refuse_computed(self.computed, child.text)
             if tag == "t" and skip_next:
                 skip_next = False  # the custom mark in the call's own run (as LibreOffice saves it)
             elif tag == "t":
-                out.append(_Piece(child.text or "", italic, link=link))
+                out.append(_Piece(font_text((child.text or "").replace("\u00ad", ""), run_font(rpr)), italic, link=link))
             elif tag == "tab":
                 out.append(_Piece("\t", italic, link=link))
             elif tag in ("br", "cr"):
-                out.append(_Piece(" ", italic, link=link))
+                if child.get(w("type"), "textWrapping") == "textWrapping":
+                    out.append(_Piece(" ", italic, link=link))  # a line break; page and column breaks are layout
             elif tag == "noBreakHyphen":
                 out.append(_Piece("\u2011", italic, link=link))
             elif tag == "footnoteReference":
                 out.append(_Piece(call=child.get(w("id")), link=link))
                 skip_next = child.get(w("customMarkFollows")) in ("1", "true", "on")
             elif tag == "sym":
-                out.append(_Piece(chr(int(child.get(w("char"), "20"), 16)), italic, link=link))
+                out.append(_Piece(symbol(child.get(w("font"), ""), child.get(w("char"), "20")), italic, link=link))
+            elif tag in ("pict", "drawing", "object", "AlternateContent") and any(
+                    "".join(t.text or "" for t in box.iter(w("t"))).strip() for box in child.iter(w("txbxContent"))):
+                raise DraftError(f"a text box holding \u201c{short(''.join(child.itertext()))}\u201d: docgen documents "
+                                 "have no text boxes (move its text into a paragraph)")
+            elif tag in ("endnoteReference",):
+                raise DraftError("an endnote: docgen documents have footnotes only (make it a footnote)")
         return skip_next
+
+
+# Fields whose result Word computes (page numbers, dates, cross-references, tables of contents):
+# their text is not the author's, and the YAML has no field to put back.
+COMPUTED_FIELDS = {"PAGE", "NUMPAGES", "SECTIONPAGES", "DATE", "TIME", "CREATEDATE", "SAVEDATE", "PRINTDATE",
+                   "SEQ", "REF", "PAGEREF", "NOTEREF", "TOC", "INDEX", "TOA", "AUTONUM", "LISTNUM", "FILENAME"}
+
+
+def _computed(instr: str) -> str:
+    word = (instr or "").split(None, 1)[0].upper() if (instr or "").strip() else ""
+    return word if word in COMPUTED_FIELDS else ""
+
+
+def _refuse_computed(instr: str, shown: str) -> None:
+    name = _computed(instr) or instr
+    if _computed(instr) and shown.strip():
+        raise DraftError(f"a {name} field shows \u201c{short(shown, 40)}\u201d: Word computes that text, and the YAML "
+                         "has no field to keep it in; delete the field, or type the text (select it and press Ctrl+Shift+F9)")
+
+
+def _field_link(instr: str) -> str:
+    """The target of a HYPERLINK field's instruction ('HYPERLINK "x" \\o "tip"', '\\l "anchor"')."""
+    m = re.match(r'\s*HYPERLINK\s+(?:\\l\s+)?"([^"]*)"|\s*HYPERLINK\s+(\S+)', instr or "", re.I)
+    if not m:
+        return ""
+    target = m.group(1) if m.group(1) is not None else m.group(2)
+    return _akn_iri(target) if "\\l" not in instr.split('"')[0] else "#" + target
+
+
+# The Symbol font's private-use code points (F020-F0FF; Word stores w:sym w:char="F028") -> Unicode,
+# for what differs from ASCII (Adobe's Symbol encoding); Wingdings only for its common marks.
+_SYMBOL = {0x22: "\u2200", 0x24: "\u2203", 0x27: "\u220b", 0x2a: "\u2217", 0x2d: "\u2212", 0x40: "\u2245",
+           0x5c: "\u2234", 0x5e: "\u22a5", 0x60: "\uf8e5", 0x7e: "\u223c", 0xa2: "\u2032", 0xa3: "\u2264",
+           0xa5: "\u221e", 0xb0: "\u00b0", 0xb1: "\u00b1", 0xb3: "\u2265", 0xb4: "\u00d7", 0xb7: "\u2022",
+           0xb8: "\u00f7", 0xb9: "\u2260", 0xba: "\u2261", 0xbb: "\u2248", 0xbc: "\u2026", 0xd7: "\u22c5",
+           0xe3: "\u00a9", 0xe2: "\u00ae", 0xe4: "\u2122", 0xae: "\u2192", 0xac: "\u2190"}
+_GREEK = "\u0391\u0392\u03a7\u0394\u0395\u03a6\u0393\u0397\u0399\u03d1\u039a\u039b\u039c\u039d\u039f\u03a0\u0398\u03a1\u03a3\u03a4\u03a5\u03c2\u03a9\u039e\u03a8\u0396"  # 0x41-0x5a
+_greek = "\u03b1\u03b2\u03c7\u03b4\u03b5\u03c6\u03b3\u03b7\u03b9\u03d5\u03ba\u03bb\u03bc\u03bd\u03bf\u03c0\u03b8\u03c1\u03c3\u03c4\u03c5\u03d6\u03c9\u03be\u03c8\u03b6"  # 0x61-0x7a
+_WINGDINGS = {0x9f: "\u2022", 0xa7: "\u25aa", 0xa8: "\u25fb", 0xd8: "\u27a2", 0xe0: "\u2192", 0xfb: "\u2717",
+              0xfc: "\u2713", 0xfd: "\u2612", 0xfe: "\u2611", 0x6c: "\u25cf", 0x6e: "\u25a0", 0x71: "\u2751",
+              0x76: "\u2756", 0x77: "\u25c6"}
+
+
+def run_font(rpr) -> str:
+    """A run's own (direct) font name, for Symbol and Wingdings runs."""
+    fonts = rpr.find(w("rFonts")) if rpr is not None else None
+    if fonts is None:
+        return ""
+    return fonts.get(w("ascii")) or fonts.get(w("hAnsi")) or ""
+
+
+def font_text(text: str, font: str) -> str:
+    """Text as shown: in a Symbol or Wingdings run (LibreOffice stores w:sym that way) each
+    character is that font's glyph ("a" is alpha, U+F029 is ")"); other text is itself."""
+    name = font.lower()
+    if "symbol" not in name and "wingdings" not in name:
+        return text
+    return "".join(symbol(font, f"{ord(c):04X}") if ord(c) < 0x100 or 0xF000 <= ord(c) <= 0xF0FF else c
+                   for c in text if c != "\u00ad")
+
+
+def symbol(font: str, char: str) -> str:
+    """The character a w:sym shows: its font's glyph for private-use codes, the code itself otherwise."""
+    try:
+        code = int(char, 16)
+    except ValueError:
+        raise DraftError(f"a symbol with an unreadable character code {char!r} (font {font})") from None
+    low = code - 0xF000 if 0xF000 <= code <= 0xF0FF else code
+    name = font.lower()
+    if "symbol" in name and low < 0x100:
+        if low in _SYMBOL:
+            return _SYMBOL[low]
+        if 0x41 <= low <= 0x5A:
+            return _GREEK[low - 0x41]
+        if 0x61 <= low <= 0x7A:
+            return _greek[low - 0x61]
+        if 0x20 <= low < 0x7F:
+            return chr(low)
+    elif "wingdings" in name and low < 0x100:
+        if low <= 0x20:
+            return chr(low)
+        if low in _WINGDINGS:
+            return _WINGDINGS[low]
+        raise DraftError(f"a Wingdings symbol (character {char}) has no Unicode character docgen can write: "
+                         "type the character itself")
+    if 0xF000 <= code <= 0xF0FF:
+        raise DraftError(f"a symbol of the font {font or 'unknown'} (character {char}) has no Unicode character "
+                         "docgen can write: type the character itself")
+    return chr(code)
 
 
 def _akn_iri(target: str) -> str:
     """The AKN IRI of a link: LibreOffice rewrites '/akn/...' relative to the file ('../../akn/...')."""
+    target = target.replace("\\", "/")  # Word on Windows: absolute paths with backslashes
     m = re.search(r"(?:^|/)(akn/.*)$", target)
     return "/" + m.group(1) if m else target
 
 
+def _merged(pieces: list[_Piece]) -> list[_Piece]:
+    """Word splits runs anywhere (at a space, a spell-check mark, an edit): neighbours of the same
+    formatting are joined first, and a space between two italic pieces is italic, so that
+    `*Takes* *note*` cannot arise from one italic phrase stored in two runs."""
+    out: list[_Piece] = []
+    for k, p in enumerate(pieces):
+        if not p.call and not p.italic and p.text and not p.text.strip() and out and out[-1].italic \
+                and k + 1 < len(pieces) and pieces[k + 1].italic and pieces[k + 1].link == p.link and out[-1].link == p.link:
+            p = _Piece(p.text, True, link=p.link)
+        if out and not p.call and not out[-1].call and out[-1].italic == p.italic and out[-1].link == p.link:
+            out[-1] = _Piece(out[-1].text + p.text, p.italic, link=p.link)
+        else:
+            out.append(p)
+    return out
+
+
 def _inlines(pieces: list[_Piece], cjk: bool) -> list[Inline]:
     """Pieces -> Text / Emphasis / Reference / FootnoteCall, merging neighbours."""
+    pieces = _merged(pieces)
     out: list[Inline] = []
     i = 0
     while i < len(pieces):
@@ -510,19 +697,25 @@ def read_docx(path: Path, changes: str | None = None, lang: str = "") -> Draft:
     body = package.xml("word/document.xml")
     notes = package.xml("word/footnotes.xml")
     found = _list_changes(body, "body") + (_list_changes(notes, "footnotes") if notes is not None else [])
-    if found and changes not in ("accept", "reject"):
-        listing = "\n".join(f"  - {c}" for c in found)
-        raise DraftError(f"{path}: the draft has {len(found)} unresolved tracked change(s); "
+    textual = [c for c in found if c.kind != "formatting change"]
+    if textual and changes not in ("accept", "reject"):
+        listing = "\n".join(f"  - {c}" for c in textual)
+        raise DraftError(f"{path}: the draft has {len(textual)} unresolved tracked change(s); "
                          f"choose --changes accept or --changes reject (or resolve them in Word):\n{listing}")
-    if found:
-        _resolve(body, changes)
+    if found:  # formatting changes alone do not ask: accepted (as shown) unless --changes reject
+        _resolve(body, changes or "accept")
         if notes is not None:
-            _resolve(notes, changes)
+            _resolve(notes, changes or "accept")
     draft = Draft(Version(lang=lang, path=path, title=[], formula=[], preamble=[], operative=[], footnotes=[]),
                   document=props.get(DOCUMENT, ""), lang=props.get(LANGUAGE, ""), source_sha256=props.get(SOURCE, ""),
-                  changes=found, resolved=changes if found else "")
+                  changes=found, resolved=(changes or "accept") if found else "")
     runs = _Runs(styles, package.rels("word/document.xml"))
-    _classify(path, body, styles, runs, draft.version, cjk, _Numbering(package, styles_tree), *label_patterns(lang))
+    try:
+        _classify(path, body, styles, runs, draft.version, cjk, _Numbering(package, styles_tree), *label_patterns(lang))
+    except DraftError as exc:
+        if str(exc).startswith(path.name) or str(exc).startswith(str(path)):
+            raise
+        raise DraftError(f"{path.name}: {exc}") from None
     if notes is not None:
         note_runs = _Runs(styles, package.rels("word/footnotes.xml"))
         by_id = {}
@@ -533,7 +726,10 @@ def read_docx(path: Path, changes: str | None = None, lang: str = "") -> Draft:
             for p in note.iter(w("p")):
                 if pieces:
                     pieces.append(_Piece(" "))
-                pieces.extend(note_runs.pieces(p, in_note=True))
+                try:
+                    pieces.extend(note_runs.pieces(p, in_note=True))
+                except DraftError as exc:
+                    raise DraftError(f"{path.name}: footnote {note.get(w('id'))}: {exc}") from None
             by_id["#" + note.get(w("id"))] = _trim(_inlines(pieces, cjk))
         called = [c.key for _, t, _ in draft.version.blocks() for c in calls(t)]
         for key in called:
@@ -544,6 +740,70 @@ def read_docx(path: Path, changes: str | None = None, lang: str = "") -> Draft:
     return draft
 
 
+def body_paragraphs(body) -> list:
+    """The body's paragraphs in order, through block-level content controls (w:sdt) and custom XML;
+    the tables before the first heading are the masthead (document.yaml's); a table after it has
+    no place in the YAML and is refused rather than dropped."""
+    out: list = []
+    seen_heading = False
+
+    def walk(el):
+        nonlocal seen_heading
+        for child in el:
+            tag = etree.QName(child).localname if isinstance(child.tag, str) else ""
+            if tag == "p":
+                out.append(child)
+                if any(_kind_of_style(s.get(w("val"), "")) == "heading" for s in child.iterfind(f"{w('pPr')}/{w('pStyle')}")):
+                    seen_heading = True
+            elif tag in ("sdt", "sdtContent", "customXml", "ins", "moveTo", "smartTag"):
+                walk(child)
+            elif tag == "tbl":
+                text = "".join(t.text or "" for t in child.iter(w("t"))).strip()
+                if seen_heading and text:
+                    raise DraftError(f"a table in the body text (\u201c{short(text)}\u201d): docgen documents have "
+                                     "no tables there; make its text paragraphs")
+    walk(body)
+    return _join_break_splits(out)
+
+
+def _join_break_splits(paragraphs: list) -> list:
+    """LibreOffice cannot keep a page or column break inside a paragraph: it ends the paragraph
+    with the break (or starts the rest with it) and puts the rest in a new paragraph of style Normal.
+    Such a continuation (no style of its own, after a styled paragraph, a break between) is joined back."""
+    out: list = []
+    for p in paragraphs:
+        prev = out[-1] if out else None
+        if prev is not None and _style_id(p) in ("", "Normal") and _style_id(prev) not in ("", "Normal") \
+                and (_ends_with_break(prev) or _ends_with_break(p, first=True)) and not _typed_label(p):
+            for child in list(p):
+                if child.tag != w("pPr"):
+                    prev.append(child)
+            continue
+        out.append(p)
+    return out
+
+
+def _typed_label(p) -> bool:
+    """The paragraph starts as a new one would: a tab, or a typed number or label and a tab."""
+    text = "".join("\t" if el.tag == w("tab") else (el.text or "") for el in p.iter(w("t"), w("tab")))
+    return bool(re.match(r"\t|[^\t\s]{1,12}\t", text))
+
+
+def _style_id(p) -> str:
+    style = p.find(f"{w('pPr')}/{w('pStyle')}")
+    return style.get(w("val"), "") if style is not None else ""
+
+
+def _ends_with_break(p, first: bool = False) -> bool:
+    """The paragraph's last (or first) content is a page or column break."""
+    runs = [r for r in p.iter(w("r")) if any(c.tag != w("rPr") for c in r)]
+    if not runs:
+        return False
+    content = [c for c in runs[0 if first else -1] if c.tag != w("rPr")]
+    edge = content[0 if first else -1]
+    return edge.tag == w("br") and edge.get(w("type")) in ("page", "column")
+
+
 def _classify(path: Path, body, styles, runs: _Runs, version: Version, cjk: bool, numbering: "_Numbering",
               LABEL, NUMBER) -> None:
     """Body paragraphs -> title, formula, preamble, operative paragraphs and items, closing lines."""
@@ -551,7 +811,12 @@ def _classify(path: Path, body, styles, runs: _Runs, version: Version, cjk: bool
     region = "masthead"  # masthead -> preamble -> operative -> closing
     stack: list = []  # open containers by depth: [Operative, Item(depth 1), Item(depth 2), ...]
     closing_at = None
-    paragraphs = [(p, runs.pieces(p)) for p in body.find(w("body")) if p.tag == w("p")]  # not the masthead table
+    paragraphs = []
+    for p in body_paragraphs(body.find(w("body"))):
+        try:
+            paragraphs.append((p, runs.pieces(p)))
+        except DraftError as exc:
+            raise DraftError(f"{path.name}: paragraph {len(paragraphs) + 1} (\u201c{short(''.join(t.text or '' for t in p.iter(w('t'))))}\u201d): {exc}") from None
     # A lone operative paragraph is printed without a number, indented like the preamble (UN
     # practice): in a draft with no numbered paragraph, the last indented one before the items or
     # the closing lines is that paragraph.

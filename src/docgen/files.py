@@ -8,8 +8,8 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
-    """Write to a temporary file beside the target, then rename over it."""
+def write_atomic(path: Path, data: bytes, sync: bool = True, mode: int = 0o644) -> None:
+    """Write to a temporary file beside the target, then rename over it (the file gets `mode`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
@@ -18,7 +18,7 @@ def write_atomic(path: Path, data: bytes, sync: bool = True) -> None:
             handle.flush()
             if sync:
                 os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

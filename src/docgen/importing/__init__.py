@@ -19,19 +19,18 @@ are merged paragraph by paragraph against that state, found in the folder's git 
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
 import threading
 from pathlib import Path
 
 from docgen.files import write_atomic
 from docgen.importing import invariant
-from docgen.importing.folder import _check_result, _folder_of_work, _named_folder, _read_base
+from docgen.importing.folder import check_result, folder_of_work, named_folder, read_base
 from docgen.importing.merge import merge, shape  # noqa: F401 (shape: the package's API)
 from docgen.importing.report import ImportFailure, Result, Summary
 from docgen.importing.text import no_italics
-from docgen.importing.threeway import _three_way
-from docgen.importing.yamlout import _keep_layout, _read_text, _yaml
+from docgen.importing.threeway import three_way
+from docgen.importing.yamlout import keep_layout, read_text, round_trip
 from docgen.readers.docx import read_docx, short
 
 
@@ -52,16 +51,16 @@ def import_file(path: Path, into: Path | None = None, changes: str | None = None
         draft = read_docx(path, changes)
     folder = Path(into) if into else None
     if folder is None and draft.work_iri:
-        folder = _folder_of_work(Path(content), draft.work_iri)
+        folder = folder_of_work(Path(content), draft.work_iri)
     if folder is None:
         if not draft.document:
             raise ImportFailure(f"{path}: the draft does not name its document (no docgen properties: made by another "
                                 "tool or an older docgen); give the document folder with --into FOLDER")
-        folder = _named_folder(Path(content), draft.document, path)
+        folder = named_folder(Path(content), draft.document, path)
     if not (folder / "document.yaml").exists():
         raise ImportFailure(f"{folder}: not a document folder (no document.yaml)"
                             + ("" if into else f"; the draft names document '{draft.document}': give --into FOLDER"))
-    doc = _read_base(folder, draft.lang)
+    doc = read_base(folder, draft.lang)
     lang = draft.lang or (next(iter(doc.versions)) if len(doc.versions) == 1 else "")
     if not lang:
         raise ImportFailure(f"{path}: the draft does not say its language and {folder} holds several; "
@@ -74,13 +73,13 @@ def import_file(path: Path, into: Path | None = None, changes: str | None = None
     draft.version.lang = lang
     base = doc.versions[lang]
     target = base.path
-    old, newline = _read_text(target)
+    old, newline = read_text(target)
     summary = Summary(comments=[str(c) for c in draft.comments], changes=[f"{draft.resolved}ed: {c}" for c in draft.changes])
-    current_data = _yaml().load(old)
+    current_data = round_trip().load(old)
     if draft.source_sha256 and draft.source_sha256 != base.source_sha256:
-        new, applied = _three_way(folder, doc, current_data, draft, summary)
+        new, applied = three_way(folder, doc, current_data, draft, summary)
     else:
-        new = applied = _keep_layout(old, merge(doc, base, current_data, draft.version, summary, draft.carries_session,
+        new = applied = keep_layout(old, merge(doc, base, current_data, draft.version, summary, draft.carries_session,
                                                 getattr(doc, "original_version", None)))
     if not akn:  # the invariant: the draft applied to its own base says exactly what the draft shows
         flat = no_italics(lang)
@@ -89,7 +88,7 @@ def import_file(path: Path, into: Path | None = None, changes: str | None = None
             summary.ignored.append(f"italics on \u201c{short(', '.join(italics), 80)}\u201d: {lang} drafts show no "
                                    "emphasis, so the draft's italics are not read; mark emphasis in the YAML (*...*)")
     if new != old:
-        _check_result(folder, lang, new)
+        check_result(folder, lang, new)
     return Result(target, old, new, summary, newline)
 
 
@@ -99,8 +98,7 @@ def run(path: Path, into: Path | None, changes: str | None, dry_run: bool, conte
         result = import_file(path, into, changes, content)
         if not dry_run and result.new != result.old:
             mode = result.target.stat().st_mode & 0o7777
-            write_atomic(result.target, result.new.replace("\n", result.newline).encode("utf-8"))
-            os.chmod(result.target, mode)  # the file keeps its mode (write_atomic makes 0644)
+            write_atomic(result.target, result.new.replace("\n", result.newline).encode("utf-8"), mode=mode)
     return result
 
 

@@ -6,7 +6,7 @@ import difflib
 import re
 
 from docgen.importing.report import Summary
-from docgen.importing.text import _base_markup
+from docgen.importing.text import base_markup
 from docgen.model import Version, calls, plain_text
 from docgen.readers.docx import short
 
@@ -17,7 +17,7 @@ NOTE_MATCH = 0.6  # a note whose text is this similar to a base note keeps its k
 PARA_MATCH = 0.5  # a paragraph this similar to a base paragraph is that paragraph, edited
 
 
-def _align(base: list[str], draft: list[str]) -> list[tuple[int | None, int | None]]:
+def align(base: list[str], draft: list[str]) -> list[tuple[int | None, int | None]]:
     """Pairs (base index, draft index); None on one side for an added or deleted entry."""
     pairs: list[tuple[int | None, int | None]] = []
     matcher = difflib.SequenceMatcher(None, base, draft, autojunk=False)
@@ -43,9 +43,9 @@ def _align(base: list[str], draft: list[str]) -> list[tuple[int | None, int | No
     return pairs
 
 
-def _note_keys(base: Version, draft: Version, flat: bool, summary: Summary) -> dict[str, str]:
+def note_keys(base: Version, draft: Version, flat: bool, summary: Summary) -> dict[str, str]:
     """Draft note id -> base key (same or similar text, call order as tie-break) or a new readable key."""
-    m = _base_markup(flat)
+    m = base_markup(flat)
     base_order = []
     for _, t, _ in base.blocks():
         base_order += [c.key for c in calls(t)]
@@ -53,7 +53,7 @@ def _note_keys(base: Version, draft: Version, flat: bool, summary: Summary) -> d
     draft_order = [n.key for n in draft.footnotes]
     draft_text = {n.key: m(n.text, compare=True) for n in draft.footnotes}
     mapping: dict[str, str] = {}
-    pairs = _align([base_text[k] for k in base_order], [draft_text[k] for k in draft_order])
+    pairs = align([base_text[k] for k in base_order], [draft_text[k] for k in draft_order])
     used = set()
     for b, d in pairs:
         if b is not None and d is not None:

@@ -13,7 +13,7 @@ from docgen.diagnostics import errors
 from docgen.importing.report import ImportFailure
 
 
-def _read_base(folder: Path, lang: str = ""):
+def read_base(folder: Path, lang: str = ""):
     """The folder's document; when it has errors and `lang` is a translation that reads alone (it
     lags the original's structure), that version alone, with the original's structure beside it."""
     doc, diagnostics = pipeline.read(folder)
@@ -44,7 +44,7 @@ def _read_alone(folder: Path, lang: str):
     return doc
 
 
-def _check_result(folder: Path, lang: str, text: str) -> None:
+def check_result(folder: Path, lang: str, text: str) -> None:
     """`docgen check` on the result, in a scratch copy of the folder: refuse to write a broken file."""
     with tempfile.TemporaryDirectory(prefix="docgen-import-") as tmp:
         copy = copy_for_check(folder, Path(tmp))
@@ -58,7 +58,7 @@ def _check_result(folder: Path, lang: str, text: str) -> None:
             raise ImportFailure(f"the imported {lang}.yaml would not pass docgen check; nothing written:\n{listing}")
 
 
-def _folder_of_work(content: Path, iri: str) -> Path | None:
+def folder_of_work(content: Path, iri: str) -> Path | None:
     """The document folder under content/ whose facts give this Work IRI (for AKN files)."""
     import datetime as dt
 
@@ -75,7 +75,7 @@ def _folder_of_work(content: Path, iri: str) -> Path | None:
     return None
 
 
-def _named_folder(content: Path, name: str, path: Path) -> Path:
+def named_folder(content: Path, name: str, path: Path) -> Path:
     """The folder a draft's metadata names: one document folder directly under the content folder,
     never a path that leaves it (the metadata is whatever the file says)."""
     folder = content / name

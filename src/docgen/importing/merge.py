@@ -8,10 +8,10 @@ from collections import Counter
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from docgen.data import frbr, tables
-from docgen.importing.align import _align, _note_keys
+from docgen.importing.align import align, note_keys
 from docgen.importing.report import ImportFailure, Summary
-from docgen.importing.text import _Markup, _base_markup, no_italics
-from docgen.importing.yamlout import _copy_comments, _scalar, _typed_spaces, _with_gaps
+from docgen.importing.text import Markup, base_markup, no_italics
+from docgen.importing.yamlout import copy_comments, scalar, typed_spaces, with_gaps
 from docgen.model import Document, Emphasis, Item, Reference, Text, Version, calls, plain_text
 from docgen.readers import markup
 from docgen.readers.docx import short
@@ -26,10 +26,10 @@ class _Merger:
         self.cjk = tables.language(base.lang).is_cjk  # Han/Latin spaces
         flat = no_italics(base.lang)  # emphasis compared as text where the draft shows no italics
         self.translation, self.original = translation, original  # translation: "" in the original
-        self.notes = _note_keys(base, draft, flat, summary)
-        self.out = _Markup(self.notes, refs, flat, summary)
-        self.compare = _Markup(self.notes, refs, flat, None)
-        self.base_m = _base_markup(flat)
+        self.notes = note_keys(base, draft, flat, summary)
+        self.out = Markup(self.notes, refs, flat, summary)
+        self.compare = Markup(self.notes, refs, flat, None)
+        self.base_m = base_markup(flat)
         self.shuffled: list[str] = []
         self.toward = None  # a translation: the original's structure, which structural edits may reach
         self.deferred: list[str] = []
@@ -56,8 +56,8 @@ class _Merger:
             self.shuffled.append(f"{what} (YAML: \u201c{short(self.base_m(base_inl, compare=True), 70)}\u201d, draft: "
                                  f"\u201c{short(self.compare(draft_inl, compare=True), 70)}\u201d)")  # calls moved to other notes
         self.summary.changed.append(what)
-        text = _typed_spaces(self.out(draft_inl), self.base.lang)
-        return _scalar(_with_gaps(text, node) if self.cjk else text, node)
+        text = typed_spaces(self.out(draft_inl), self.base.lang)
+        return scalar(with_gaps(text, node) if self.cjk else text, node)
 
     # -- lists of paragraphs
 
@@ -65,7 +65,7 @@ class _Merger:
         """Align two lists; `one(b, d, node, name)` merges a pair, `new(d, name)` makes an added entry."""
         keys_b = [self.base_m(self.body(x), compare=True) for x in base_items]
         keys_d = [self.compare(self.body(x), compare=True) for x in draft_items]
-        pairs = _align(keys_b, keys_d)
+        pairs = align(keys_b, keys_d)
         result = CommentedSeq()
         index_map = {}
         for b, d in pairs:
@@ -83,7 +83,7 @@ class _Merger:
             index_map[b] = len(result)
             result.append(one(base_items[b], draft_items[d], node[b], f"{what} {b + 1}"))
         if isinstance(node, CommentedSeq):
-            _copy_comments(node, result, index_map)
+            copy_comments(node, result, index_map)
         if [b for b, _ in pairs if b is not None] == list(range(len(base_items))) and len(result) == len(node) and \
                 all(r is n for r, n in zip(result, node)):
             return node
@@ -102,7 +102,7 @@ class _Merger:
         if not d.items:  # items removed: the paragraph becomes text
             self.structural(f"{what}: its items are deleted in the draft")
             self.summary.deleted.append(f"items of {what}")
-            return _scalar(self.out(d.text))
+            return scalar(self.out(d.text))
         if not b.items:
             self.structural(f"{what}: items are added in the draft")
             result = CommentedMap()
@@ -119,9 +119,9 @@ class _Merger:
 
     def new_item(self, d, name):
         if not d.items:
-            return _scalar(self.out(d.text))
+            return scalar(self.out(d.text))
         result = CommentedMap()
-        result["text"] = _scalar(self.out(d.text))
+        result["text"] = scalar(self.out(d.text))
         result["items"] = self.new_items(d.items, name)
         return result
 
@@ -144,7 +144,7 @@ class _Merger:
     def new_preamble(self, d, name):
         verb = d.verb or self.derive_verb(d, name)
         result = CommentedMap()
-        result[verb] = _scalar(self.out(d.text))
+        result[verb] = scalar(self.out(d.text))
         return result
 
     def derive_verb(self, d, name) -> str:
@@ -170,11 +170,11 @@ def _lines(base_lines: list[str], draft_lines: list[str], node, cjk: bool, what:
     if node is not None and len(node) == len(draft_lines):
         for i, line in enumerate(draft_lines):
             if norm(str(node[i])) != norm(line):
-                node[i] = _scalar(_with_gaps(line, node[i]) if cjk else line, node[i])
+                node[i] = scalar(with_gaps(line, node[i]) if cjk else line, node[i])
         return node
     new = CommentedSeq(draft_lines)
     if isinstance(node, CommentedSeq):
-        _copy_comments(node, new, {i: i for i in range(min(len(node), len(new)))})
+        copy_comments(node, new, {i: i for i in range(min(len(node), len(new)))})
     return new
 
 
@@ -259,7 +259,7 @@ def merge(doc: Document, base: Version, data: CommentedMap, draft: Version, summ
                 b = base.footnote(key)
                 result[key] = m.text(b.text, note.text, result[key], f"footnote [^{key}]")
             else:
-                result[key] = _scalar(m.out(note.text))
+                result[key] = scalar(m.out(note.text))
         data["footnotes"] = result
     # references: each base reference still in the text is kept; one whose words were deleted is lost
     before = Counter(n.key for _, t, _ in base.texts() for n in _refs(t))

@@ -13,7 +13,7 @@ def _escape(text: str) -> str:
     return re.sub(r"([\\*\[\]])", r"\\\1", text)
 
 
-class _Markup:
+class Markup:
     """Model inlines -> the markup of docs/content-format.md, with draft note ids mapped to keys."""
 
     def __init__(self, notes: dict[str, str], refs: dict[str, str], flat: bool, summary: Summary | None):
@@ -48,5 +48,5 @@ def no_italics(lang: str) -> bool:
     return table.is_cjk or table.direction == "rtl"
 
 
-def _base_markup(flat: bool) -> _Markup:
-    return _Markup({}, {}, flat, None)
+def base_markup(flat: bool) -> Markup:
+    return Markup({}, {}, flat, None)

@@ -13,7 +13,7 @@ from docgen.diagnostics import errors
 from docgen.importing.folder import copy_for_check
 from docgen.importing.merge import merge
 from docgen.importing.report import ImportFailure, Summary
-from docgen.importing.yamlout import _keep_layout, _read_text, _yaml
+from docgen.importing.yamlout import keep_layout, read_text, round_trip
 from docgen.model import Document
 
 
@@ -35,7 +35,7 @@ def _ancestor(folder: Path, lang: str, sha: str) -> str | None:
     return None
 
 
-def _three_way(folder: Path, doc: Document, current_data, draft, summary: Summary) -> str:
+def three_way(folder: Path, doc: Document, current_data, draft, summary: Summary) -> str:
     """The YAML changed since the draft was made: apply the draft to the state it came from, then
     carry each paragraph the draft changed into the current YAML; both changed: a conflict."""
     lang = draft.version.lang
@@ -54,8 +54,8 @@ def _three_way(folder: Path, doc: Document, current_data, draft, summary: Summar
                                 + "; ".join(str(d) for d in errors(diagnostics)))
     ancestor_doc.folder = folder
     ancestor_doc.versions = {**doc.versions, lang: ancestor_doc.versions[lang]}
-    base_data = _yaml().load(text)
-    applied = merge(ancestor_doc, ancestor_doc.versions[lang], _yaml().load(text), draft.version, summary,
+    base_data = round_trip().load(text)
+    applied = merge(ancestor_doc, ancestor_doc.versions[lang], round_trip().load(text), draft.version, summary,
                     draft.carries_session)
     if summary.structural or not _same_shape(base_data, current_data):
         raise ImportFailure(f"{lang}.yaml changed since the draft was made, and paragraphs, items or footnotes were "
@@ -69,7 +69,7 @@ def _three_way(folder: Path, doc: Document, current_data, draft, summary: Summar
                             "(nothing written; resolve by hand, or make a new draft):\n"
                             + "\n".join(f"  - {c}" for c in conflicts))
     summary.merged_from_yaml = kept
-    return _keep_layout(_read_text(folder / f"{lang}.yaml")[0], current_data), _keep_layout(text, applied)
+    return keep_layout(read_text(folder / f"{lang}.yaml")[0], current_data), keep_layout(text, applied)
 
 
 def _same_shape(a, b) -> bool:

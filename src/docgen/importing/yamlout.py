@@ -16,7 +16,7 @@ from docgen.data import tables
 from docgen.data.tables import IDEOGRAPHS
 
 
-def _yaml(indents: tuple[int, int, int] = (2, 4, 2)) -> YAML:
+def round_trip(indents: tuple[int, int, int] = (2, 4, 2)) -> YAML:
     y = YAML()
     y.preserve_quotes = True
     y.width = 1 << 16  # never fold a paragraph
@@ -44,11 +44,11 @@ def _indents(text: str) -> tuple[int, int, int]:
 
 def _dump(data, indents: tuple[int, int, int]) -> str:
     out = io.StringIO()
-    _yaml(indents).dump(data, out)
+    round_trip(indents).dump(data, out)
     return out.getvalue()
 
 
-def _keep_layout(old: str, data) -> str:
+def keep_layout(old: str, data) -> str:
     """Dump `data`, but keep the source's own lines wherever the merge left them alone.
 
     ruamel.yaml keeps comments, key order and quoting, yet re-flows a few things it reads
@@ -59,7 +59,7 @@ def _keep_layout(old: str, data) -> str:
     new = _dump(data, indents)
     if new == old:
         return new
-    same = _dump(_yaml().load(old), indents)
+    same = _dump(round_trip().load(old), indents)
     if same == old:
         return new
     a, b, c = old.splitlines(True), same.splitlines(True), new.splitlines(True)
@@ -111,7 +111,7 @@ def _keep_layout(old: str, data) -> str:
     return "".join(out)
 
 
-def _scalar(text: str, like=None):
+def scalar(text: str, like=None):
     if isinstance(like, DoubleQuotedScalarString) or text.startswith(("*", "[", "\"", "'", "&", "!", "%", "@", "`")):
         return DoubleQuotedScalarString(text)
     if isinstance(like, SingleQuotedScalarString):
@@ -125,7 +125,7 @@ _GAP_TYPED = re.compile(rf"[{IDEOGRAPHS}] [0-9A-Za-z]|[0-9A-Za-z] [{IDEOGRAPHS}]
 _GAP_PLACE = re.compile(rf"(?<=[{IDEOGRAPHS}])(?=[0-9A-Za-z])|(?<=[0-9A-Za-z])(?=[{IDEOGRAPHS}])")
 
 
-def _with_gaps(text: str, like) -> str:
+def with_gaps(text: str, like) -> str:
     """Chinese: when the edited paragraph's source typed Han/Latin spaces (第 32 条), type them in
     its new text too (the model never holds them; the reader drops them again)."""
     if isinstance(like, str) and _GAP_TYPED.search(like):
@@ -133,7 +133,7 @@ def _with_gaps(text: str, like) -> str:
     return text
 
 
-def _typed_spaces(text: str, lang: str) -> str:
+def typed_spaces(text: str, lang: str) -> str:
     """French and the like: the no-break spaces the draft shows around ; : ! ? « » are set by the
     transforms whatever the author types; an edited paragraph gets plain spaces there, as typed."""
     table = tables.language(lang)
@@ -144,7 +144,7 @@ def _typed_spaces(text: str, lang: str) -> str:
     return text
 
 
-def _copy_comments(old: CommentedSeq, new: CommentedSeq, index_map: dict[int, int]) -> None:
+def copy_comments(old: CommentedSeq, new: CommentedSeq, index_map: dict[int, int]) -> None:
     new.ca.comment = old.ca.comment
     for old_i, new_i in index_map.items():
         if old_i in old.ca.items:
@@ -198,7 +198,7 @@ def _put_trailing(seq: CommentedSeq, token) -> None:
         seq.ca.items.setdefault(len(seq) - 1, [None, None, None, None])[0] = token
 
 
-def _read_text(path: Path) -> tuple[str, str]:
+def read_text(path: Path) -> tuple[str, str]:
     """A YAML file's text with \\n line ends, and the line end it uses ("\\r\\n" kept on write)."""
     data = path.read_bytes().decode("utf-8")
     return data.replace("\r\n", "\n"), ("\r\n" if "\r\n" in data else "\n")

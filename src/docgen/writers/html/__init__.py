@@ -21,7 +21,6 @@ from functools import cache
 from html import escape
 
 import jinja2
-import yaml
 from markupsafe import Markup
 
 from docgen.data import tables

@@ -1,4 +1,4 @@
-"""A Dask worker preload for tests/test_cluster.py, standing in for failures that only happen on
+"""A Dask worker preload for tests/building/test_cluster.py, standing in for failures that only happen on
 a worker: a document named `poison…` kills the worker that renders it (as a crash in a native
 library or the kernel's OOM killer would); one named `unrenderable…` fails in the PDF writer
 with a RenderError naming its language file (as a footnote that cannot be placed does)."""

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import atexit
 import importlib.util
+import inspect
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,7 +17,7 @@ import pytest
 from hypothesis import settings
 
 # Property tests: a fixed, derandomized run in `make test` (the same examples every time);
-# DOCGEN_HYPOTHESIS=long for a longer random run while developing (see tests/test_property.py).
+# DOCGEN_HYPOTHESIS=long for a longer random run while developing (see tests/pipeline/test_property.py).
 settings.register_profile("default", max_examples=25, derandomize=True, database=None, deadline=None)
 settings.register_profile("long", max_examples=400, derandomize=False, deadline=None)
 settings.load_profile(os.environ.get("DOCGEN_HYPOTHESIS", "default"))
@@ -47,6 +49,25 @@ def _script(name: str):
 
 
 corpus = _script("corpus")
+
+
+# `make test-fast` runs what is not marked slow: the stages in-process, and the checks of the outputs
+# the session builds once (`built`). Besides the modules marked by hand, a test is slow when its own
+# code runs the docgen command or another program that takes seconds (LibreOffice, Chromium), runs
+# Hypothesis, or when it uses a fixture that builds a corpus or starts a cluster.
+_SLOW_CODE = re.compile(r"run_docgen\(|\bdocgen\(|subprocess\.|soffice|libreoffice|LibreOffice|chromium|Popen|@given")
+_SLOW_FIXTURES = {"cluster", "small_corpus", "stress_build", "libreoffice_pdf", "loaded_machine", "corpus", "preview"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        function = getattr(item, "function", None)
+        try:
+            source = inspect.getsource(function) if function else ""
+        except (OSError, TypeError):
+            source = ""
+        if _SLOW_CODE.search(source) or _SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 def run_docgen(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

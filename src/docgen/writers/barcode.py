@@ -4,7 +4,7 @@ The bars are python-barcode's: its Code 39 table (`barcode/charsets/code39.py`) 
 SVG writer's geometry (quiet zone, module width, margins). The table module is loaded on its
 own, because importing the `barcode` package imports Pillow for its raster writer: 20-30 ms
 of every cold PDF build, for a PNG only the Word draft draws (`docx/barcode_png.py`).
-`tests/test_speed.py` checks that the SVG is the one python-barcode's SVGWriter draws.
+`tests/writers/test_speed.py` checks that the SVG is the one python-barcode's SVGWriter draws.
 """
 
 from __future__ import annotations

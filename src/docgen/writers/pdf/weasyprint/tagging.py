@@ -1,7 +1,7 @@
 """Tagged PDF (PDF/UA-1) from WeasyPrint 70, with what its tagging gets wrong or leaves out fixed.
 
 WeasyPrint 70 writes a structure tree (`weasyprint/pdf/tags.py`) but, measured on docgen's pages
-(tests/test_accessibility.py shows each point on the stock code; 7 only on the Arabic branch's
+(tests/writers/test_accessibility.py shows each point on the stock code; 7 only on the Arabic branch's
 pages, the rest of 7 and 8 on small pages of their own):
 1. Running headers, page numbers and the first-page footer (margin boxes) are drawn as marked
    content with MCIDs that no structure element in the tree holds (content outside the tree,

@@ -346,7 +346,7 @@ def test_right_to_left_ligatures_read_in_the_order_typed(tmp_path):
 
 def test_margin_boxes_are_artifacts(tmp_path):
     """Stock tagging marks running heads as content no structure element holds (PDF/UA-1 7.1);
-    patched they are Artifacts. (tests/test_accessibility.py checks every other tagging fix on stock.)"""
+    patched they are Artifacts. (tests/writers/test_accessibility.py checks every other tagging fix on stock.)"""
     html = ('<html lang="en"><head><style>@page { @top-center { content: "Head" } }</style></head>'
             '<body><p>Words.</p></body></html>')
     engine()

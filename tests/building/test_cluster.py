@@ -20,7 +20,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CONTENT, ROOT, corpus
-from tests.test_many import complete, outputs, stamps
+from tests.building.test_many import complete, outputs, stamps
+
+pytestmark = pytest.mark.slow  # real processes, many documents: `make test` runs it, `make test-fast` does not
 
 distributed = pytest.importorskip("distributed", reason="the test extra installs docgen[cluster]")
 

@@ -21,7 +21,9 @@ import yaml
 
 from tests.conftest import corpus, run_docgen
 from tests.pdflines import footnote_numbers, kinsoku, ragged
-from tests.test_typesetting import EN_COLUMN, ZH_COLUMN, paragraphs
+from tests.writers.test_typesetting import EN_COLUMN, ZH_COLUMN, paragraphs
+
+pytestmark = pytest.mark.slow  # real processes, many documents: `make test` runs it, `make test-fast` does not
 
 COUNT = int(os.environ.get("DOCGEN_STRESS", "200"))
 SEED = int(os.environ.get("DOCGEN_STRESS_SEED", "2026"))

@@ -208,7 +208,7 @@ def test_footnote_numbering_start_is_a_setting(content_copy, tmp_path):
 
 def test_reordered_translation_keeps_the_originals_numbers(tmp_path):
     """French calls b before a: Word would number by position, so those calls carry the model's marks."""
-    from tests.test_model import make
+    from tests.pipeline.test_model import make
 
     folder = make(tmp_path)
     out = tmp_path / "out"

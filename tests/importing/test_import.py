@@ -66,7 +66,7 @@ def soffice_resave(paths: list[Path], out: Path, profile: Path) -> dict[Path, Pa
 def drafts(tmp_path_factory):
     """Every shipped draft, and a French translation calling its notes out of order (custom marks);
     all re-saved by LibreOffice in one batch."""
-    from tests.test_model import make
+    from tests.pipeline.test_model import make
 
     out = tmp_path_factory.mktemp("drafts")
     result = run_docgen("build", CONTENT, "--format", "docx,akn", "--out", out, "--jobs", "1")

@@ -5,7 +5,7 @@ empty and odd values) never make `check` or the build raise; every error names a
 `make test` runs a fixed, derandomized set (the "default" Hypothesis profile in conftest.py). For
 a longer, random run while developing:
 
-    DOCGEN_HYPOTHESIS=long .venv/bin/pytest -q tests/test_property.py tests/test_fuzz.py
+    DOCGEN_HYPOTHESIS=long .venv/bin/pytest -q tests/pipeline/test_property.py tests/pipeline/test_fuzz.py
 
 (`long`: 400 examples each, a new random seed each run, printed on failure with the example.)
 Arabic-script text is expected to be a clean check error until docgen has Arabic fonts.

@@ -237,7 +237,7 @@ def test_libyaml_gives_the_same_locations_as_the_python_parser():
                 nodes(n, out)
         return out
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     files = [p for folder in ("content", "src/docgen", "tests/data", "templates") for p in (root / folder).rglob("*.yaml")]
     assert len(files) > 20
     for path in files:

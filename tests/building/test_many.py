@@ -23,6 +23,8 @@ from docgen.building.progress import Progress
 
 from tests.conftest import CONTENT, ROOT, corpus, run_docgen
 
+pytestmark = pytest.mark.slow  # real processes, many documents: `make test` runs it, `make test-fast` does not
+
 
 @pytest.fixture(scope="module")
 def small_corpus(tmp_path_factory) -> Path:

@@ -1,6 +1,6 @@
 """`docgen import` of drafts as Word and LibreOffice really store them (issue #22).
 
-Every draft under content/ is put through the emulated saves of tests/wordlike.py: those that keep
+Every draft under content/ is put through the emulated saves of tests/importing/wordlike.py: those that keep
 the visible text must import as "no change", the lossy ones must be refused with a message naming
 the paragraph. The same drafts re-saved by LibreOffice (marked slow), hostile packages, the files
 an import writes (line ends, mode, no scratch files after SIGTERM), user organs in a three-way
@@ -29,7 +29,7 @@ from docgen.readers import docx as reader
 from docgen.readers.docx import DraftError
 from docgen.writers import Settings, writer
 
-from tests import wordlike as wl
+from tests.importing import wordlike as wl
 from tests.conftest import CONTENT, ROOT
 
 FOLDERS = sorted(p.parent for p in CONTENT.glob("*/document.yaml"))

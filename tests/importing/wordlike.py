@@ -5,7 +5,7 @@ editor's word processor could store it. KEEPS: the visible text is unchanged (th
 "no change"); LOSSY: the draft now shows something the YAML cannot say (the import must refuse, or
 report it). Plain functions over lxml; `rng` chooses where, so a seed reproduces a case.
 
-    python -m tests.wordlike DRAFT_DIR   # measure every transformation over the drafts there
+    python -m tests.importing.wordlike DRAFT_DIR   # measure every transformation over the drafts there
 """
 
 from __future__ import annotations

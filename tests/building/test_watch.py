@@ -22,7 +22,7 @@ import pytest
 from tests.conftest import ROOT, ZH
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (scripts/system-packages test)")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (scripts/system-packages test)")]
 websocket = pytest.importorskip("websocket", reason="needs websocket-client (the test extra)")
 
 TIMEOUT = 60.0  # seconds for any one expected change: generous for a busy 2-core machine

@@ -467,3 +467,18 @@ def test_a_dead_pool_worker_says_what_happened():
     assert died(-9) == ("the worker process rendering it was killed by SIGKILL "
                         "(out of memory? the kernel's OOM killer sends it)")
     assert died(-11).endswith("killed by SIGSEGV") and "exit code 3" in died(3)
+
+
+def test_a_yaml_file_of_any_size_is_read_in_bounded_memory(tmp_path):
+    """A huge <lang>.yaml (here 9 MB of one comment) is refused by its size, before parsing, and alone."""
+    from docgen import pipeline
+    from docgen.readers.source import MAX_BYTES
+
+    folder = tmp_path / "content" / "specimen"
+    shutil.copytree(SPECIMEN, folder)
+    with open(folder / "fr.yaml", "ab") as handle:
+        handle.write(b"# " + b"x" * (MAX_BYTES + 10) + b"\n")
+    doc, diagnostics = pipeline.read(folder)
+    assert doc is None
+    assert [str(d) for d in diagnostics if d.severity == "error"] == [
+        f"{folder / 'fr.yaml'}: error: too large: over 8 MB (a document's text is well under 1 MB); is this the right file?"]

@@ -104,6 +104,7 @@ class _Builder:
 
 
 # Bounds on what a file may make (hostile or broken input must fail alone, quickly, in little memory):
+MAX_BYTES = 8 * 2**20  # one YAML file; the longest UN resolution's text is well under 1 MB
 MAX_DEPTH = 40  # lists and mappings inside each other; docgen's deepest content needs about ten
 MAX_REPEAT = 10  # aliases (*name) may repeat values: the values made at most this many times the file's own
 
@@ -165,9 +166,14 @@ def _unclosed_quote(text: str, error: yaml.MarkedYAMLError) -> tuple[yaml.Mark, 
 def load(path: Path, diagnostics: list[Diagnostic]):
     """Return the file's top-level value, or None after adding a diagnostic."""
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)  # a file of any size costs at most this much memory
     except OSError as exc:
         diagnostics.append(Diagnostic(Location(path), f"cannot read file: {exc.strerror}"))
+        return None
+    if len(raw) > MAX_BYTES:
+        diagnostics.append(Diagnostic(Location(path), f"too large: over {MAX_BYTES // 2**20} MB (a document's "
+                                                      "text is well under 1 MB); is this the right file?"))
         return None
     try:
         text = raw.decode("utf-8")

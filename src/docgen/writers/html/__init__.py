@@ -85,8 +85,9 @@ def environment() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, bytecode_cache=_CompiledTemplates(), **_ENVIRONMENT)
     # `| inline` and `| gaps` render a version's inline text; the renderer for the version being
     # rendered comes with the template's context (one environment, templates compiled once).
-    env.filters["inline"] = jinja2.pass_context(lambda ctx, nodes: ctx["_inline"](nodes))
-    env.filters["gaps"] = jinja2.pass_context(lambda ctx, text: ctx["_gaps"](text))
+    env.filters["inline"] = jinja2.pass_context(lambda ctx, nodes, role="body": ctx["_inline"](nodes, role))
+    env.filters["gaps"] = jinja2.pass_context(lambda ctx, text, role="body": ctx["_gaps"](text, role))
+    env.filters["printable"] = jinja2.pass_context(lambda ctx, text, role="body": ctx["_printable"](text, role))
     return env
 
 
@@ -96,8 +97,11 @@ def environment() -> jinja2.Environment:
 class _InlineRenderer:
     """Renders one block's inline nodes; knows each text's neighbours for the Han/Latin gap."""
 
-    def __init__(self, nodes, cjk: bool, latin_lang: str = "", for_print: bool = True):
+    def __init__(self, nodes, cjk: bool, latin_lang: str = "", for_print: bool = True, lang: str = "",
+                 role: str = "body"):
         self.cjk = cjk
+        self.lang = lang  # the page's language: which characters its faces lack (fonts.SUBSTITUTES)
+        self.role = role  # the font role of the text being rendered (emphasis inside <i>)
         self.latin_lang = latin_lang  # lang of Latin document symbols in a non-Latin text, or ""
         self.for_print = for_print
         self.link_label = "{n}"  # what the call's link says in the PDF (the language table's)
@@ -126,7 +130,9 @@ class _InlineRenderer:
                 out.append(self.call(node, self.text(held, held_after, "") if held else ""))
                 held = ""
             elif isinstance(node, Emphasis):
+                role, self.role = self.role, "emphasis"
                 out.append(f"<i>{self.render(node.children)}</i>")
+                self.role = role
             elif isinstance(node, Reference):
                 out.append(f'<span class="ref" data-href="{escape(node.href)}">{self.render(node.children)}</span>')
         return "".join(out)
@@ -145,6 +151,8 @@ class _InlineRenderer:
                 f'data-link-label="{escape(self.link_label.format(n=call.number))}">{body}</span>')
 
     def text(self, text: str, prev: str, nxt: str) -> str:
+        if self.for_print and self.lang:  # the PDF: a character the role's faces lack as its stand-in
+            text = fonts.printable(text, self.lang, self.role)
         if not self.cjk:
             return _symbols(escape(text), self.latin_lang)
         out = []
@@ -257,20 +265,24 @@ def context(doc: Document, version: Version, fonts_href: str | None = None, for_
     latin_lang = "" if lang.script == "latin" else "en"  # Latin symbols in other scripts (#15)
     footnotes = {}
     called: list[tuple[int, Markup]] = []
-    renderer_for = lambda nodes: _InlineRenderer(nodes, cjk, latin_lang, for_print)  # noqa: E731
+    renderer_for = lambda nodes, role="body": _InlineRenderer(nodes, cjk, latin_lang, for_print,  # noqa: E731
+                                                              version.lang, role)
     for note in version.footnotes:
         footnotes[note.key] = renderer_for(note.text).render(note.text)
 
-    def inline(nodes):
-        r = renderer_for(nodes)
+    def inline(nodes, role="body"):
+        r = renderer_for(nodes, role)
         r.footnotes = footnotes
         r.called = called
         r.link_label = lang.footnote_link
         return Markup(r.render(nodes))
 
-    def gaps(text):
-        r = renderer_for([Text(text)])
+    def gaps(text, role="body"):
+        r = renderer_for([Text(text)], role)
         return Markup(r.text(text, "", ""))
+
+    def printable(text, role="body"):  # page furniture: stand-ins in the PDF, the text itself in HTML
+        return fonts.printable(text, version.lang, role) if for_print else text
 
     head = version.masthead
     s = layout.settings_for(version.lang)
@@ -289,7 +301,7 @@ def context(doc: Document, version: Version, fonts_href: str | None = None, for_
         "notes_at_end": called,  # filled while the body renders (browser HTML only)
         "barcode": Markup(code39_svg(head.barcode_digits)) if head.barcode_digits else "",
         "created": meta.distributed.isoformat(),
-        "_filters": {"inline": inline, "gaps": gaps},
+        "_filters": {"inline": inline, "gaps": gaps, "printable": printable},
     }
 
 
@@ -305,7 +317,8 @@ def render_html(doc: Document, version: Version, fonts_href: str | None = None,
     ctx = context(doc, version, fonts_href, for_print)
     filters = ctx.pop("_filters")
     return environment().get_template("resolution.html.j2").render(**ctx, _inline=filters["inline"],
-                                                                     _gaps=filters["gaps"])
+                                                                     _gaps=filters["gaps"],
+                                                                     _printable=filters["printable"])
 
 
 def write(doc: Document, version: Version, settings) -> bytes:

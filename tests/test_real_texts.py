@@ -1,0 +1,158 @@
+"""Real UN texts (#22): the characters they use, in all six languages, print in every format.
+
+The resolutions of the General Assembly's 80th session as the UN printed them use U+2011
+NON-BREAKING HYPHEN throughout ("non‑proliferation"), which Liberation Serif and Noto Naskh lack.
+`check` must pass them and every format must build: the PDF draws a hyphen that never breaks
+(`fonts.SUBSTITUTES`), Word, Akoma Ntoso and HTML keep the character itself. Characters no face
+has and nothing can stand in for are still refused by `check`.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from docgen import pipeline
+from docgen.data import fonts
+from docgen.writers import Settings, writer
+from tests.conftest import SPECIMEN
+
+LANGS = ("ar", "zh", "en", "fr", "es", "ru")
+WORDS = ("non\u2011proliferation", "non\u2011governmental", "anti\u2011personnel", "co\u2011operation")
+
+
+def pdf_text(data: bytes, raw: bool = False) -> str:
+    args = ["pdftotext", *(["-raw"] if raw else []), "-", "-"]
+    return subprocess.run(args, input=data, capture_output=True, check=True).stdout.decode("utf-8")
+
+
+def errors(diagnostics) -> list[str]:
+    return [str(d) for d in diagnostics if d.severity == "error"]
+
+
+def specimen_with(tmp_path: Path, edit) -> Path:
+    """A copy of the specimen whose language versions `edit(lang, data)` changes."""
+    folder = tmp_path / "specimen"
+    shutil.copytree(SPECIMEN, folder)
+    for lang in LANGS:
+        path = folder / f"{lang}.yaml"
+        data = yaml.safe_load(path.read_text("utf-8"))
+        edit(lang, data)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    return folder
+
+
+# ---------------------------------------------------------------- U+2011 and its kind
+
+
+@pytest.fixture(scope="module")
+def hyphenated(tmp_path_factory):
+    """The specimen with a long preambular paragraph of U+2011 compounds in every language (lines
+    must end next to them), the compounds in emphasis, a note and a closing line, and ℃."""
+    def edit(lang, data):
+        long = " ".join(WORDS[i % 4] for i in range(60))
+        data["preamble"].insert(0, {"noting": f"{long} 25\u2103[^nbh]"})
+        data["operative"][0] = f"*{' '.join(WORDS)}* {data['operative'][0]}"
+        data["footnotes"]["nbh"] = f"See {WORDS[0]} and {WORDS[1]}."
+        data["closing"][0] = f"{data['closing'][0]} ({WORDS[3]})"
+
+    folder = specimen_with(tmp_path_factory.mktemp("nbh"), edit)
+    doc, diagnostics = pipeline.read(folder)
+    return doc, diagnostics
+
+
+def test_check_passes_texts_with_non_breaking_hyphens(hyphenated):
+    doc, diagnostics = hyphenated
+    assert doc is not None and errors(diagnostics) == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_pdf_draws_a_hyphen_that_never_breaks(hyphenated, lang):
+    """Every compound reads back whole from the PDF's text layer: no line ends at its hyphen,
+    the text layer holds U+002D there (or U+2011 where the face has it: Chinese body text)."""
+    doc, _ = hyphenated
+    data = writer("pdf")(doc, doc.versions[lang], Settings())
+    text = pdf_text(data, raw=lang == "ar")
+    lines = [line.strip() for line in text.splitlines()]
+    for line in lines:
+        assert not re.search(r"(^|\s)(non|anti|co)[-\u2011]$", line), line
+        assert not re.match(r"^(proliferation|governmental|personnel|operation)\b", line), line
+    whole = sum(text.count(w) + text.count(w.replace("\u2011", "-")) for w in WORDS)
+    hyphen_breaks = sum(1 for line in lines if line.endswith("\u2010"))  # WeasyPrint's own hyphenation
+    assert whole + hyphen_breaks >= 60 + 4 + 2 + 1, (lang, whole, hyphen_breaks)
+    assert "25\u00b0C" in text or "25\u2103" in text
+
+
+@pytest.mark.parametrize("fmt", ["docx", "akn", "html"])
+def test_other_formats_keep_the_character(hyphenated, fmt):
+    """Word, Akoma Ntoso and HTML carry U+2011 itself (their readers' fonts draw it)."""
+    doc, _ = hyphenated
+    for lang in ("en", "ar", "ru"):
+        data = writer(fmt)(doc, doc.versions[lang], Settings())
+        if fmt == "docx":
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                data = z.read("word/document.xml")
+        text = data.decode("utf-8")
+        assert text.count("non\u2011proliferation") >= 15, (fmt, lang)
+        assert "\u2103" in text
+
+
+# ---------------------------------------------------------------- the characters of UN texts
+
+# Characters common in UN texts (dashes, quotes, spaces, ellipsis, signs, primes, fractions,
+# superscripts, currencies, arrows, bullets, script punctuation), by the languages that use them.
+COMMON = {
+    "all": "\u2010\u2011\u2013\u2014\u2018\u2019\u201c\u201d\u00a0\u202f\u2009\u2026\u00a7\u00b0\u2030"
+           "\u00b1\u00d7\u2032\u2033\u00bd\u00bc\u00be\u00b2\u00b3\u00b9\u2082\u20ac\u00a3\u00a5$\u2022"
+           "\u2020\u2021\u2192\u2116\u2212\u2103\u00ba\u00aa\u00b7\u00a9\u00ae\u2122%",
+    "fr": "\u00ab\u00bb\u0153\u0152\u00e6\u00e9\u00e8\u00ea\u00e0\u00e7\u00ee\u00ef\u00f4\u00fb\u00f9",
+    "es": "\u00a1\u00bf\u00f1\u00d1\u00e1\u00e9\u00ed\u00f3\u00fa\u00fc\u00ab\u00bb",
+    "ru": "\u00ab\u00bb\u201e\u0401\u0451\u0410\u044f\u2116",
+    "ar": "\u060c\u061b\u061f\u066a\u066b\u066c\u0640\u0660\u0669\u200f\u200e",
+    "zh": "\u3001\u3002\u300a\u300b\u3008\u3009\u300c\u300d\u3010\u3011\uff08\uff09\uff0c\uff1a\uff1b\uff01"
+          "\uff1f\u00b7\u2014\u2026\uff05\u2103",
+}
+# Common characters no face of the language has and nothing faithful can stand in for.
+REFUSED: dict[str, str] = {lang: "" for lang in LANGS}
+
+
+def test_every_common_character_prints_in_every_language():
+    """Each common character, in each language and font role, is drawn by a face or by its
+    stand-in (fonts.SUBSTITUTES); the roles of a version's text: body, heading, emphasis (the
+    organ role sets only organ names, from organs.yaml)."""
+    missing = []
+    for lang in LANGS:
+        for ch in dict.fromkeys(COMMON["all"] + COMMON.get(lang, "")):
+            for role in ("body", "heading", "emphasis"):
+                if fonts.uncovered(ch, lang, role) and ch not in REFUSED[lang]:
+                    missing.append(f"{lang} {role} U+{ord(ch):04X} {unicodedata.name(ch, '?')}")
+    assert missing == []
+
+
+def test_stand_ins_only_where_a_face_lacks_the_character():
+    assert fonts.substitute("\u2011", "en") == "\u2060-\u2060"
+    assert fonts.substitute("\u2011", "ar") == "\u2060-\u2060"
+    assert fonts.substitute("\u2011", "zh") is None  # the Song face has it
+    assert fonts.substitute("\u2011", "zh", "emphasis") == "\u2060-\u2060"  # Kai has not
+    assert fonts.substitute("\u2103", "zh") is None
+    assert fonts.printable("a\u2011b", "ru") == "a\u2060-\u2060b"
+
+
+@pytest.mark.parametrize("char", ["\u20bd", "\u2031", "\u21d2", "\u2023"])
+def test_check_still_refuses_what_no_face_can_print(tmp_path, char):
+    """₽ ‱ ⇒ ‣ in English: no face, no stand-in: refused where they are."""
+    def edit(lang, data):
+        if lang == "en":
+            data["operative"][0] = f"{data['operative'][0]} 5{char}"
+
+    doc, diagnostics = pipeline.read(specimen_with(tmp_path, edit))
+    found = errors(diagnostics)
+    assert len(found) == 1 and f"U+{ord(char):04X}" in found[0] and "en.yaml" in found[0], found

@@ -156,3 +156,81 @@ def test_check_still_refuses_what_no_face_can_print(tmp_path, char):
     doc, diagnostics = pipeline.read(specimen_with(tmp_path, edit))
     found = errors(diagnostics)
     assert len(found) == 1 and f"U+{ord(char):04X}" in found[0] and "en.yaml" in found[0], found
+
+
+# ---------------------------------------------------------------- footnotes near page ends
+
+FILLER = {
+    "en": ("Recalling the relevant resolutions and decisions of the General Assembly and of the Economic and "
+           "Social Council on the question, and taking note of the reports of the Secretary-General thereon"),
+    "fr": ("Rappelant les résolutions et décisions pertinentes de l’Assemblée générale et du Conseil économique "
+           "et social sur la question, et prenant note des rapports du Secrétaire général à ce sujet"),
+    "ru": ("ссылаясь на соответствующие резолюции и решения Генеральной Ассамблеи и Экономического и "
+           "Социального Совета по этому вопросу и принимая к сведению доклады Генерального секретаря"),
+    "ar": ("إذ تشير إلى القرارات والمقررات ذات الصلة التي اتخذتها الجمعية العامة والمجلس الاقتصادي والاجتماعي "
+           "بشأن هذه المسألة، وإذ تحيط علما بتقارير الأمين العام عنها"),
+    "zh": "回顾大会和经济及社会理事会关于这个问题的有关决议和决定，并注意到秘书长关于这个问题的各次报告",
+    "es": ("Recordando las resoluciones y decisiones pertinentes de la Asamblea General y del Consejo Económico "
+           "y Social sobre la cuestión, y tomando nota de los informes del Secretario General al respecto"),
+}
+IBID = {"en": "Ibid.", "fr": "Ibid.", "es": "Ibid.", "ru": "Там же.", "ar": "المرجع نفسه.", "zh": "同上。"}
+
+
+def notes_near_page_ends(seed: int, lang: str) -> dict:
+    """A version whose preambular paragraphs (of 1 to 9 clauses) carry, at random places, short
+    "Ibid." notes, long notes of several sentences and runs of notes: with the paragraphs'
+    lengths drawn at random, calls fall at every height of the page, many on its last lines."""
+    import random
+
+    rnd = random.Random(seed)  # the same structure in every language (versions are parallel)
+    sep = "，" if lang == "zh" else ", "
+    notes, preamble = {}, []
+    for p in range(rnd.randint(8, 22)):
+        clauses = [FILLER[lang]] * rnd.randint(1, 9)
+        text = sep.join(clauses)
+        calls = []
+        for _ in range(rnd.choice((0, 1, 1, 1, 2, 3))):
+            key = f"n{len(notes) + 1}"
+            kind = rnd.random()
+            notes[key] = (IBID[lang] if kind < 0.5 else
+                          " ".join([FILLER[lang] + ("。" if lang == "zh" else ".")] * rnd.randint(1, 4)))
+            calls.append(key)
+        if calls:
+            at = rnd.choice(("end", "middle"))
+            words = text.split(" ") if lang != "zh" else list(text)
+            where = rnd.random()  # drawn in every language alike: the structure stays parallel
+            cut = len(words) if at == "end" else max(1, int(where * len(words)))
+            joiner = "" if lang == "zh" else " "
+            text = joiner.join(words[:cut]) + "".join(f"[^{k}]" for k in calls) + joiner + joiner.join(words[cut:])
+        preamble.append({"recalling": text.strip() + ("，" if lang == "zh" else ",")})
+    return {"preamble": preamble, "notes": notes}
+
+
+def generated(tmp_path: Path, seed: int, langs=LANGS) -> Path:
+    def edit(lang, data):
+        made = notes_near_page_ends(seed, lang)
+        data["preamble"] = made["preamble"]
+        data["footnotes"] = made["notes"]
+        data["operative"] = [data["operative"][0].split("[^")[0]]
+
+    return specimen_with(tmp_path / f"doc{seed}", edit)
+
+
+# ---------------------------------------------------------------- smaller things
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_symbol_never_breaks_after_its_inner_dot(tmp_path, lang):
+    """E/C.12/GC/19 at every place of a line (one more word each time): never "E/C." | "12/GC/19"."""
+    words = {"ar": "التقرير", "zh": "报告"}
+
+    def edit(l, data):
+        word = words.get(l, "report")
+        data["preamble"] = [{"noting": " ".join([word] * k + ["E/C.12/GC/19"]) + ","} for k in range(1, 25)]
+        data["preamble"][0]["noting"] += "[^unts][^report]"
+
+    doc, diagnostics = pipeline.read(specimen_with(tmp_path, edit))
+    assert errors(diagnostics) == []
+    text = pdf_text(writer("pdf")(doc, doc.versions[lang], Settings()), raw=lang == "ar")
+    assert text.count("E/C.12/GC/19") == 24, text
+    assert not re.search(r"E/C\.\s*$", text, re.M) and not re.search(r"^\s*12/GC", text, re.M)

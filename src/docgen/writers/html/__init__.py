@@ -41,6 +41,7 @@ _NON_HAN_RUN = re.compile(rf"[^{HAN}]+")
 _CJK_PUNCT = re.compile("[\u2014\u2026]+")
 SYMBOL = re.compile(r"(?<![A-Za-z0-9])[A-Z]{1,10}(?:\.\d+)?(?:/[A-Za-z0-9.]+(?:-[0-9]+)?)+")
 _SYMBOL_AT_END = re.compile(SYMBOL.pattern + "$")
+_INNER_DOT = re.compile(r"\.(?=[A-Za-z0-9])")  # E/C.12/GC/19 broke after "C." (#22); a final dot is the sentence's
 
 
 _ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True}  # what compiled code depends on: in its cache key
@@ -175,12 +176,13 @@ class _InlineRenderer:
 
 
 def _symbols(html: str, lang: str = "") -> str:
-    """A word joiner after each slash keeps a symbol whole (E/CN.15/2006/10); it draws nothing and
+    """A word joiner after each slash and inner dot keeps a symbol whole (E/CN.15/2006/10,
+    E/C.12/GC/19: a break is allowed after a full stop before a digit); it draws nothing and
     is not in the PDF's text. (`white-space: nowrap` spans did too, but WeasyPrint 70 then
     sometimes broke the line before them after the paragraph's first word.) In a text not in
     Latin script, the symbol is marked as Latin-script English (`lang`, PDF /Lang: #15)."""
     def keep(m):
-        symbol = m.group().replace("/", "/\u2060")
+        symbol = _INNER_DOT.sub(".\u2060", m.group().replace("/", "/\u2060"))
         return f'<span lang="{lang}">{symbol}</span>' if lang else symbol
     return SYMBOL.sub(keep, html)
 

@@ -234,3 +234,24 @@ def test_symbol_never_breaks_after_its_inner_dot(tmp_path, lang):
     text = pdf_text(writer("pdf")(doc, doc.versions[lang], Settings()), raw=lang == "ar")
     assert text.count("E/C.12/GC/19") == 24, text
     assert not re.search(r"E/C\.\s*$", text, re.M) and not re.search(r"^\s*12/GC", text, re.M)
+
+
+def test_chinese_closing_lines_have_the_han_latin_gap(tmp_path):
+    """"第87次全体会议": a quarter em between Han and the digits, as in the body and the Word draft."""
+    import pdfplumber
+
+    def edit(l, data):
+        if l == "zh":
+            data["closing"] = ["第87次全体会议", "2031年9月8日"]  # pairs found nowhere else on the page
+
+    doc, diagnostics = pipeline.read(specimen_with(tmp_path, edit))
+    assert errors(diagnostics) == []
+    with pdfplumber.open(io.BytesIO(writer("pdf")(doc, doc.versions["zh"], Settings()))) as pdf:
+        chars = pdf.pages[-1].chars  # the closing lines end the text
+    gaps = []
+    for a, b in zip(chars, chars[1:]):
+        pair = a["text"] + b["text"]
+        if pair in ("第8", "7次", "1年", "年9", "9月", "月8", "8日") and abs(a["top"] - b["top"]) < 1:
+            gaps.append((pair, round(b["x0"] - a["x1"], 2)))
+    assert len(gaps) == 7, gaps
+    assert all(gap >= 0.2 * 10.5 for _, gap in gaps), gaps

@@ -255,3 +255,29 @@ def test_chinese_closing_lines_have_the_han_latin_gap(tmp_path):
             gaps.append((pair, round(b["x0"] - a["x1"], 2)))
     assert len(gaps) == 7, gaps
     assert all(gap >= 0.2 * 10.5 for _, gap in gaps), gaps
+
+
+@pytest.mark.parametrize("organ", ["un-ccpcj", "un-ctoc-cop", "un-cnd"])
+def test_masthead_organ_name_keeps_clear_of_the_right_hand_block(tmp_path, organ):
+    """The organ's name, wrapped or not, ends at least 6 pt before "Distr.: General" (A4 pages:
+    the Russian "Комиссия по предупреждению" touched it), on the left of it in Arabic."""
+    import pdfplumber
+
+    folder = specimen_with(tmp_path, lambda lang, data: None)
+    meta = folder / "document.yaml"
+    meta.write_text(meta.read_text("utf-8").replace("organ: un-ga", f"organ: {organ}")
+                    .replace("duty_station: new-york", "duty_station: vienna"), "utf-8")
+    doc, diagnostics = pipeline.read(folder)
+    assert errors(diagnostics) == []
+    for lang in ("ru", "en", "fr", "es", "ar"):
+        with pdfplumber.open(io.BytesIO(writer("pdf")(doc, doc.versions[lang], Settings()))) as pdf:
+            page = pdf.pages[0]
+            block = [c for c in page.chars if c["size"] < 11 and 40 < c["top"] < 120 and c["text"].isascii()
+                     and c["fontname"].endswith("docgen-Times")]
+            organ_chars = [c for c in page.chars if c["size"] > 15 and 40 < c["top"] < 200]
+        assert block and organ_chars
+        if lang == "ar":
+            gap = min(c["x0"] for c in organ_chars) - max(c["x1"] for c in block)
+        else:
+            gap = min(c["x0"] for c in block) - max(c["x1"] for c in organ_chars)
+        assert gap >= 6, (lang, gap)

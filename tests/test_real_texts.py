@@ -350,3 +350,23 @@ def test_generated_documents_with_notes_near_page_ends_build_in_every_language(t
         ibid = sum(1 for note in version.footnotes if "".join(getattr(t, "text", "") for t in note.text) == IBID[lang])
         probe = {"ar": "نفسه", "ru": "Там же", "zh": "同上"}.get(lang, "Ibid.")  # Arabic reads back in visual order
         assert ibid and text.count(probe) >= ibid, (lang, seed, ibid, text.count(probe))
+
+
+@pytest.mark.parametrize("words", [7, 9])
+def test_url_in_an_arabic_note_breaks_without_a_stray_hyphen(tmp_path, words):
+    """A URL broken at "-" in an Arabic note: the hyphen ends the URL's first line (it was drawn
+    at the start of the line, before "https", read back as "-https://...")."""
+    url = "https://www.un.org/securitycouncil/sanctions/1267/aq-sanctions-list/summaries-of-reasons-for-listing"
+
+    def edit(lang, data):
+        if lang == "ar":
+            data["footnotes"]["report"] = f"انظر {' '.join(['الموقع الشبكي'] * words)} {url} وما يليه."
+
+    doc, diagnostics = pipeline.read(specimen_with(tmp_path, edit))
+    assert errors(diagnostics) == []
+    lines = pdf_text(writer("pdf")(doc, doc.versions["ar"], Settings()), raw=True).splitlines()
+    parts = [line for line in lines if "un.org" in line or "listing" in line]
+    assert len(parts) == 2, parts
+    assert not any(re.search(r"(^|\s)[-/]https", line) for line in parts), parts
+    first = re.search(r"https://\S+", parts[0]).group()
+    assert first.endswith("-") and url.startswith(first), parts

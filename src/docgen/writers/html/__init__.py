@@ -41,6 +41,7 @@ _NON_HAN_RUN = re.compile(rf"[^{HAN}]+")
 _CJK_PUNCT = re.compile("[\u2014\u2026]+")
 SYMBOL = re.compile(r"(?<![A-Za-z0-9])[A-Z]{1,10}(?:\.\d+)?(?:/[A-Za-z0-9.]+(?:-[0-9]+)?)+")
 _SYMBOL_AT_END = re.compile(SYMBOL.pattern + "$")
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]]")
 _INNER_DOT = re.compile(r"\.(?=[A-Za-z0-9])")  # E/C.12/GC/19 broke after "C." (#22); a final dot is the sentence's
 
 
@@ -103,6 +104,7 @@ class _InlineRenderer:
         self.cjk = cjk
         self.lang = lang  # the page's language: which characters its faces lack (fonts.SUBSTITUTES)
         self.role = role  # the font role of the text being rendered (emphasis inside <i>)
+        self.rtl = bool(lang) and tables.language(lang).direction == "rtl"
         self.latin_lang = latin_lang  # lang of Latin document symbols in a non-Latin text, or ""
         self.for_print = for_print
         self.link_label = "{n}"  # what the call's link says in the PDF (the language table's)
@@ -155,7 +157,8 @@ class _InlineRenderer:
         if self.for_print and self.lang:  # the PDF: a character the role's faces lack as its stand-in
             text = fonts.printable(text, self.lang, self.role)
         if not self.cjk:
-            return _symbols(escape(text), self.latin_lang)
+            html = _symbols(escape(text), self.latin_lang)
+            return _ltr_urls(html) if self.for_print and self.rtl else html
         out = []
         pos = 0
         for m in _NON_HAN_RUN.finditer(text):
@@ -173,6 +176,14 @@ class _InlineRenderer:
             pos = m.end()
         out.append(escape(text[pos:]))
         return "".join(out)
+
+
+def _ltr_urls(html: str) -> str:
+    """A URL in right-to-left text, embedded left to right (a `dir="ltr"` span; no control
+    character in the text layer, where a copied URL must stay whole): broken at a line's end after
+    "-" or "/", that character was resolved right to left and drawn at the start of the URL's
+    line, "-https://..." (#22)."""
+    return _URL.sub(lambda m: f"<span dir=\"ltr\">{m.group()}</span>", html)
 
 
 def _symbols(html: str, lang: str = "") -> str:

@@ -37,8 +37,11 @@ def render(html: str, config=None):
 
     A repair forces a page break near the misplaced call's paragraph and lays the page out again;
     for each footnote the places of `REPAIR_SHIFTS` are tried in turn until it sits on its
-    call's page (#22: A/RES/80/52 gave up after one break before the call's paragraph, the only
-    place tried, leaving a one-line "Ibid." note on the page after its call)."""
+    call's page. #22, A/RES/80/52: the call's paragraph began its page, the next paragraph
+    started on the page's second-last line, and WeasyPrint pushed the page's last note (the
+    call's, a one-line "Ibid.") on to make room for that paragraph's second line; a break before
+    the call's paragraph, the only place tried then, changed nothing; one before the next
+    paragraph places it (tests/test_real_texts.py reproduces it)."""
     HTML = gate.engine().HTML
     config = config or font_configuration()
     from docgen.writers.pdf.weasyprint.fonts import OwnFontsConfiguration

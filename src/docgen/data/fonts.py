@@ -265,12 +265,53 @@ def drawing_family(char: str, lang: str, role: str = "body") -> str | None:
     return None
 
 
+# Characters real UN texts use that some of docgen's faces lack, and what the PDF draws for them
+# where the face that would set them has no glyph (#22). Found by checking the characters common
+# in UN texts in the six languages against each language's faces by role (tests/test_real_texts.py
+# keeps the list honest). Only a character whose substitute prints *the same thing* is here:
+# - U+2011 NON-BREAKING HYPHEN (non‑proliferation, non‑governmental): Liberation Serif and Noto
+#   Naskh have no glyph (nor ARPL Kai, the Chinese emphasis face). Drawn as the face's hyphen
+#   U+002D between word joiners (U+2060), which forbid a line break on either side: the hyphen
+#   that never breaks. The PDF's text layer then reads "non-proliferation" (U+002D: what a reader
+#   searches for and copies; the word joiners are not in it). Keeping U+2011 in the text layer
+#   would need a glyph of its own (the ToUnicode map gives one text per glyph, and U+002D and
+#   U+2010 already own the face's hyphen): a derived font file, not worth a new font in fonts/.
+# - U+2103 DEGREE CELSIUS (Chinese texts type ℃; the Latin faces lack it): ° and C.
+# Every other character no face has (₽ ₹ ₺ ₸ ‱ ⇒ ‣ ⁃ ⁰ ⁺ ⁻ U+3000 in Latin text...) has no faithful
+# stand-in: `check` keeps refusing it.
+SUBSTITUTES = {
+    "\u2011": "\u2060-\u2060",
+    "\u2103": "\u00b0C",
+}
+
+
+@cache
+def substitute(char: str, lang: str, role: str = "body") -> str | None:
+    """What the PDF draws for `char` in a `lang` page's `role` text when no face of the role has
+    it, or None (a face draws it, or nothing faithful can)."""
+    if drawing_family(char, lang, role) is not None:
+        return None
+    stand_in = SUBSTITUTES.get(char)
+    if stand_in is None or any(not _invisible(c) and drawing_family(c, lang, role) is None for c in stand_in):
+        return None
+    return stand_in
+
+
+def printable(text: str, lang: str, role: str = "body") -> str:
+    """`text` as the PDF sets it: each character no face of the role has replaced by its stand-in."""
+    if not any(ch in SUBSTITUTES for ch in text):
+        return text
+    return "".join(substitute(ch, lang, role) or ch for ch in text)
+
+
 def uncovered(text: str, lang: str, role: str = "body") -> list[tuple[int, str]]:
     """(index, character) of every character in `text` no font of the role can draw.
 
-    Spaces and format characters (word joiners, soft hyphens, directional marks) draw nothing.
+    Spaces and format characters (word joiners, soft hyphens, directional marks) draw nothing;
+    a character the PDF draws as a stand-in (`SUBSTITUTES`) is printable.
     """
-    missing = {ch for ch in set(text) if not _invisible(ch) and drawing_family(ch, lang, role) is None}
+    missing = {ch for ch in set(text) if not _invisible(ch) and drawing_family(ch, lang, role) is None
+               and substitute(ch, lang, role) is None}
     return [(i, ch) for i, ch in enumerate(text) if ch in missing] if missing else []
 
 

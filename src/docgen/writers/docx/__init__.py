@@ -40,7 +40,9 @@ from .styles import install_styles, mark_language, style_names
 _HAN = re.compile(rf"[{HAN}]")
 # In right-to-left text: a run of Latin letters and digits, with the spaces and punctuation
 # inside it (A/99/100, 64/293, Akoma Ntoso Version 1.0), set left to right; the rest is w:rtl.
-_LTR_RUN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9 ./:\-]*[A-Za-z0-9])?")
+# A Latin word, symbol or number in Arabic text; its hyphens (U+2011 in "non‑proliferation", #22)
+# belong to it: a hyphen in a w:rtl run of its own would be set right to left, between its words.
+_LTR_RUN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9 ./:\-\u2010\u2011]*[A-Za-z0-9])?")
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 

@@ -40,6 +40,8 @@ _NON_HAN_RUN = re.compile(rf"[^{HAN}]+")
 _CJK_PUNCT = re.compile("[\u2014\u2026]+")
 SYMBOL = re.compile(r"(?<![A-Za-z0-9])[A-Z]{1,10}(?:\.\d+)?(?:/[A-Za-z0-9.]+(?:-[0-9]+)?)+")
 _SYMBOL_AT_END = re.compile(SYMBOL.pattern + "$")
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]]")
+_INNER_DOT = re.compile(r"\.(?=[A-Za-z0-9])")  # E/C.12/GC/19 broke after "C." (#22); a final dot is the sentence's
 
 
 _ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True}  # what compiled code depends on: in its cache key
@@ -84,8 +86,9 @@ def environment() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, bytecode_cache=_CompiledTemplates(), **_ENVIRONMENT)
     # `| inline` and `| gaps` render a version's inline text; the renderer for the version being
     # rendered comes with the template's context (one environment, templates compiled once).
-    env.filters["inline"] = jinja2.pass_context(lambda ctx, nodes: ctx["_inline"](nodes))
-    env.filters["gaps"] = jinja2.pass_context(lambda ctx, text: ctx["_gaps"](text))
+    env.filters["inline"] = jinja2.pass_context(lambda ctx, nodes, role="body": ctx["_inline"](nodes, role))
+    env.filters["gaps"] = jinja2.pass_context(lambda ctx, text, role="body": ctx["_gaps"](text, role))
+    env.filters["printable"] = jinja2.pass_context(lambda ctx, text, role="body": ctx["_printable"](text, role))
     return env
 
 
@@ -95,8 +98,12 @@ def environment() -> jinja2.Environment:
 class _InlineRenderer:
     """Renders one block's inline nodes; knows each text's neighbours for the Han/Latin gap."""
 
-    def __init__(self, nodes, cjk: bool, latin_lang: str = "", for_print: bool = True):
+    def __init__(self, nodes, cjk: bool, latin_lang: str = "", for_print: bool = True, lang: str = "",
+                 role: str = "body"):
         self.cjk = cjk
+        self.lang = lang  # the page's language: which characters its faces lack (fonts.SUBSTITUTES)
+        self.role = role  # the font role of the text being rendered (emphasis inside <i>)
+        self.rtl = bool(lang) and tables.language(lang).direction == "rtl"
         self.latin_lang = latin_lang  # lang of Latin document symbols in a non-Latin text, or ""
         self.for_print = for_print
         self.link_label = "{n}"  # what the call's link says in the PDF (the language table's)
@@ -125,7 +132,9 @@ class _InlineRenderer:
                 out.append(self.call(node, self.text(held, held_after, "") if held else ""))
                 held = ""
             elif isinstance(node, Emphasis):
+                role, self.role = self.role, "emphasis"
                 out.append(f"<i>{self.render(node.children)}</i>")
+                self.role = role
             elif isinstance(node, Reference):
                 out.append(f'<span class="ref" data-href="{escape(node.href)}">{self.render(node.children)}</span>')
         return "".join(out)
@@ -144,8 +153,11 @@ class _InlineRenderer:
                 f'data-link-label="{escape(self.link_label.format(n=call.number))}">{body}</span>')
 
     def text(self, text: str, prev: str, nxt: str) -> str:
+        if self.for_print and self.lang:  # the PDF: a character the role's faces lack as its stand-in
+            text = fonts.printable(text, self.lang, self.role)
         if not self.cjk:
-            return _symbols(escape(text), self.latin_lang)
+            html = _symbols(escape(text), self.latin_lang)
+            return _ltr_urls(html) if self.for_print and self.rtl else html
         out = []
         pos = 0
         for m in _NON_HAN_RUN.finditer(text):
@@ -165,13 +177,22 @@ class _InlineRenderer:
         return "".join(out)
 
 
+def _ltr_urls(html: str) -> str:
+    """A URL in right-to-left text, embedded left to right (a `dir="ltr"` span; no control
+    character in the text layer, where a copied URL must stay whole): broken at a line's end after
+    "-" or "/", that character was resolved right to left and drawn at the start of the URL's
+    line, "-https://..." (#22)."""
+    return _URL.sub(lambda m: f"<span dir=\"ltr\">{m.group()}</span>", html)
+
+
 def _symbols(html: str, lang: str = "") -> str:
-    """A word joiner after each slash keeps a symbol whole (E/CN.15/2006/10); it draws nothing and
+    """A word joiner after each slash and inner dot keeps a symbol whole (E/CN.15/2006/10,
+    E/C.12/GC/19: a break is allowed after a full stop before a digit); it draws nothing and
     is not in the PDF's text. (`white-space: nowrap` spans did too, but WeasyPrint 70 then
     sometimes broke the line before them after the paragraph's first word.) In a text not in
     Latin script, the symbol is marked as Latin-script English (`lang`, PDF /Lang: #15)."""
     def keep(m):
-        symbol = m.group().replace("/", "/\u2060")
+        symbol = _INNER_DOT.sub(".\u2060", m.group().replace("/", "/\u2060"))
         return f'<span lang="{lang}">{symbol}</span>' if lang else symbol
     return SYMBOL.sub(keep, html)
 
@@ -256,20 +277,24 @@ def context(doc: Document, version: Version, fonts_href: str | None = None, for_
     latin_lang = "" if lang.script == "latin" else "en"  # Latin symbols in other scripts (#15)
     footnotes = {}
     called: list[tuple[int, Markup]] = []
-    renderer_for = lambda nodes: _InlineRenderer(nodes, cjk, latin_lang, for_print)  # noqa: E731
+    renderer_for = lambda nodes, role="body": _InlineRenderer(nodes, cjk, latin_lang, for_print,  # noqa: E731
+                                                              version.lang, role)
     for note in version.footnotes:
         footnotes[note.key] = renderer_for(note.text).render(note.text)
 
-    def inline(nodes):
-        r = renderer_for(nodes)
+    def inline(nodes, role="body"):
+        r = renderer_for(nodes, role)
         r.footnotes = footnotes
         r.called = called
         r.link_label = lang.footnote_link
         return Markup(r.render(nodes))
 
-    def gaps(text):
-        r = renderer_for([Text(text)])
+    def gaps(text, role="body"):
+        r = renderer_for([Text(text)], role)
         return Markup(r.text(text, "", ""))
+
+    def printable(text, role="body"):  # page furniture: stand-ins in the PDF, the text itself in HTML
+        return fonts.printable(text, version.lang, role) if for_print else text
 
     head = version.masthead
     s = layout.settings_for(version.lang)
@@ -288,7 +313,7 @@ def context(doc: Document, version: Version, fonts_href: str | None = None, for_
         "notes_at_end": called,  # filled while the body renders (browser HTML only)
         "barcode": Markup(code39_svg(head.barcode_digits)) if head.barcode_digits else "",
         "created": meta.distributed.isoformat(),
-        "_filters": {"inline": inline, "gaps": gaps},
+        "_filters": {"inline": inline, "gaps": gaps, "printable": printable},
     }
 
 
@@ -304,7 +329,8 @@ def render_html(doc: Document, version: Version, fonts_href: str | None = None,
     ctx = context(doc, version, fonts_href, for_print)
     filters = ctx.pop("_filters")
     return environment().get_template("resolution.html.j2").render(**ctx, _inline=filters["inline"],
-                                                                     _gaps=filters["gaps"])
+                                                                     _gaps=filters["gaps"],
+                                                                     _printable=filters["printable"])
 
 
 def write(doc: Document, version: Version, settings) -> bytes:

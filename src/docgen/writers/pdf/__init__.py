@@ -23,38 +23,75 @@ from docgen.writers.pdf import checks
 from docgen.writers.pdf import weasyprint as gate
 from docgen.writers.pdf.weasyprint import UnsupportedWeasyPrint, font_configuration  # noqa: F401  (the writer's names)
 
-MAX_REPAIRS = 5
+MAX_REPAIRS = 8
+# Where a repair puts its page break, in the order tried for one footnote: before the paragraph
+# that holds the call, then before the paragraph after it (when a line that follows overflows the
+# page and widows/orphans forbid breaking before it, WeasyPrint 70 pushes the page's last notes on
+# to make room: layout/block.py; engines.md, footnotes 1.), then one and two paragraphs earlier.
+# Each try replaces the footnote's previous one: a break that did not help is not kept.
+REPAIR_SHIFTS = (0, 1, -1, -2)
 
 
 def render(html: str, config=None):
-    """Lay out *html*, repairing lost or misplaced footnotes; returns the WeasyPrint document."""
+    """Lay out *html*, repairing lost or misplaced footnotes; returns the WeasyPrint document.
+
+    A repair forces a page break near the misplaced call's paragraph and lays the page out again;
+    for each footnote the places of `REPAIR_SHIFTS` are tried in turn until it sits on its
+    call's page. #22, A/RES/80/52: the call's paragraph began its page, the next paragraph
+    started on the page's second-last line, and WeasyPrint pushed the page's last note (the
+    call's, a one-line "Ibid.") on to make room for that paragraph's second line; a break before
+    the call's paragraph, the only place tried then, changed nothing; one before the next
+    paragraph places it (tests/test_real_texts.py reproduces it)."""
     HTML = gate.engine().HTML
     config = config or font_configuration()
     from docgen.writers.pdf.weasyprint.fonts import OwnFontsConfiguration
 
     if isinstance(config, OwnFontsConfiguration) and "@font-face" not in html:  # no system font (fonts.py, 3.)
         raise RenderError("the page declares no font (@font-face): docgen sets text only in the faces of fonts/")
-    breaks: list[int] = []
+    tried: dict[int, int] = {}  # footnote -> index in REPAIR_SHIFTS of its break
+    repairs = 0
     for attempt in range(MAX_REPAIRS + 1):
+        breaks = [(n, REPAIR_SHIFTS[i]) for n, i in tried.items()]
         document = HTML(string=_with_breaks(html, breaks), base_url=str(TEMPLATES)).render(font_config=config)
         problems = checks.footnote_placement(document)
         if not problems:
             return document
-        fixable = [p.call for p in problems if p.call not in breaks]
-        if not fixable:
+        # a footnote not yet repaired first (as before #22), then the next place for one that was
+        ordered = [p.call for p in problems if p.call not in tried] + [p.call for p in problems if p.call in tried]
+        step = next(((call, i) for call in ordered for i in range(tried.get(call, -1) + 1, len(REPAIR_SHIFTS))
+                     if _paragraph_start(html, call, REPAIR_SHIFTS[i]) is not None), None)
+        if step is None or attempt == MAX_REPAIRS:
             break
-        breaks.append(fixable[0])
+        tried[step[0]] = step[1]
+        repairs += 1
     detail = "; ".join(str(p) for p in problems)
-    raise RenderError(f"footnotes could not be placed on their call's page after {len(breaks)} repair(s): {detail}")
+    raise RenderError(f"footnotes could not be placed on their call's page after {repairs} repair(s): {detail}")
 
 
-def _with_breaks(html: str, numbers: list[int]) -> str:
-    """Force a page break before the paragraph that holds each given footnote call."""
-    for n in numbers:
-        anchor = f'<a id="fnref-{n}"></a>'
-        at = html.index(anchor)
-        start = html.rindex("<p ", 0, at)
-        html = html[:start] + '<p style="break-before: page" ' + html[start + 3:]
+_PARAGRAPH = "<p "
+
+
+def _paragraph_start(html: str, n: int, shift: int = 0) -> int | None:
+    """Where the paragraph `shift` paragraphs after (before, if negative) the one that holds
+    footnote call `n` begins in *html*, or None if there is none (or it is the first paragraph
+    of the text: a break before it would only empty the first page)."""
+    at = html.index(f'<a id="fnref-{n}"></a>')
+    start = html.rindex(_PARAGRAPH, 0, at)
+    first = html.find(_PARAGRAPH, html.find("<h1"))
+    for _ in range(abs(shift)):
+        start = html.find(_PARAGRAPH, start + 1) if shift > 0 else html.rfind(_PARAGRAPH, 0, start)
+        if start < 0:
+            return None
+    return start if start > first else None
+
+
+def _with_breaks(html: str, breaks) -> str:
+    """Force a page break before each paragraph `_paragraph_start(html, n, shift)` for the given
+    (footnote number, shift) pairs, e.g. before the paragraph that holds the call: (n, 0)."""
+    starts = sorted({start for n, shift in breaks if (start := _paragraph_start(html, n, shift)) is not None},
+                    reverse=True)
+    for start in starts:  # from the end, so that the earlier positions stay right
+        html = html[:start] + '<p style="break-before: page" ' + html[start + len(_PARAGRAPH):]
     return html
 
 

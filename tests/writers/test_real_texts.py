@@ -431,10 +431,10 @@ def test_note_pushed_on_by_the_next_paragraph_is_repaired(tmp_path, lang, length
     import json
     import sys
 
-    code = ("import json, sys; from tests.test_real_texts import renders_per_length; "
+    code = ("import json, sys; from tests.writers.test_real_texts import renders_per_length; "
             f"print(json.dumps(renders_per_length({lang!r}, {list(lengths)!r}, {str(tmp_path)!r})))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=Path(__file__).resolve().parents[1])
+                            cwd=Path(__file__).resolve().parents[2])
     assert result.returncode == 0, result.stderr[-2000:]
     renders = json.loads(result.stdout.strip().splitlines()[-1])
     assert max(renders) >= 3, renders  # misplaced, X's own paragraph tried, then the next one

@@ -53,14 +53,17 @@ def test_html_output_works_when_copied_elsewhere(built, tmp_path):
     import io
 
     from docgen.writers.pdf.checks import embedded_fonts
-    from docgen.writers.pdf.weasyprint import HTML, font_configuration
+    from docgen.writers.pdf.weasyprint import HTML
+    from docgen.writers.pdf.weasyprint.fonts import OwnFontsConfiguration
 
     copy = tmp_path / "published"
     shutil.copytree(built, copy)
     html = copy / "ctoc-cop-5-2" / "ctoc-cop-5-2.zh.html"
     assert 'url("../fonts/NotoSerifCJKsc-Regular.otf")' in html.read_text("utf-8")
     out = io.BytesIO()
-    document = HTML(filename=str(html)).render(font_config=font_configuration())
+    # a configuration of its own: the copied folder's faces registered in the shared one would
+    # stay there and change the lines of every later render in this process
+    document = HTML(filename=str(html)).render(font_config=OwnFontsConfiguration())
     document.write_pdf(out)
     names = embedded_fonts(document)  # raises on a font docgen did not declare
     assert any("Song-SC" in n for n in names) and any("Times" in n for n in names), names

@@ -482,3 +482,15 @@ def test_a_yaml_file_of_any_size_is_read_in_bounded_memory(tmp_path):
     assert doc is None
     assert [str(d) for d in diagnostics if d.severity == "error"] == [
         f"{folder / 'fr.yaml'}: error: too large: over 8 MB (a document's text is well under 1 MB); is this the right file?"]
+
+
+def test_fonts_are_never_written_through_a_link_out_of_the_output_folder(tmp_path):
+    """<out>/fonts as a symbolic link to another folder: the HTML build says so and writes nothing there."""
+    elsewhere, out = tmp_path / "elsewhere", tmp_path / "out"
+    elsewhere.mkdir()
+    out.mkdir()
+    (out / "fonts").symlink_to(elsewhere)
+    result = docgen("build", SPECIMEN, "--format", "html", "--lang", "en", "--out", out)
+    assert result.returncode == 1 and "is a symbolic link, and docgen writes only inside --out" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert list(elsewhere.iterdir()) == []

@@ -3,6 +3,7 @@ the previous good output."""
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from pathlib import Path
@@ -69,9 +70,12 @@ def install_fonts(out: Path, files: list[str], source: Path) -> int:
     The HTML output names them by relative URL (../fonts/<file>), so the output folder works
     wherever it is copied or served. A file already there with the right size is kept.
     """
+    folder = Path(out) / "fonts"
+    if folder.is_symlink() or (folder.exists() and not folder.resolve().is_relative_to(Path(out).resolve())):
+        raise OSError(errno.EPERM, f"{folder} is a symbolic link, and docgen writes only inside --out")
     count = 0
     for name in files:
-        src, target = source / name, Path(out) / "fonts" / name
+        src, target = source / name, folder / name
         if target.exists() and target.stat().st_size == src.stat().st_size:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)

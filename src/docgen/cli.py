@@ -166,12 +166,11 @@ def _schema(args) -> int:
 
 
 def _import(args) -> int:
-    from docgen import importing as importer
-    from docgen.readers.docx import DraftError
+    from docgen import importing
 
     try:
-        result = importer.run(args.draft, args.into, args.changes, args.dry_run)
-    except (DraftError, importer.ImportFailure) as exc:
+        result = importing.run(args.draft, args.into, args.changes, args.dry_run)
+    except (importing.DraftError, importing.ImportFailure) as exc:
         print(f"docgen import: error: {exc}\ndocgen import: nothing written", file=sys.stderr)
         return 1
     print("\n".join(result.summary.lines()))

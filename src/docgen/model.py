@@ -225,6 +225,7 @@ class Document:
     versions: dict[str, Version]  # by language code, in the order of languages.CODES
     organ: Organ | None = None  # the adopting organ's facts, from the organ tables
     station: dict | None = None  # the duty station's facts (paper, place): set by transforms
+    original_language: Language | None = None  # the original's language table (set by transforms)
 
     @property
     def sources(self) -> list[Path]:

@@ -118,3 +118,13 @@ def test_a_template_edit_changes_the_fingerprint_once_forgotten(tmp_path, monkey
     assert fingerprint.templates() != before
     monkeypatch.undo()
     fingerprint.forget_templates()
+
+
+def test_deleted_fonts_folder_is_put_back_by_the_next_build(tmp_path):
+    """The HTML outputs name their faces in <out>/fonts/: deleting that folder makes them out of date."""
+    out = tmp_path / "out"
+    assert run_docgen("build", CONTENT / "specimen", "--format", "html,akn", "--lang", "en", "--out", out).returncode == 0
+    shutil.rmtree(out / "fonts")
+    again = run_docgen("build", CONTENT / "specimen", "--format", "html,akn", "--lang", "en", "--out", out)
+    assert again.returncode == 0 and "1 file(s) written, 1 up to date" in again.stdout, again.stdout
+    assert (out / "fonts" / "LiberationSerif-Regular.ttf").is_file()

@@ -490,7 +490,20 @@ def test_fonts_are_never_written_through_a_link_out_of_the_output_folder(tmp_pat
     elsewhere.mkdir()
     out.mkdir()
     (out / "fonts").symlink_to(elsewhere)
-    result = docgen("build", SPECIMEN, "--format", "html", "--lang", "en", "--out", out)
-    assert result.returncode == 1 and "is a symbolic link, and docgen writes only inside --out" in result.stderr
+    result = docgen("build", SPECIMEN, "--format", "html,akn", "--lang", "en,fr", "--out", out)
+    assert result.returncode == 1 and "is a symbolic link out of --out" in result.stderr
     assert "Traceback" not in result.stderr
+    assert list(elsewhere.iterdir()) == []
+    assert not list((out / "specimen").glob("*.html"))  # no HTML left without its fonts
+    assert sorted(p.name for p in (out / "specimen").glob("*.xml")) == ["specimen.en.xml", "specimen.fr.xml"]
+
+
+def test_outputs_are_never_written_through_a_linked_document_folder(tmp_path):
+    """<out>/<document> as a symbolic link elsewhere: those outputs fail, named, and nothing lands there."""
+    elsewhere, out = tmp_path / "elsewhere", tmp_path / "out"
+    elsewhere.mkdir()
+    out.mkdir()
+    (out / "specimen").symlink_to(elsewhere)
+    result = docgen("build", SPECIMEN, "--format", "akn", "--lang", "en", "--out", out)
+    assert result.returncode == 1 and "is a symbolic link out of --out" in result.stderr, result.stderr
     assert list(elsewhere.iterdir()) == []

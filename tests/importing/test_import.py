@@ -811,3 +811,25 @@ def test_random_edits_of_the_model_come_back(tmp_path):
         again, diagnostics = pipeline.read(folder)
         assert again is not None, diagnostics
         assert texts(again.versions[lang]) == texts(version), folder.name
+
+
+def test_drafts_missing_their_body_are_refused_in_one_line(tmp_path):
+    """A Word draft without w:body, an AKN file whose <intro> lost its <p>: one error naming the file,
+    never an internal error (both crashed with a TypeError / AttributeError)."""
+    out = tmp_path / "out"
+    assert run_docgen("build", CONTENT / "specimen", "--format", "akn,docx", "--lang", "en", "--out", out).returncode == 0
+    xml = (out / "specimen" / "specimen.en.xml").read_text("utf-8")
+    broken_akn = tmp_path / "broken.xml"
+    broken_akn.write_text(re.sub(r"(<intro[^>]*>)\s*<p[^>]*>.*?</p>", r"\1", xml, count=1, flags=re.S), "utf-8")
+    assert broken_akn.read_text("utf-8") != xml
+    broken_docx = tmp_path / "broken.docx"
+    with zipfile.ZipFile(out / "specimen" / "specimen.en.docx") as src, zipfile.ZipFile(broken_docx, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = re.sub(rb"<w:body>.*</w:body>", b"", data, flags=re.S)
+            dst.writestr(item, data)
+    for draft, says in ((broken_akn, "has no <p>"), (broken_docx, "has no body (w:body)")):
+        result = run_docgen("import", draft, "--into", CONTENT / "specimen", "--dry-run")
+        assert result.returncode == 1 and says in result.stderr and draft.name in result.stderr, result.stderr
+        assert "internal error" not in result.stderr

@@ -23,7 +23,7 @@ def _python(code: str) -> dict:
 
 
 def test_a_pdf_build_never_imports_what_it_does_not_use():
-    """docgen.build imports no engine; a PDF imports neither pycparser (WeasyPrint's C declarations
+    """docgen.building imports no engine; a PDF imports neither pycparser (WeasyPrint's C declarations
     come precompiled) nor pikepdf (the font check reads WeasyPrint's own font table)."""
     _python("from docgen.writers.pdf import write; print(1)")  # the first process precompiles the declarations
     found = _python(f"""

@@ -384,3 +384,17 @@ def test_one_pass_subsets_and_level_6_streams_change_only_font_bytes():
         stock_bytes, stock_chars = render()
     data, chars = render()
     assert chars == stock_chars and hashlib.sha256(data).digest() != hashlib.sha256(stock_bytes).digest()
+
+
+def test_another_installed_weasyprint_is_refused_before_it_is_imported():
+    """The gate reads the installed version first: nothing of another WeasyPrint is imported or touched."""
+    found = _python("""
+        import json, sys
+        from docgen.writers.pdf import weasyprint as gate
+        gate._installed_version = lambda: "71.0"
+        try:
+            gate.engine()
+        except gate.UnsupportedWeasyPrint as exc:
+            print(json.dumps([sorted(m for m in sys.modules if m.split(".")[0] in ("weasyprint", "pydyf")), str(exc)]))
+    """)
+    assert found[0] == [] and "needs WeasyPrint 70.x" in found[1] and "found 71.0" in found[1]

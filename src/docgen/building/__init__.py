@@ -26,8 +26,8 @@ from docgen import pipeline, readers
 from docgen.building import fingerprint
 from docgen.building.job import Job, collect_between_jobs, default_jobs
 from docgen.building.job import run as run_job
-from docgen.building.outputs import (OutputError, inside, install_fonts, lock, output_path, plain_name, prepare,
-                                     problem, remove_leftovers)
+from docgen.building.outputs import (Escapes, OutputError, check_inside, inside, install_fonts, lock, output_path,
+                                     plain_name, prepare, problem, remove_leftovers)
 from docgen.building.progress import Progress, say
 from docgen.data.tables import CODES
 from docgen.diagnostics import Diagnostic, Location, errors
@@ -110,7 +110,8 @@ def plan(paths: list[Path], formats: list[str], out: Path, langs: list[str] | No
             for fmt in formats:
                 target = output_path(out, folder.name, lang, FORMATS[fmt].extension)
                 fp = fingerprint.of(doc_hash, lang, fmt, settings_key)
-                if not force and state.up_to_date(target, fp):
+                fonts_gone = fmt == "html" and not (out / "fonts").is_dir()  # an HTML output needs <out>/fonts/
+                if not force and not fonts_gone and state.up_to_date(target, fp):
                     current += 1
                     continue
                 planned.append(Planned(Job(folder, lang, fmt, pdfa, doc_hash), target, fp, FORMATS[fmt].cost * size))
@@ -145,12 +146,13 @@ def write_output(p: Planned, data: bytes, out: Path, state: fingerprint.State) -
     An HTML output names its fonts by relative URL (../fonts/<file>): they are put into
     <out>/fonts/ with it, so the output folder works wherever it is copied or served.
     """
-    write_atomic(p.target, data)
-    if p.job.fmt == "html":
+    check_inside(out, p.target)
+    if p.job.fmt == "html":  # the fonts first: an HTML output is never left without them
         from docgen.paths import FONTS
         from docgen.writers.html import fonts_used
 
         install_fonts(out, fonts_used(data), FONTS)
+    write_atomic(p.target, data)
     state.record(p.target, p.fingerprint, len(data), p.job.folder / f"{p.job.lang}.yaml")
 
 
@@ -334,6 +336,10 @@ def _build(paths, formats, out: Path, langs, pdfa, jobs, force, quiet, worker_li
                 state = fingerprint.load_state(out)  # nothing recorded yet: what another build may have left
             try:
                 write_output(p, result.data, out, state)
+            except Escapes as exc:  # this output only; nothing was written
+                failures.append(Failure(p.job.folder.name, p.job.lang, p.job.fmt, str(exc)))
+                progress.failure(p.job.label, failures[-1].message)
+                continue
             except OSError as exc:  # the environment, not the content: the previous output is kept
                 failures.append(Failure(p.job.folder.name, p.job.lang, p.job.fmt, f"cannot write {_shown(p.target)}: {exc.strerror or exc}"
                                         "; the previous output, if any, is kept"))

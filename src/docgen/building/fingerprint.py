@@ -29,11 +29,10 @@ from pathlib import Path
 
 from docgen import __version__
 from docgen.paths import FONTS, TEMPLATES
+from docgen.writers import FORMATS  # the registry only: no writer is imported
 
 STATE_FILE = ".docgen-state.json"  # and .docgen-state.journal while a build runs
 ENGINES = ("weasyprint", "python-docx", "lxml", "jinja2", "pyyaml", "cobalt", "pikepdf", "fonttools", "python-barcode")
-TEMPLATED = {"pdf", "html"}  # formats drawn through templates/ with the fonts of fonts/
-LAID_OUT = {"docx"}  # formats that read templates/layout.yaml only (the Word draft's sizes)
 
 
 def _hash_files(paths, root: Path) -> str:
@@ -222,7 +221,8 @@ def document(folder: Path) -> str:
 
 def of(doc_hash: str, lang: str, fmt: str, settings_key: str) -> str:
     """The fingerprint of one output."""
-    looks = templates() if fmt in TEMPLATED else layout() if fmt in LAID_OUT else ""
+    reads = FORMATS[fmt].looks
+    looks = templates() if reads == "templates" else layout() if reads == "layout" else ""
     parts = [code(), doc_hash, lang, fmt, settings_key, looks]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 

@@ -70,7 +70,7 @@ def _document(folder: Path, doc_hash: str, check: bool = False):
     """Read and transform a document once per process (its formats follow each other).
 
     `check`: also run the preflight; a pool worker is the first to read the document and checks
-    it for the build (`build._validate` does it in the build's own process otherwise).
+    it for the build (`building._validate` does it in the build's own process otherwise).
     Returns (the document or None, the diagnostics).
     """
     from docgen import pipeline

@@ -3,7 +3,6 @@ the previous good output."""
 
 from __future__ import annotations
 
-import errno
 import os
 import re
 from pathlib import Path
@@ -19,6 +18,18 @@ def output_path(out: Path, document: str, lang: str, extension: str) -> Path:
     if not plain_name(document):
         raise ValueError(f"a document folder's name cannot name an output: {document!r}")
     return Path(out) / document / f"{document}.{lang}.{extension}"
+
+
+class Escapes(Exception):
+    """An output would be written outside --out (a symbolic link in the way): this output fails, the
+    build goes on."""
+
+
+def check_inside(out: Path, target: Path) -> None:
+    """Refuse to write target unless it and the folders between it and out are real, inside out."""
+    folder = Path(target).parent
+    if folder.is_symlink() or not inside(out, target):
+        raise Escapes(f"{folder} is a symbolic link out of --out {out}; docgen writes only inside --out")
 
 
 def inside(out: Path, target: Path) -> bool:
@@ -71,8 +82,7 @@ def install_fonts(out: Path, files: list[str], source: Path) -> int:
     wherever it is copied or served. A file already there with the right size is kept.
     """
     folder = Path(out) / "fonts"
-    if folder.is_symlink() or (folder.exists() and not folder.resolve().is_relative_to(Path(out).resolve())):
-        raise OSError(errno.EPERM, f"{folder} is a symbolic link, and docgen writes only inside --out")
+    check_inside(out, folder / "x")
     count = 0
     for name in files:
         src, target = source / name, folder / name

@@ -41,7 +41,7 @@ from docgen import building, pipeline, readers
 from docgen.building import fingerprint
 from docgen.building.job import collect_between_jobs
 from docgen.building.job import run as run_job
-from docgen.building.outputs import OutputError, lock, output_path, prepare
+from docgen.building.outputs import Escapes, OutputError, lock, output_path, prepare
 from docgen.data import tables
 from docgen.diagnostics import Diagnostic, errors
 from docgen.paths import TEMPLATES
@@ -185,10 +185,17 @@ def rebuild(paths: list[Path], formats: list[str], out: Path, langs: list[str], 
             if result.data is None:
                 problems.append(f"{p.job.label}: {result.message}")
                 continue
-            building.write_output(p, result.data, out, state)
+            try:
+                building.write_output(p, result.data, out, state)
+            except (OSError, Escapes) as exc:  # the environment: say so and keep watching; the last output stays
+                problems.append(f"{p.job.label}: cannot write {p.target}: {getattr(exc, 'strerror', None) or exc}")
+                continue
             written.append(p.target.name)
     if written:
-        state.save()
+        try:
+            state.save()
+        except OSError as exc:
+            problems.append(f"cannot save {state.path}: {exc.strerror or exc}; the next build checks every output again")
     return written, problems, sorted(versions, key=lambda v: (v[0], _lang_key(v[1])))
 
 
@@ -320,6 +327,11 @@ def preview_page(status: Status, out: Path, formats: list[str]) -> str:
                        versions="\n".join(sections) or "<p>No document found.</p>")
 
 
+def _hidden(path: str) -> bool:
+    """A dotfile or a backslash anywhere in the decoded path: never served (GET and HEAD alike)."""
+    return any(part.startswith(".") or "\\" in part for part in unquote(path).split("/"))
+
+
 class _Handler(SimpleHTTPRequestHandler):
     status: Status
     formats: list[str]
@@ -339,16 +351,18 @@ class _Handler(SimpleHTTPRequestHandler):
             self.wfile.write(body)
         elif url.path == "/events":
             self._events(parse_qs(url.query).get("since", [""])[0])
-        elif any(part.startswith(".") or "\\" in part for part in unquote(url.path).split("/")):
+        elif _hidden(url.path):
             self.send_error(404)  # the build's state files are not for the browser, nor what %2e spells
         else:
             super().do_GET()
 
     def do_HEAD(self):
-        if not self._host_allowed() or any(part.startswith(".") for part in unquote(urlparse(self.path).path).split("/")):
+        if not self._host_allowed():
+            self.send_error(403, "this preview answers on 127.0.0.1 and localhost only")
+        elif _hidden(urlparse(self.path).path):
             self.send_error(404)
-            return
-        super().do_HEAD()
+        else:
+            super().do_HEAD()
 
     def _host_allowed(self) -> bool:
         """The Host header names this server on the loopback: a page of another site that a DNS

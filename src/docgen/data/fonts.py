@@ -143,7 +143,7 @@ def write_manifest() -> None:
                  "sha256": sha256(path(f))}
         for f in FONTS_TABLE
     }
-    text = json.dumps({"about": "Fonts used by docgen outputs; see src/docgen/fonts.py.", "fonts": entries},
+    text = json.dumps({"about": "Fonts used by docgen outputs; see src/docgen/data/fonts.py.", "fonts": entries},
                       indent=2, ensure_ascii=False)
     (FONTS / MANIFEST).write_text(text + "\n", "utf-8")
 
@@ -267,7 +267,7 @@ def drawing_family(char: str, lang: str, role: str = "body") -> str | None:
 
 # Characters real UN texts use that some of docgen's faces lack, and what the PDF draws for them
 # where the face that would set them has no glyph (#22). Found by checking the characters common
-# in UN texts in the six languages against each language's faces by role (tests/test_real_texts.py
+# in UN texts in the six languages against each language's faces by role (tests/writers/test_real_texts.py
 # keeps the list honest). Only a character whose substitute prints *the same thing* is here:
 # - U+2011 NON-BREAKING HYPHEN (non‑proliferation, non‑governmental): Liberation Serif and Noto
 #   Naskh have no glyph (nor ARPL Kai, the Chinese emphasis face). Drawn as the face's hyphen

@@ -31,7 +31,7 @@ from docgen.importing.report import ImportFailure, Result, Summary
 from docgen.importing.text import no_italics
 from docgen.importing.threeway import three_way
 from docgen.importing.yamlout import keep_layout, read_text, round_trip
-from docgen.readers.docx import read_docx, short
+from docgen.readers.docx import DraftError, read_docx, short  # noqa: F401  (DraftError: the package's API)
 
 
 def import_file(path: Path, into: Path | None = None, changes: str | None = None, content: Path = Path("content")):

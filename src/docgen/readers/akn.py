@@ -27,6 +27,8 @@ class _Notes:
 
     def inlines(self, el, skip_first_text=False) -> list[Inline]:
         out: list[Inline] = []
+        if el is None:  # a <content> or <intro> without its <p>
+            raise DraftError("a <content>, <intro> or <container> has no <p>: not an Akoma Ntoso file docgen wrote")
         if el.text and not skip_first_text:
             add_text(out, el.text)
         for child in el:
@@ -87,6 +89,16 @@ def read_akn(path: Path) -> Draft:
     lang = next((c for c in tables.CODES if lang3 is not None and tables.language(c).iso639_2 == lang3.get("language")), "")
     version = Version(lang=lang, path=path, title=[], formula=[], preamble=[], operative=[], footnotes=[])
     notes = _Notes(version)
+    try:
+        _read_statement(statement, version, notes)
+    except DraftError as exc:
+        raise DraftError(f"{path}: {exc}") from None
+    work = statement.find(f".//{a('FRBRWork')}/{a('FRBRuri')}")
+    return Draft(version, lang=lang, carries_session=False, work_iri=work.get("value", "") if work is not None else "")
+
+
+def _read_statement(statement, version: Version, notes: _Notes) -> None:
+    """The text of a docgen Akoma Ntoso statement into version (notes keyed #1, #2 in call order)."""
     title = statement.find(f"{a('preface')}//{a('docTitle')}")
     version.title = notes.inlines(title) if title is not None else []
     preamble = statement.find(a("preamble"))
@@ -103,7 +115,5 @@ def read_akn(path: Path) -> Draft:
         version.closing.append("".join(p.itertext()))
     # footnotes are already keyed #1, #2 ... in call order: _Notes numbers them as the text is read,
     # in the order blocks() gives (title, formula, preamble, operative)
-    work = statement.find(f".//{a('FRBRWork')}/{a('FRBRuri')}")
-    return Draft(version, lang=lang, carries_session=False, work_iri=work.get("value", "") if work is not None else "")
 
 

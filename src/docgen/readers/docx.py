@@ -812,6 +812,8 @@ def _classify(path: Path, body, styles, runs: _Runs, version: Version, cjk: bool
     stack: list = []  # open containers by depth: [Operative, Item(depth 1), Item(depth 2), ...]
     closing_at = None
     paragraphs = []
+    if body.find(w("body")) is None:
+        raise DraftError(f"{path.name}: word/document.xml has no body (w:body): not a Word document docgen can read")
     for p in body_paragraphs(body.find(w("body"))):
         try:
             paragraphs.append((p, runs.pieces(p)))

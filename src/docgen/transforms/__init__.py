@@ -26,6 +26,8 @@ __all__ = ["apply_all", "preflight", "resolve_language"]
 def resolve_language(doc: Document) -> None:
     """Each version's language table, and the duty station's facts, on the model."""
     doc.station = tables.duty_stations().get(doc.meta.duty_station)
+    if doc.meta.original in tables.CODES:
+        doc.original_language = tables.language(doc.meta.original)
     for version in doc.versions.values():
         version.language = tables.language(version.lang)
 

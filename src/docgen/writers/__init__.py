@@ -32,14 +32,15 @@ class Format:
     extension: str
     cost: int
     label: str  # how the preview page of `docgen watch --serve` names it
+    looks: str  # what of templates/ the output depends on: "templates" (all, and the fonts), "layout" (layout.yaml)
 
 
 # The one list of formats: the command line, the build, `watch` and the tests read it here.
 FORMATS = {
-    "pdf": Format("pdf", "pdf", 10, "PDF"),
-    "docx": Format("docx", "docx", 2, "Word"),
-    "akn": Format("akn", "xml", 1, "XML"),
-    "html": Format("html", "html", 1, "HTML"),
+    "pdf": Format("pdf", "pdf", 10, "PDF", "templates"),
+    "docx": Format("docx", "docx", 2, "Word", "layout"),
+    "akn": Format("akn", "xml", 1, "XML", ""),
+    "html": Format("html", "html", 1, "HTML", "templates"),
 }
 
 

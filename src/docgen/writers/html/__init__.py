@@ -23,13 +23,12 @@ from html import escape
 import jinja2
 from markupsafe import Markup
 
-from docgen.data import tables
-from docgen.data import fonts
+from docgen.data import fonts, layout
 from docgen.data.tables import HAN, IDEOGRAPHS
-from docgen.data import layout
 from docgen.model import Document, Emphasis, FootnoteCall, Reference, Text, Version, plain_text
 from docgen.model import leaves as model_leaves
 from docgen.paths import TEMPLATES, cache_folder
+from docgen.writers import RenderError
 from docgen.writers.barcode import code39_svg
 
 
@@ -99,11 +98,11 @@ class _InlineRenderer:
     """Renders one block's inline nodes; knows each text's neighbours for the Han/Latin gap."""
 
     def __init__(self, nodes, cjk: bool, latin_lang: str = "", for_print: bool = True, lang: str = "",
-                 role: str = "body"):
+                 role: str = "body", rtl: bool = False):
         self.cjk = cjk
         self.lang = lang  # the page's language: which characters its faces lack (fonts.SUBSTITUTES)
         self.role = role  # the font role of the text being rendered (emphasis inside <i>)
-        self.rtl = bool(lang) and tables.language(lang).direction == "rtl"
+        self.rtl = rtl  # the page's language is written right to left
         self.latin_lang = latin_lang  # lang of Latin document symbols in a non-Latin text, or ""
         self.for_print = for_print
         self.link_label = "{n}"  # what the call's link says in the PDF (the language table's)
@@ -249,17 +248,20 @@ def forget() -> None:
         cached.cache_clear()
 
 
-@cache
-def _check_hyphenation(code: str) -> None:
-    """WeasyPrint picks the Pyphen dictionary from the page's lang; make sure it is the table's."""
-    lang = tables.language(code)
-    if lang.hyphenates:
+_HYPHENATION_CHECKED: set = set()  # language codes whose table agrees with Pyphen (checked once per process)
+
+
+def _check_hyphenation(lang) -> None:
+    """WeasyPrint picks the Pyphen dictionary from the page's lang; make sure it is the table's
+    (a data error in languages/<code>.yaml, reported as a failed output, never as a bug)."""
+    if lang.code not in _HYPHENATION_CHECKED and lang.hyphenates:
         import pyphen
 
         chosen = pyphen.language_fallback(lang.bcp47.replace("-", "_"))
         if pyphen.LANGUAGES.get(chosen) != pyphen.LANGUAGES.get(lang.hyphenation):
-            raise ValueError(f"lang {lang.bcp47!r} hyphenates with Pyphen's {chosen!r}, "
-                             f"not {lang.hyphenation!r} as languages/{code}.yaml says")
+            raise RenderError(f"lang {lang.bcp47!r} hyphenates with Pyphen's {chosen!r}, "
+                              f"not {lang.hyphenation!r} as data/languages/{lang.code}.yaml says")
+    _HYPHENATION_CHECKED.add(lang.code)
 
 
 # Where the HTML output finds its fonts: beside the outputs, in <out>/fonts/, put there by the
@@ -271,14 +273,14 @@ FONTS_HREF = "../fonts/"
 
 def context(doc: Document, version: Version, fonts_href: str | None = None, for_print: bool = True) -> dict:
     lang = version.language
-    _check_hyphenation(version.lang)
+    _check_hyphenation(lang)
     meta = doc.meta
     cjk = lang.is_cjk
     latin_lang = "" if lang.script == "latin" else "en"  # Latin symbols in other scripts (#15)
     footnotes = {}
     called: list[tuple[int, Markup]] = []
     renderer_for = lambda nodes, role="body": _InlineRenderer(nodes, cjk, latin_lang, for_print,  # noqa: E731
-                                                              version.lang, role)
+                                                              version.lang, role, lang.direction == "rtl")
     for note in version.footnotes:
         footnotes[note.key] = renderer_for(note.text).render(note.text)
 

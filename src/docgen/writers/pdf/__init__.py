@@ -41,7 +41,7 @@ def render(html: str, config=None):
     started on the page's second-last line, and WeasyPrint pushed the page's last note (the
     call's, a one-line "Ibid.") on to make room for that paragraph's second line; a break before
     the call's paragraph, the only place tried then, changed nothing; one before the next
-    paragraph places it (tests/test_real_texts.py reproduces it)."""
+    paragraph places it (tests/writers/test_real_texts.py reproduces it)."""
     HTML = gate.engine().HTML
     config = config or font_configuration()
     from docgen.writers.pdf.weasyprint.fonts import OwnFontsConfiguration

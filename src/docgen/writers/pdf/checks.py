@@ -59,7 +59,7 @@ def embedded_fonts(document) -> list[str]:
     if stray:
         raise RenderError(f"the PDF uses fonts docgen did not declare (a fallback for a missing glyph?): "
                           f"{', '.join(stray)}")
-    # Fontconfig knows only docgen's faces (patches.py, 11.): a character none of them has is drawn
+    # Fontconfig knows only docgen's faces (weasyprint/fonts.py, 3.): a character none of them has is drawn
     # as .notdef, and WeasyPrint records it in the font's `missing`
     missing = sorted({(codepoint, _name(font)) for font in document.fonts.values() for codepoint in font.missing})
     if missing:

@@ -1,15 +1,15 @@
 """The gate: the only place WeasyPrint (and pydyf) are imported and patched.
 
 docgen changes WeasyPrint 70's internals (one module per concern, below), so it runs only on the
-version they were written for: `engine()` imports WeasyPrint (its C declarations precompiled,
-`cdef.py`), checks `SUPPORTED`, then applies the registry (`registry.py`: every replaced object's
-fingerprint is checked first, then the patches are applied in the order the concerns are imported
-here). Another version, or a changed function, raises `UnsupportedWeasyPrint`, a RenderError: the
+version they were written for: `engine()` reads the installed version, imports WeasyPrint (its C
+declarations precompiled, `cdef.py`), checks `SUPPORTED` again, then applies the registry
+(`registry.py`: every replaced object's fingerprint is checked first, then the patches are applied
+in the order the concerns are imported here). Another version, or a changed function, raises `UnsupportedWeasyPrint`, a RenderError: the
 build lists the PDF outputs as failed with its message and builds the other formats. WeasyPrint is
 not imported before the first PDF (or `docgen.writers.pdf.load()`, a worker's warm-up).
 
 Concerns: footnotes (the footnote area's overflow check), fonts (faces in place, read when asked,
-no system fonts), subsets (one HarfBuzz pass, remembered, side by side), hyphenation (format
+no system fonts), subsets (one HarfBuzz pass, remembered with their streams), hyphenation (format
 characters), rtl (right-to-left fixes), justify (inter-character justification, Han/Latin margins at
 line edges; its `text_align` also applies rtl's indent), tagging (PDF/UA-1), stylesheets (the page's
 sheet parsed once).
@@ -24,9 +24,22 @@ from docgen.writers import RenderError
 from docgen.writers.pdf.weasyprint.registry import UnsupportedWeasyPrint, stock  # noqa: F401  (the gate's names)
 
 SUPPORTED = "70"  # the WeasyPrint major version the patches are written for
-# Faces subset side by side (subsets.py); 1 in a worker whose siblings have the other cores
 
 _engine = None
+
+
+def _installed_version() -> str:
+    """The installed WeasyPrint's version from its .dist-info folder's name, without importing it
+    (importlib.metadata would cost ~25 ms of every cold build); "" when it cannot be told."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("weasyprint")
+    if spec is None or not spec.origin:
+        return ""
+    for info in Path(spec.origin).parent.parent.glob("weasyprint-*.dist-info"):
+        return info.name[len("weasyprint-"):-len(".dist-info")]
+    return ""
 
 
 def engine():
@@ -36,6 +49,11 @@ def engine():
         return _engine
     from docgen.writers.pdf.weasyprint.cdef import precompiled_declarations
 
+    installed = _installed_version()
+    if installed and installed.split(".")[0] != SUPPORTED:  # before anything of WeasyPrint is touched
+        raise UnsupportedWeasyPrint(
+            f"the PDF writer needs WeasyPrint {SUPPORTED}.x (docgen patches its internals); found {installed}: "
+            f"pip install 'weasyprint>={SUPPORTED},<{int(SUPPORTED) + 1}'")
     try:
         with precompiled_declarations():
             import weasyprint

@@ -144,7 +144,8 @@ class Version:
     heading: str = ""  # "第 5/2 号决议": set by transforms from the language table
     language: Language | None = None  # this version's language table (set by transforms.resolve_language)
     masthead: Masthead | None = None  # set by transforms.masthead
-    source_sha256: str = ""  # of the <lang>.yaml bytes read: a Word draft names the text it came from
+    source: bytes = field(default=b"", repr=False)  # the <lang>.yaml bytes read (the archive PDF embeds them)
+    source_sha256: str = ""  # of those bytes: a Word draft names the text it came from
     title_location: Location | None = None
     formula_location: Location | None = None
     # How this translation's structure differs from the original's (transforms.checks), one
@@ -215,6 +216,7 @@ class Metadata:
     job_number: str = ""
     footnotes_start: int = 1
     references: dict[str, CitedDocument] = field(default_factory=dict)
+    source: bytes = field(default=b"", repr=False)  # the document.yaml bytes read (the archive PDF embeds them)
 
 
 @dataclass

@@ -157,3 +157,24 @@ def test_pdfa3_embeds_the_xml_and_sources(tmp_path):
         assert files["ctoc-cop-5-2.zh.yaml"][1] == (ZH / "zh.yaml").read_bytes()
         af = {str(item.get("/F")) for item in pdf.Root.AF if isinstance(item, pikepdf.Dictionary)}
         assert {"ctoc-cop-5-2.zh.xml", "ctoc-cop-5-2.document.yaml", "ctoc-cop-5-2.zh.yaml"} <= af
+
+
+def test_the_archive_embeds_the_sources_it_was_made_from(tmp_path):
+    """The PDF/A's YAML attachments are the bytes the reader read, not the files as they are when the
+    PDF is written (an edit saved in between, as under `docgen watch`, must not get in)."""
+    import io
+    import shutil
+
+    from docgen.writers import Settings, writer
+
+    folder = tmp_path / "specimen"
+    shutil.copytree(SPECIMEN, folder)
+    doc, _ = pipeline.read(folder)
+    read = (folder / "en.yaml").read_bytes()
+    (folder / "en.yaml").write_bytes(read + b"# saved while the PDF was being made\n")
+    (folder / "document.yaml").write_bytes((folder / "document.yaml").read_bytes() + b"# and this\n")
+    data = writer("pdf")(doc, doc.versions["en"], Settings(pdfa=True))
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        files = {name: spec.get_file().read_bytes() for name, spec in pdf.attachments.items()}
+    assert files["specimen.en.yaml"] == read
+    assert files["specimen.document.yaml"] == (SPECIMEN / "document.yaml").read_bytes()

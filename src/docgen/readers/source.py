@@ -165,6 +165,12 @@ def _unclosed_quote(text: str, error: yaml.MarkedYAMLError) -> tuple[yaml.Mark, 
 
 def load(path: Path, diagnostics: list[Diagnostic]):
     """Return the file's top-level value, or None after adding a diagnostic."""
+    raw = read_bytes(path, diagnostics)
+    return None if raw is None else parse(path, raw, diagnostics)
+
+
+def read_bytes(path: Path, diagnostics: list[Diagnostic]) -> bytes | None:
+    """The file's bytes, read once and at most MAX_BYTES of them; None after adding a diagnostic."""
     try:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_BYTES + 1)  # a file of any size costs at most this much memory
@@ -175,6 +181,11 @@ def load(path: Path, diagnostics: list[Diagnostic]):
         diagnostics.append(Diagnostic(Location(path), f"too large: over {MAX_BYTES // 2**20} MB (a document's "
                                                       "text is well under 1 MB); is this the right file?"))
         return None
+    return raw
+
+
+def parse(path: Path, raw: bytes, diagnostics: list[Diagnostic]):
+    """The top-level value of a YAML file's bytes (path names it in diagnostics), or None after a diagnostic."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -30,7 +30,7 @@ from docgen.model import (
     Version,
     calls,
 )
-from docgen.readers.source import Invalid, LList, LMap, load
+from docgen.readers.source import Invalid, LList, LMap, parse, read_bytes
 
 DOCUMENT_FILE = "document.yaml"
 DOC_TYPES = ("resolution", "decision")
@@ -179,7 +179,8 @@ def _read_metadata(folder: Path, organ_table: dict, diagnostics: list[Diagnostic
     if not path.exists():
         diagnostics.append(Diagnostic(Location(folder), f"no {DOCUMENT_FILE} in this document folder"))
         return None
-    data = load(path, diagnostics)
+    raw = read_bytes(path, diagnostics)
+    data = None if raw is None else parse(path, raw, diagnostics)
     if data is None:
         return None
     if not isinstance(data, LMap):
@@ -238,7 +239,7 @@ def _read_metadata(folder: Path, organ_table: dict, diagnostics: list[Diagnostic
     return Metadata(
         type=doc_type, number=str(number), organ=organ, session=session, adopted=adopted,
         original=original, symbol=symbol, distributed=distributed, duty_station=station,
-        job_number=job, footnotes_start=start, references=references,
+        job_number=job, footnotes_start=start, references=references, source=raw,
     )
 
 
@@ -286,7 +287,8 @@ class _VersionReader:
 
     def read(self) -> Version | None:
         before = len(errors(self.diagnostics))
-        data = load(self.path, self.diagnostics)
+        raw = read_bytes(self.path, self.diagnostics)
+        data = None if raw is None else parse(self.path, raw, self.diagnostics)
         if data is None:
             return None
         if not isinstance(data, LMap):
@@ -304,7 +306,7 @@ class _VersionReader:
         f.finish()
 
         version = Version(
-            lang=self.lang, path=self.path, source_sha256=_sha256(self.path),
+            lang=self.lang, path=self.path, source=raw, source_sha256=hashlib.sha256(raw).hexdigest(),
             title=self.text(title, f.loc("title"), "title") if title is not None else [],
             formula=self.text(formula, f.loc("formula"), "formula") if formula is not None else [],
             preamble=[self.preambular(p, loc, i) for i, (p, loc) in enumerate(_located(preamble), 1)],
@@ -395,10 +397,6 @@ class _VersionReader:
             if note.key not in called:
                 self.error(notes.key_locs[note.key], f"footnote '{note.key}' is never called in the text "
                                                      f"(add [^{note.key}] where it belongs, or remove it)")
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _located(value):

@@ -56,6 +56,6 @@ def attachments_for(doc, version) -> tuple[Attachment, ...]:
     xml = writer("akn")(doc, version, Settings())  # validated against the schema on the way
     files = [Attachment(xml, f"{doc.name}.{version.lang}.xml", "Source",
                         "Akoma Ntoso 3.0 (AKN4UN) of this document", when)]
-    for source in (doc.folder / "document.yaml", version.path):
-        files.append(Attachment(source.read_bytes(), f"{doc.name}.{source.name}", "Data", "docgen source (YAML)", when))
+    for name, data in (("document.yaml", doc.meta.source), (version.path.name, version.source)):  # as read
+        files.append(Attachment(data, f"{doc.name}.{name}", "Data", "docgen source (YAML)", when))
     return tuple(files)

@@ -128,3 +128,15 @@ def test_deleted_fonts_folder_is_put_back_by_the_next_build(tmp_path):
     again = run_docgen("build", CONTENT / "specimen", "--format", "html,akn", "--lang", "en", "--out", out)
     assert again.returncode == 0 and "1 file(s) written, 1 up to date" in again.stdout, again.stdout
     assert (out / "fonts" / "LiberationSerif-Regular.ttf").is_file()
+
+
+def test_fingerprint_covers_all_of_docgen_not_only_the_build_package():
+    """Outputs are rebuilt when docgen's code or tables change: the fingerprint hashes the whole
+    package (it hashed only building/ after the module moved there, so a new language table or
+    organ name left outputs "up to date")."""
+    from docgen.building import fingerprint
+
+    names = {p.relative_to(fingerprint.PACKAGE).as_posix() for p in fingerprint.own_paths()}
+    for expected in ("data/organs.yaml", "data/languages/zh.yaml", "writers/pdf/__init__.py",
+                     "transforms/masthead.py", "building/fingerprint.py"):
+        assert expected in names

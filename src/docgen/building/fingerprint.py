@@ -47,9 +47,15 @@ def _hash_files(paths, root: Path) -> str:
 @cache
 def own_files() -> str:
     """docgen's own files: code and tables."""
-    package = Path(__file__).resolve().parent
-    files = [p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".yaml", ".xsd", ".json")]
-    return hashlib.sha256(f"docgen {__version__}\n".encode() + _hash_files(files, package).encode()).hexdigest()
+    return hashlib.sha256(f"docgen {__version__}\n".encode() + _hash_files(own_paths(), PACKAGE).encode()).hexdigest()
+
+
+PACKAGE = Path(__file__).resolve().parent.parent  # src/docgen (this module is in building/)
+
+
+def own_paths() -> list[Path]:
+    """Every file of docgen whose change can change an output: its code, tables and schemas."""
+    return [p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix in (".py", ".yaml", ".xsd", ".json")]
 
 
 @cache

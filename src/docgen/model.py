@@ -96,6 +96,7 @@ class Preambular:
     verb: str  # language-independent key: recalling, welcomingAlso, ...
     text: list[Inline]
     location: Location | None = None
+    items: list[Item] = field(default_factory=list)  # (a), (b) under a preambular paragraph (rare)
 
 
 @dataclass
@@ -104,6 +105,21 @@ class Operative:
     items: list[Item] = field(default_factory=list)
     number: int = 0  # set by transforms.number_paragraphs
     num: str = ""  # the printed form: "1.", or "" for a lone operative paragraph (unnumbered)
+    location: Location | None = None
+    # A sub-heading printed before this paragraph (operative parts and annexes group their
+    # paragraphs under headings); it takes no number and does not break the paragraphs' numbering.
+    heading: list[Inline] = field(default_factory=list)
+    heading_location: Location | None = None
+
+
+@dataclass
+class Annex:
+    """An annex to a resolution or decision (a declaration, a programme): its own title, headed and
+    numbered paragraphs; its footnotes continue the resolution's numbering."""
+
+    title: list[Inline]
+    paragraphs: list[Operative]  # numbered 1., 2., ... within the annex; sub-headings on them
+    label: str = ""  # "Annex", "Annex I": set by transforms from the language table
     location: Location | None = None
 
 
@@ -126,6 +142,16 @@ class Masthead:
     job_line: str  # "V.10-57396 (C)", or "" without a job number
     barcode_digits: str  # "1057396": what the Code 39 barcode encodes
     block: Language  # the language of the right-hand block's words (English in en ru ar zh)
+    # Under the masthead, before the title: the adopting body when the masthead names another
+    # (Human Rights Council under General Assembly), the session lines, a draft's committee.
+    session_lines: tuple[str, ...] = ()
+    # Between the session lines and the title: "Resolution adopted by ... on ..." and the
+    # "[on the report of ...]" bracket (adopted form), or the sponsors line (draft form).
+    adoption_lines: tuple[str, ...] = ()
+    # The notes of a draft's sponsors line ("* Non-member State."), printed at the foot of page 1.
+    first_page_notes: tuple[str, ...] = ()
+    symbol: str = ""  # the whole symbol the form is issued under (the running header): A/C.3/99/L.12/Rev.1
+    issued: dt.date | None = None  # the date it is issued on (the masthead's, the files' creation date)
 
 
 @dataclass
@@ -141,6 +167,9 @@ class Version:
     footnotes: list[Footnote]  # sorted by number once numbered
     session: list[str] = field(default_factory=list)  # masthead session block lines
     closing: list[str] = field(default_factory=list)  # meeting and date lines
+    annexes: list[Annex] = field(default_factory=list)
+    sponsors: list[str] = field(default_factory=list)  # a draft's sponsors, "State of Palestine*"
+    sponsor_notes: dict[str, str] = field(default_factory=dict)  # "*" -> "Non-member State."
     heading: str = ""  # "第 5/2 号决议": set by transforms from the language table
     language: Language | None = None  # this version's language table (set by transforms.resolve_language)
     masthead: Masthead | None = None  # set by transforms.masthead
@@ -162,15 +191,25 @@ class Version:
         yield "formula", self.formula, self.formula_location
         for i, p in enumerate(self.preamble, 1):
             yield f"preamble {i}", p.text, p.location
-        for i, p in enumerate(self.operative, 1):
-            yield f"paragraph {p.number or i}", p.text, p.location
-            yield from _item_blocks(f"paragraph {p.number or i}", p.items)
+            yield from _item_blocks(f"preamble {i}", p.items)
+        yield from _paragraph_blocks("", self.operative)
+        for a, annex in enumerate(self.annexes, 1):
+            yield f"annex {a} title", annex.title, annex.location
+            yield from _paragraph_blocks(f"annex {a} ", annex.paragraphs)
 
     def texts(self):
         """`blocks()`, then every footnote body: all the text a page of this version shows."""
         yield from self.blocks()
         for note in self.footnotes:
             yield f"footnote {note.number}", note.text, note.location
+
+
+def _paragraph_blocks(context: str, paragraphs: list[Operative]):
+    for i, p in enumerate(paragraphs, 1):
+        if p.heading:
+            yield f"{context}heading before paragraph {p.number or i}", p.heading, p.heading_location
+        yield f"{context}paragraph {p.number or i}", p.text, p.location
+        yield from _item_blocks(f"{context}paragraph {p.number or i}", p.items)
 
 
 def _item_blocks(context: str, items: list[Item]):
@@ -188,6 +227,11 @@ class Organ:
     akn_id: str  # eId of its TLCOrganization
     show_as: str  # English name for metadata (AKN showAs, Word author)
     names: dict[str, tuple[str, ...]]  # language code -> the masthead's lines
+    # The body as an adoption line names it, per language ("the General Assembly", "Генеральной
+    # Ассамблеей"): "Resolution adopted by {this} on ...". Empty: the organ prints no adoption line.
+    adopted_by: dict[str, str] = field(default_factory=dict)
+    masthead: str = ""  # key of the organ the masthead names (the HRC prints under the General Assembly)
+    original_line: bool = True  # its adopted texts print "Original: ..." (A/RES do not)
 
 
 @dataclass
@@ -200,6 +244,32 @@ class CitedDocument:
     adopted: dt.date
 
 
+@dataclass(frozen=True)
+class Adoption:
+    """How an adopted text reached the organ: the bracket under the adoption line."""
+
+    committee: str = ""  # a key of the language tables' `committees` (third); "": without reference
+    documents: tuple[str, ...] = ()  # the committee's report, or the drafts (A/76/L.57, A/76/L.57/Add.1)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """The draft (L. document) of the same text: what its masthead prints instead of the adopted one's."""
+
+    symbol: str  # A/C.3/99/L.12
+    distributed: dt.date
+    revision: int = 0  # 1: the symbol takes /Rev.1
+    job_number: str = ""
+    committee: str = ""  # the Main Committee it was submitted in: a line under the session
+
+    @property
+    def full_symbol(self) -> str:
+        return self.symbol + (f"/Rev.{self.revision}" if self.revision else "")
+
+
+FORMS = ("adopted", "draft")  # what a document folder can print: the adopted text, its draft
+
+
 @dataclass
 class Metadata:
     """Facts written once per document and shared by every language version."""
@@ -207,7 +277,7 @@ class Metadata:
     type: str  # resolution | decision
     number: str  # printed form, "5/2"
     organ: str  # key into the organ tables (organs.py); its facts are Document.organ
-    session: int
+    session: int | str  # 5, or a named session: "2026"
     adopted: dt.date
     original: str  # language code of the original version
     symbol: str  # symbol of the document that carries the text (the report)
@@ -217,6 +287,11 @@ class Metadata:
     footnotes_start: int = 1
     references: dict[str, CitedDocument] = field(default_factory=dict)
     source: bytes = field(default=b"", repr=False)  # the document.yaml bytes read (the archive PDF embeds them)
+    in_report: bool = False  # printed inside the report `symbol`: the report's heading, no adoption line
+    masthead_organ: str = ""  # overrides the organ's own `masthead` body
+    adoption: Adoption | None = None
+    draft: Draft | None = None
+    form: str = "adopted"  # which of FORMS this Document is (the pipeline reads a folder in one form)
 
 
 @dataclass
@@ -226,8 +301,14 @@ class Document:
     meta: Metadata
     versions: dict[str, Version]  # by language code, in the order of languages.CODES
     organ: Organ | None = None  # the adopting organ's facts, from the organ tables
+    masthead_organ: Organ | None = None  # the organ the masthead names (usually `organ`)
     station: dict | None = None  # the duty station's facts (paper, place): set by transforms
     original_language: Language | None = None  # the original's language table (set by transforms)
+
+    @property
+    def stem(self) -> str:
+        """What this form's files are named after: specimen, specimen.draft."""
+        return self.name if self.meta.form == "adopted" else f"{self.name}.{self.meta.form}"
 
     @property
     def sources(self) -> list[Path]:

@@ -14,8 +14,10 @@ from docgen.diagnostics import Diagnostic, Location, errors, without_acknowledge
 from docgen.model import Document
 
 
-def read(folder: Path, checks: bool = True) -> tuple[Document | None, list[Diagnostic]]:
-    """One document folder through the reader, the transforms and the preflight checks.
+def read(folder: Path, checks: bool = True, form: str = "") -> tuple[Document | None, list[Diagnostic]]:
+    """One document folder, in one of its forms, through the reader, the transforms and the
+    preflight checks. `form`: "adopted", "draft" (model.FORMS), or "" for the adopted text (the
+    draft of a text not yet adopted).
 
     Returns the document (None when it has errors) and every diagnostic, acknowledged ones left
     out. `checks=False` skips the preflight: a worker reading a document the build has already
@@ -23,7 +25,7 @@ def read(folder: Path, checks: bool = True) -> tuple[Document | None, list[Diagn
     """
     diagnostics: list[Diagnostic] = []
     try:
-        doc = readers.read_document(folder, diagnostics)
+        doc = readers.read_document(folder, diagnostics, form)
         if doc is not None:
             transforms.apply_all(doc, diagnostics)
             if checks and not errors(diagnostics):
@@ -50,4 +52,6 @@ def read_all(paths: list[Path]) -> tuple[list[Document], list[Diagnostic]]:
         if doc is not None:
             documents.append(doc)
         diagnostics.extend(local)
+        if doc is not None and doc.meta.draft is not None and doc.meta.form != "draft":
+            diagnostics.extend(d for d in read(folder, form="draft")[1] if d not in local)  # what only the draft needs
     return documents, diagnostics

@@ -19,7 +19,8 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from docgen.readers.yaml import DOCUMENT_FIELDS, ITEM_FIELDS, REFERENCE_FIELDS, VERSION_FIELDS, Field
+from docgen.readers.yaml import (ADOPTION_FIELDS, ANNEX_FIELDS, DOCUMENT_FIELDS, DRAFT_FIELDS, ITEM_FIELDS,
+                                  REFERENCE_FIELDS, VERSION_FIELDS, Field)
 from docgen.readers.source import LList, LMap
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -32,6 +33,8 @@ def _type(t) -> dict:
         return {"type": "string"}
     if t is int:
         return {"type": "integer"}
+    if t is bool:
+        return {"type": "boolean"}
     if t is dt.date:  # YAML 1.2 editors read an unquoted date as a string
         return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
     if t is LMap:
@@ -73,10 +76,19 @@ def _definitions() -> dict:
     return {
         "lines": {"type": "array", "items": {"type": "string"}},
         "preamble": {"type": "array", "items": {
-            "type": "object", "minProperties": 1, "maxProperties": 1,
+            "type": "object", "minProperties": 1,
+            "if": {"required": ["items"]}, "then": {"maxProperties": 2}, "else": {"maxProperties": 1},
+            "properties": {"items": {"$ref": "#/$defs/items"}},
             "propertyNames": {"pattern": _VERB_KEY}, "additionalProperties": text,
-            "description": "verbKey: text, e.g. recalling: \"*Recalling* its resolution ...\""}},
-        "operative": {"type": "array", "minItems": 1, "items": item},
+            "description": "verbKey: text, e.g. recalling: \"*Recalling* its resolution ...\", with 'items' "
+                           "beside it for (a), (b) under the paragraph"}},
+        "operative": {"type": "array", "minItems": 1, "items": {"anyOf": [text, {"$ref": "#/$defs/itemWithItems"},
+                                                                          {"$ref": "#/$defs/heading"}]}},
+        "heading": {"type": "object", "properties": {"heading": text}, "required": ["heading"],
+                    "additionalProperties": False, "description": "a sub-heading before the next paragraph"},
+        "annexes": {"type": "array", "items": _object(ANNEX_FIELDS, "an annex: its title and paragraphs")},
+        "adoption": _object(ADOPTION_FIELDS, "the bracket under the adoption line"),
+        "draft": _object(DRAFT_FIELDS, "the draft (L. document) of the same text"),
         "items": {"type": "array", "minItems": 1, "items": item},
         "itemWithItems": _object(ITEM_FIELDS, "a paragraph or item introducing sub-items"),
         "footnotes": {"type": "object", "additionalProperties": text},
@@ -128,6 +140,6 @@ def write(folder: Path) -> list[Path]:
 
 
 if __name__ == "__main__":  # regenerate the shipped copies after changing a Field
-    for path in write(Path(__file__).resolve().parent / "data" / "schema"):
+    for path in write(Path(__file__).resolve().parent.parent / "data" / "schema"):
         print(f"schema: wrote {path}")
     sys.exit(0)

@@ -24,6 +24,7 @@ HAN = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\
 IDEOGRAPHS = "\u2e80-\u2fff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
 CODES = ("ar", "zh", "en", "fr", "ru", "es")
+COMMITTEES = ("first", "second", "third", "fourth", "fifth", "sixth")  # the General Assembly's Main Committees
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,19 @@ class Language:
     space_before: dict = field(default_factory=dict)  # mark -> the no-break space set before it
     space_after: dict = field(default_factory=dict)  # mark -> the no-break space set after it
     paragraph_number: str = "{number}."  # operative paragraph numbers: "1.", Arabic "1 -"
+    # The forms the UN issues (forms.md): an issued text's title number where it differs from
+    # `heading` (Chinese "78/283." against the report's "第 5/2 号决议"), the adoption line and
+    # brackets, the Main Committees, a list's joints, a draft's sponsors line, annex labels.
+    title_number: dict = field(default_factory=dict)
+    adoption: dict = field(default_factory=dict)  # type -> "... adopted by {body} on {date}"
+    committee_bracket: str = ""  # {committee} {documents}
+    plenary_bracket: str = ""  # {documents}
+    committees: dict = field(default_factory=dict)  # first .. sixth -> the name as a line
+    committees_in_bracket: dict = field(default_factory=dict)  # the name in the bracket's case (Russian)
+    list_join: tuple[str, str] = (", ", " and ")  # between items, before the last
+    draft: dict = field(default_factory=dict)  # type -> "draft resolution"
+    sponsors_line: str = "{names}: {draft}"
+    annex: tuple[str, ...] = ()  # the label of a lone annex, then of annexes I, II, ...
 
     @property
     def is_cjk(self) -> bool:
@@ -106,6 +120,16 @@ class Language:
         """A date as this language writes it: "2 November 2026", "1er février 2026", "22 октября 2010 года"."""
         day = self.date.get("first_day", "1") if date.day == 1 else str(date.day)
         return self.date["pattern"].format(day=day, month=self.date["months"][date.month - 1], year=date.year)
+
+    def join(self, items) -> str:
+        """Names or symbols as a list in this language: "A, B and C", "A、B和C"."""
+        items = list(items)
+        between, last = self.list_join
+        return items[0] if len(items) == 1 else between.join(items[:-1]) + last + items[-1]
+
+    def annex_label(self, n: int, count: int) -> str:
+        """"Annex" for a lone annex, "Annex II" for the second of several."""
+        return self.annex[0] if count == 1 else self.annex[n]
 
     def item_label(self, depth: int, n: int) -> str:
         return self.items[depth - 1].printed(n)
@@ -133,6 +157,8 @@ def language(code: str) -> Language:
     fonts = data["fonts"]
     data["fonts"] = Fonts(**{k: tuple(v) if isinstance(v, list) else v for k, v in fonts.items()})
     data["quotes"] = tuple(data["quotes"])
+    data["list_join"] = tuple(data.get("list_join", (", ", " and ")))
+    data["annex"] = tuple(data.get("annex", ()))
     return Language(code=code, **data)
 
 

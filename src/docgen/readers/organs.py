@@ -18,7 +18,8 @@ from docgen.diagnostics import Diagnostic, Location
 from docgen.model import Organ
 
 USER_FILE = "organs.yaml"  # the user's organ table, beside the document folders or in one
-FIELDS = ("akn_id", "show_as", "names")
+FIELDS = ("akn_id", "show_as", "names")  # required
+OPTIONAL = ("adopted_by", "masthead", "original_line")
 
 
 def table(folder: Path, diagnostics: list[Diagnostic]) -> dict[str, Organ]:
@@ -56,9 +57,9 @@ def _read(path: Path, diagnostics: list[Diagnostic]) -> dict[str, Organ]:
             diagnostics.append(Diagnostic(data.locs[key], f"{what} must be a mapping with {', '.join(FIELDS)}"))
             continue
         for field in entry:
-            if field not in FIELDS:
+            if field not in FIELDS + OPTIONAL:
                 diagnostics.append(Diagnostic(entry.key_locs[field], f"{what}: unknown field '{field}'; "
-                                                                    f"expected one of: {', '.join(FIELDS)}"))
+                                                                    f"expected one of: {', '.join(FIELDS + OPTIONAL)}"))
         for field in FIELDS:
             if field not in entry:
                 diagnostics.append(Diagnostic(entry.loc, f"{what}: missing field '{field}'"))
@@ -88,7 +89,25 @@ def _read(path: Path, diagnostics: list[Diagnostic]) -> dict[str, Organ]:
                 else:
                     diagnostics.append(Diagnostic(names.locs[code], f"{what}: its {code} name must be text or a "
                                                                    "list of lines (the masthead's), not empty"))
+        adopted_by: dict[str, str] = {}
+        by = entry.get("adopted_by")
+        if by is not None and not (isinstance(by, LMap) and all(c in tables.CODES and isinstance(v, str) and v.strip()
+                                                                for c, v in by.items())):
+            diagnostics.append(Diagnostic(entry.locs["adopted_by"], f"{what}: 'adopted_by' must map language codes to "
+                                          "the body as an adoption line names it (en: the General Assembly)"))
+        elif by is not None:
+            adopted_by = {str(c): str(v) for c, v in by.items()}
+        masthead = entry.get("masthead", "")
+        if not isinstance(masthead, str):
+            diagnostics.append(Diagnostic(entry.locs["masthead"], f"{what}: 'masthead' must be an organ key "
+                                                                 "(the body the masthead names, e.g. un-ga)"))
+            masthead = ""
+        original_line = entry.get("original_line", True)
+        if not isinstance(original_line, bool):
+            diagnostics.append(Diagnostic(entry.locs["original_line"], f"{what}: 'original_line' must be true or false"))
+            original_line = True
         # kept even when incomplete: the problems above are errors, so no document using it is rendered,
         # and the document's organ is not also reported as unknown
-        found[str(key)] = Organ(str(key), str(entry.get("akn_id", "")), str(entry.get("show_as", "")), lines)
+        found[str(key)] = Organ(str(key), str(entry.get("akn_id", "")), str(entry.get("show_as", "")), lines,
+                                adopted_by=adopted_by, masthead=masthead, original_line=original_line)
     return found

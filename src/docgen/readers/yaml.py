@@ -18,7 +18,10 @@ from docgen.readers import markup, organs
 from docgen.data import tables
 from docgen.diagnostics import Diagnostic, Location, errors
 from docgen.model import (
+    Adoption,
+    Annex,
     CitedDocument,
+    Draft,
     Document,
     Emphasis,
     Footnote,
@@ -67,19 +70,22 @@ NUMBER_PATTERN = r"[A-Za-z0-9]+(?:[./-][A-Za-z0-9]+)*"
 
 DOCUMENT_FIELDS = {f.name: f for f in (
     Field("type", (str,), True, "resolution or decision: the heading pattern, the AKN statement name", DOC_TYPES),
-    Field("number", (str, int), True, "the printed number, e.g. 5/2, 64/293, S-26/2 or 2010/251 for a decision: "
+    Field("number", (str, int), False, "the printed number (required once adopted), e.g. 5/2, 64/293, S-26/2 or 2010/251 for a decision: "
                                       "letters and digits joined by / . or -", pattern=NUMBER_PATTERN),
     Field("organ", (str,), True, "the adopting organ: a key of docgen's organs.yaml or of yours beside the "
                                  "document folders (un-ga, un-ctoc-cop, un-cnd, un-ccpcj, ...)"),
-    Field("session", (int,), True, "the organ's session, a whole number"),
-    Field("adopted", (dt.date,), True, "adoption date, YYYY-MM-DD"),
+    Field("session", (int, str), True, "the organ's session: a whole number (5), or a named session as its "
+                                       "symbols name it (2026 for ECOSOC's 2026 session)", pattern=r"\S+"),
+    Field("adopted", (dt.date,), False, "adoption date, YYYY-MM-DD; absent while the text is a draft (then "
+                                        "'draft:' is required and only the draft is built)"),
     Field("original", (str,), True, "language code of the original version: footnotes are numbered by its order",
           tables.CODES),
-    Field("symbol", (str,), True, "a document symbol, one word without spaces: the symbol of the document that "
+    Field("symbol", (str,), False, "(required once adopted) a document symbol, one word without spaces: the symbol of the document that "
                                   "carries the text, printed in the masthead and page headers: A/RES/99/1 for a "
                                   "resolution, the report's (e.g. CTOC/COP/2010/17) for a decision or resolution "
                                   "printed in a report", pattern=r"\S+"),
-    Field("distributed", (dt.date,), True, "issue date printed in the masthead, YYYY-MM-DD (on or after adopted)"),
+    Field("distributed", (dt.date,), False, "(required once adopted) issue date printed in the masthead, "
+                                            "YYYY-MM-DD (on or after adopted)"),
     Field("duty_station", (str,), True, "issuing duty station: paper (A4, Letter in New York) and Word styles",
           tuple(tables.duty_stations())),
     Field("job_number", (str,), False, "job number, e.g. V.10-57396: printed on the first page, its digits "
@@ -88,6 +94,35 @@ DOCUMENT_FIELDS = {f.name: f for f in (
                                             "continues a report's numbering"),
     Field("references", (LMap,), False, "documents the text cites as [words](ref:key), declared once: "
                                         "key: {organ, type, number, adopted}", shape="references"),
+    Field("in_report", (bool,), False, "true: the text is printed inside the report named by 'symbol' (the "
+                                       "report's heading form, no adoption line); false (default): issued as "
+                                       "its own document (A/RES/...), with the adoption line"),
+    Field("masthead_organ", (str,), False, "the organ the masthead names, when not the one its organ table "
+                                           "gives (an organ key)"),
+    Field("adoption", (LMap,), False, "how the adopted text reached the organ, printed in brackets under the "
+                                      "adoption line: {committee: third, documents: [A/99/500]}, or "
+                                      "{documents: [A/99/L.5]} without reference to a Main Committee",
+          shape="adoption"),
+    Field("draft", (LMap,), False, "the draft (L. document) of the same text, built beside the adopted one as "
+                                   "<name>.draft.<lang>: {symbol, distributed, revision, job_number, committee}; "
+                                   "each <lang>.yaml then lists its sponsors", shape="draft"),
+)}
+
+ADOPTION_FIELDS = {f.name: f for f in (
+    Field("committee", (str,), False, "the Main Committee whose report it was adopted on (first ... sixth); "
+                                      "absent: without reference to a Main Committee", tables.COMMITTEES),
+    Field("documents", (LList,), True, "the committee's report, or the draft(s) adopted in plenary: symbols",
+          shape="lines"),
+)}
+
+DRAFT_FIELDS = {f.name: f for f in (
+    Field("symbol", (str,), True, "the draft's symbol, A/C.3/99/L.12 (a revision adds /Rev.N itself)",
+          pattern=r"\S+"),
+    Field("distributed", (dt.date,), True, "the draft's issue date, YYYY-MM-DD"),
+    Field("revision", (int,), False, "1 for /Rev.1, 2 for /Rev.2 ..."),
+    Field("job_number", (str,), False, "the draft's job number, e.g. N.44-00000"),
+    Field("committee", (str,), False, "the Main Committee it is submitted in: printed under the session "
+                                      "(first ... sixth)", tables.COMMITTEES),
 )}
 
 REFERENCE_FIELDS = {f.name: f for f in (
@@ -101,13 +136,26 @@ VERSION_FIELDS = {f.name: f for f in (
     Field("title", (str,), True, "the title, printed after the number"),
     Field("session", (LList,), False, "the session block under the masthead, one entry per line, e.g. "
                                       "Fifth session / Agenda item 2", shape="lines"),
-    Field("formula", (str,), True, "the adopting organ, as it opens the text: The General Assembly,"),
+    Field("formula", (str,), False, "the adopting organ, as it opens the text: The General Assembly, "
+                                    "(required for a resolution; a decision in narrative form has none)"),
     Field("preamble", (LList,), False, "preambular paragraphs, each 'verbKey: text'; the camelCase verbKey "
                                        "(recalling, notingAlso) is the same in every language", shape="preamble"),
     Field("operative", (LList,), True, "operative paragraphs (numbered 1., 2., ...; a lone one is not): text, "
                                        "or {text, items} with items (a), (i), a.", shape="operative"),
     Field("closing", (LList,), False, "closing lines: meeting and date", shape="lines"),
     Field("footnotes", (LMap,), False, "footnote bodies by key, called in the text as [^key]", shape="footnotes"),
+    Field("annexes", (LList,), False, "annexes, each {title, paragraphs}: paragraphs as under 'operative' "
+                                      "(numbered within the annex, {heading: ...} entries between them); their "
+                                      "footnotes continue the text's numbering", shape="annexes"),
+    Field("sponsors", (LList,), False, "a draft's sponsors, one name per entry as printed in this language; a "
+                                       "trailing * (or **) calls a note under 'sponsor_notes'", shape="lines"),
+    Field("sponsor_notes", (LMap,), False, "the notes of the sponsors' marks, printed at the foot of the first "
+                                           "page: '*': Non-member State.", shape="footnotes"),
+)}
+
+ANNEX_FIELDS = {f.name: f for f in (
+    Field("title", (str,), True, "the annex's title"),
+    Field("paragraphs", (LList,), True, "its paragraphs, as under 'operative'", shape="operative"),
 )}
 
 ITEM_FIELDS = {f.name: f for f in (
@@ -174,6 +222,33 @@ def _short(value) -> str:
 # ---------------------------------------------------------------- document.yaml
 
 
+def _read_adoption(value, loc, diagnostics) -> Adoption | None:
+    if value is None:
+        return None
+    f = _Fields(value, ADOPTION_FIELDS, "adoption", diagnostics)
+    committee, documents = f.take("committee", default=""), f.take("documents", default=LList())
+    f.finish()
+    symbols = [d for d in documents if isinstance(d, str) and d.strip()]
+    if len(symbols) != len(documents) or not symbols:
+        f.error(f.loc("documents"), "adoption: 'documents' must list one or more document symbols")
+    return Adoption(committee or "", tuple(s.strip() for s in symbols))
+
+
+def _read_draft(value, diagnostics) -> Draft | None:
+    if value is None:
+        return None
+    f = _Fields(value, DRAFT_FIELDS, "draft", diagnostics)
+    symbol, distributed = f.take("symbol"), f.take("distributed")
+    revision, job = f.take("revision", default=0), f.take("job_number", default="")
+    committee = f.take("committee", default="")
+    f.finish()
+    if revision is not None and revision < 0:
+        f.error(f.loc("revision"), "draft: revision must be 1 or more (or absent)")
+    if symbol is None or distributed is None:
+        return None
+    return Draft(symbol, distributed, revision or 0, job or "", committee or "")
+
+
 def _read_metadata(folder: Path, organ_table: dict, diagnostics: list[Diagnostic]) -> Metadata | None:
     path = folder / DOCUMENT_FILE
     if not path.exists():
@@ -212,8 +287,25 @@ def _read_metadata(folder: Path, organ_table: dict, diagnostics: list[Diagnostic
     if start is not None and start < 1:
         f.error(f.loc("footnotes_start"), "footnotes_start must be 1 or more")
     refs = f.take("references", default=LMap())
+    in_report = f.take("in_report", default=False)
+    masthead_organ = f.take("masthead_organ", default="")
+    if masthead_organ and masthead_organ not in organ_table:
+        f.error(f.loc("masthead_organ"), f"unknown organ '{masthead_organ}'; known: {', '.join(organ_table)}")
+    adoption = _read_adoption(f.take("adoption"), f.loc("adoption"), diagnostics)
+    draft = _read_draft(f.take("draft"), diagnostics)
     f.finish()
-    if adopted and distributed and distributed < adopted:
+    if adopted is None and "draft" not in data:
+        f.error(data.loc, f"{DOCUMENT_FILE}: missing field 'adopted' (a date, YYYY-MM-DD); a text not yet adopted "
+                          "is a draft: give its 'draft:' facts instead")
+    if adopted is not None:
+        for key in ("number", "symbol", "distributed"):
+            if key not in data:
+                f.error(data.loc, f"{DOCUMENT_FILE}: missing field '{key}' (an adopted text has a number, a symbol "
+                                  "and an issue date)")
+    if in_report and draft is not None:
+        f.error(f.loc("draft"), "a text printed in a report (in_report: true) has no draft of its own here: "
+                                "remove 'draft:' or 'in_report'")
+    if adopted and distributed and isinstance(distributed, dt.date) and distributed < adopted:
         diagnostics.append(Diagnostic(f.loc("distributed"), f"distributed ({distributed}) is earlier than adopted "
                                       f"({adopted}): a document is issued after its adoption; check both dates",
                                       severity="warning", code="distributed-before-adopted"))
@@ -237,9 +329,11 @@ def _read_metadata(folder: Path, organ_table: dict, diagnostics: list[Diagnostic
     if errors(diagnostics):
         return None
     return Metadata(
-        type=doc_type, number=str(number), organ=organ, session=session, adopted=adopted,
-        original=original, symbol=symbol, distributed=distributed, duty_station=station,
-        job_number=job, footnotes_start=start, references=references, source=raw,
+        type=doc_type, number="" if number is None else str(number), organ=organ, session=session,
+        adopted=adopted, original=original, symbol=symbol or "", distributed=distributed, duty_station=station,
+        job_number=job, footnotes_start=start, references=references, source=raw, in_report=in_report,
+        masthead_organ=masthead_organ, adoption=adoption, draft=draft,
+        form="adopted" if adopted is not None else "draft",
     )
 
 
@@ -303,6 +397,9 @@ class _VersionReader:
         operative = f.take("operative")
         closing = f.take("closing", default=LList())
         notes = f.take("footnotes", default=LMap())
+        annexes = f.take("annexes", default=LList())
+        sponsors = f.take("sponsors", default=LList())
+        sponsor_notes = f.take("sponsor_notes", default=LMap())
         f.finish()
 
         version = Version(
@@ -310,16 +407,24 @@ class _VersionReader:
             title=self.text(title, f.loc("title"), "title") if title is not None else [],
             formula=self.text(formula, f.loc("formula"), "formula") if formula is not None else [],
             preamble=[self.preambular(p, loc, i) for i, (p, loc) in enumerate(_located(preamble), 1)],
-            operative=[self.operative(p, loc, i) for i, (p, loc) in enumerate(_located(operative), 1)],
+            operative=self.paragraphs(operative, "operative paragraph"),
             footnotes=[],
+            annexes=[self.annex(a, loc, i) for i, (a, loc) in enumerate(_located(annexes), 1)],
+            sponsors=self.lines(sponsors, "sponsors"),
+            sponsor_notes=self.sponsor_notes(sponsor_notes),
             session=self.lines(session, "session"),
             closing=self.lines(closing, "closing"),
             title_location=f.loc("title"),
             formula_location=f.loc("formula"),
         )
-        if operative is not None and not operative:
+        if operative is not None and not version.operative:
             self.error(f.loc("operative"), "operative: the document has no operative paragraph; "
                                            "expected a list with at least one")
+        marks = {m for name in version.sponsors for m in re.findall(r"\*+$", name)}
+        for mark in sorted(marks - set(version.sponsor_notes)):
+            self.error(f.loc("sponsors"), f"sponsors: the mark '{mark}' has no note under 'sponsor_notes'")
+        for mark in sorted(set(version.sponsor_notes) - marks):
+            self.error(f.loc("sponsor_notes"), f"sponsor_notes: no sponsor carries the mark '{mark}'")
         for key, body in (notes or {}).items():
             loc = notes.locs[key]
             version.footnotes.append(Footnote(key, self.text(body, loc, f"footnote '{key}'"), location=loc))
@@ -340,22 +445,77 @@ class _VersionReader:
 
     def preambular(self, value, loc, index) -> Preambular:
         what = f"preamble paragraph {index}"
-        if not isinstance(value, LMap) or len(value) != 1:
+        keys = [k for k in value if k != "items"] if isinstance(value, LMap) else []
+        if not isinstance(value, LMap) or len(keys) != 1:
             self.error(loc, f"{what} must be one 'verbKey: text' pair, e.g. 'recalling: Recalling its "
-                            "resolution ...' (the key names the opening verb in every language)")
+                            "resolution ...' (the key names the opening verb in every language), with "
+                            "'items:' beside it when it has (a), (b)")
             return Preambular("", [], loc)
-        (verb, text), = value.items()
+        verb = keys[0]
         if not re.fullmatch(r"[a-z][A-Za-z]*", verb):
             self.error(value.key_locs[verb], f"{what}: verb key '{verb}' must be a camelCase word "
                                              "such as recalling or welcomingAlso")
-        return Preambular(verb, self.text(text, value.locs[verb], what), loc)
+        items = []
+        if "items" in value:
+            listed = value["items"]
+            if not isinstance(listed, LList) or not listed:
+                self.error(value.locs["items"], f"{what}: 'items' must be a list of at least one item")
+            items = [self.item(item, item_loc, f"{what}, item {i}", 1) for i, (item, item_loc)
+                     in enumerate(_located(listed), 1)]
+        return Preambular(verb, self.text(value[verb], value.locs[verb], what), loc, items)
 
-    def operative(self, value, loc, index) -> Operative:
-        what = f"operative paragraph {index}"
+    def paragraphs(self, value, what: str) -> list[Operative]:
+        """Numbered paragraphs (operative, or an annex's), with {heading: ...} entries between them:
+        a heading belongs to the paragraph after it."""
+        out, heading = [], None
+        for i, (entry, loc) in enumerate(_located(value), 1):
+            if isinstance(entry, LMap) and list(entry) == ["heading"]:
+                if heading is not None:
+                    self.error(loc, f"{what}s: two headings follow each other; a heading stands before a paragraph")
+                heading = (self.text(entry["heading"], entry.locs["heading"], f"heading before {what} {len(out) + 1}"),
+                           entry.locs["heading"])
+                continue
+            paragraph = self.operative(entry, loc, len(out) + 1, what)
+            if heading is not None:
+                paragraph.heading, paragraph.heading_location = heading
+                heading = None
+            out.append(paragraph)
+        if heading is not None:
+            self.error(heading[1], f"{what}s: a heading ends the list; a heading stands before a paragraph")
+        return out
+
+    def operative(self, value, loc, index, kind="operative paragraph") -> Operative:
+        what = f"{kind} {index}"
         if isinstance(value, LMap):
             text, items = self.with_items(value, loc, what, depth=1)
             return Operative(text, items, location=loc)
         return Operative(self.text(value, loc, what), location=loc)
+
+    def annex(self, value, loc, index) -> Annex:
+        what = f"annex {index}"
+        if not isinstance(value, LMap):
+            self.error(loc, f"{what} must be a mapping: {{title: ..., paragraphs: [...]}}")
+            return Annex([], [], location=loc)
+        f = _Fields(value, ANNEX_FIELDS, what, self.diagnostics)
+        title, paragraphs = f.take("title"), f.take("paragraphs")
+        f.finish()
+        annex = Annex(self.text(title, f.loc("title"), f"{what} title") if title is not None else [],
+                      self.paragraphs(paragraphs, f"{what} paragraph"), location=f.loc("title"))
+        if paragraphs is not None and not annex.paragraphs:
+            self.error(f.loc("paragraphs"), f"{what}: no paragraph; expected at least one")
+        return annex
+
+    def sponsor_notes(self, value) -> dict[str, str]:
+        notes = {}
+        for mark, text in (value or {}).items():
+            loc = value.locs[mark]
+            if not re.fullmatch(r"\*+", str(mark)):
+                self.error(value.key_locs[mark], f"sponsor_notes: the mark '{mark}' must be asterisks (*, **)")
+            elif not isinstance(text, str) or not text.strip():
+                self.error(loc, f"sponsor_notes: the note of '{mark}' must be text")
+            else:
+                notes[str(mark)] = " ".join(text.split())
+        return notes
 
     def with_items(self, value: LMap, loc, what, depth):
         f = _Fields(value, ITEM_FIELDS, what, self.diagnostics)
@@ -424,8 +584,10 @@ def misnamed_files(folder: Path) -> list[Diagnostic]:
     return found
 
 
-def read_document(folder: Path, diagnostics: list[Diagnostic]) -> Document | None:
-    """Read one document folder; on any error return None with the diagnostics appended."""
+def read_document(folder: Path, diagnostics: list[Diagnostic], form: str = "") -> Document | None:
+    """Read one document folder in one of its forms (model.FORMS: "adopted" or "draft"; "" the
+    adopted text, or the draft of a text not adopted yet); on any error return None with the
+    diagnostics appended."""
     folder = Path(folder)
     before = len(errors(diagnostics))
     organ_table = organs.table(folder, diagnostics)
@@ -438,6 +600,8 @@ def read_document(folder: Path, diagnostics: list[Diagnostic]) -> Document | Non
                                                          f"expected one of {', '.join(c + '.yaml' for c in tables.CODES)}"))
             continue
         version = _VersionReader(path, path.stem, meta.references if meta else None, diagnostics).read()
+        if version is not None and meta is not None:
+            _check_form(meta, version, diagnostics)
         if version is not None:
             versions[path.stem] = version
     diagnostics.extend(misnamed_files(folder))
@@ -446,8 +610,57 @@ def read_document(folder: Path, diagnostics: list[Diagnostic]) -> Document | Non
                                                        f"{', '.join(c + '.yaml' for c in tables.CODES)}"))
     if len(errors(diagnostics)) > before or meta is None:
         return None
+    form = form or meta.form
     ordered = {code: versions[code] for code in tables.CODES if code in versions}
-    return Document(name=folder.name, folder=folder, meta=meta, versions=ordered, organ=organ_table[meta.organ])
+    organ = organ_table[meta.organ]
+    masthead_key = meta.masthead_organ or organ.masthead or meta.organ
+    if masthead_key not in organ_table:
+        diagnostics.append(Diagnostic(Location(folder / DOCUMENT_FILE), f"organ '{meta.organ}' prints under the "
+                                      f"masthead of '{masthead_key}', which no organ table defines"))
+        return None
+    if form == "draft" and meta.draft is None:
+        diagnostics.append(Diagnostic(Location(folder / DOCUMENT_FILE), "no 'draft:' here: this document has no draft "
+                                                                       "to build"))
+        return None
+    if form == "adopted" and meta.adopted is None:
+        diagnostics.append(Diagnostic(Location(folder / DOCUMENT_FILE), "not adopted yet (no 'adopted:'): only its "
+                                                                       "draft can be built"))
+        return None
+    missing = [v for v in ordered.values() if form == "draft" and not v.sponsors]
+    for version in missing:
+        diagnostics.append(Diagnostic(Location(version.path, 1, 1), f"{version.path.name}: missing field 'sponsors': "
+                                      "document.yaml describes a draft, whose first page names its sponsors"))
+    if missing:
+        return None
+    meta.form = form
+    return Document(name=folder.name, folder=folder, meta=meta, versions=ordered, organ=organ,
+                    masthead_organ=organ_table[masthead_key])
+
+
+def _check_form(meta: Metadata, version: Version, diagnostics: list[Diagnostic]) -> None:
+    """What the document's form asks of each version's text."""
+    if meta.type == "resolution" and not version.formula:
+        diagnostics.append(Diagnostic(Location(version.path, 1, 1), f"{version.path.name}: missing field 'formula' "
+                                      "(a resolution opens with its organ: The General Assembly,); only a decision "
+                                      "may be in narrative form, without one"))
+    if meta.draft is None and version.sponsors:
+        diagnostics.append(Diagnostic(Location(version.path, 1, 1), f"{version.path.name}: 'sponsors' without a "
+                                      "draft: add 'draft:' to document.yaml (the sponsors print on the draft only)"))
+
+
+def forms(folder: Path) -> tuple[str, ...]:
+    """Which forms a document folder builds, from its document.yaml's top-level keys, without
+    parsing YAML (the build plans outputs before reading any): the adopted text when it has
+    'adopted:', its draft when it has 'draft:'. Top-level keys start a line, unindented, in the
+    block style every document.yaml uses; a flow-style file ({type: ...}) builds as adopted, and
+    the reader then finds what it holds."""
+    try:
+        data = (Path(folder) / DOCUMENT_FILE).read_bytes()
+    except OSError:
+        return ("adopted",)
+    found = tuple(form for form, key in (("adopted", rb"adopted"), ("draft", rb"draft"))
+                  if re.search(rb"^" + key + rb"[ \t]*:", data, re.M))
+    return found or ("adopted",)
 
 
 def is_document_folder(path: Path) -> bool:

@@ -36,6 +36,8 @@ def apply_all(doc: Document, diagnostics: list[Diagnostic]) -> None:
     """Run every transform in order; problems are appended to diagnostics."""
     resolve_language(doc)
     for version in doc.versions.values():
+        if doc.meta.form == "draft":
+            version.closing = []  # the meeting line is the adoption's: a draft has none yet
         typography.typography(version, diagnostics)
         numbers.set_heading(doc, version)
         numbers.number_paragraphs(version)

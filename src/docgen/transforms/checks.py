@@ -76,6 +76,28 @@ def _differences(ref: Version, ver: Version):
                f"{_at(ver, ver.operative[-1].location if ver.operative else None)} has {len(ver.operative)}")
     for a, b in zip(ref.operative, ver.operative):
         yield from _item_differences(ref, ver, f"operative paragraph {a.number}", a, b)
+        if bool(a.heading) != bool(b.heading):
+            yield b.location, (f"operative paragraph {a.number}: a sub-heading before it in "
+                               f"{_at(ref if a.heading else ver, (a if a.heading else b).location)} only")
+    for i, (a, b) in enumerate(zip(ref.preamble, ver.preamble), 1):
+        yield from _item_differences(ref, ver, f"preamble paragraph {i}", a, b)
+    # annexes: as many, each with as many paragraphs, headings and items
+    if len(ref.annexes) != len(ver.annexes):
+        yield None, (f"annexes: {ref.path.name} has {_count(len(ref.annexes), 'annex')}, "
+                     f"{ver.path.name} has {len(ver.annexes)}")
+    for n, (x, y) in enumerate(zip(ref.annexes, ver.annexes), 1):
+        if len(x.paragraphs) != len(y.paragraphs):
+            yield y.location, (f"annex {n}: {_at(ref, x.location)} has {_count(len(x.paragraphs), 'paragraph')}, "
+                               f"{_at(ver, y.location)} has {len(y.paragraphs)}")
+        for a, b in zip(x.paragraphs, y.paragraphs):
+            yield from _item_differences(ref, ver, f"annex {n} paragraph {a.number}", a, b)
+            if bool(a.heading) != bool(b.heading):
+                yield b.location, f"annex {n} paragraph {a.number}: a sub-heading before it in one version only"
+    # a draft's sponsors: the same States in every language, with the same marks
+    if len(ref.sponsors) != len(ver.sponsors):
+        yield None, (f"sponsors: {ref.path.name} lists {len(ref.sponsors)}, {ver.path.name} lists {len(ver.sponsors)}")
+    elif sorted(map(_mark, ref.sponsors)) != sorted(map(_mark, ver.sponsors)):  # each language its own order
+        yield None, f"sponsors: the note marks (*) differ from {ref.path.name}'s"
     # footnote calls: the same notes called from the same paragraphs
     ref_calls, ver_calls = _call_places(ref), _call_places(ver)
     for key, (name, loc) in ref_calls.items():
@@ -88,6 +110,10 @@ def _differences(ref: Version, ver: Version):
     for key, (name, loc) in ver_calls.items():
         if key not in ref_calls:
             yield loc, f"footnote [^{key}]: called in {name} of {_at(ver, loc)}, not in {ref.path.name}"
+
+
+def _mark(name: str) -> str:
+    return name[len(name.rstrip("*")):]
 
 
 def _item_differences(ref: Version, ver: Version, label: str, a, b):

@@ -10,8 +10,14 @@ from docgen.model import Document, Emphasis, Item, Reference, Version, calls
 
 
 def set_heading(doc: Document, version: Version) -> None:
-    pattern = version.language.heading[doc.meta.type]
-    version.heading = pattern.format(number=doc.meta.number)
+    """The number before the title, as the form prints it: "99/1." on an issued text, the report's
+    form (Chinese 第 5/2 号决议) in a report; a draft has no number yet, only its title."""
+    lang, meta = version.language, doc.meta
+    if meta.form == "draft":
+        version.heading = ""
+        return
+    pattern = (lang.heading if meta.in_report else {**lang.heading, **lang.title_number})[meta.type]
+    version.heading = pattern.format(number=meta.number)
 
 
 # ---------------------------------------------------------------- numbers and labels
@@ -24,12 +30,19 @@ _ID_LEVELS = (tables.ItemLevel(tuple("abcdefghijklmnopqrstuvwxyz"), "{}"), table
 
 def number_paragraphs(version: Version) -> None:
     """Operative paragraphs are numbered 1., 2., ...; a lone one is not (UN practice): its `num`
-    is empty and writers print no number (`number` stays 1 for identifiers)."""
+    is empty and writers print no number (`number` stays 1 for identifiers). An annex numbers its
+    own paragraphs from 1; sub-headings take no number. Items under preambular paragraphs are
+    labelled as under operative ones."""
     lang = version.language
-    alone = len(version.operative) == 1
-    for n, paragraph in enumerate(version.operative, 1):
-        paragraph.number, paragraph.num = n, "" if alone else lang.paragraph_number.format(number=n)
+    for paragraphs in (version.operative, *(annex.paragraphs for annex in version.annexes)):
+        alone = len(paragraphs) == 1
+        for n, paragraph in enumerate(paragraphs, 1):
+            paragraph.number, paragraph.num = n, "" if alone else lang.paragraph_number.format(number=n)
+            _label_items(paragraph.items, 1, lang)
+    for paragraph in version.preamble:
         _label_items(paragraph.items, 1, lang)
+    for n, annex in enumerate(version.annexes, 1):
+        annex.label = lang.annex_label(n, len(version.annexes))
 
 
 def _label_items(items: list[Item], depth: int, lang: tables.Language) -> None:

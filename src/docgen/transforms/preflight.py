@@ -78,10 +78,12 @@ def _page_furniture(doc: Document, version: Version) -> list[tuple[str, str, Loc
     table = f"docgen's {version.lang} language table"
     organ_files = " or ".join(str(p.name) for p in organ_tables(doc.folder))
     return [
-        *((f"session line {i}", line, here, "heading") for i, line in enumerate(version.session, 1)),
+        *((f"session line {i}", line, here, "heading") for i, line in enumerate(head.session_lines, 1)),
+        *((f"adoption or sponsors line {i}", line, here, "body") for i, line in enumerate(head.adoption_lines, 1)),
+        *((f"sponsor note {i}", line, here, "body") for i, line in enumerate(head.first_page_notes, 1)),
         *((f"closing line {i}", line, here, "body") for i, line in enumerate(version.closing, 1)),
         ("the heading (document number)", version.heading, meta_file, "heading"),
-        ("the symbol", doc.meta.symbol, meta_file, "latin"),
+        ("the symbol", head.symbol_first + head.symbol_rest, meta_file, "latin"),
         ("the job number", head.job_line, meta_file, "latin"),
         (f"the {version.lang} name of organ '{doc.meta.organ}' (in {organ_files})", " ".join(head.organ_lines),
          meta_file, "organ"),

@@ -81,21 +81,36 @@ def _append_text(parent, text: str) -> None:
 # ---------------------------------------------------------------- document parts
 
 
-def _meta(doc: Document, version: Version):
+def _identity(doc: Document) -> tuple[str, object, str, str, str]:
+    """(name, date, number, publication symbol, its issue date) of the Work this form is.
+
+    A draft is its own Work, `resolutionDraft` (AKN4UN's name for it), identified by its symbol
+    and issue date: it is a distinct document (its own symbol, sponsors, date), issued before
+    the adopted text's number and date exist, so it cannot be an earlier Expression of the
+    adopted Work, whose IRI is made of them."""
+    meta, draft = doc.meta, doc.meta.draft
+    if meta.form == "draft":
+        return (f"{meta.type}Draft", draft.distributed, draft.full_symbol, draft.full_symbol,
+                draft.distributed.isoformat())
+    return meta.type, meta.adopted, meta.number, meta.symbol, meta.distributed.isoformat()
+
+
+def _meta(doc: Document, version: Version, component: str = "main"):
     meta = doc.meta
     lang = version.language
     organ = doc.organ
     author = "#" + organ.akn_id
-    date = meta.adopted.isoformat()
-    work = frbr.work_uri(meta.organ, meta.adopted, meta.number)
-    expression = frbr.expression_uri(meta.organ, meta.adopted, meta.number, lang.iso639_2)
-    original = frbr.expression_uri(meta.organ, meta.adopted, meta.number,
-                                   doc.original_language.iso639_2)
+    name, when, number, symbol, issued = _identity(doc)
+    date = when.isoformat()
+    event = "submission" if meta.form == "draft" else "adoption"
+    work = frbr.work_uri(meta.organ, when, number)
+    expression = frbr.expression_uri(meta.organ, when, number, lang.iso639_2)
+    original = frbr.expression_uri(meta.organ, when, number, doc.original_language.iso639_2)
 
     expr_children = [
-        A.FRBRthis(value=expression.expression_uri() + "/!main"),
+        A.FRBRthis(value=expression.expression_uri() + f"/!{component}"),
         A.FRBRuri(value=expression.expression_uri()),
-        A.FRBRdate(date=date, name="adoption"),
+        A.FRBRdate(date=date, name=event),
         A.FRBRauthor(href=author, **{"as": "#author"}),
         A.FRBRlanguage(language=lang.iso639_2),
     ]
@@ -116,69 +131,120 @@ def _meta(doc: Document, version: Version):
         A.TLCConcept(eId="adoption", href="/akn/ontology/concept/un/adoption", showAs="Adoption"),
         A.TLCConcept(eId="adopted", href="/akn/ontology/concept/un/adopted", showAs="Adopted"),
     ]
+    if meta.form == "draft":
+        references += [
+            A.TLCConcept(eId="submission", href="/akn/ontology/concept/un/submission", showAs="Submission"),
+            A.TLCConcept(eId="submitted", href="/akn/ontology/concept/un/submitted", showAs="Submitted"),
+        ]
     proprietary = A.proprietary(source="#" + EDITOR)
     P = ElementMaker(namespace=DOCGEN_NS, nsmap={"un": DOCGEN_NS})
     proprietary.append(P.session(str(meta.session)))
     proprietary.append(P.dutyStation(meta.duty_station))
-    if meta.job_number:
-        proprietary.append(P.jobNumber(meta.job_number))
-    return A.meta(
-        A.identification(
+    job_number = meta.draft.job_number if meta.form == "draft" else meta.job_number
+    if job_number:
+        proprietary.append(P.jobNumber(job_number))
+    if meta.form == "draft" and meta.adopted is not None:  # the Work it became
+        proprietary.append(P.adoptedAs(frbr.work_iri(meta.organ, meta.adopted, meta.number)))
+    identification = A.identification(
             A.FRBRWork(
-                A.FRBRthis(value=work.work_uri() + "/!main"),
+                A.FRBRthis(value=work.work_uri() + f"/!{component}"),
                 A.FRBRuri(value=work.work_uri()),
-                A.FRBRdate(date=date, name="adoption"),
+                A.FRBRdate(date=date, name=event),
                 A.FRBRauthor(href=author, **{"as": "#author"}),
                 A.FRBRcountry(value="un"),
                 A.FRBRsubtype(value="deliberation"),
-                A.FRBRnumber(value=work.number, showAs=meta.number),
-                A.FRBRname(value=meta.type),
+                A.FRBRnumber(value=work.number, showAs=number),
+                A.FRBRname(value=name),
             ),
             A.FRBRExpression(*expr_children),
             A.FRBRManifestation(
-                A.FRBRthis(value=expression.expression_uri() + "/!main.xml"),
+                A.FRBRthis(value=expression.expression_uri() + f"/!{component}.xml"),
                 A.FRBRuri(value=expression.expression_uri() + ".xml"),
-                A.FRBRdate(date=meta.distributed.isoformat(), name="generation"),
+                A.FRBRdate(date=issued, name="generation"),
                 A.FRBRauthor(href="#" + EDITOR, **{"as": "#editor"}),
                 A.FRBRformat(value="xml"),
             ),
             source="#" + EDITOR,
-        ),
-        A.publication(date=meta.distributed.isoformat(), name="report", showAs=meta.symbol, number=meta.symbol),
-        A.workflow(A.step(date=date, by=author, refersTo="#adoption", outcome="#adopted"), source="#" + EDITOR),
+        )
+    if component != "main":  # an attachment: its own identification; the rest is the main document's
+        return A.meta(identification)
+    return A.meta(
+        identification,
+        A.publication(date=issued, name="draft" if meta.form == "draft" else "report" if meta.in_report else
+                      "document", showAs=symbol, number=symbol),
+        A.workflow(A.step(date=date, by=author, refersTo=f"#{event}",
+                          outcome="#submitted" if meta.form == "draft" else "#adopted"), source="#" + EDITOR),
         A.references(*references, source="#" + EDITOR),
         proprietary,
     )
 
 
 def _preface(doc: Document, version: Version, inl: _Inline):
-    lang = version.language
-    before, _, after = lang.heading[doc.meta.type].partition("{number}")
-    heading = A.p()
-    _append_text(heading, before)
-    heading.append(A.docNumber(doc.meta.number))
-    word = lang.doc_type[doc.meta.type]
-    if word in after:
-        pre, _, post = after.partition(word)
-        _append_text(heading, pre)
-        heading.append(A.docType(word))
-        _append_text(heading, post)
+    """The lines before the text: session lines, the number (an adopted text) or the sponsors (a
+    draft), the adoption line and its bracket, the title."""
+    lang, masthead = version.language, version.masthead
+    preface = A.preface()
+    if masthead.session_lines:
+        preface.append(A.container(*[A.p(line) for line in masthead.session_lines], name="session",
+                                   eId="preface__container_1"))
+    if doc.meta.form == "draft":
+        names = lang.join(version.sponsors)
+        line = masthead.adoption_lines[0]
+        before, _, after = line.partition(names)
+        p = A.p(A.docProponent(names))
+        p.text, p[0].tail = before or None, after or None
+        preface.append(A.container(p, name="sponsors", eId="preface__container_2"))
     else:
-        _append_text(heading, after)
+        if masthead.adoption_lines:
+            preface.append(A.container(*[A.p(line) for line in masthead.adoption_lines], name="adoption",
+                                       eId="preface__container_2"))
+        before, _, after = version.heading.partition(doc.meta.number)
+        heading = A.p()
+        _append_text(heading, before)
+        heading.append(A.docNumber(doc.meta.number))
+        word = lang.doc_type[doc.meta.type]
+        if word in after:
+            pre, _, post = after.partition(word)
+            _append_text(heading, pre)
+            heading.append(A.docType(word))
+            _append_text(heading, post)
+        else:
+            _append_text(heading, after)
+        preface.append(heading)
     title = A.docTitle()
     inl.fill(title, version.title, "preface")
-    return A.preface(heading, A.p(title))
+    preface.append(A.p(title))
+    return preface
 
 
 def _preamble(doc: Document, version: Version, inl: _Inline):
+    """The formula and the preambular paragraphs; None for a decision in narrative form (no formula,
+    no preamble: its one paragraph is the body)."""
     organ = "#" + doc.organ.akn_id
     formula_id = "preamble__formula_1"
-    out = A.preamble(A.formula(inl.p(version.formula, formula_id), name="enactingAuthority", eId=formula_id,
-                               refersTo=organ))
+    out = A.preamble()
+    if version.formula:
+        out.append(A.formula(inl.p(version.formula, formula_id), name="enactingAuthority", eId=formula_id,
+                             refersTo=organ))
     for n, paragraph in enumerate(version.preamble, 1):
         eid = f"preamble__container_{n}"
-        out.append(A.container(inl.p(paragraph.text, eid), name=paragraph.verb, eId=eid))
-    return out
+        container = A.container(inl.p(paragraph.text, eid), name=paragraph.verb, eId=eid)
+        if paragraph.items:
+            container.append(_block_list(f"{eid}__blockList_1", paragraph.items, inl))
+        out.append(container)
+    return out if len(out) else None
+
+
+def _block_list(eid: str, items: list[Item], inl: _Inline):
+    """Items under a preambular paragraph: a block list (a preamble holds blocks, not hierarchy)."""
+    element = A.blockList(eId=eid)
+    for item in items:
+        item_id = f"{eid}__item_{item.label}"
+        entry = A.item(A.num(item.num), inl.p(item.text, item_id), eId=item_id)
+        if item.items:
+            entry.append(_block_list(f"{item_id}__blockList_1", item.items, inl))
+        element.append(entry)
+    return element
 
 
 def _items(context: str, intro, items: list[Item], inl: _Inline):
@@ -203,25 +269,49 @@ def _body(element, text, items: list[Item], inl: _Inline):
     return element
 
 
-def _main_body(version: Version, inl: _Inline):
-    body = A.mainBody()
-    for paragraph in version.operative:
-        element = A.paragraph(eId=f"para_{paragraph.number}")
+def _paragraphs(body, paragraphs, inl: _Inline, prefix: str = ""):
+    """Numbered paragraphs; those under a sub-heading go into an hcontainer with that heading."""
+    parent = body
+    groups = 0
+    for paragraph in paragraphs:
+        if paragraph.heading:
+            groups += 1
+            group_id = f"{prefix}hcontainer_{groups}"
+            parent = A.hcontainer(inl.fill(A.heading(), paragraph.heading, group_id), name="group", eId=group_id)
+            body.append(parent)
+        element = A.paragraph(eId=f"{prefix}para_{paragraph.number}")
         if paragraph.num:  # a lone operative paragraph has no number (transforms, akn4un.md)
             element.append(A.num(paragraph.num))
-        body.append(_body(element, paragraph.text, paragraph.items, inl))
+        parent.append(_body(element, paragraph.text, paragraph.items, inl))
     return body
+
+
+def _main_body(version: Version, inl: _Inline):
+    return _paragraphs(A.mainBody(), version.operative, inl)
+
+
+def _attachments(doc: Document, version: Version, inl: _Inline):
+    """Each annex as an attachment: a `doc name="annex"` component of the same Work (!annex_N)."""
+    out = A.attachments()
+    for n, annex in enumerate(version.annexes, 1):
+        prefix = f"att_{n}__"
+        title = A.docTitle()
+        inl.fill(title, annex.title, f"{prefix}preface")
+        component = A.doc(_meta(doc, version, f"annex_{n}"), A.preface(A.p(annex.label), A.p(title)),
+                          _paragraphs(A.mainBody(), annex.paragraphs, inl, prefix), name="annex")
+        out.append(A.attachment(component, eId=f"att_{n}"))
+    return out
 
 
 def build_tree(doc: Document, version: Version) -> etree._Element:
     inl = _Inline(version)
-    statement = A.statement(
-        _meta(doc, version), _preface(doc, version, inl), _preamble(doc, version, inl), _main_body(version, inl),
-        name=doc.meta.type, contains="originalVersion",
-    )
+    parts = [_meta(doc, version), _preface(doc, version, inl), _preamble(doc, version, inl), _main_body(version, inl)]
+    statement = A.statement(*[p for p in parts if p is not None], name=_identity(doc)[0], contains="originalVersion")
     if version.closing:
         eid = "conclusions__container_1"
         statement.append(A.conclusions(A.container(*[A.p(line) for line in version.closing], name="meeting", eId=eid)))
+    if version.annexes:
+        statement.append(_attachments(doc, version, inl))
     return A.akomaNtoso(statement)
 
 

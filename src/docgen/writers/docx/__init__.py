@@ -141,10 +141,10 @@ def _page(document, doc: Document, s: dict):
     return section
 
 
-def _headers(section, doc: Document, body: _Body, rtl: bool = False):
+def _headers(section, doc: Document, version: Version, body: _Body, rtl: bool = False):
     """Symbol and page number on the outer side: odd pages right, even left; mirrored in a
     right-to-left document, whose odd pages are left-hand pages."""
-    symbol = doc.meta.symbol
+    symbol = version.masthead.symbol
     odd, even = (WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT) if rtl else (WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.LEFT)
     for header, align in ((section.header, odd), (section.even_page_header, even)):
         p = header.paragraphs[0]
@@ -191,8 +191,12 @@ def _first_page(document, section, doc: Document, version: Version, body: _Body)
         oxml.bottom_rule(cell, eighths=4)   # 0.5 pt under "United Nations" and the symbol
     for cell in table.rows[1].cells:
         oxml.bottom_rule(cell, eighths=12)  # 1.5 pt under the masthead (un-layout.md)
-    for line in version.session:
+    for line in head.session_lines:
         body.text_run(body.add_paragraph("session"), line)
+    for line in head.adoption_lines:  # adoption line and bracket, or a draft's sponsors line
+        body.text_run(body.add_paragraph("adoption"), line)
+    for note in head.first_page_notes:  # a draft's sponsor notes, above the job number
+        body.styled(section.first_page_footer.add_paragraph(), "footer_first").add_run(note)
     # first-page footer: job number and its Code 39 barcode
     footer = body.styled(section.first_page_footer.paragraphs[0], "footer_first")
     if head.job_line:
@@ -201,7 +205,7 @@ def _first_page(document, section, doc: Document, version: Version, body: _Body)
         png = io.BytesIO(code39_png(head.barcode_digits))
         picture = footer.add_run().add_picture(png, height=body.sizes["barcode_height"])
         # a11y (#15): alternative text naming the job number (Word's "Alt Text", wp:docPr/@descr)
-        oxml.set_alt_text(picture, lang.barcode_alt.format(job=doc.meta.job_number))
+        oxml.set_alt_text(picture, lang.barcode_alt.format(job=head.job_line.rsplit(" (", 1)[0]))
     # a11y (#15): a layout table, no header row, no banding, no style conditional formatting, so
     # Word's accessibility checker and screen readers do not read it as data (no w:tblHeader row)
     oxml.set_layout_table(table)
@@ -225,10 +229,10 @@ def _properties(document, doc: Document, version: Version):
     from docgen.model import plain_text
 
     lang = version.language
-    when = dt.datetime.combine(doc.meta.distributed, dt.time(), tzinfo=dt.timezone.utc)
+    when = dt.datetime.combine(version.masthead.issued, dt.time(), tzinfo=dt.timezone.utc)
     core = document.core_properties
     core.title = core_text(plain_text(version.title))  # the body carries the full title
-    core.subject = core_text(doc.meta.symbol)
+    core.subject = core_text(version.masthead.symbol)
     core.author = core_text(doc.organ.show_as)
     core.language = lang.word_lang
     core.created = core.modified = when
@@ -303,23 +307,30 @@ def build_document(doc: Document, version: Version):
         document.element.body.sectPr.get_or_add_bidi()
     document.element.body.clear_content()  # the default template starts with one empty paragraph
     _first_page(document, section, doc, version, body)
-    _headers(section, doc, body, rtl)
+    _headers(section, doc, version, body, rtl)
     heading = body.add_paragraph("heading")
-    body.text_run(heading, version.heading + ("\t" if not cjk else ""))
-    if cjk:
+    stacked = cjk and doc.meta.in_report  # 第 5/2 号决议, the title on the next line (in a report)
+    if version.heading:  # a draft has no number yet
+        body.text_run(heading, version.heading + ("" if stacked else "\t"))
+    if stacked:
         body.runs(body.add_paragraph("title"), version.title)
     else:
         body.runs(heading, version.title)
-    body.paragraph("formula", None, version.formula, lead="\t")
+    if version.formula:  # a decision in narrative form has none
+        body.paragraph("formula", None, version.formula, lead="\t")
     for p in version.preamble:
         body.paragraph("preambular", None, p.text, lead="\t")
-    for p in version.operative:
-        # a lone operative paragraph is unnumbered: indented like the preamble
-        body.paragraph("operative", p.num or None, p.text, lead="" if p.num else "\t")
         for item in p.items:
             body.item(item, 1)
+    _paragraphs(body, version.operative)
     for line in version.closing:
         body.text_run(body.add_paragraph("closing"), line)
+    for annex in version.annexes:
+        label = body.add_paragraph("annex")
+        label.paragraph_format.page_break_before = True  # an annex starts on a new page
+        body.text_run(label, annex.label)
+        body.runs(body.add_paragraph("heading"), annex.title)
+        _paragraphs(body, annex.paragraphs)
     end = body.add_paragraph("end_rule")
     end.alignment = WD_ALIGN_PARAGRAPH.CENTER
     body.notes.finish()
@@ -329,6 +340,16 @@ def build_document(doc: Document, version: Version):
     _properties(document, doc, version)
     add_source_properties(document, doc, version)
     return document
+
+
+def _paragraphs(body: _Body, paragraphs) -> None:
+    for p in paragraphs:
+        if p.heading:
+            body.runs(body.add_paragraph("subheading"), p.heading)
+        # a lone paragraph is unnumbered: indented like the preamble
+        body.paragraph("operative", p.num or None, p.text, lead="" if p.num else "\t")
+        for item in p.items:
+            body.item(item, 1)
 
 
 def _parts_with_runs(document, section, body):

@@ -13,7 +13,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from xml.sax.saxutils import escape
 
-from docgen.data.draft import DOCUMENT, LANGUAGE, SOURCE
+from docgen.data.draft import DOCUMENT, FORM, LANGUAGE, NARRATIVE, SOURCE
 from docgen.model import Document, Version
 
 CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
@@ -21,7 +21,12 @@ FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the one format id custom pro
 
 
 def properties(doc: Document, version: Version) -> dict[str, str]:
-    return {DOCUMENT: doc.name, LANGUAGE: version.lang, SOURCE: version.source_sha256}
+    found = {DOCUMENT: doc.name, LANGUAGE: version.lang, SOURCE: version.source_sha256}
+    if doc.meta.form != "adopted":
+        found[FORM] = doc.meta.form
+    if not version.formula:  # the reader then takes the first paragraph as text, not as the formula
+        found[NARRATIVE] = "true"
+    return found
 
 
 def add_source_properties(document, doc: Document, version: Version) -> None:

@@ -32,6 +32,7 @@ def style_names(doc: Document) -> dict:
     return {
         "heading": f"H1{g}", "title": f"H1{g}", "formula": body, "preambular": body, "operative": body,
         "item1": body, "item2": body, "item3": body, "closing": body, "end_rule": f"H23{g}",
+        "adoption": "Masthead Adoption", "subheading": f"H23{g}", "annex": f"HCh{g}",
         "session": f"H23{g}", "chapter": f"HCh{g}",
         "footnote_text": "footnote text", "footnote_reference": "footnote reference",
         "header": "header", "footer": "footer", "footer_first": "footer",
@@ -59,6 +60,9 @@ def _definitions(names: dict) -> list[tuple]:
         (names["masthead_symbol"], "symbol_rest_font", "symbol_leading", False, SONG, {}),
         (names["masthead_organ"], "organ_font", "organ_leading", True, HEI, {}),
         (names["masthead_block"], "block_font", "block_leading", False, SONG, {}),
+        # the adoption line and its bracket, or a draft's sponsors line: computed from document.yaml,
+        # set like body text (a style of their own tells `docgen import` not to read them as text)
+        (names["adoption"], "body_font", "body_leading", False, SONG, {"indent": True}),
     ]
 
 

@@ -314,7 +314,7 @@ def context(doc: Document, version: Version, fonts_href: str | None = None, for_
         "latin_lang": latin_lang, "block_lang": _block_lang(lang, head.block),
         "notes_at_end": called,  # filled while the body renders (browser HTML only)
         "barcode": Markup(code39_svg(head.barcode_digits)) if head.barcode_digits else "",
-        "created": meta.distributed.isoformat(),
+        "created": head.issued.isoformat(),
         "_filters": {"inline": inline, "gaps": gaps, "printable": printable},
     }
 

@@ -52,9 +52,9 @@ def attachments_for(doc, version) -> tuple[Attachment, ...]:
     Their dates come from the content (the issue date), so the same sources give the same bytes."""
     from docgen.writers import writer
 
-    when = dt.datetime.combine(doc.meta.distributed, dt.time(), tzinfo=dt.timezone.utc)
+    when = dt.datetime.combine(version.masthead.issued, dt.time(), tzinfo=dt.timezone.utc)
     xml = writer("akn")(doc, version, Settings())  # validated against the schema on the way
-    files = [Attachment(xml, f"{doc.name}.{version.lang}.xml", "Source",
+    files = [Attachment(xml, f"{doc.stem}.{version.lang}.xml", "Source",
                         "Akoma Ntoso 3.0 (AKN4UN) of this document", when)]
     for name, data in (("document.yaml", doc.meta.source), (version.path.name, version.source)):  # as read
         files.append(Attachment(data, f"{doc.name}.{name}", "Data", "docgen source (YAML)", when))

@@ -39,10 +39,14 @@ def _shown(path: Path) -> str:
     return str(Location(path))
 
 
-def report(diagnostics: list[Diagnostic], notes: bool = True) -> None:
-    """Print each diagnostic once (a problem in a shared file, such as organs.yaml, reaches every document)."""
+def report(diagnostics: list[Diagnostic], notes: bool = True, said: set | None = None) -> None:
+    """Print each diagnostic once (a problem in a shared file, such as organs.yaml, reaches every
+    document; a folder's adopted and draft forms read the same files). `said`: what was printed
+    before, in this build; what is printed now is added to it."""
+    said = set() if said is None else said
     for d in dict.fromkeys(diagnostics):
-        if notes or d.severity != "note":
+        if (notes or d.severity != "note") and d not in said:
+            said.add(d)
             print(d, file=sys.stderr)
 
 
@@ -107,14 +111,15 @@ def plan(paths: list[Path], formats: list[str], out: Path, langs: list[str] | No
                 continue
             if only.get(folder.resolve()) is not None and lang not in only[folder.resolve()]:
                 continue  # a language file was named: that version is built, not its siblings
-            for fmt in formats:
-                target = output_path(out, folder.name, lang, FORMATS[fmt].extension)
-                fp = fingerprint.of(doc_hash, lang, fmt, settings_key)
+            for form, fmt in ((form, fmt) for form in readers.forms(folder) for fmt in formats):
+                target = output_path(out, folder.name, lang, FORMATS[fmt].extension, form)
+                fp = fingerprint.of(doc_hash, lang, fmt, settings_key + ("" if form == "adopted" else f" form={form}"))
                 fonts_gone = fmt == "html" and not (out / "fonts").is_dir()  # an HTML output needs <out>/fonts/
                 if not force and not fonts_gone and state.up_to_date(target, fp):
                     current += 1
                     continue
-                planned.append(Planned(Job(folder, lang, fmt, pdfa, doc_hash), target, fp, FORMATS[fmt].cost * size))
+                planned.append(Planned(Job(folder, lang, fmt, pdfa, doc_hash, form), target, fp,
+                                       FORMATS[fmt].cost * size))
     missing = [code for code, count in asked.items() if not count]
     if missing and not errors(diagnostics):  # the request itself asks for what is not there
         nothing = len(missing) == len(asked)
@@ -179,7 +184,7 @@ def stale_outputs(paths: list[Path], out: Path, state: fingerprint.State) -> lis
     return sorted(stale)
 
 
-def _validate(planned: list[Planned], failures: list[Failure], quiet: bool,
+def _validate(planned: list[Planned], failures: list[Failure], quiet: bool, said: set,
               until=None, behind: list[Planned] | None = None) -> tuple[list[Planned], dict]:
     """Read each document to build once, here: a broken one is reported once, not once per output.
 
@@ -190,31 +195,34 @@ def _validate(planned: list[Planned], failures: list[Failure], quiet: bool,
     the rest); otherwise every document, in the order of their folders.
     """
     broken, documents = set(), {}
-    folders = dict.fromkeys(p.job.folder for p in planned) if until else sorted({p.job.folder for p in planned})
-    for folder in folders:
+    keys = dict.fromkeys(p.job.document for p in planned) if until else sorted({p.job.document for p in planned})
+    for key in keys:
         if until and until():
             break
-        doc, local = pipeline.read(folder)
-        report([d for d in local if d.severity == "warning" and not quiet])  # errors: once, in the summary
+        folder, form = key
+        doc, local = pipeline.read(folder, form=form)
+        report([d for d in local if d.severity == "warning" and not quiet], said=said)  # errors: in the summary
         if doc is None:
-            broken.add(folder)
-            failures.append(Failure(folder.name, "", "", "\n".join(str(d) for d in errors(local))))
+            broken.add(key)
+            failure = Failure(folder.name, "", "", "\n".join(str(d) for d in errors(local)))
+            if failure not in failures:  # a folder's two forms share most of their problems: said once
+                failures.append(failure)
         else:
-            documents[folder] = doc
-    late = {(folder, lang) for folder, doc in documents.items() for lang, v in doc.versions.items() if v.out_of_date}
+            documents[key] = doc
+    late = {(key, lang) for key, doc in documents.items() for lang, v in doc.versions.items() if v.out_of_date}
     if behind is not None:
-        behind.extend(p for p in planned if (p.job.folder, p.job.lang) in late)
-    return [p for p in planned if p.job.folder not in broken and (p.job.folder, p.job.lang) not in late], documents
+        behind.extend(p for p in planned if (p.job.document, p.job.lang) in late)
+    return [p for p in planned if p.job.document not in broken and (p.job.document, p.job.lang) not in late], documents
 
 
 def in_order(planned: list[Planned]) -> list[Planned]:
     """The order of work: the longest documents first, each document's outputs together, the longest
     first. The last jobs are short, so every worker stays busy to the end; a pool worker renders a
     document's outputs one after the other from one reading (`pool._Queue`)."""
-    total: dict[Path, int] = {}
+    total: dict[tuple, int] = {}
     for p in planned:
-        total[p.job.folder] = total.get(p.job.folder, 0) + p.cost
-    return sorted(planned, key=lambda p: (-total[p.job.folder], str(p.job.folder), -p.cost, str(p.target)))
+        total[p.job.document] = total.get(p.job.document, 0) + p.cost
+    return sorted(planned, key=lambda p: (-total[p.job.document], str(p.job.document), -p.cost, str(p.target)))
 
 
 def _results(planned: list[Planned], jobs: int, worker_limit: int, documents: dict, cluster: str | None,
@@ -234,7 +242,7 @@ def _results(planned: list[Planned], jobs: int, worker_limit: int, documents: di
             for i, p in enumerate(planned):
                 if i:
                     collect()  # not before the first: a one-output build never collects
-                yield p, run_job(p.job, documents.get(p.job.folder))
+                yield p, run_job(p.job, documents.get(p.job.document))
         return
     from docgen.building import pool  # multiprocessing: only for builds that use workers
 
@@ -283,18 +291,19 @@ def _build(paths, formats, out: Path, langs, pdfa, jobs, force, quiet, worker_li
     parallel = not cluster and (jobs or default_jobs()) > 1 and len(planned) > 1
     warming, documents = [], {}
     behind: list[Planned] = []  # outputs of out-of-date translations: not rebuilt, the last good ones kept
+    said: set[Diagnostic] = set()  # warnings printed: each once
     if parallel:  # read the first documents while the workers start; they read the others (pool.py)
         from docgen.building import pool
 
         starting = pool.Starting(min(jobs or default_jobs(), len(planned)), worker_limit)
         try:
-            planned, documents = _validate(in_order(planned), failures, quiet, until=starting.ready, behind=behind)
+            planned, documents = _validate(in_order(planned), failures, quiet, said, until=starting.ready, behind=behind)
             warming = starting.workers()
         except BaseException:
             starting.stop()
             raise
     else:
-        planned, documents = _validate(planned, failures, quiet, behind=behind)
+        planned, documents = _validate(planned, failures, quiet, said, behind=behind)
     planned = in_order(planned)
     progress = Progress(len(planned), quiet)
     written = 0
@@ -305,16 +314,17 @@ def _build(paths, formats, out: Path, langs, pdfa, jobs, force, quiet, worker_li
     results = _results(planned, jobs or default_jobs(), worker_limit, documents, cluster, pdfa, warming)
     try:
         for p, result in results:
-            if p.job.folder not in checked:  # a pool worker checked it: reported once, as `_validate` does
-                checked.add(p.job.folder)
-                report([d for d in result.diagnostics if d.severity == "warning" and not quiet])
+            if p.job.document not in checked:  # a pool worker checked it: reported once, as `_validate` does
+                checked.add(p.job.document)
+                # a folder's two forms read the same files: their warnings are said once
+                report([d for d in result.diagnostics if d.severity == "warning" and not quiet], said=said)
             if result.out_of_date:  # a worker read it first: the same as `_validate` does
                 behind.append(p)
                 progress.dropped()
                 continue
             if result.invalid:
-                if p.job.folder not in broken:
-                    broken.add(p.job.folder)
+                if p.job.document not in broken:
+                    broken.add(p.job.document)
                     failures.append(Failure(p.job.folder.name, "", "", result.message))
                 progress.dropped()
                 continue

@@ -62,7 +62,7 @@ class Task:
     name: str                                  # the document folder's name
     doc_hash: str                              # fingerprint.document() of the files, as the client planned
     files: tuple[tuple[str, bytes], ...]       # fingerprint.read_document_files(): (file name, bytes)
-    outputs: tuple[tuple[str, str], ...]       # (language, format) to render
+    outputs: tuple[tuple[str, str, str], ...]  # (language, format, form) to render
     pdfa: bool = False
 
 
@@ -107,7 +107,8 @@ def render(task: Task) -> Rendered:
             # (job.collect_between_jobs; its walks were 20-40 ms of each Chinese PDF here). Nothing
             # is frozen here: dask_setup froze the warm-up's objects once.
             with collect_between_jobs():
-                results = tuple(run(Job(folder, lang, fmt, task.pdfa, rendered)) for lang, fmt in task.outputs)
+                results = tuple(run(Job(folder, lang, fmt, task.pdfa, rendered, form))
+                                for lang, fmt, form in task.outputs)
             gc.collect()
         return Rendered(rendered, resource(_identity) if _identity else "", str(folder), results)
     finally:
@@ -228,7 +229,7 @@ def _task(name: str, group: list, pdfa: bool) -> tuple[Task, str]:
     files = tuple(fingerprint.read_document_files(folder))
     doc_hash = fingerprint.document_files(list(files))
     changed = "" if doc_hash == group[0].job.doc_hash else f"{folder} changed during the build; run it again"
-    return Task(name, doc_hash, files, tuple((p.job.lang, p.job.fmt) for p in group), pdfa), changed
+    return Task(name, doc_hash, files, tuple((p.job.lang, p.job.fmt, p.job.form) for p in group), pdfa), changed
 
 
 class _Again(Exception):

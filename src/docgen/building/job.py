@@ -30,10 +30,16 @@ class Job:
     fmt: str
     pdfa: bool = False
     doc_hash: str = ""  # the folder's inputs as the build saw them; part of the read cache's key
+    form: str = "adopted"  # model.FORMS: the adopted text, or its draft (<name>.draft.<lang>.<ext>)
 
     @property
     def label(self) -> str:
-        return f"{self.folder.name} {self.lang} {self.fmt}"
+        return f"{self.folder.name}{'' if self.form == 'adopted' else ' ' + self.form} {self.lang} {self.fmt}"
+
+    @property
+    def document(self) -> tuple[Path, str]:
+        """Which document the job renders: a folder, in one form (a folder with a draft makes two)."""
+        return (self.folder, self.form)
 
 
 @dataclass(frozen=True)
@@ -66,7 +72,7 @@ class _ReadFailed(Exception):
 
 
 @lru_cache(maxsize=8)
-def _document(folder: Path, doc_hash: str, check: bool = False):
+def _document(folder: Path, doc_hash: str, check: bool = False, form: str = "adopted"):
     """Read and transform a document once per process (its formats follow each other).
 
     `check`: also run the preflight; a pool worker is the first to read the document and checks
@@ -75,7 +81,7 @@ def _document(folder: Path, doc_hash: str, check: bool = False):
     """
     from docgen import pipeline
 
-    doc, diagnostics = pipeline.read(folder, checks=check)
+    doc, diagnostics = pipeline.read(folder, checks=check, form=form)
     return doc, tuple(diagnostics)
 
 
@@ -92,7 +98,7 @@ def run(job: Job, doc=None, check: bool = False) -> Result:
     diagnostics, invalid = (), False
     try:
         if doc is None:
-            doc, diagnostics = _document(Path(job.folder), job.doc_hash, check)
+            doc, diagnostics = _document(Path(job.folder), job.doc_hash, check, job.form)
             if doc is None:
                 invalid = True
                 raise _ReadFailed("\n".join(str(d) for d in errors(diagnostics)) or f"{job.folder}: could not be read")

@@ -13,11 +13,13 @@ def plain_name(name: str) -> bool:
     return bool(name) and name not in (".", "..") and "/" not in name and "\\" not in name and "\0" not in name
 
 
-def output_path(out: Path, document: str, lang: str, extension: str) -> Path:
-    """<out>/<document>/<document>.<lang>.<extension>; never outside out."""
+def output_path(out: Path, document: str, lang: str, extension: str, form: str = "adopted") -> Path:
+    """<out>/<document>/<document>.<lang>.<extension>, a draft's <document>.draft.<lang>.<extension>;
+    never outside out."""
     if not plain_name(document):
         raise ValueError(f"a document folder's name cannot name an output: {document!r}")
-    return Path(out) / document / f"{document}.{lang}.{extension}"
+    stem = document if form == "adopted" else f"{document}.{form}"
+    return Path(out) / document / f"{stem}.{lang}.{extension}"
 
 
 class Escapes(Exception):

@@ -39,8 +39,8 @@ def _serve(conn, limit: int) -> None:
                     break
                 job, doc = message
                 if doc is not None:
-                    given = (job.folder, doc)
-                doc = given[1] if given is not None and given[0] == job.folder else None
+                    given = (job.document, doc)
+                doc = given[1] if given is not None and given[0] == job.document else None
                 conn.send(run(job, doc, check=True))  # checked by the build when given, read and checked here if not
                 collect()  # while the build takes the result and picks the next job
         except (EOFError, OSError):
@@ -60,9 +60,9 @@ class _Worker:
 
     def give(self, job: Job, documents: dict) -> None:
         """Send a job, with its document when the build has read it and the worker does not hold it."""
-        doc = documents.get(job.folder) if job.folder != self.holds else None
+        doc = documents.get(job.document) if job.document != self.holds else None
         if doc is not None:
-            self.holds = job.folder
+            self.holds = job.document
         self.job = job
         self.left -= 1
         self.conn.send((job, doc))
@@ -154,13 +154,13 @@ class _Queue:
     def __init__(self, jobs: list[Job]):
         self.waiting: dict = {}
         for job in jobs:
-            self.waiting.setdefault(job.folder, deque()).append(job)
+            self.waiting.setdefault(job.document, deque()).append(job)
 
     def __bool__(self) -> bool:
         return bool(self.waiting)
 
     def take(self, last: Job | None, others: set) -> Job:
-        folder = last.folder if last is not None and last.folder in self.waiting else None
+        folder = last.document if last is not None and last.document in self.waiting else None
         if folder is None:
             folder = next((f for f in self.waiting if f not in others), next(iter(self.waiting)))
         jobs = self.waiting[folder]
@@ -203,7 +203,7 @@ def results(jobs: list[Job], processes: int, limit: int, started: list[_Worker] 
     documents = documents or {}
 
     def give(worker: _Worker, last: Job | None) -> None:
-        worker.give(pending.take(last, {w.job.folder for w in workers if w.job is not None and w is not worker}),
+        worker.give(pending.take(last, {w.job.document for w in workers if w.job is not None and w is not worker}),
                     documents)
 
     try:
@@ -227,7 +227,7 @@ def results(jobs: list[Job], processes: int, limit: int, started: list[_Worker] 
                     worker.process.join()
                     result = Result(worker.job, None, died(worker.process.exitcode))
                     worker.left = 0
-                dropped = pending.drop(last.folder) if result.invalid else []
+                dropped = pending.drop(last.document) if result.invalid else []
                 worker.job = None
                 # The worker's next job first, the result after: the build writes the file
                 # (and syncs it) while the worker is already rendering again.

@@ -227,7 +227,10 @@ def merge(doc: Document, base: Version, data: CommentedMap, draft: Version, summ
         summary.ignored.append(f"the heading reads \u201c{draft.heading}\u201d in the draft, \u201c{base.heading}\u201d "
                                "here: the number comes from document.yaml (change it there)")
     data["title"] = m.text(base.title, draft.title, data["title"], "title")
-    data["formula"] = m.text(base.formula, draft.formula, data["formula"], "formula")
+    if "formula" in data:  # a decision in narrative form has none
+        data["formula"] = m.text(base.formula, draft.formula, data["formula"], "formula")
+    elif draft.formula:
+        m.structural("the draft has a formula line; this text, a decision in narrative form, has none")
     if carries_session and ("session" in data or draft.session):
         new = _lines(base.session, draft.session, data.get("session"), cjk, "session lines", summary)
         if new is not data.get("session"):

@@ -241,6 +241,8 @@ def _kind_of_style(name: str) -> str:
         return "heading"
     if re.fullmatch(r"h23g?|h2g?|h3g?", n):
         return "session"
+    if re.fullmatch(r"hchg?|heading0|title", n):
+        return "chapter"
     if n.startswith("masthead") or n in ("header", "footer"):
         return "masthead"
     return "body"
@@ -688,8 +690,12 @@ def read_docx(path: Path, changes: str | None = None, lang: str = "") -> Draft:
     package = _Package(path)
     props = custom_properties(package)
     from docgen.data import tables
-    from docgen.data.draft import DOCUMENT, LANGUAGE, SOURCE
+    from docgen.data.draft import DOCUMENT, FORM, LANGUAGE, NARRATIVE, SOURCE
 
+    if props.get(FORM, "adopted") != "adopted":
+        raise DraftError(f"{path}: this is the Word file of the {props[FORM]} form (an L. document: sponsors, "
+                         "its own symbol); docgen import reads the adopted text's Word draft "
+                         f"({props.get(DOCUMENT, '<name>')}.<lang>.docx): edit that one, or the YAML")
     lang = props.get(LANGUAGE, "") or lang
     cjk = lang in tables.CODES and tables.language(lang).is_cjk
     styles_tree = package.xml("word/styles.xml")  # parsed once: style names and numbered styles
@@ -709,9 +715,17 @@ def read_docx(path: Path, changes: str | None = None, lang: str = "") -> Draft:
     draft = Draft(Version(lang=lang, path=path, title=[], formula=[], preamble=[], operative=[], footnotes=[]),
                   document=props.get(DOCUMENT, ""), lang=props.get(LANGUAGE, ""), source_sha256=props.get(SOURCE, ""),
                   changes=found, resolved=(changes or "accept") if found else "")
+    fillin = next((p for p in body.iter(w("p")) if any((t.text or "").strip().upper().startswith("FILLIN")
+                                                     for t in p.iter(w("instrText")))), None)
+    if fillin is not None:
+        raise DraftError(f"{path.name}: paragraph \u201c{short(''.join(t.text or '' for t in fillin.iter(w('t'))))}\u201d "
+                         "is a FILLIN field: LibreOffice saves Word content controls so, and drops words of "
+                         "the ones that hold a footnote call; the text cannot be trusted. Import the draft as "
+                         "Word saved it, or remove the content controls in Word first")
     runs = _Runs(styles, package.rels("word/document.xml"))
     try:
-        _classify(path, body, styles, runs, draft.version, cjk, _Numbering(package, styles_tree), *label_patterns(lang))
+        _classify(path, body, styles, runs, draft.version, cjk, _Numbering(package, styles_tree), *label_patterns(lang),
+                  narrative=props.get(NARRATIVE) == "true")
     except DraftError as exc:
         if str(exc).startswith(path.name) or str(exc).startswith(str(path)):
             raise
@@ -742,24 +756,25 @@ def read_docx(path: Path, changes: str | None = None, lang: str = "") -> Draft:
 
 def body_paragraphs(body) -> list:
     """The body's paragraphs in order, through block-level content controls (w:sdt) and custom XML;
-    the tables before the first heading are the masthead (document.yaml's); a table after it has
-    no place in the YAML and is refused rather than dropped."""
+    the tables before the first paragraph with text are the masthead (document.yaml's); a table
+    after it (among the session lines, the adoption lines or the text) has no place in the YAML and
+    is refused rather than dropped."""
     out: list = []
-    seen_heading = False
+    seen_text = False
 
     def walk(el):
-        nonlocal seen_heading
+        nonlocal seen_text
         for child in el:
             tag = etree.QName(child).localname if isinstance(child.tag, str) else ""
             if tag == "p":
                 out.append(child)
-                if any(_kind_of_style(s.get(w("val"), "")) == "heading" for s in child.iterfind(f"{w('pPr')}/{w('pStyle')}")):
-                    seen_heading = True
+                if any((t.text or "").strip() for t in child.iter(w("t"))):
+                    seen_text = True
             elif tag in ("sdt", "sdtContent", "customXml", "ins", "moveTo", "smartTag"):
                 walk(child)
             elif tag == "tbl":
                 text = "".join(t.text or "" for t in child.iter(w("t"))).strip()
-                if seen_heading and text:
+                if seen_text and text:
                     raise DraftError(f"a table in the body text (\u201c{short(text)}\u201d): docgen documents have "
                                      "no tables there; make its text paragraphs")
     walk(body)
@@ -805,8 +820,9 @@ def _ends_with_break(p, first: bool = False) -> bool:
 
 
 def _classify(path: Path, body, styles, runs: _Runs, version: Version, cjk: bool, numbering: "_Numbering",
-              LABEL, NUMBER) -> None:
-    """Body paragraphs -> title, formula, preamble, operative paragraphs and items, closing lines."""
+              LABEL, NUMBER, narrative: bool = False) -> None:
+    """Body paragraphs -> title, formula, preamble, operative paragraphs and items, closing lines.
+    `narrative`: the text has no formula (a decision in narrative form): its first paragraph is text."""
     headings: list[list[_Piece]] = []
     region = "masthead"  # masthead -> preamble -> operative -> closing
     stack: list = []  # open containers by depth: [Operative, Item(depth 1), Item(depth 2), ...]
@@ -854,6 +870,12 @@ def _classify(path: Path, body, styles, runs: _Runs, version: Version, cjk: bool
                 continue
             raise DraftError(f"{where}: cannot classify this paragraph: style '{style}' is used for the session "
                              "lines above the heading only")
+        if kind == "masthead" and style == "Masthead Adoption" and region == "masthead":
+            continue  # the adoption line and its bracket: made from document.yaml, not text to import
+        if kind == "chapter":
+            raise DraftError(f"{where}: an annex or chapter heading (style '{style}'): docgen import does not read "
+                             "annexes yet; edit the annex in the YAML (the rest of the draft can be imported once "
+                             "the annex is removed from it)")
         if kind in ("footnote", "masthead"):
             raise DraftError(f"{where}: cannot classify this paragraph: style '{style}' does not belong in the body")
         typed = LABEL.match(text)
@@ -868,11 +890,14 @@ def _classify(path: Path, body, styles, runs: _Runs, version: Version, cjk: bool
         m = typed or auto
         content = _trim(_inlines(_strip_prefix(pieces, cut), cjk))
         if region in ("masthead", "heading"):
-            if m:
-                raise DraftError(f"{where}: a numbered paragraph before the formula")
-            version.formula = content
-            region = "preamble"
-            continue
+            if narrative:
+                region = "preamble"  # no formula: this paragraph is the text's first
+            else:
+                if m:
+                    raise DraftError(f"{where}: a numbered paragraph before the formula")
+                version.formula = content
+                region = "preamble"
+                continue
         if m and is_number:
             if region == "closing":
                 raise DraftError(f"{closing_at}: cannot classify this paragraph: it has no number, yet numbered "

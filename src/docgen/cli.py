@@ -119,6 +119,10 @@ def parser():
     new.add_argument("--langs", type=_languages, required=True, help="language versions, e.g. en,fr (the first is "
                                                                       "the original)")
     new.add_argument("--organ", default="un-ga", metavar="KEY", help="the adopting organ (default: un-ga)")
+    new.add_argument("--form", default="adopted", choices=("adopted", "draft", "narrative", "in-report"),
+                     help="adopted (default): issued as its own document with its adoption line; draft: an L. "
+                          "document with its sponsors; narrative: a decision without formula; in-report: printed "
+                          "inside a report")
     schema = add("schema", help="print the JSON Schema of document.yaml or <lang>.yaml (for editors)")
     schema.add_argument("which", nargs="?", choices=("document", "language"), default="document")
     schema.add_argument("--write", type=Path, metavar="DIR", help="write both schemas into DIR instead")
@@ -144,7 +148,7 @@ def _new(args) -> int:
     from docgen.authoring import new as scaffold
 
     try:
-        files = scaffold.create(args.folder, args.type, args.langs, args.organ)
+        files = scaffold.create(args.folder, args.type, args.langs, args.organ, args.form)
     except scaffold.NewError as exc:
         print(f"docgen new: error: {exc}", file=sys.stderr)
         return 1

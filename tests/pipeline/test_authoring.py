@@ -23,8 +23,8 @@ def test_new_document_passes_check_and_builds(tmp_path):
     assert result.returncode == 0, result.stderr
     document = (folder / "document.yaml").read_text("utf-8")
     assert document.startswith("# yaml-language-server: $schema=../.docgen/schema/document.schema.json\n")
-    for name, field in DOCUMENT_FIELDS.items():  # every field explained in a comment
-        assert f"# {field.about}" in document and f"\n{name}:" in document, name
+    for name, field in DOCUMENT_FIELDS.items():  # every field explained in a comment (other forms': commented out)
+        assert f"# {field.about}" in document and (f"\n{name}:" in document or f"\n# {name}:" in document), name
     assert (folder / "en.yaml").read_text("utf-8").startswith(
         "# yaml-language-server: $schema=../.docgen/schema/language.schema.json\n")
     assert (tmp_path / "content" / ".docgen" / "schema" / "document.schema.json").read_text("utf-8") == \
@@ -94,7 +94,7 @@ def test_shipped_content_is_valid_against_the_schemas():
 
 
 MUTATIONS = [
-    ("document", lambda d: d.update(session="fifth")),
+    ("document", lambda d: d.update(session="fifth session")),  # a named session is one word ("2026")
     ("document", lambda d: d.update(number="t%")),  # the property test found it: invalid in AKN identifiers
     ("document", lambda d: d.update(type="report")),
     ("document", lambda d: d.pop("organ")),
@@ -131,3 +131,32 @@ def test_schema_and_reader_reject_the_same_mistakes(which, mutate, tmp_path):
     write({**data, which: broken})
     result = run_docgen("check", folder)
     assert result.returncode == 1 and ": error: " in result.stderr, "the reader accepts it"
+
+
+@pytest.mark.parametrize("form,doc_type,organ,outputs", [
+    ("draft", "resolution", "un-ga", ["d.draft.en", "d.draft.ar"]),
+    ("narrative", "decision", "un-ecosoc", ["d.en", "d.ar"]),
+    ("in-report", "resolution", "un-ctoc-cop", ["d.en", "d.ar"]),
+])
+def test_new_offers_the_forms(tmp_path, form, doc_type, organ, outputs):
+    """`docgen new --form`: each form passes check (its TO DO values warned about) and builds what it
+    should: a draft only its L. document, a narrative decision no formula."""
+    folder = tmp_path / "content" / "d"
+    result = run_docgen("new", folder, "--type", doc_type, "--langs", "en,ar", "--organ", organ, "--form", form)
+    assert result.returncode == 0, result.stderr
+    check = run_docgen("check", folder)
+    assert check.returncode == 0 and "error" not in check.stderr, check.stderr
+    out = tmp_path / "out"
+    assert run_docgen("build", folder, "--out", out, "--format", "akn,html").returncode == 0
+    assert sorted(p.name for p in (out / "d").glob("*.xml")) == sorted(f"{name}.xml" for name in outputs)
+    html = (out / "d" / f"{outputs[0]}.html").read_text("utf-8")
+    if form == "draft":
+        assert "Distr.: Limited" in html and "TO DO: the first sponsor" in html
+    if form == "narrative":
+        assert "\nformula:" not in (folder / "en.yaml").read_text("utf-8")  # written commented out
+        assert "<formula" not in (out / "d" / "d.en.xml").read_text("utf-8")
+
+
+def test_new_refuses_a_narrative_resolution(tmp_path):
+    result = run_docgen("new", tmp_path / "x", "--type", "resolution", "--langs", "en", "--form", "narrative")
+    assert result.returncode == 1 and "--type decision" in result.stderr and not (tmp_path / "x").exists()

@@ -33,12 +33,27 @@ def _comment(text: str, indent: str = "") -> str:
     return f"{indent}# {text}\n"
 
 
-def create(folder: Path, doc_type: str, langs: list[str], organ: str = "un-ga") -> list[Path]:
+# The forms `docgen new --form` writes (docs/content-format.md, "Forms"):
+FORMS = {
+    "adopted": "the adopted text, issued as its own document (A/RES/...): adoption line, number, meeting line",
+    "draft": "a draft (L. document) not yet adopted: Distr.: Limited, the L. symbol, the sponsors; "
+             "add the adopted facts to the same folder when it is adopted",
+    "narrative": "a decision in narrative form: no formula, one paragraph that says where and when it was taken",
+    "in-report": "a text printed inside a report (the report's symbol, no adoption line of its own)",
+}
+
+
+def create(folder: Path, doc_type: str, langs: list[str], organ: str = "un-ga",
+           form: str = "adopted") -> list[Path]:
     """Write folder/document.yaml and folder/<lang>.yaml for each language; returns the files."""
     folder = Path(folder)
     twice = sorted({lang for lang in langs if langs.count(lang) > 1})
     if twice:
         raise NewError(f"--langs names {', '.join(twice)} more than once: give each language once")
+    if form not in FORMS:
+        raise NewError(f"unknown form '{form}'; known: {', '.join(FORMS)}")
+    if form == "narrative" and doc_type != "decision":
+        raise NewError("--form narrative is a decision's form: use --type decision")
     if folder.exists() and not folder.is_dir():
         raise NewError(f"{folder} is a file: choose a new folder")
     if folder.exists() and any(folder.iterdir()):
@@ -51,34 +66,66 @@ def create(folder: Path, doc_type: str, langs: list[str], organ: str = "un-ga") 
     schemas = folder.parent / SCHEMA_DIR
     schema.write(schemas)
     folder.mkdir(parents=True, exist_ok=True)
-    today = dt.date.today()
+    written = [folder / "document.yaml"]
+    written[0].write_text(_document(doc_type, langs[0], organ, form), "utf-8")
+    for lang in langs:
+        path = folder / f"{lang}.yaml"
+        path.write_text(_version(lang, table[organ], form), "utf-8")
+        written.append(path)
+    return written
+
+
+def _document(doc_type: str, original: str, organ: str, form: str) -> str:
+    """document.yaml: every field with its explanation; the ones this form does not use, commented out."""
+    today = dt.date.today().isoformat()
+    ga = organ == "un-ga"
     values = {
-        "type": doc_type, "number": "1/1", "organ": organ, "session": 1, "adopted": today.isoformat(),
-        "original": langs[0], "symbol": "A/RES/1/1" if doc_type == "resolution" else "A/1/1",
-        "distributed": today.isoformat(), "duty_station": "new-york", "job_number": "N.00-00000",
+        "type": doc_type, "number": "1/1", "organ": organ, "session": 1, "adopted": today,
+        "original": original, "symbol": ("A/RES/1/1" if doc_type == "resolution" else "A/DEC/1/1") if ga else "TO-DO/1",
+        "distributed": today, "duty_station": "new-york", "job_number": "N.00-00000",
         "footnotes_start": 1,
     }
+    examples = {
+        "references": "references: {}  # e.g. ga-64-293: {organ: un-ga, type: resolution, number: 64/293, "
+                      "adopted: 2010-07-30}\n",
+        "in_report": "in_report: true\n",
+        "masthead_organ": "masthead_organ: un-ga\n",
+        "adoption": "adoption: {committee: first, documents: [A/1/100]}\n",
+        "draft": f"draft:\n  symbol: A/C.1/1/L.1\n  distributed: {today}\n  job_number: N.00-00000\n",
+    }
+    active = {"references"}
+    if form == "in-report":
+        active.add("in_report")
+        values["symbol"] = "TO-DO/1"  # the report's symbol
+    if form in ("adopted", "narrative") and ga:
+        active.add("adoption")
+        examples["adoption"] = "adoption: {committee: first, documents: [A/1/100]}  # TO DO (or {documents: [A/1/L.1]})\n"
+    if form == "draft":
+        active.add("draft")
+        examples["draft"] = (f"draft:\n  symbol: {'A/C.1/1/L.1' if ga else 'TO-DO/L.1'}  # TO DO\n"
+                             f"  distributed: {today}  # TO DO\n  job_number: N.00-00000  # TO DO\n"
+                             + ("  committee: first  # TO DO (or remove: a plenary draft)\n" if ga else ""))
+    adopted_only = ("number", "adopted", "symbol", "distributed", "job_number") if form == "draft" else ()
     lines = [f"# yaml-language-server: $schema=../{(SCHEMA_DIR / schema.NAMES['document']).as_posix()}\n",
-             "# Facts shared by every language version (docs/content-format.md). Replace the values marked TO DO.\n"]
+             f"# Facts shared by every language version (docs/content-format.md), form: {form}: {FORMS[form]}.\n"
+             "# Replace the values marked TO DO; fields commented out belong to other forms.\n"]
     for name, field in DOCUMENT_FIELDS.items():
         lines.append("\n" + _comment(f"{field.about}" + ("" if field.required else " (optional)")))
         if field.choices:
             lines.append(_comment(f"one of: {', '.join(field.choices)}"))
-        if name == "references":
-            lines.append("references: {}  # e.g. ga-64-293: {organ: un-ga, type: resolution, number: 64/293, "
-                         "adopted: 2010-07-30}\n")
+        if name in examples:
+            text = examples[name]
+            lines.append(text if name in active else _commented(text))
             continue
-        value = values[name]
         todo = "" if name in ("type", "organ", "original", "footnotes_start", "duty_station") else "  # TO DO"
-        raw = value if name in ("adopted", "distributed") else _quote(value)
-        lines.append(f"{name}: {raw}{todo}\n")
-    written = [folder / "document.yaml"]
-    written[0].write_text("".join(lines), "utf-8")
-    for lang in langs:
-        path = folder / f"{lang}.yaml"
-        path.write_text(_version(lang, table[organ]), "utf-8")
-        written.append(path)
-    return written
+        raw = values[name] if name in ("adopted", "distributed") else _quote(values[name])
+        line = f"{name}: {raw}{todo}\n"
+        lines.append(_commented(line.replace("  # TO DO", "  # when adopted")) if name in adopted_only else line)
+    return "".join(lines)
+
+
+def _commented(text: str) -> str:
+    return "".join(f"# {line}\n" for line in text.splitlines())
 
 
 # The article a formula opens with, by the first word of the organ's name (its gender): "Le Conseil
@@ -114,7 +161,7 @@ def formula(lang: str, lines: tuple[str, ...]) -> str:
     return f"{article}{name}," if article.endswith("’") else f"{article} {name[0].upper()}{name[1:]},"
 
 
-def _version(lang: str, organ) -> str:
+def _version(lang: str, organ, form: str = "adopted") -> str:
     name = tables.language(lang).name
     out = [f"# yaml-language-server: $schema=../{(SCHEMA_DIR / schema.NAMES['language']).as_posix()}\n",
            f"# The {name} version: its text only. Every language version has the same structure (the same\n"
@@ -130,10 +177,20 @@ def _version(lang: str, organ) -> str:
                                                                                           "TO DO: second item."]}],
         "closing": ["TO DO: 1st plenary meeting"],
         "footnotes": {"first": "TO DO: the footnote's text."},
+        "annexes": [{"title": "TO DO: the annex's title", "paragraphs": ["TO DO: its first paragraph."]}],
+        "sponsors": ["TO DO: the first sponsor", "TO DO: the second sponsor"],
+        "sponsor_notes": {"*": "TO DO: Non-member State."},
     }
-    for name, field in VERSION_FIELDS.items():
+    unused = {"annexes", "sponsor_notes"}
+    if form != "draft":
+        unused.add("sponsors")
+    if form == "narrative":
+        unused |= {"formula", "preamble"}
+        sample["operative"] = ["TO DO: At its 1st plenary meeting, on ..., the ... decided ...[^first]"]
+    for key, field in VERSION_FIELDS.items():
         out.append("\n" + _comment(field.about + ("" if field.required else " (optional)")))
-        out.append(_yaml(name, sample[name]))
+        text = _yaml(key, sample[key])
+        out.append(_commented(text) if key in unused else text)
     return "".join(out)
 
 
@@ -146,6 +203,9 @@ def _yaml(name: str, value) -> str:
     for entry in value:
         if isinstance(entry, str):
             lines.append(f"  - {_quote(entry)}\n")
+        elif "title" in entry:
+            lines.append(f"  - title: {_quote(entry['title'])}\n    paragraphs:\n")
+            lines.extend(f"      - {_quote(p)}\n" for p in entry["paragraphs"])
         elif "text" in entry:
             lines.append(f"  - text: {_quote(entry['text'])}\n    items:\n")
             lines.extend(f"      - {_quote(item)}\n" for item in entry["items"])

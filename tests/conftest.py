@@ -91,3 +91,12 @@ def content_copy(tmp_path) -> Path:
     target = tmp_path / "content"
     shutil.copytree(CONTENT, target)
     return target
+
+
+def specimen_facts_without_draft() -> str:
+    """The specimen's document.yaml without its `draft:` block: for tests that pair its facts with a
+    text of their own (which lists no sponsors, so its draft form could not be built)."""
+    import re
+
+    text = (SPECIMEN / "document.yaml").read_text("utf-8")
+    return re.sub(r"(?ms)^draft:\n(?:[ #].*?\n)*", "", text)

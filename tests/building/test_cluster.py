@@ -160,6 +160,7 @@ def test_cluster_build_is_the_local_build_and_a_no_op_sends_nothing(cluster, sma
     a, b = outputs(tmp_path / "local"), outputs(tmp_path / "cluster")
     assert a.keys() == b.keys() and ".docgen-state.json" in a  # state file included: same fingerprints
     versions = sum(len(list(folder.glob("??.yaml"))) for folder in small_corpus.iterdir() if folder.is_dir())
+    versions += 6  # the specimen's six languages again, as its draft (specimen.draft.<lang>)
     assert len([name for name in a if name.endswith((".pdf", ".docx", ".xml", ".html"))]) == versions * 4
     assert [name for name in a if a[name] != b[name]] == []
     assert "General Assembly of the Test" in b["specimen/specimen.en.html"].decode()  # organs.yaml travelled
@@ -241,6 +242,7 @@ def test_failures_stay_with_their_document(cluster, small_corpus, tmp_path, load
     assert len(lines) == 4, lines
     written = sorted(p.name for p in out.rglob("*.*") if p.suffix in (".pdf", ".xml"))
     versions = sum(len(list(folder.glob("??.yaml"))) for folder in source.iterdir() if folder.is_dir())
+    versions += 6  # the specimen's draft form
     assert len(written) == versions * 2 - 2 - 2 - 1 and f"unrenderable.{language_file.stem}.xml" in written
     assert not any(name.startswith(("synthetic-002", "poison", "unrenderable")) and not name.endswith(".xml")
                    or name.startswith(("synthetic-002", "poison")) for name in written)
@@ -325,15 +327,16 @@ from docgen.building.job import Job, run
 folder, other = Path({str(CONTENT / "specimen")!r}), Path({str(CONTENT / "ctoc-cop-5-2")!r})
 files = tuple(fingerprint.read_document_files(folder))
 doc_hash = fingerprint.document(folder)
-rendered = render(Task("specimen", doc_hash, files, (("en", "akn"), ("en", "docx"))))
+rendered = render(Task("specimen", doc_hash, files, (("en", "akn", "adopted"), ("en", "docx", "draft"))))
 assert rendered.doc_hash == doc_hash and Path(rendered.folder).name == "specimen"
 assert not Path(rendered.folder).exists()  # the worker's copy is gone once rendered
-assert [r.data for r in rendered.results] == [run(Job(folder, "en", fmt, False, doc_hash)).data for fmt in ("akn", "docx")]
+assert [r.data for r in rendered.results] == [run(Job(folder, "en", fmt, False, doc_hash, form)).data
+                                              for fmt, form in (("akn", "adopted"), ("docx", "draft"))]
 # the bytes of another document under this one's hash: the worker says what it rendered, and stops
-wrong = render(Task("specimen", doc_hash, tuple(fingerprint.read_document_files(other)), (("en", "akn"),)))
+wrong = render(Task("specimen", doc_hash, tuple(fingerprint.read_document_files(other)), (("en", "akn", "adopted"),)))
 assert wrong.doc_hash == fingerprint.document(other) != doc_hash and wrong.results == ()
 try:
-    render(Task("..", doc_hash, files, (("en", "akn"),)))
+    render(Task("..", doc_hash, files, (("en", "akn", "adopted"),)))
 except ValueError:
     print("ok")
 """

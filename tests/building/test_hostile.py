@@ -76,7 +76,8 @@ def test_output_names_never_escape_out_when_building_dot_or_dot_dot(tmp_path):
     assert docgen("build", "..", "--out", out, "--format", "akn", "--lang", "en", cwd=doc / "notes").returncode == 0
     assert docgen("build", ".", "--out", out, "--format", "akn", "--lang", "fr", cwd=doc).returncode == 0
     written = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*.xml"))
-    assert written == ["box/out/specimen/specimen.en.xml", "box/out/specimen/specimen.fr.xml"], written
+    assert written == ["box/out/specimen/specimen.draft.en.xml", "box/out/specimen/specimen.draft.fr.xml",
+                       "box/out/specimen/specimen.en.xml", "box/out/specimen/specimen.fr.xml"], written
 
 
 def test_prune_deletes_only_outputs_docgen_wrote_inside_out(tmp_path):
@@ -97,8 +98,9 @@ def test_prune_deletes_only_outputs_docgen_wrote_inside_out(tmp_path):
     result = docgen("build", content, "--out", out, "--format", "akn", "--prune")
     assert result.returncode == 0, result.stderr
     assert victim.read_text("utf-8") == "not docgen's"
-    assert not (out / "specimen" / "specimen.fr.xml").exists()  # docgen's own stale output is pruned
-    assert "pruned 1 stale output(s)" in result.stdout, result.stdout
+    assert not (out / "specimen" / "specimen.fr.xml").exists()  # docgen's own stale outputs are pruned
+    assert not (out / "specimen" / "specimen.draft.fr.xml").exists()
+    assert "pruned 2 stale output(s)" in result.stdout, result.stdout
 
 
 def test_leftover_cleaning_deletes_only_docgen_temporary_files(tmp_path):
@@ -347,7 +349,7 @@ def test_check_warns_about_the_placeholders_docgen_new_left(tmp_path):
     assert check.returncode == 0, check.stderr  # valid: a warning, not an error
     warnings = [line for line in check.stderr.splitlines() if ": warning: " in line and "TO DO" in line]
     assert len(warnings) == 3, check.stderr  # one per file: document.yaml, en.yaml, fr.yaml
-    assert warnings[0].startswith(f"{folder / 'document.yaml'}:9: warning: 6 value(s) marked TO DO"), warnings
+    assert warnings[0].startswith(f"{folder / 'document.yaml'}:10: warning: 7 value(s) marked TO DO"), warnings
     assert "fr.yaml:" in warnings[2] and "title, preamble 1, paragraph 1" in warnings[2]
 
 
@@ -380,12 +382,12 @@ def test_building_a_language_file_builds_that_language(tmp_path):
     out = tmp_path / "out"
     result = docgen("build", content / "specimen" / "ru.yaml", "--out", out, "--format", "akn")
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in out.rglob("*.xml")) == ["specimen.ru.xml"]
+    assert sorted(p.name for p in out.rglob("*.xml")) == ["specimen.draft.ru.xml", "specimen.ru.xml"]  # both forms
     result = docgen("build", content / "specimen" / "fr.yaml", content / "specimen" / "ru.yaml", "--out", out,
                     "--format", "akn")
-    assert "1 file(s) written, 1 up to date" in result.stdout, result.stdout  # each once
+    assert "2 file(s) written, 2 up to date" in result.stdout, result.stdout  # each once (in two forms)
     docgen("build", content / "specimen" / "document.yaml", "--out", out, "--format", "akn")
-    assert len(list(out.rglob("*.xml"))) == 6  # the document's own file: every language
+    assert len(list(out.rglob("*.xml"))) == 12  # the document's own file: every language, both forms
 
 
 @pytest.mark.parametrize("quote", ['"', "'"])
@@ -456,9 +458,10 @@ def test_a_state_that_cannot_be_saved_is_said_and_the_journal_kept(tmp_path, mon
     err = capsys.readouterr().err
     assert f"cannot save the build state {out / '.docgen-state.json'}: No space left on device" in err, err
     # what was written is known from the journal: the next build rebuilds nothing
-    assert len(fingerprint.load_state(out).entries) == 7
+    # (specimen: six adopted and six draft outputs; ctoc-cop-5-2: one)
+    assert len(fingerprint.load_state(out).entries) == 13
     assert building.build([content], ["akn"], out, jobs=1, quiet=True) == 0
-    assert "0 file(s) written, 7 up to date" in capsys.readouterr().err
+    assert "0 file(s) written, 13 up to date" in capsys.readouterr().err
 
 
 def test_a_dead_pool_worker_says_what_happened():
@@ -495,7 +498,8 @@ def test_fonts_are_never_written_through_a_link_out_of_the_output_folder(tmp_pat
     assert "Traceback" not in result.stderr
     assert list(elsewhere.iterdir()) == []
     assert not list((out / "specimen").glob("*.html"))  # no HTML left without its fonts
-    assert sorted(p.name for p in (out / "specimen").glob("*.xml")) == ["specimen.en.xml", "specimen.fr.xml"]
+    assert sorted(p.name for p in (out / "specimen").glob("*.xml")) == ["specimen.draft.en.xml", "specimen.draft.fr.xml",
+                                                                        "specimen.en.xml", "specimen.fr.xml"]
 
 
 def test_outputs_are_never_written_through_a_linked_document_folder(tmp_path):

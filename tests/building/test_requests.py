@@ -54,19 +54,19 @@ def test_stale_outputs_are_listed_then_pruned(tmp_path):
     shutil.rmtree(content / "ctoc-cop-5-2")
     result = run_docgen("build", content, "--format", "akn", "--out", out)
     assert result.returncode == 0
-    assert "2 stale output(s)" in result.stderr
+    assert "3 stale output(s)" in result.stderr  # fr as adopted and as draft, ctoc-cop-5-2 zh
     assert "specimen.fr.xml" in result.stderr and "ctoc-cop-5-2.zh.xml" in result.stderr
     assert (out / "specimen" / "specimen.fr.xml").exists()  # listed, not deleted
     # building one document says nothing about the others: only its own stale outputs
     result = run_docgen("build", doc, "--format", "akn", "--out", out)
-    assert "1 stale output(s)" in result.stderr and "ctoc-cop-5-2" not in result.stderr
+    assert "2 stale output(s)" in result.stderr and "ctoc-cop-5-2" not in result.stderr
     # another content tree built into the same folder does not make these stale
     other = tmp_path / "other"
     shutil.copytree(CONTENT / "specimen", other / "specimen-two")
     result = run_docgen("build", other, "--format", "akn", "--out", out)
     assert result.returncode == 0 and "stale" not in result.stderr, result.stderr
     result = run_docgen("build", content, "--format", "akn", "--out", out, "--prune")
-    assert result.returncode == 0 and "pruned 2 stale output(s)" in result.stdout
+    assert result.returncode == 0 and "pruned 3 stale output(s)" in result.stdout
     assert not (out / "specimen" / "specimen.fr.xml").exists()
     assert not (out / "ctoc-cop-5-2" / "ctoc-cop-5-2.zh.xml").exists()
     assert (out / "specimen" / "specimen.en.xml").exists()
@@ -102,7 +102,7 @@ def test_user_organ_beside_the_documents(tmp_path):
     # the organ table is an input of the incremental build
     (content / "organs.yaml").write_text(ORGAN.replace("[Human Rights Council]", "[Human Rights, Council]"), "utf-8")
     result = run_docgen("build", content / "specimen", "--format", "html", "--out", out)
-    assert "6 file(s) written" in result.stdout, result.stdout  # the specimen's six versions
+    assert "12 file(s) written" in result.stdout, result.stdout  # the specimen's six versions, adopted and draft
 
 
 def test_organ_without_a_name_in_a_language_is_a_check_error(tmp_path):

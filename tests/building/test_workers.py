@@ -42,13 +42,13 @@ def test_a_worker_keeps_to_its_document_and_helps_at_the_end():
 
     queue = _Queue(_jobs("a.pdf a.docx a.akn b.pdf b.docx c.pdf"))
     first = queue.take(None, set())
-    second = queue.take(None, {first.folder})  # another worker: the next document, not a's docx
+    second = queue.take(None, {first.document})  # another worker: the next document, not a's docx
     assert (first.folder.name, second.folder.name) == ("a", "b")
-    assert queue.take(first, {second.folder}).fmt == "docx"  # a's next output to a's worker
-    third = queue.take(second, {first.folder})
+    assert queue.take(first, {second.document}).fmt == "docx"  # a's next output to a's worker
+    third = queue.take(second, {first.document})
     assert (third.folder.name, third.fmt) == ("b", "docx")
-    assert queue.take(third, {first.folder}).folder.name == "c"  # b is done: the next free document
-    assert queue.take(None, {first.folder}).folder.name == "a"  # nothing free: help with a
+    assert queue.take(third, {first.document}).folder.name == "c"  # b is done: the next free document
+    assert queue.take(None, {first.document}).folder.name == "a"  # nothing free: help with a
     assert not queue
 
 
@@ -57,7 +57,7 @@ def test_a_document_with_errors_takes_its_waiting_outputs_with_it():
 
     queue = _Queue(_jobs("a.pdf a.docx a.akn b.pdf"))
     job = queue.take(None, set())
-    assert [j.fmt for j in queue.drop(job.folder)] == ["docx", "akn"]
+    assert [j.fmt for j in queue.drop(job.document)] == ["docx", "akn"]
     assert queue.take(job, set()).folder.name == "b" and not queue
 
 
@@ -104,7 +104,7 @@ def test_workers_render_the_documents_sent_and_check_the_others(tmp_path):
     text.write_text(text.read_text("utf-8").replace("operative:", "operative: [", 1), "utf-8")
     jobs = [Job(folder, lang[folder], fmt) for folder in (sent, warned, broken) for fmt in ("akn", "html")]
 
-    results = {(r.job.folder, r.job.fmt): r for r in pool.results(jobs, 2, 100, documents={sent: doc})}
+    results = {(r.job.folder, r.job.fmt): r for r in pool.results(jobs, 2, 100, documents={(sent, "adopted"): doc})}
 
     assert len(results) == 6
     for fmt in ("akn", "html"):
@@ -127,11 +127,11 @@ def test_the_build_reads_until_the_workers_are_ready(tmp_path):
     diagnostics: list = []
     planned, _ = plan([CONTENT], ["akn"], tmp_path, None, False, True, fingerprint.load_state(tmp_path), diagnostics)
     planned = in_order(planned)
-    folders = list(dict.fromkeys(p.job.folder for p in planned))
+    folders = list(dict.fromkeys(p.job.document for p in planned))  # (folder, form)
     assert len(folders) >= 2
     asked = iter([False, True])
     failures: list[Failure] = []
-    kept, documents = _validate(planned, failures, quiet=True, until=lambda: next(asked))
+    kept, documents = _validate(planned, failures, quiet=True, said=set(), until=lambda: next(asked))
     assert list(documents) == folders[:1] and kept == planned and not failures
 
 

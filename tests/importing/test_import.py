@@ -45,7 +45,10 @@ def documents_and_languages():
     return out
 
 
-CASES = documents_and_languages()
+# hrc-specimen: sub-headings, preamble items and an annex, which import does not read yet; its
+# files are refused whole (test_forms_import_cannot_read_are_refused_whole)
+NOT_IMPORTED = ("hrc-specimen",)
+CASES = [(name, lang) for name, lang in documents_and_languages() if name not in NOT_IMPORTED]
 
 
 def soffice_resave(paths: list[Path], out: Path, profile: Path) -> dict[Path, Path]:
@@ -89,6 +92,23 @@ def test_identity_docx_and_libreoffice_and_akn(drafts, name, lang):
         assert result.target == CONTENT / name / f"{lang}.yaml"
         assert result.new == source, f"{path.name}: import changed the YAML:\n{result.diff}"
         assert not result.summary.changed and not result.summary.notes_added and not result.summary.references_lost
+
+
+@pytest.mark.parametrize("path,why", [("hrc-specimen/hrc-specimen.en.xml", "annexes"),
+                                      ("hrc-specimen/hrc-specimen.ru.xml", "annexes"),
+                                      ("specimen/specimen.draft.fr.xml", "a draft (L. document) form")])
+def test_forms_import_cannot_read_are_refused_whole(drafts, tmp_path, path, why):
+    """An Akoma Ntoso file with a form the importer cannot read yet, or the draft form's file, is
+    refused with its reason; the YAML is left as it was (never half-read)."""
+    out, _, _ = drafts
+    name = path.split("/")[0]
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT / name, content / name)
+    before = {p.name: p.read_bytes() for p in (content / name).iterdir()}
+    result = run_docgen("import", out / path, "--into", content / name)
+    assert result.returncode == 1 and why in result.stderr and "nothing written" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert {p.name: p.read_bytes() for p in (content / name).iterdir()} == before
 
 
 @pytest.mark.parametrize("name,lang", CASES)

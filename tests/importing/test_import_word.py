@@ -32,7 +32,12 @@ from docgen.writers import Settings, writer
 from tests.importing import wordlike as wl
 from tests.conftest import CONTENT, ROOT
 
-FOLDERS = sorted(p.parent for p in CONTENT.glob("*/document.yaml"))
+# Forms `docgen import` does not read from Word yet (#23): items under a preambular paragraph,
+# sub-headings, annexes (all in hrc-specimen). Their drafts are refused, nothing written
+# (test_forms_import_cannot_read_are_refused); every other document, the decision in narrative
+# form (ecosoc-decision) among them, must round-trip.
+NOT_IMPORTED = ("hrc-specimen",)
+FOLDERS = sorted(p.parent for p in CONTENT.glob("*/document.yaml") if p.parent.name not in NOT_IMPORTED)
 DRAFTS = [(f.name, y.stem) for f in FOLDERS for y in sorted(f.glob("*.yaml")) if y.stem not in ("document", "organs")]
 W = wl.W
 
@@ -395,11 +400,13 @@ def test_a_translation_may_change_structure_only_toward_the_original(drafts, tmp
     folder = tmp_path / "specimen"
     shutil.copytree(CONTENT / "specimen", folder)
     en = folder / "en.yaml"
-    en.write_text(en.read_text(encoding="utf-8").replace(
+    text = en.read_text(encoding="utf-8").replace(
         '  - "*Takes note* of the specimen text set out in the present resolution;"\n',
         '  - "*Takes note* of the specimen text set out in the present resolution;"\n'
         '  - "*Invites* every reader to read the specimen;' + ('[^reader]' if note else '') + '"\n')
-        + ("  reader: See the specimen.\n" if note else ""), encoding="utf-8")
+    if note:  # the new note's body under footnotes: (sponsors follow it in the file)
+        text = text.replace("\nfootnotes:\n", "\nfootnotes:\n  reader: See the specimen.\n", 1)
+    en.write_text(text, encoding="utf-8")
 
     def edit(parts):
         after = next(p for p in wl.body_paragraphs(parts) if "Prend acte" in "".join(p.itertext()))
@@ -458,3 +465,29 @@ def test_a_new_paragraph_after_a_page_break_is_not_joined(drafts, tmp_path):
     draft = _edit_draft(drafts[("specimen", "en")], tmp_path / "en.docx", edit)
     result = importing.run(draft, CONTENT / "specimen", None, dry_run=True)
     assert '  - "*Takes note* of the specimen text set out in the present resolution;"\n  - Invites every reader' in result.new, result.diff
+
+
+@pytest.mark.parametrize("name", NOT_IMPORTED)
+def test_forms_import_cannot_read_are_refused(built, tmp_path, name):
+    """A Word draft with a form the importer cannot read yet is refused with a message naming the
+    paragraph, and the YAML is left as it was (never half-read)."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT / name, content / name)
+    before = {p.name: p.read_bytes() for p in (content / name).iterdir()}
+    result = subprocess.run([sys.executable, "-m", "docgen.cli", "import", str(built / name / f"{name}.en.docx"),
+                             "--into", str(content / name)], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 1, result.stderr
+    assert "paragraph" in result.stderr and "nothing written" in result.stderr, result.stderr
+    assert {p.name: p.read_bytes() for p in (content / name).iterdir()} == before
+
+
+def test_the_draft_forms_word_file_is_refused_by_name(built, tmp_path):
+    """The L. document's Word file (sponsors, its own symbol) is not the text's draft: refused,
+    naming the file to import instead."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT / "specimen", content / "specimen")
+    result = subprocess.run([sys.executable, "-m", "docgen.cli", "import",
+                             str(built / "specimen" / "specimen.draft.fr.docx"), "--into", str(content / "specimen")],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 1
+    assert "draft form" in result.stderr and "specimen.<lang>.docx" in result.stderr, result.stderr

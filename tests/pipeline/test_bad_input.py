@@ -31,8 +31,12 @@ def _meta(content: Path) -> Path:
 # (id, how to break the copy, text the message must contain, file:line it must name)
 CASES = [
     ("yaml-syntax", lambda c: replace(_zh(c), "formula: 《", "formula: [《"), "not valid YAML", "zh.yaml:"),
-    ("wrong-type", lambda c: replace(_meta(c), "session: 5", "session: fifth"),
-     "field 'session' must be a whole number, found text ('fifth')", "document.yaml:7:"),
+    ("wrong-type", lambda c: replace(_meta(c), "footnotes_start: 1 ", "footnotes_start: first "),
+     "field 'footnotes_start' must be a whole number, found text ('first')", "document.yaml:14:"),
+    ("session-of-two-words", lambda c: replace(_meta(c), "session: 5", "session: fifth session"),
+     "session", "document.yaml:7:"),
+    ("session-list", lambda c: replace(_meta(c), "session: 5", "session: [5]"),
+     "field 'session' must be", "document.yaml:7:"),
     ("wrong-date", lambda c: replace(_meta(c), "adopted: 2010-10-22", "adopted: 22 October 2010"),
      "field 'adopted' must be a date (YYYY-MM-DD)", "document.yaml:8:"),
     ("unknown-field", lambda c: replace(_zh(c), "formula:", "formulla:"), "unknown field 'formulla'", "zh.yaml:"),
@@ -62,7 +66,7 @@ CASES = [
     ("impossible-date", lambda c: replace(_meta(c), "adopted: 2010-10-22", "adopted: 2025-13-40"),
      "'2025-13-40' is not a valid date (month must be in 1..12)", "document.yaml:8:10"),
     ("impossible-reference-date", lambda c: replace(_meta(c), "adopted: 2008-10-17}", "adopted: 2008-02-30}"),
-     "'2008-02-30' is not a valid date (day is out of range for month)", "document.yaml:18:74"),
+     "'2008-02-30' is not a valid date (day is out of range for month)", "document.yaml:19:74"),
     # preflight: what would make a writer fail is found by check, at the value's place
     ("missing-glyph", lambda c: replace(_zh(c), "formula: 《", "formula: \U0001F600《"),
      "formula: character U+1F600 '\U0001F600' has no glyph in the fonts of Chinese text (docgen Times, docgen Song SC)", "zh.yaml:10:"),
@@ -129,7 +133,7 @@ def test_structure_differences_name_both_files_lines_and_labels(tmp_path):
 
 
 def test_check_reports_every_problem_in_one_run(content_copy):
-    replace(_meta(content_copy), "session: 5", "session: fifth")
+    replace(_meta(content_copy), "footnotes_start: 1 ", "footnotes_start: first ")
     replace(_zh(content_copy), "formula:", "formulla:")
     replace(_zh(content_copy), "[^untoc]第", "[^untok]第")
     (content_copy / "specimen" / "en.yaml").write_text("title: [\n", "utf-8")

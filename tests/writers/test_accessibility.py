@@ -95,36 +95,53 @@ def _check_list_text(element, entries) -> None:
             _check_list_text(nested[0], entry.items)
 
 
+def _paragraph_kinds(paragraphs) -> list[str]:
+    """Numbered paragraphs are one list (L), broken by each sub-heading (H2); a lone paragraph is a P (#12)."""
+    kinds = []
+    for p in paragraphs:
+        if p.heading:
+            kinds.append("H2")
+        if p.num:
+            if not kinds or kinds[-1] != "L":
+                kinds.append("L")
+        else:
+            kinds += ["P"] + (["L"] if p.items else [])
+    return kinds
+
+
 def check_structure(structure, doc, version) -> None:
     lang = tables.language(version.lang)
     root = structure.root
     assert not structure.problems, structure.problems[:10]
     assert structure.catalog_lang == lang.bcp47
     kinds = [e.kind for e in root.children]
-    expected = ["Sect"] + (["Div"] if version.session else []) + ["H1", "P"] + ["P"] * len(version.preamble)
-    numbered = [p for p in version.operative if p.num]
-    if numbered:
-        expected += ["L"]
-    for p in [] if numbered else version.operative:  # a lone paragraph is not numbered (#12)
+    head = version.masthead
+    expected = (["Sect"] + (["Div"] if head.session_lines else []) + (["Div"] if head.adoption_lines else [])
+                + ["H1"] + (["P"] if version.formula else []))
+    for p in version.preamble:
         expected += ["P"] + (["L"] if p.items else [])
+    numbered = [p for p in version.operative if p.num]
+    expected += _paragraph_kinds(version.operative)
     expected += ["P"] * len(version.closing)
+    expected += ["Sect"] * len(version.annexes)  # an annex: its headings (H2) and paragraphs inside
     assert kinds == expected
     # masthead: its facts first, as one group; the emblem with its alternative text
     masthead = root.children[0]
     figures = [e for e in root.elements() if e.kind == "Figure"]
     assert [f.alt for f in figures] == [lang.emblem_alt]
     assert figures[0].parent is masthead
-    assert doc.meta.symbol in masthead.text.translate(JOINERS)
+    assert version.masthead.symbol in masthead.text.translate(JOINERS)
     heading = root.children[kinds.index("H1")]
     assert plain_text(version.title).replace(" ", "") in heading.text.replace(" ", "")
     assert sum(e.kind == "H1" for e in root.elements()) == 1
-    if numbered:
-        assert _actual_list(root.children[kinds.index("L")]) == _expected_list(version.operative)
-        _check_list_text(root.children[kinds.index("L")], version.operative)
+    if numbered and not any(p.heading for p in version.operative):
+        at = len(kinds) - 1 - kinds[::-1].index("L")  # the operative list: the last one (preamble items come before)
+        assert _actual_list(root.children[at]) == _expected_list(version.operative)
+        _check_list_text(root.children[at], version.operative)
     # every paragraph reads as the model's text: words at line ends keep their space, calls in place
-    first_p = kinds.index("P")
-    expected_texts = [version.formula] + [p.text for p in version.preamble]
-    for element, inlines in zip(root.children[first_p:], expected_texts):
+    after_heading = [e for e in root.children[kinds.index("H1") + 1:] if e.kind == "P"]
+    expected_texts = ([version.formula] if version.formula else []) + [p.text for p in version.preamble]
+    for element, inlines in zip(after_heading, expected_texts):
         assert _same_text(_reading(element), plain_text(inlines, with_calls=True)), _reading(element)
     # footnotes: every call a Reference, followed by its Note (Lbl = number, then the text)
     calls = sorted(n.number for n in version.footnotes)
@@ -220,7 +237,7 @@ def test_paragraph_across_pages_is_one_element(built):
         structure = read(path)
         doc, version = _model(name, lang)
         paragraphs = [e for e in structure.root.children if e.kind == "P"]
-        expected = 1 + len(version.preamble) + len(version.closing) + sum(1 for p in version.operative if not p.num)
+        expected = bool(version.formula) + len(version.preamble) + len(version.closing) + sum(1 for p in version.operative if not p.num)
         assert len(paragraphs) == expected
 
 

@@ -34,11 +34,23 @@ AKN_LANG = {"en": "eng", "fr": "fra", "es": "spa", "ru": "rus", "zh": "zho"}
 MASTHEAD = {  # languages.md: French and Spanish in their own language, Russian keeps English
     "en": ["United Nations", "General Assembly", "Distr.: General", "20 November 2044", "N.44-00001 (E)"],
     "fr": ["Nations Unies", "Assemblée générale", "Distr. générale", "20 novembre 2044", "Français",
-           "Original : anglais", "N.44-00001 (F)"],
+           "N.44-00001 (F)"],
     "es": ["Naciones Unidas", "Asamblea General", "Distr. general", "20 de noviembre de 2044", "Español",
-           "Original: inglés", "N.44-00001 (S)"],
+           "N.44-00001 (S)"],
     "ru": ["Организация Объединенных Наций", "Генеральная Ассамблея", "Distr.: General", "20 November 2044",
-           "Russian", "Original: English", "N.44-00001 (R)"],
+           "Russian", "N.44-00001 (R)"],
+}
+# An adopted General Assembly resolution (A/RES): the adoption line and the committee bracket under
+# the session lines (forms.md §1.2-1.3, typed from the sources), and no "Original:" line.
+ADOPTION = {
+    "en": ["Resolution adopted by the General Assembly on 14 November 2044",
+           "[on the report of the Third Committee (A/99/500)]"],
+    "fr": ["Résolution adoptée par l’Assemblée générale le 14 novembre 2044",
+           "[sur la base du rapport de la Troisième Commission (A/99/500)]"],
+    "es": ["Resolución aprobada por la Asamblea General el 14 de noviembre de 2044",
+           "[sobre la base del informe de la Tercera Comisión (A/99/500)]"],
+    "ru": ["Резолюция, принятая Генеральной Ассамблеей 14 ноября 2044 года",
+           "[по докладу Третьего комитета (A/99/500)]"],
 }
 LABELS = {  # sub-items: first level, second level (Editorial Manual)
     "en": ("(a)", "(b)", "(i)", "(ii)"),
@@ -87,6 +99,9 @@ def test_masthead_words_and_labels(built, lang):
         assert re.search(rf"(^|\s){re.escape(label)}\s", every), label
     if lang in ("fr", "es"):
         assert "Distr.: General" not in first and "Original: English" not in first
+    for line in ADOPTION[lang]:
+        assert line in first, line
+    assert "Original" not in first  # an A/RES prints none (languages.md)
 
 
 @pytest.mark.parametrize("lang", [*LATIN, "zh"])
@@ -104,7 +119,7 @@ def test_text_layer_equals_the_text(paragraphs, specimen, lang):
     """Body and footnotes read back from the page are the model's text, in order, once
     hyphenated line ends are joined (the hyphen WeasyPrint adds is U+2010, never in the source)."""
     version = specimen.versions[lang]
-    expected = [plain_text(version.formula, True)]
+    expected = list(ADOPTION[lang]) + [plain_text(version.formula, True)]
     expected += [plain_text(p.text, True) for p in version.preamble]
 
     def items(its):

@@ -21,7 +21,9 @@ def lone(tmp_path_factory):
     root = tmp_path_factory.mktemp("lone")
     doc = root / "content" / "lone"
     doc.mkdir(parents=True)
-    (doc / "document.yaml").write_text((EN / "document.yaml").read_text("utf-8")
+    from tests.conftest import specimen_facts_without_draft
+
+    (doc / "document.yaml").write_text(specimen_facts_without_draft()
                                        .replace("type: resolution", "type: decision"), "utf-8")
     (doc / "en.yaml").write_text(
         "title: Presentation of official documents\nformula: The General Assembly,\n"

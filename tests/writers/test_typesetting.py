@@ -37,9 +37,17 @@ def en(built):
     return paragraphs(built / "specimen" / "specimen.en.pdf", 10.0, EN_COLUMN[0])
 
 
+def _adoption_lines() -> set[str]:
+    doc, _ = pipeline.read(EN)
+    return {" ".join(line.split()) for line in doc.versions["en"].masthead.adoption_lines}
+
+
 def _justified(paras):
-    """Paragraphs set justified: all but the closing lines, which are italic and ranged left."""
-    return [p for p in paras if not all("Italic" in c["fontname"] for line in p for c in line.chars)]
+    """Paragraphs set justified: all but the closing lines, which are italic and ranged left, and
+    the adoption line and its bracket above the heading, ranged left too (A/RES/…)."""
+    adoption = _adoption_lines()
+    return [p for p in paras if not all("Italic" in c["fontname"] for line in p for c in line.chars)
+            and not any(" ".join(line.text.split()) in adoption for line in p)]
 
 
 def test_the_measurement_sees_the_text(zh, en):

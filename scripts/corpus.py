@@ -179,13 +179,17 @@ def _long_text(rng: random.Random, pool: list[str], low: int, high: int) -> str:
     return ", ".join(parts)
 
 
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]  # not str.capitalize: "A/99/100" stays a document symbol
+
+
 def _long_note(rng: random.Random, pool: list[str], first: bool) -> str:
     kind = rng.random()
     if kind < 0.3 and not first:
         return "Ibid."
     if kind < 0.85:
-        return _long_text(rng, pool, 1, 2).capitalize() + "."
-    return ". ".join(_long_text(rng, pool, 2, 3).capitalize() for _ in range(rng.randint(2, 4))) + "."
+        return _sentence(_long_text(rng, pool, 1, 2)) + "."
+    return ". ".join(_sentence(_long_text(rng, pool, 2, 3)) for _ in range(rng.randint(2, 4))) + "."
 
 
 def _long_resolution(rng: random.Random, paragraphs: list[str], notes: dict[str, str], number: int) -> dict:

@@ -28,6 +28,14 @@ shared machine moves every figure.
     same load: the cluster's overhead (issue #16: <= 25 % on one host) and per document task.
     `python scripts/bench.py cluster` runs this part alone; `python scripts/bench.py cold` the cold
     command alone.
+  - long documents (issue #24): an English resolution of ~80 US Letter pages with 300 footnotes
+    (a note every other paragraph) and one of ~8 pages of the same kind (`corpus.long_document`),
+    each a cold `docgen build --format pdf` (wall time, peak memory; 80 pages <= 8 s and <= 400 MB,
+    80 pages <= 12x 8 pages), the runs of the two and of Typst setting the 80-page text (the same
+    page, margins, fonts, sizes and footnotes) alternating, so that the WeasyPrint/Typst ratio
+    comes from the same run; then warm renders of both in one process, with the number of layouts
+    the footnote repairs needed. BENCH_LONG_REPEAT runs each (default 3).
+    `python scripts/bench.py long` runs this part alone.
 """
 
 from __future__ import annotations
@@ -67,6 +75,9 @@ TARGETS = {  # figure -> (limit, unit); every figure here is "at most", except t
     "corpus speed-up 1 -> 2 jobs": (1.8, "x"),
     "watch: zh.yaml saved -> PDF rewritten (s)": (0.30, "s"),
     "cluster overhead on one host (%)": (25, "%"),
+    "cold long 80p pdf (s)": (8.0, "s"),  # issue #24
+    "cold long 80p pdf peak RSS (MB)": (400, "MB"),
+    "cold long 80p / 8p pdf": (12, "x<"),  # time grows linearly with pages
     **{f"warm {lang} pdf tagging cost (%)": (15, "%") for lang in ("zh", "en", "fr", "ru", "ar")},  # issue #15
 }
 
@@ -292,13 +303,11 @@ def watch_latency() -> float:
         process.wait(timeout=20)
 
 
-def typst_source() -> str:
-    """The Chinese resolution's text (heading, title, paragraphs, footnotes) as Typst markup."""
-    from docgen import pipeline
+def typst_body(version) -> list[str]:
+    """A version's text (heading, title, formula, paragraphs, items, footnotes, closing lines) as
+    Typst markup lines."""
     from docgen.model import FootnoteCall, plain_text
 
-    doc = pipeline.read_all([ZH])[0][0]
-    version = doc.versions["zh"]
     bodies = {f.number: plain_text(f.text) for f in version.footnotes}
 
     def text(inlines) -> str:
@@ -315,10 +324,7 @@ def typst_source() -> str:
     def escape(value: str) -> str:
         return "".join("\\" + c if c in "\\#*_`$<>@[]=-+/~" else c for c in value)
 
-    lines = ['#set page(paper: "a4", margin: (x: 2.5cm, y: 2.5cm))',
-             '#set text(font: ("Liberation Serif", "Noto Serif CJK SC"), size: 10.5pt, lang: "zh")',
-             "#set par(justify: true, leading: 0.65em)",
-             f"= {escape(version.heading)}", text(version.title), "", text(version.formula), ""]
+    lines = [f"= {escape(version.heading)}", text(version.title), "", text(version.formula), ""]
     for paragraph in version.preamble:
         lines += [text(paragraph.text), ""]
     for paragraph in version.operative:
@@ -326,7 +332,39 @@ def typst_source() -> str:
         for item in paragraph.items:
             lines += [f"{item.num} {text(item.text)}", ""]
     lines += [escape(line) for line in version.closing]
-    return "\n".join(lines) + "\n"
+    return lines
+
+
+def typst_source() -> str:
+    """The Chinese resolution's text (heading, title, paragraphs, footnotes) as Typst markup."""
+    from docgen import pipeline
+
+    doc = pipeline.read_all([ZH])[0][0]
+    lines = ['#set page(paper: "a4", margin: (x: 2.5cm, y: 2.5cm))',
+             '#set text(font: ("Liberation Serif", "Noto Serif CJK SC"), size: 10.5pt, lang: "zh")',
+             "#set par(justify: true, leading: 0.65em)"]
+    return "\n".join(lines + typst_body(doc.versions["zh"])) + "\n"
+
+
+def typst_long_source(folder: Path) -> str:
+    """A long English document as Typst markup, on docgen's page (templates/layout.yaml): US
+    Letter, its margins with the text 2 cm inside them, Liberation Serif 10 pt on 12 pt,
+    6 pt after a paragraph, justified and hyphenated, notes 9 pt on 11 pt below a 2.6 cm rule."""
+    from docgen import pipeline
+    from docgen.data import layout
+
+    doc = pipeline.read_all([folder])[0][0]
+    s, paper = layout.settings_for("en"), layout.paper("Letter")
+    lines = [f'#set page(paper: "us-letter", margin: (top: {paper["top"]}, bottom: {paper["bottom"]}, '
+             f'left: {paper["left"]} + {s["text_indent_left"]}, right: {paper["right"]} + {s["text_indent_right"]}))',
+             f'#set text(font: "Liberation Serif", size: {s["body_font"]}, lang: "en", hyphenate: true, '
+             f'top-edge: 0.8em, bottom-edge: -0.2em)',
+             f'#set par(justify: true, leading: {s["body_leading"]} - {s["body_font"]}, '
+             f'spacing: {s["paragraph_after"]} + {s["body_leading"]} - {s["body_font"]})',
+             f'#set footnote.entry(separator: line(length: {s["footnote_rule"]}, stroke: 0.5pt))',
+             f'#show footnote.entry: set text(size: {s["footnote_font"]})',
+             f'#show footnote.entry: set par(leading: {s["footnote_leading"]} - {s["footnote_font"]})']
+    return "\n".join(lines + typst_body(doc.versions["en"])) + "\n"
 
 
 def typst_reference() -> dict[str, object]:
@@ -352,6 +390,103 @@ def typst_reference() -> dict[str, object]:
     return {"typst cold zh pdf (s)": round(statistics.median(r[0] for r in cold_runs), 3),
             "typst cold zh pdf peak RSS (MB)": max(r[1] for r in cold_runs),
             "typst warm zh pdf (s)": round(statistics.median(times), 4)}
+
+
+LONG_PAGES = (80, 8)
+LONG_REPEAT = int(os.environ.get("BENCH_LONG_REPEAT", "3"))
+
+
+def long_sources() -> dict[int, Path]:
+    """The long documents' folders (issue #24), made again each run: {pages: folder}."""
+    source = BENCH / "long-source"
+    shutil.rmtree(source, ignore_errors=True)
+    return {pages: corpus.generate_long(source, pages) for pages in LONG_PAGES}
+
+
+def _pages(pdf: Path) -> int:
+    import pikepdf  # the test extra, which `make bench` installs
+
+    with pikepdf.open(pdf) as document:
+        return len(document.pages)
+
+
+def _footnotes(folder: Path) -> int:
+    from docgen import pipeline
+
+    return len(pipeline.read_all([folder])[0][0].versions["en"].footnotes)
+
+
+def long_documents() -> dict[str, object]:
+    """Cold `docgen build --format pdf` of the 80- and 8-page documents and Typst on the 80-page
+    text, runs alternating; then the warm renders (`long_warm`, in a process of its own)."""
+    folders = long_sources()
+    out = BENCH / "long-out"
+    runs: dict[str, list] = {"80": [], "8": [], "typst": []}
+    typst_code = None
+    try:
+        import typst  # noqa: F401
+
+        source = BENCH / "typst" / "long-80.typ"
+        source.parent.mkdir(parents=True, exist_ok=True)
+        source.write_text(typst_long_source(folders[80]), "utf-8")
+        typst_code = (f"import typst; typst.compile({str(source)!r}, output={str(source.with_suffix('.pdf'))!r}, "
+                      f"font_paths=[{str(ROOT / 'fonts')!r}], ignore_system_fonts=True)")
+    except ImportError:
+        pass
+    for _ in range(LONG_REPEAT):
+        for pages in LONG_PAGES:
+            runs[str(pages)].append(timed(DOCGEN + ["build", str(folders[pages]), "--format", "pdf", "--out", str(out),
+                                                    "--jobs", "1", "--force", "--quiet"]))
+        if typst_code:
+            runs["typst"].append(timed([sys.executable, "-c", typst_code]))
+    median = {key: statistics.median(r[0] for r in done) for key, done in runs.items() if done}
+    results = {
+        "long documents: runs each": LONG_REPEAT,
+        "long 80p pages, footnotes": [_pages(out / "long-80" / "long-80.en.pdf"), _footnotes(folders[80])],
+        "cold long 80p pdf (s)": round(median["80"], 2),
+        "cold long 80p pdf peak RSS (MB)": max(r[1] for r in runs["80"]),
+        "cold long 8p pdf (s)": round(median["8"], 2),
+        "cold long 8p pages": _pages(out / "long-8" / "long-8.en.pdf"),
+        "cold long 80p / 8p pdf": round(median["80"] / median["8"], 1),
+    }
+    if typst_code:
+        results["typst cold long 80p pdf (s)"] = round(median["typst"], 2)
+        results["typst long 80p pages"] = _pages(source.with_suffix(".pdf"))
+        results["long 80p WeasyPrint / Typst"] = round(median["80"] / median["typst"], 2)
+    else:
+        results["typst long"] = "not installed (pip install -e '.[bench]'): row skipped"
+    done = subprocess.run([sys.executable, __file__, "long-warm"], cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"bench: the warm long renders failed:\n{done.stderr}")
+    results.update(json.loads(done.stdout.strip().splitlines()[-1]))
+    return results
+
+
+def long_warm() -> dict[str, object]:
+    """Warm PDF renders of the long documents in one process, as a build worker makes them
+    (collector off, one collection between renders), alternating; with the layouts made."""
+    from docgen import pipeline
+    from docgen.building.job import collect_between_jobs
+    from docgen.writers import Settings, pdf, writer
+
+    folders = long_sources()
+    docs = {pages: pipeline.read_all([folder])[0][0] for pages, folder in folders.items()}
+    write = writer("pdf")
+    write(docs[8], docs[8].versions["en"], Settings())  # warm-up: imports, fonts, templates
+    times: dict[int, list] = {pages: [] for pages in LONG_PAGES}
+    layouts: dict[int, int] = {}
+    with collect_between_jobs(freeze=True) as collect:
+        for _ in range(LONG_REPEAT):
+            for pages in LONG_PAGES:
+                collect()
+                before = pdf.stats["layouts"]
+                start = time.perf_counter()
+                write(docs[pages], docs[pages].versions["en"], Settings())
+                times[pages].append(time.perf_counter() - start)
+                layouts[pages] = pdf.stats["layouts"] - before
+    gc.enable()
+    return {**{f"warm long {pages}p pdf (s)": round(statistics.median(times[pages]), 2) for pages in LONG_PAGES},
+            **{f"long {pages}p layouts (1 + repair rounds)": layouts[pages] for pages in LONG_PAGES}}
 
 
 @contextlib.contextmanager
@@ -437,6 +572,12 @@ def main(argv: list[str]) -> int:
     if argv == ["warm"]:  # one process's warm figures, as JSON (warm_in_processes runs this)
         print(json.dumps(warm()))
         return 0
+    if argv == ["long"]:  # the long documents only (issue #24)
+        results.update(long_documents())
+        return report(results)
+    if argv == ["long-warm"]:  # one process's warm long renders, as JSON (long_documents runs this)
+        print(json.dumps(long_warm()))
+        return 0
     if argv == ["cluster"]:  # the cluster against the pool only
         source = BENCH / "corpus-source"
         shutil.rmtree(source, ignore_errors=True)
@@ -486,6 +627,7 @@ def main(argv: list[str]) -> int:
                             "--format", ",".join(FORMATS)])[0] for _ in range(max(REPEAT, 5))]
     results["no-op rebuild of the corpus (s)"] = round(statistics.median(noop), 3)
     results.update(typst_reference())
+    results.update(long_documents())
     results.update(cluster_against_pool(source))
     return report(results)
 
@@ -499,7 +641,7 @@ def report(results: dict) -> int:
         if key in TARGETS:
             limit, unit = TARGETS[key]
             met = value >= limit if unit == "x" else value <= limit
-            target = f"{'>=' if unit == 'x' else '<='} {limit} {unit}  {'ok' if met else 'MISSED'}"
+            target = f"{'>=' if unit == 'x' else '<='} {limit} {unit.rstrip('<')}  {'ok' if met else 'MISSED'}"
         print(f"{key:<{width}}  {str(value):>12}  {target}")
     (BENCH / "bench.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print(f"\nwritten to {(BENCH / 'bench.json').relative_to(ROOT)}")

@@ -8,6 +8,12 @@ lengths, calls at random positions, and the punctuation a Chinese typesetter has
 (“quotes”, ——, ……, document symbols). The same seed gives the same corpus, byte for byte.
 
     python scripts/corpus.py OUT [--count 100] [--seed 1] [--notes MIN-MAX]
+    python scripts/corpus.py OUT --long PAGES [--seed 1]     # one long English document (#24)
+
+`long_document` makes the long-text case of issue #24: one English document of about PAGES
+pages (US Letter), a footnote every other paragraph (80 pages, ~300 notes). Its
+`kind` is the document form; only "resolution" exists today (a report's sections go where a
+resolution's operative paragraphs are: `_LONG_KINDS`).
 """
 
 from __future__ import annotations
@@ -150,13 +156,109 @@ def generate(out: Path, count: int = 100, seed: int = 1, notes: tuple[int, int] 
     return folders
 
 
+# ---------------------------------------------------------------- the long document (#24)
+
+LONG_PARAGRAPHS_PER_PAGE = 7.5  # measured: 600 paragraphs of `long_document` make ~80 US Letter pages
+LONG_NOTE_EVERY = 2  # a footnote every other paragraph
+_LONG_CLAUSES = [
+    "the relevant resolutions and decisions of the General Assembly and of the Economic and Social Council",
+    "the reports of the Secretary-General on the implementation of the present resolution",
+    "the need to strengthen international cooperation, including through the exchange of information",
+    "the importance of the publication of documents in all official languages at the same time",
+    "the work of the Committee on Conferences and of the Department for General Assembly and Conference Management",
+    "the interoperability of the telecommunications and information systems of the United Nations",
+    "the internationalization of standards for the archiving of official records",
+    "the contributions of Member States, regional organizations and civil society",
+    "the Convention on the Rights of the Child and the Optional Protocols thereto",
+    "document A/79/100 and Corr.1, and E/CN.15/2024/12",
+]
+
+
+def _long_text(rng: random.Random, pool: list[str], low: int, high: int) -> str:
+    parts = [rng.choice(pool) for _ in range(rng.randint(low, high))]
+    return ", ".join(parts)
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]  # not str.capitalize: "A/99/100" stays a document symbol
+
+
+def _long_note(rng: random.Random, pool: list[str], first: bool) -> str:
+    kind = rng.random()
+    if kind < 0.3 and not first:
+        return "Ibid."
+    if kind < 0.85:
+        return _sentence(_long_text(rng, pool, 1, 2)) + "."
+    return ". ".join(_sentence(_long_text(rng, pool, 2, 3)) for _ in range(rng.randint(2, 4))) + "."
+
+
+def _long_resolution(rng: random.Random, paragraphs: list[str], notes: dict[str, str], number: int) -> dict:
+    """A resolution: the first quarter of the paragraphs preambular, the rest operative, one in
+    eight of those with three items."""
+    verbs = ["recalling", "noting", "welcoming", "recognizing", "reaffirming"]
+    split = len(paragraphs) // 4
+    preamble = [{verbs[i % len(verbs)]: text + ","} for i, text in enumerate(paragraphs[:split])]
+    operative = []
+    for i, text in enumerate(paragraphs[split:]):
+        if i % 8 == 7:
+            operative.append({"text": _long_text(rng, _LONG_CLAUSES, 1, 1) + ":",
+                              "items": [text + ";"] + [_long_text(rng, _LONG_CLAUSES, 1, 2) + ";" for _ in range(2)]})
+        else:
+            operative.append(text + ";")
+    return {"title": f"Long resolution number {number}", "session": ["Ninety-ninth session", "Agenda item 1"],
+            "formula": "The General Assembly,", "preamble": preamble, "operative": operative, "footnotes": notes}
+
+
+_LONG_KINDS = {"resolution": _long_resolution}
+
+
+def long_document(pages: int = 80, seed: int = 1, kind: str = "resolution") -> dict[str, str]:
+    """The files of a long English document of about *pages* pages: {file name: YAML text}.
+    Paragraphs of 3 to 10 clauses of the specimen's text and `_LONG_CLAUSES`; every
+    `LONG_NOTE_EVERY`-th paragraph calls a footnote (at its end or after one of its clauses), of
+    which 30 % "Ibid." (not the first), the rest one to four sentences. The same arguments give the same bytes."""
+    rng = random.Random(f"long-{seed}-{pages}")
+    pool = fragments("en") + _LONG_CLAUSES
+    count = max(4, round(pages * LONG_PARAGRAPHS_PER_PAGE))
+    paragraphs, notes = [], {}
+    for i in range(count):
+        clauses = [rng.choice(pool) for _ in range(rng.randint(3, 10))]
+        if i % LONG_NOTE_EVERY == 1:
+            key = f"n{len(notes) + 1}"
+            notes[key] = _long_note(rng, pool, not notes)
+            at = rng.choice((len(clauses), rng.randint(1, len(clauses))))
+            clauses[at - 1] += f"[^{key}]"
+        paragraphs.append(", ".join(clauses))
+    meta = {"type": "resolution", "number": f"99/{900 + pages}", "organ": "un-ga", "session": 99,
+            "adopted": dt.date(2044, 11, 14), "original": "en", "symbol": f"A/RES/99/{900 + pages}",
+            "distributed": dt.date(2044, 11, 20), "duty_station": "new-york", "job_number": f"N.44-{pages:05d}",
+            "footnotes_start": 1}
+    text = _LONG_KINDS[kind](rng, paragraphs, notes, pages)
+    dump = lambda data: yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)  # noqa: E731
+    return {"document.yaml": dump(meta), "en.yaml": dump(text)}
+
+
+def generate_long(out: Path, pages: int = 80, seed: int = 1, kind: str = "resolution") -> Path:
+    """Write `long_document` into the folder *out*/long-<pages>; returns it."""
+    folder = out / f"long-{pages}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in long_document(pages, seed, kind).items():
+        (folder / name).write_text(text, "utf-8")
+    return folder
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--count", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--notes", default="0-12", help="footnotes per document, MIN-MAX")
+    parser.add_argument("--long", type=int, default=None, metavar="PAGES",
+                        help="instead: one long English document of about PAGES pages (OUT/long-PAGES)")
     args = parser.parse_args()
+    if args.long:
+        generate_long(args.out, args.long, args.seed)
+        return
     low, high = (int(x) for x in args.notes.split("-"))
     generate(args.out, args.count, args.seed, (low, high))
 

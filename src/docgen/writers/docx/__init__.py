@@ -216,6 +216,7 @@ def _first_page(document, section, doc: Document, version: Version, body: _Body)
     svg = (TEMPLATES / "emblem.svg").read_bytes()
     picture = ep.add_run().add_picture(io.BytesIO(emblem_png(svg, s["emblem_width"].pt)), width=s["emblem_width"])
     oxml.set_alt_text(picture, lang.emblem_alt)  # a11y: the PDF's Figure /Alt, Word's Alt Text
+    oxml.set_picture_id(picture, 1)
     body.styled(organ.paragraphs[0], "masthead_organ")
     lines = head.organ_lines
     for i, line in enumerate(lines):
@@ -271,6 +272,7 @@ def _first_page(document, section, doc: Document, version: Version, body: _Body)
         oxml.set_position(run, -round(Emu(s["barcode_height"] - s["job_font"]).pt * 2))
         # a11y (#15): alternative text naming the job number (Word's "Alt Text", wp:docPr/@descr)
         oxml.set_alt_text(picture, lang.barcode_alt.format(job=doc.meta.job_number))
+        oxml.set_picture_id(picture, 2)
 
 
 CORE_LIMIT = 255  # characters in a Word core property (python-docx enforces the OPC limit)

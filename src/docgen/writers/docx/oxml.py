@@ -374,3 +374,9 @@ def add_text_pieces(run, text: str) -> None:
 def set_bidi(paragraph) -> None:
     """A paragraph that runs right to left (w:bidi), set on the paragraph itself."""
     paragraph._p.get_or_add_pPr().get_or_add_bidi().val = True
+
+
+def set_picture_id(picture, number: int) -> None:
+    """wp:docPr/@id, unique in the whole package: python-docx numbers pictures per part, and Word
+    repairs a file whose header and footer pictures share an id."""
+    picture._inline.docPr.id = number

@@ -68,7 +68,7 @@ def test_reopens_with_python_docx_and_uses_un_styles(case):
     styles = {p.style.name for p in document.paragraphs}
     body_style = "SingleTxtG" if doc.meta.duty_station != "new-york" else "SingleTxt"
     assert body_style in styles
-    assert styles <= {body_style, "H1G", "H1", "H23G", "H23", "Masthead Adoption"}
+    assert styles <= {body_style, "H1G", "H1", "H23G", "H23", "Masthead Adoption", "Closing"}
     operative = [p.text for p in document.paragraphs if re.match(r"^\d+\.\t", p.text)]
     assert len(operative) == len(version.operative)
     props = document.core_properties
@@ -266,21 +266,24 @@ def test_oxml_sequences_are_python_docxs_where_it_declares_one():
 
 
 def test_word_sizes_come_from_layout_yaml(monkeypatch):
-    """The draft's type sizes are templates/layout.yaml's (its `word:` section on top of the PDF's),
-    and a changed table reaches a warm process's cached styles."""
+    """The draft's type sizes are templates/layout.yaml's, the PDF's (10.5 pt on 15.6 pt in Chinese,
+    no Word-only override), and a changed table reaches a warm process's cached styles."""
     from docgen.data import layout
     from docgen.writers import Settings, writer
 
     docs, _ = pipeline.read_all([ZH])
     write = writer("docx")
 
-    def body_size(data: bytes) -> str:
+    def body_style(data: bytes) -> tuple[str, str]:
         styles = zipfile.ZipFile(io.BytesIO(data)).read("word/styles.xml").decode()
         style = re.search(r'<w:style [^>]*w:styleId="SingleTxtG".*?</w:style>', styles, re.S).group()
-        return re.search(r'<w:sz w:val="(\d+)"/>', style).group(1)
+        return re.search(r'<w:sz w:val="(\d+)"/>', style).group(1), re.search(r'w:line="(\d+)"', style).group(1)
 
-    assert body_size(write(docs[0], docs[0].versions["zh"], Settings())) == "20"  # word: zh: body_font: 10pt
     table = layout.table()
-    edited = {**table, "word": {**table["word"], "zh": {**table["word"]["zh"], "body_font": "11pt"}}}
+    size, leading = table["zh"]["body_font"], table["zh"]["body_leading"]
+    assert body_style(write(docs[0], docs[0].versions["zh"], Settings())) == (
+        str(round(float(size[:-2]) * 2)), str(round(float(leading[:-2]) * 20)))
+    assert "zh" not in table["word"] and "ar" not in table["word"]  # the draft is the PDF's page
+    edited = {**table, "zh": {**table["zh"], "body_font": "11pt"}}
     monkeypatch.setattr(layout, "table", lambda: edited)
-    assert body_size(write(docs[0], docs[0].versions["zh"], Settings())) == "22"
+    assert body_style(write(docs[0], docs[0].versions["zh"], Settings()))[0] == "22"

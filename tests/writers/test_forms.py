@@ -147,7 +147,8 @@ def test_the_draft_is_a_limited_l_document_with_its_sponsors(built, lang):
 def test_the_draft_word_file_and_html(built):
     doc = Docx(built / "specimen" / "specimen.draft.en.docx")
     text = "\n".join(p.text for p in doc.paragraphs)
-    body = " ".join(cell.text for table in doc.tables for row in table.rows for cell in row.cells)
+    tables = [*doc.tables, *(t for section in doc.sections for t in section.first_page_header.tables)]
+    body = " ".join(cell.text for table in tables for row in table.rows for cell in row.cells)  # the masthead
     assert "Distr.: Limited" in body + text
     assert DRAFT["en"][2] in text
     assert "Resolution adopted by" not in text

@@ -25,14 +25,17 @@ import zipfile
 
 import docx
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_DIRECTION
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_DIRECTION
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.shared import Emu, Length, Pt
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
 from docgen.data.tables import HAN
 from docgen.model import Document, Emphasis, FootnoteCall, Item, Reference, Text, Version
 from . import footnotes as fn, oxml
+from docgen.paths import TEMPLATES
 from .barcode_png import code39_png
+from .emblem_png import emblem_png, emblem_ratio
 from .sizes import lengths, paper, sizes
 from .source import add_source_properties
 from .styles import install_styles, mark_language, style_names
@@ -44,6 +47,7 @@ _HAN = re.compile(rf"[{HAN}]")
 # belong to it: a hyphen in a w:rtl run of its own would be set right to left, between its words.
 _LTR_RUN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9 ./:\-\u2010\u2011]*[A-Za-z0-9])?")
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
 
 
 class _Body:
@@ -128,14 +132,18 @@ class _Body:
 
 
 def _page(document, doc: Document, s: dict):
-    """The duty station's paper and margins, the header and footer distances (layout.yaml)."""
+    """The duty station's paper and margins (layout.yaml, as the PDF). Page 1 begins higher
+    (first_page_top): its masthead is the first page's header, which starts there and pushes the
+    body down to where the PDF's session lines begin; headers and footers share that distance."""
     sheet = paper(doc.station["paper"])
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = sheet["width"], sheet["height"]
     section.left_margin, section.right_margin = sheet["left"], sheet["right"]
     section.top_margin, section.bottom_margin = sheet["top"], sheet["bottom"]
-    section.header_distance, section.footer_distance = s["header_distance"], s["footer_distance"]
+    section.header_distance = s["first_page_top"]
+    # the first page's footer (job number over a barcode) ends barcode_height under the body
+    section.footer_distance = Emu(sheet["bottom"] - s["barcode_height"] - Pt(3))
     section.different_first_page_header_footer = True
     document.settings.odd_and_even_pages_header_footer = True
     return section
@@ -143,36 +151,72 @@ def _page(document, doc: Document, s: dict):
 
 def _headers(section, doc: Document, version: Version, body: _Body, rtl: bool = False):
     """Symbol and page number on the outer side: odd pages right, even left; mirrored in a
-    right-to-left document, whose odd pages are left-hand pages."""
+    right-to-left document, whose odd pages are left-hand pages. As in the PDF, the header's rule
+    lies on the top margin and the page number at the top of the bottom margin."""
+    s = body.sizes
     symbol = version.masthead.symbol
     odd, even = (WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT) if rtl else (WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.LEFT)
+    above = Emu(section.top_margin - section.header_distance - s["header_leading"] - s["header_rule_gap"] - Pt(1))
+    below = Emu(section.bottom_margin - section.footer_distance - s["header_leading"])
     for header, align in ((section.header, odd), (section.even_page_header, even)):
         p = header.paragraphs[0]
         body.styled(p, "header")
         p.alignment = align
+        p.paragraph_format.space_before = above
         p.add_run(symbol)
     for footer, align in ((section.footer, odd), (section.even_page_footer, even)):
         p = footer.paragraphs[0]
         body.styled(p, "footer")
         p.alignment = align
+        p.paragraph_format.space_after = below
         oxml.add_field(p, "PAGE")
 
 
+def _masthead_rows(head, s: dict) -> Length:
+    """The height of the masthead's second row as the PDF lays it out: its padding, then the
+    tallest of the emblem, the organ's lines and the right-hand block."""
+    emblem = s["emblem_width"] * emblem_ratio((TEMPLATES / "emblem.svg").read_bytes())
+    return Emu(s["masthead_padding"] + max(emblem, len(head.organ_lines) * s["organ_leading"],
+                                           len(head.distribution) * s["block_leading"]))
+
+
 def _first_page(document, section, doc: Document, version: Version, body: _Body):
+    """The masthead, in the first page's header (it starts first_page_top from the top edge, as
+    the PDF's), then the session lines at the top of the body."""
     lang = version.language
     head = version.masthead
-    table = document.add_table(rows=2, cols=2)
+    s = body.sizes
+    sheet = paper(doc.station["paper"])
+    frame = Emu(sheet["width"] - sheet["left"] - sheet["right"])
+    header = section.first_page_header
+    table = header.add_table(rows=3, cols=3, width=frame)
     table.autofit = False
-    left, right = table.rows[0].cells
-    body.styled(left.paragraphs[0], "masthead_un")
-    body.text_run(left.paragraphs[0], lang.united_nations)
-    p = body.styled(right.paragraphs[0], "masthead_symbol")
+    emblem_cell = Emu(s["emblem_width"] + s["emblem_gap"])
+    widths = (emblem_cell, Emu(frame - emblem_cell - s["block_width"]), s["block_width"])
+    for column, width in zip(table.columns, widths):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = width
+    line1 = table.rows[0].cells
+    un_cell = line1[0].merge(line1[1])
+    symbol_cell = line1[2]
+    body.styled(un_cell.paragraphs[0], "masthead_un")
+    body.text_run(un_cell.paragraphs[0], lang.united_nations)
+    p = body.styled(symbol_cell.paragraphs[0], "masthead_symbol")
     p.alignment = WD_ALIGN_PARAGRAPH.LEFT if body.rtl else WD_ALIGN_PARAGRAPH.RIGHT
     big = p.add_run(head.symbol_first)
-    big.font.size = body.sizes["symbol_first_font"]  # the symbol's first element is larger (un-layout.md)
+    big.font.size = s["symbol_first_font"]  # the symbol's first element is larger (un-layout.md)
     if head.symbol_rest:
         p.add_run(head.symbol_rest)
-    organ, block = table.rows[1].cells
+    # The symbol may be wider than the block: it reaches into the organ's column, as in the PDF.
+    emblem, organ, block = table.rows[1].cells
+    ep = body.styled(emblem.paragraphs[0], "masthead_organ")
+    ep.paragraph_format.line_spacing = 1.0  # the picture's own height: never clipped
+    svg = (TEMPLATES / "emblem.svg").read_bytes()
+    picture = ep.add_run().add_picture(io.BytesIO(emblem_png(svg, s["emblem_width"].pt)), width=s["emblem_width"])
+    oxml.set_alt_text(picture, lang.emblem_alt)  # a11y: the PDF's Figure /Alt, Word's Alt Text
+    oxml.set_picture_id(picture, 1)
     body.styled(organ.paragraphs[0], "masthead_organ")
     lines = head.organ_lines
     for i, line in enumerate(lines):
@@ -187,28 +231,52 @@ def _first_page(document, section, doc: Document, version: Version, body: _Body)
             run.add_break()
     if body.rtl:  # the first column on the right: United Nations and the organ right, symbol and block left
         table.table_direction = WD_TABLE_DIRECTION.RTL
-    for cell in table.rows[0].cells:
+    oxml.set_cell_margins(table, top=0, bottom=0, start=0, end=0)
+    for cell in table.rows[1].cells:
+        oxml.set_cell_margins(cell, top=round(s["masthead_padding"].pt * 20))
+    oxml.set_cell_margins(organ, end=round(s["organ_gap"].pt * 20))
+    oxml.set_cell_margins(symbol_cell, bottom=round(s["masthead_rule_gap"].pt * 20))
+    oxml.set_cell_margins(un_cell, bottom=round(s["masthead_rule_gap"].pt * 20))
+    for cell in (un_cell, symbol_cell):
         oxml.bottom_rule(cell, eighths=4)   # 0.5 pt under "United Nations" and the symbol
     for cell in table.rows[1].cells:
         oxml.bottom_rule(cell, eighths=12)  # 1.5 pt under the masthead (un-layout.md)
-    for line in head.session_lines:
-        body.text_run(body.add_paragraph("session"), line)
-    for line in head.adoption_lines:  # adoption line and bracket, or a draft's sponsors line
-        body.text_run(body.add_paragraph("adoption"), line)
-    for note in head.first_page_notes:  # a draft's sponsor notes, above the job number
-        body.styled(section.first_page_footer.add_paragraph(), "footer_first").add_run(note)
-    # first-page footer: job number and its Code 39 barcode
-    footer = body.styled(section.first_page_footer.paragraphs[0], "footer_first")
-    if head.job_line:
-        footer.add_run(head.job_line + "\t")
-    if head.barcode_digits:
-        png = io.BytesIO(code39_png(head.barcode_digits))
-        picture = footer.add_run().add_picture(png, height=body.sizes["barcode_height"])
-        # a11y (#15): alternative text naming the job number (Word's "Alt Text", wp:docPr/@descr)
-        oxml.set_alt_text(picture, lang.barcode_alt.format(job=head.job_line.rsplit(" (", 1)[0]))
     # a11y (#15): a layout table, no header row, no banding, no style conditional formatting, so
     # Word's accessibility checker and screen readers do not read it as data (no w:tblHeader row)
     oxml.set_layout_table(table)
+    # The PDF's masthead is masthead_height under its first line whatever its rows hold, then
+    # masthead_after: an empty last row of that remaining height (LibreOffice drops an empty
+    # paragraph after a header's table), so the body (the session lines) begins where the PDF's does.
+    rest = table.rows[2]
+    rest.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
+    rest.height = Emu(max(Pt(1), s["masthead_height"] + s["masthead_after"] - _masthead_rows(head, s)))
+    rest_cell = rest.cells[0].merge(rest.cells[2])
+    body.styled(rest_cell.paragraphs[0], "masthead_block")
+    body.styled(header.paragraphs[-1], "masthead_block")
+    header.paragraphs[-1].paragraph_format.line_spacing = Pt(1)
+    sessions = [body.add_paragraph("session") for _ in head.session_lines]
+    for p, line in zip(sessions, head.session_lines):
+        body.text_run(p, line)
+    if sessions:
+        sessions[-1].paragraph_format.space_after = s["session_after"]
+    for line in head.adoption_lines:  # adoption line and bracket, or a draft's sponsors line
+        body.text_run(body.add_paragraph("adoption"), line)
+    # first-page footer: a draft's sponsor notes, then the job number and its Code 39 barcode
+    footer = body.styled(section.first_page_footer.paragraphs[0], "footer_first")
+    for note in head.first_page_notes:
+        body.styled(footer.insert_paragraph_before(note), "footer_first")
+    if head.job_line:
+        footer.add_run(head.job_line)
+    if head.barcode_digits:
+        png = io.BytesIO(code39_png(head.barcode_digits))
+        footer.add_run("\u2002")  # the PDF's barcode_gap, about an en space
+        run = footer.add_run()
+        picture = run.add_picture(png, height=s["barcode_height"])
+        # lowered so that its top meets the top of the job number, as the PDF aligns it
+        oxml.set_position(run, -round(Emu(s["barcode_height"] - s["job_font"]).pt * 2))
+        # a11y (#15): alternative text naming the job number (Word's "Alt Text", wp:docPr/@descr)
+        oxml.set_alt_text(picture, lang.barcode_alt.format(job=head.job_line.rsplit(" (", 1)[0]))
+        oxml.set_picture_id(picture, 2)
 
 
 CORE_LIMIT = 255  # characters in a Word core property (python-docx enforces the OPC limit)
@@ -323,8 +391,11 @@ def build_document(doc: Document, version: Version):
         for item in p.items:
             body.item(item, 1)
     _paragraphs(body, version.operative)
-    for line in version.closing:
-        body.text_run(body.add_paragraph("closing"), line)
+    for i, line in enumerate(version.closing):
+        p = body.add_paragraph("closing")
+        if i == 0:  # closing_before over the paragraph before, as the PDF's margins collapse
+            p.paragraph_format.space_before = Emu(max(0, body.sizes["closing_before"] - body.sizes["paragraph_after"]))
+        body.text_run(p, line)
     for annex in version.annexes:
         label = body.add_paragraph("annex")
         label.paragraph_format.page_break_before = True  # an annex starts on a new page

@@ -14,11 +14,12 @@ from __future__ import annotations
 from docx.opc.constants import CONTENT_TYPE as CT, RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
+from docx.oxml.ns import nsdecls, qn
 from docx.parts.story import StoryPart
 from docx.text.paragraph import Paragraph
 
 from docgen.model import FootnoteCall, Version, calls
+from . import oxml
 
 _EMPTY = (f'<w:footnotes {nsdecls("w", "r")}>'
           '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
@@ -51,7 +52,11 @@ class Footnotes:
             reference.customMarkFollows = True
         reference.id = note_id
         if not self.automatic:
-            self.body.styled(paragraph.add_run(str(node.number)), "footnote_reference")
+            # one run per character: LibreOffice takes a one-character run after the reference as
+            # its mark and shows a longer one after its own number ("110" for 10); Word shows
+            # the runs as they are
+            mark = self.body.styled(paragraph.add_run(), "footnote_reference")
+            oxml.add_text_pieces(mark, str(node.number))
         self._body(note_id, node)
 
     def _body(self, note_id: int, node: FootnoteCall) -> None:
@@ -66,9 +71,20 @@ class Footnotes:
         paragraph.add_run("\t")
         self.body.runs(paragraph, self.version.footnote(node.key).text)
 
+    def separator_at_text_column(self) -> None:
+        """Word draws the separator from its paragraph's start indent: at the text column, as the
+        PDF (the start side: right in Arabic). LibreOffice 7.4 ignores the paragraph and draws its
+        own (a quarter of the column, at the margin)."""
+        for special in self.element.findall(qn("w:footnote")):
+            paragraph = Paragraph(special.find(qn("w:p")), self)
+            paragraph.paragraph_format.left_indent = self.body.sizes["text_indent_left"]
+            if self.body.rtl:
+                oxml.set_bidi(paragraph)
+
     def finish(self) -> None:
         """footnotePr in the settings: the start number and the separator entries; in the
         section too when numbering does not start at 1 (LibreOffice reads the section's, Word either)."""
+        self.separator_at_text_column()
         settings = self.document.settings.element.get_or_add_footnotePr()
         if self.start != 1:
             settings.get_or_add_numStart().val = self.start

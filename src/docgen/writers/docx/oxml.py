@@ -188,8 +188,9 @@ class CT_PBdr(BaseOxmlElement):
 
 
 class CT_RPr(_RPr):
-    """`w:rPr` with the complex-script size and the language."""
+    """`w:rPr` with the complex-script size, the language and the raised or lowered position."""
 
+    position = ZeroOrOne("w:position", successors=_after(_R_PR, "w:position"))
     szCs = ZeroOrOne("w:szCs", successors=_after(_R_PR, "w:szCs"))
     lang = ZeroOrOne("w:lang", successors=_after(_R_PR, "w:lang"))
 
@@ -221,6 +222,7 @@ class CT_Language(BaseOxmlElement):
 
 
 class CT_TblPr(_TblPr):
+    tblCellMar = ZeroOrOne("w:tblCellMar", successors=_after(_TBL_PR, "w:tblCellMar"))
     tblLook = ZeroOrOne("w:tblLook", successors=_after(_TBL_PR, "w:tblLook"))
 
     def set_layout_look(self) -> None:
@@ -245,10 +247,34 @@ class CT_TblLook(BaseOxmlElement):
 
 class CT_TcPr(_TcPr):
     tcBorders = ZeroOrOne("w:tcBorders", successors=_after(_TC_PR, "w:tcBorders"))
+    tcMar = ZeroOrOne("w:tcMar", successors=_after(_TC_PR, "w:tcMar"))
+
+
+_CELL_MAR = ("w:top", "w:left", "w:bottom", "w:right")  # CT_TcMar / CT_TblCellMar (transitional names)
+
+
+class CT_CellMar(BaseOxmlElement):
+    """`w:tblCellMar` and `w:tcMar`: the space between a cell's edges and its text."""
+
+    top = ZeroOrOne("w:top", successors=_after(_CELL_MAR, "w:top"))
+    left = ZeroOrOne("w:left", successors=_after(_CELL_MAR, "w:left"))
+    bottom = ZeroOrOne("w:bottom", successors=_after(_CELL_MAR, "w:bottom"))
+    right = ZeroOrOne("w:right", successors=_after(_CELL_MAR, "w:right"))
+
+
+class CT_TblWidth(BaseOxmlElement):
+    w = OptionalAttribute("w:w", ST_DecimalNumber)
+    type = OptionalAttribute("w:type", ST_String)
 
 
 class CT_TcBorders(BaseOxmlElement):
     bottom = ZeroOrOne("w:bottom", successors=_after(_TC_BORDERS, "w:bottom"))
+
+
+class CT_SignedHalfPoints(BaseOxmlElement):
+    """`w:position`: a run raised (positive) or lowered (negative), in half points."""
+
+    val = RequiredAttribute("w:val", ST_DecimalNumber)
 
 
 class CT_DocPr(_DocPr):
@@ -266,7 +292,8 @@ for _tag, _cls in (
         ("w:autoSpaceDE", CT_Flag), ("w:autoSpaceDN", CT_Flag), ("w:bidi", CT_Flag),
         ("w:rPr", CT_RPr), ("w:szCs", CT_HpsMeasure), ("w:rFonts", CT_Fonts), ("w:lang", CT_Language),
         ("w:tblPr", CT_TblPr), ("w:tblLook", CT_TblLook), ("w:tcPr", CT_TcPr), ("w:tcBorders", CT_TcBorders),
-        ("wp:docPr", CT_DocPr)):
+        ("wp:docPr", CT_DocPr), ("w:tblCellMar", CT_CellMar), ("w:tcMar", CT_CellMar),
+        ("w:position", CT_SignedHalfPoints)):
     register_element_cls(_tag, _cls)
 
 
@@ -316,3 +343,40 @@ def set_layout_table(table) -> None:
 def set_alt_text(picture, text: str) -> None:
     """An inline picture's alternative text (wp:docPr/@descr)."""
     picture._inline.docPr.descr = text
+
+
+def set_cell_margins(table_or_cell, **twips: int) -> None:
+    """Cell margins (top, bottom, left, right, in twips) of a whole table (w:tblCellMar) or of one
+    cell (w:tcMar); `start` and `end` are the left and right of a left-to-right table."""
+    element = table_or_cell._element
+    if element.tag == qn("w:tbl"):
+        margins = element.tblPr.get_or_add_tblCellMar()
+    else:
+        margins = element.get_or_add_tcPr().get_or_add_tcMar()
+    for side, value in twips.items():
+        side = {"start": "left", "end": "right"}.get(side, side)
+        edge = getattr(margins, f"get_or_add_{side}")()
+        edge.set(qn("w:w"), str(value))
+        edge.set(qn("w:type"), "dxa")
+
+
+def set_position(run, half_points: int) -> None:
+    """A run raised (positive) or lowered (negative) from the baseline (w:position)."""
+    run.element.get_or_add_rPr().get_or_add_position().val = half_points
+
+
+def add_text_pieces(run, text: str) -> None:
+    """`text` in `run` as one w:t per character (LibreOffice reads each as a text event)."""
+    for char in text:
+        run.element.add_t(char)
+
+
+def set_bidi(paragraph) -> None:
+    """A paragraph that runs right to left (w:bidi), set on the paragraph itself."""
+    paragraph._p.get_or_add_pPr().get_or_add_bidi().val = True
+
+
+def set_picture_id(picture, number: int) -> None:
+    """wp:docPr/@id, unique in the whole package: python-docx numbers pictures per part, and Word
+    repairs a file whose header and footer pictures share an id."""
+    picture._inline.docPr.id = number

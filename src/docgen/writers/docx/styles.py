@@ -31,31 +31,35 @@ def style_names(doc: Document) -> dict:
     body = f"SingleTxt{g}"
     return {
         "heading": f"H1{g}", "title": f"H1{g}", "formula": body, "preambular": body, "operative": body,
-        "item1": body, "item2": body, "item3": body, "closing": body, "end_rule": f"H23{g}",
+        "item1": body, "item2": body, "item3": body, "closing": "Closing", "end_rule": f"H23{g}",
         "adoption": "Masthead Adoption", "subheading": f"H23{g}", "annex": f"HCh{g}",
         "session": f"H23{g}", "chapter": f"HCh{g}",
         "footnote_text": "footnote text", "footnote_reference": "footnote reference",
-        "header": "header", "footer": "footer", "footer_first": "footer",
+        "header": "header", "footer": "footer", "footer_first": "Job Number",
         "masthead_un": "Masthead UN", "masthead_symbol": "Masthead Symbol",
         "masthead_organ": "Masthead Organ", "masthead_block": "Masthead Block",
     }
 
 
 # style name -> (size, leading, bold, east-asian face, extra): sizes and "after" are keys of
-# templates/layout.yaml (`sizes`); SingleTxtG's text column starts text_indent_left inside the frame.
+# templates/layout.yaml (`sizes`), the PDF's; SingleTxtG's text column starts text_indent_left
+# inside the frame. "italic": Latin scripts only (Chinese and Arabic have none, as in the PDF).
 def _definitions(names: dict) -> list[tuple]:
     return [
         (names["operative"], "body_font", "body_leading", False, SONG,
          {"justify": True, "after": "paragraph_after", "indent": True, "tabs": True}),
+        (names["closing"], "body_font", "body_leading", False, SONG,
+         {"indent": True, "italic": True, "no_hyphens": True}),
         (names["chapter"], "chapter_font", "chapter_leading", True, HEI,
-         {"after": "heading_after", "indent": True, "keep": True}),
+         {"after": "chapter_after", "indent": True, "keep": True}),
         (names["heading"], "heading_font", "heading_leading", True, HEI,
-         {"after": "heading_after", "indent": True, "keep": True, "tabs": True, "outline": 0}),
+         {"after": "paragraph_after", "indent": True, "keep": True, "tabs": True, "outline": 0}),
         (names["session"], "body_font", "body_leading", True, HEI, {"indent": False, "keep": True}),
         (names["footnote_text"], "footnote_font", "footnote_leading", False, SONG,
          {"justify": True, "indent": True, "footnote": True}),
         (names["header"], "header_font", "header_leading", True, SONG, {"border_bottom": True}),
         (names["footer"], "header_font", "header_leading", True, SONG, {}),
+        (names["footer_first"], "job_font", "header_leading", False, SONG, {"auto_leading": True}),
         (names["masthead_un"], "un_font", "un_leading", False, SONG, {}),
         (names["masthead_symbol"], "symbol_rest_font", "symbol_leading", False, SONG, {}),
         (names["masthead_organ"], "organ_font", "organ_leading", True, HEI, {}),
@@ -149,14 +153,19 @@ def install_styles(document, doc: Document, version: Version) -> None:
         style.quick_style = True
         font = style.font
         font.size, font.bold = size, bold
+        if extra.get("italic") and not (cjk or rtl):
+            font.italic = True
         font.name = LATIN
         _rfonts(style.element.get_or_add_rPr(), east, complex_script)
         if rtl:
             _complex_size(style.element.get_or_add_rPr(), size, bold)
         _lang(style.element.get_or_add_rPr(), lang.word_lang, east_asia, bidi)
         fmt = style.paragraph_format
-        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-        fmt.line_spacing = s[leading_key]
+        if extra.get("auto_leading"):  # a line with a picture (the barcode): never clipped
+            fmt.line_spacing = 1.0
+        else:
+            fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            fmt.line_spacing = s[leading_key]
         fmt.space_after = s[extra["after"]] if "after" in extra else 0
         if extra.get("justify"):
             fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
@@ -168,12 +177,15 @@ def install_styles(document, doc: Document, version: Version) -> None:
             for k in range(1, 5):  # the operative number's tab, then one for each item level
                 fmt.tab_stops.add_tab_stop(s["text_indent_left"] + k * s["number_tab"])
         ppr = style.element.get_or_add_pPr()
-        if lang.hyphenates and not extra.get("justify"):
+        if lang.hyphenates and (extra.get("no_hyphens") or not extra.get("justify")):
             # headings, masthead, headers: never hyphenated (body text and footnotes are)
             ppr.get_or_add_suppressAutoHyphens().val = True
         if extra.get("footnote"):
-            fmt.tab_stops.add_tab_stop(s["text_indent_left"])
-            fmt.first_line_indent = -s["footnote_hang"]
+            # as the PDF: the number just before the text column (LibreOffice draws its own
+            # number at the line's start, so no tab comes before it), the text
+            # footnote_mark_gap after the column; run-over lines at the text
+            fmt.left_indent = s["text_indent_left"] + s["footnote_mark_gap"]
+            fmt.first_line_indent = -(s["footnote_call"] + s["footnote_mark_gap"])
         if "outline" in extra:  # a11y (#15): a heading for Word's navigation pane and screen readers
             ppr.get_or_add_outlineLvl().val = extra["outline"]
         if extra.get("border_bottom"):

@@ -1,0 +1,151 @@
+"""The Word draft is the PDF's document (#25): every document and language under content/, the draft
+laid out by LibreOffice with the font substitution docgen ships (fonts/fontconfig-word-aliases.conf)
+next to docgen's PDF, page 1 and the last page measured with pdfplumber."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from docgen import pipeline
+from docgen.data import layout
+
+from tests.conftest import CONTENT, ROOT
+
+ALIASES = ROOT / "fonts" / "fontconfig-word-aliases.conf"
+PAIRS = [(folder.name, lang) for folder in sorted(CONTENT.iterdir()) if (folder / "document.yaml").is_file()
+         for lang in sorted(p.stem for p in folder.glob("*.yaml") if p.stem != "document")]
+# Known differences, left open (#25), strict: each fails the run when it starts passing.
+_ZH = ("Chinese: the PDF's lines with Latin text grow from the 15.6 pt line-height to 16.6 pt (CSS line "
+       "boxes of mixed faces); the draft keeps exactly 15.6 pt")
+KNOWN = {("ctoc-cop-5-2", "zh"): _ZH, ("specimen", "zh"): _ZH,
+         ("specimen", "ar"): "Arabic: Naskh and Latin glyphs of one PDF line are measured as separate lines"}
+NOTES_KNOWN = {("ctoc-cop-5-2", "zh"): "LibreOffice's calls in the 4-page Chinese draft are not all read back yet"}
+
+
+def _marked(pairs, known):
+    return [pytest.param(n, l, id=f"{n}-{l}", marks=pytest.mark.xfail(reason=known[n, l], strict=True))
+            if (n, l) in known else pytest.param(n, l, id=f"{n}-{l}") for n, l in pairs]
+
+
+def libreoffice(docx: list[Path], out: Path) -> None:
+    """Word drafts to PDF with LibreOffice, a profile of this run's and docgen's font substitution."""
+    env = {**os.environ, "FONTCONFIG_FILE": str(ALIASES)}
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{out}/profile", "--convert-to", "pdf",
+                    "--outdir", str(out), *map(str, docx)], check=True, capture_output=True, env=env, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def drafts_as_pdf(built, tmp_path_factory):
+    out = tmp_path_factory.mktemp("word-pages")
+    libreoffice([built / name / f"{name}.{lang}.docx" for name, lang in PAIRS], out)
+    return out
+
+
+def rows(page, size: float, below: float = 0) -> list[tuple[float, float]]:
+    """(top, baseline) of each line of the page's text in the body size (±0.6 pt) under `below`:
+    body text and session lines, not the masthead, headings, calls, footnotes or footer. Glyphs of
+    one line (Arabic and Latin faces sit a little apart) are those within 3 pt of its baseline."""
+    chars = sorted((c for c in page.chars if c["text"].strip() and abs(c["size"] - size) <= 0.6
+                    and c["top"] > below), key=lambda c: c["bottom"])
+    lines: list[list] = []
+    for c in chars:
+        if lines and c["bottom"] - lines[-1][0]["bottom"] <= 3:
+            lines[-1].append(c)
+        else:
+            lines.append([c])
+    return [(min(c["top"] for c in line), max(c["bottom"] for c in line)) for line in lines]
+
+
+def measure(path: Path, size: float, masthead: float) -> dict:
+    with pdfplumber.open(path) as pdf:
+        first, last = pdf.pages[0], pdf.pages[-1]
+        body = rows(first, size, masthead)
+        gaps = Counter(round(b2 - b1) for (_, b1), (_, b2) in zip(body, body[1:]))
+        tail = rows(last, size)
+        return {"pages": len(pdf.pages), "lines": len(body), "top": round(body[0][0], 1),
+                "last_top": round(tail[0][0], 1) if tail else None, "pitch": gaps.most_common(1)[0][0],
+                "images": [(round(im["top"]), round(im["bottom"])) for im in first.images], "height": first.height}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name,lang", _marked(PAIRS, KNOWN))
+def test_draft_pages_are_the_pdfs(drafts_as_pdf, built, name, lang):
+    sizes = layout.settings_for(lang)
+    size = float(sizes["body_font"][:-2])
+    # the masthead's lines (line 1 and the right-hand block) end above first_page_top + masthead_height
+    masthead = (float(sizes["first_page_top"][:-2]) + float(sizes["masthead_height"][:-2])) * 72 / 2.54
+    pdf = measure(built / name / f"{name}.{lang}.pdf", size, masthead)
+    draft = measure(drafts_as_pdf / f"{name}.{lang}.pdf", size, masthead)
+    report = f"draft {draft}\npdf {pdf}"
+    slack = 1 if pdf["pages"] > 3 else 0
+    assert abs(draft["pages"] - pdf["pages"]) <= slack, report
+    assert abs(draft["lines"] - pdf["lines"]) <= 2, report
+    assert abs(draft["top"] - pdf["top"]) <= 0.03 * pdf["top"], report
+    assert abs(draft["pitch"] - pdf["pitch"]) <= 0.03 * pdf["pitch"], report
+    if pdf["last_top"] is not None and pdf["pages"] > 1:
+        assert draft["last_top"] is not None and abs(draft["last_top"] - pdf["last_top"]) <= 0.03 * pdf["last_top"], report
+    height = draft["height"]
+    assert any(bottom < height / 3 for _, bottom in draft["images"]), "no emblem in the masthead: " + report
+    assert any(top > height * 0.85 for top, _ in draft["images"]), "no barcode in the first page's footer: " + report
+
+
+def calls_shown(path: Path, size: float) -> list[str]:
+    """The footnote numbers in the text, in reading order: runs of small digits raised beside glyphs
+    of the body size (the notes' own numbers stand beside smaller footnote text)."""
+    numbers = []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            body = [c for c in page.chars if abs(c["size"] - size) <= 0.6]
+            small = sorted((c for c in page.chars if c["text"].isdigit() and c["size"] < size * 0.75
+                            and any(abs(b["top"] - c["top"]) < size * 0.6 for b in body)),
+                           key=lambda c: (round(c["top"] / size), c["x0"]))
+            run, last = "", None
+            for c in small:
+                if last is not None and (abs(c["top"] - last["top"]) > 2 or c["x0"] - last["x1"] > 1.5):
+                    numbers.append(run)
+                    run = ""
+                run += c["text"]
+                last = c
+            if run:
+                numbers.append(run)
+    return numbers
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name,lang", _marked(PAIRS, NOTES_KNOWN))
+def test_libreoffice_shows_the_pdfs_footnote_numbers(drafts_as_pdf, built, name, lang):
+    size = float(layout.settings_for(lang)["body_font"][:-2])
+    expected = calls_shown(built / name / f"{name}.{lang}.pdf", size)
+    docs, _ = pipeline.read_all([CONTENT / name])
+    from docgen.model import calls
+
+    model = [str(c.number) for _, t, _ in docs[0].versions[lang].blocks() for c in calls(t)]
+    assert expected == model  # the PDF prints the model's numbers
+    assert calls_shown(drafts_as_pdf / f"{name}.{lang}.pdf", size) == expected
+
+
+@pytest.mark.slow
+def test_libreoffice_shows_out_of_order_marks(tmp_path):
+    """A translation calling its notes out of order, numbered from 10: LibreOffice shows the model's
+    numbers at the calls (not its own number followed by the mark: "110")."""
+    from docgen.writers import Settings, writer
+    from tests.pipeline.test_model import make
+
+    docs, _ = pipeline.read_all([make(tmp_path, start=10)])
+    fr = docs[0].versions["fr"]
+    path = tmp_path / "doc.fr.docx"
+    path.write_bytes(writer("docx")(docs[0], fr, Settings()))
+    libreoffice([path], tmp_path)
+    size = float(layout.settings_for("fr")["body_font"][:-2])
+    from docgen.model import calls
+
+    model = [str(c.number) for _, t, _ in fr.blocks() for c in calls(t)]
+    assert model == ["11", "10", "12"]
+    assert calls_shown(tmp_path / "doc.fr.pdf", size) == model

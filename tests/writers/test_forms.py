@@ -270,3 +270,32 @@ def test_every_document_in_content_builds_every_form_in_every_language(built):
             for form in forms:
                 for ext in ("pdf", "docx", "xml", "html"):
                     assert (built / folder.name / f"{folder.name}{form}.{lang}.{ext}").is_file()
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_akoma_ntoso_keeps_the_adoption_lines_in_the_preface(built, lang):
+    tree = etree.parse(str(built / "specimen" / f"specimen.{lang}.xml"))
+    lines = [" ".join("".join(p.itertext()).split())
+             for p in tree.xpath("//a:preface/a:container[@name='adoption']/a:p", namespaces=NS)]
+    assert lines == list(ADOPTION[lang])
+
+
+def test_a_document_overrides_the_masthead_its_organ_gives(tmp_path):
+    """masthead_organ: the organ the masthead names, when not the organ table's (here the ECOSOC
+    decision printed under the General Assembly's masthead); the adoption line keeps the Council."""
+    import shutil
+
+    from tests.conftest import run_docgen
+
+    folder = tmp_path / "content" / "d"
+    shutil.copytree(CONTENT / "ecosoc-decision", folder)
+    meta = folder / "document.yaml"
+    meta.write_text(meta.read_text("utf-8") + "masthead_organ: un-ga\n", "utf-8")
+    out = tmp_path / "out"
+    result = run_docgen("build", folder, "--out", out, "--format", "pdf", "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    with pdfplumber.open(out / "d" / "d.en.pdf") as pdf:
+        words = pdf.pages[0].extract_words()
+    top = " ".join(w["text"] for w in words if w["top"] < 110)
+    assert "General Assembly" in top and "Economic and Social Council" not in top
+    assert "Decision adopted by the Economic and Social Council" in page_text(out / "d" / "d.en.pdf")

@@ -259,8 +259,11 @@ def _first_page(document, section, doc: Document, version: Version, body: _Body)
         body.text_run(p, line)
     if sessions:
         sessions[-1].paragraph_format.space_after = s["session_after"]
-    for line in head.adoption_lines:  # adoption line and bracket, or a draft's sponsors line
-        body.text_run(body.add_paragraph("adoption"), line)
+    adoption = [body.add_paragraph("adoption") for _ in head.adoption_lines]
+    for p, line in zip(adoption, head.adoption_lines):  # adoption line and bracket, or a draft's sponsors line
+        body.text_run(p, line)
+    if adoption:
+        adoption[-1].paragraph_format.space_after = s["adoption_after"]
     # first-page footer: a draft's sponsor notes, then the job number and its Code 39 barcode
     footer = body.styled(section.first_page_footer.paragraphs[0], "footer_first")
     for note in head.first_page_notes:

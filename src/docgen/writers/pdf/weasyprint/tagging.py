@@ -137,19 +137,20 @@ def gather_anchors(box, *args, **kwargs):
 # ---------------------------------------------------------------- the structure tree
 
 
-def _element(tag: str, parent, pdf, page_number: int) -> pydyf.Dictionary:
+def _element(tag: str, parent, pdf, page: bytes) -> pydyf.Dictionary:
+    """A structure element on `page` (its reference: pydyf's `page_references` builds the whole
+    list on each use, so the tree takes it once; per element it made tagging quadratic in pages)."""
     element = pydyf.Dictionary({
         "Type": "/StructElem", "S": f"/{tag}", "K": pydyf.Array([]),
-        "Pg": pdf.page_references[page_number], "P": parent.reference,
+        "Pg": page, "P": parent.reference,
     })
     pdf.add_object(element)
     return element
 
 
-def _content(element, mcid: int, pdf, page_number: int) -> None:
+def _content(element, mcid: int, page: bytes) -> None:
     """Append marked content to `element`: its MCID, or a marked-content reference when the
     element (continued from an earlier page, 4.) has its /Pg on another page."""
-    page = pdf.page_references[page_number]
     if element["Pg"] == page:
         element["K"].append(mcid)
     else:
@@ -174,6 +175,7 @@ class _Tree:
 
     def __init__(self, pdf):
         self.pdf = pdf
+        self.pages = pdf.page_references  # taken once: a tuple pydyf rebuilds on every access
         self.continued: dict = {}  # (html element, element_tag, tag) -> structure element, across pages
         self.references: dict[str, tuple] = {}  # footnote number -> (parent, Reference element)
         self.notes: dict[str, pydyf.Dictionary] = {}  # footnote number -> Note element
@@ -208,7 +210,7 @@ class _Tree:
         if key is not None and key in self.continued and key not in seen_on_page:
             element, new = self.continued[key], False
         else:
-            element, new = _element(tag, parent, pdf, page_number), True
+            element, new = _element(tag, parent, pdf, self.pages[page_number]), True
             if key is not None:
                 self.continued[key] = element
         if key is not None:
@@ -219,14 +221,14 @@ class _Tree:
         container = element
         if tag == "LI":  # an `li` laid out as a block: its content is the item's body (3.)
             if new:
-                body = _element("LBody", element, pdf, page_number)
+                body = _element("LBody", element, pdf, self.pages[page_number])
                 element["K"].append(body.reference)
                 self.bodies[element.reference] = body
             container = self.bodies[element.reference]
         if tag == "Reference":
             self.references[box.footnote.element.get("data-n")] = (parent, element)
             if box.link_annotation:  # Reference > Link > [the number, the annotation]
-                container = _element("Link", element, pdf, page_number)
+                container = _element("Link", element, pdf, self.pages[page_number])
                 element["K"].append(container.reference)
                 box.link_annotation["Contents"] = pydyf.String(box.footnote.element.get("data-link-label", ""))
         elif tag == "Note":
@@ -234,7 +236,7 @@ class _Tree:
 
         if box.link_annotation:
             annotation = box.link_annotation
-            objr = pydyf.Dictionary({"Type": "/OBJR", "Obj": annotation.reference, "Pg": pdf.page_references[page_number]})
+            objr = pydyf.Dictionary({"Type": "/OBJR", "Obj": annotation.reference, "Pg": self.pages[page_number]})
             pdf.add_object(objr)
             annotations.append((container.reference, annotation))
             container["K"].append(objr.reference)
@@ -248,7 +250,7 @@ class _Tree:
 
         if isinstance(box, boxes.ReplacedBox):
             kid = tags.pop(box)
-            _content(element, kid["mcid"], pdf, page_number)
+            _content(element, kid["mcid"], self.pages[page_number])
             nums[kid["mcid"]] = element.reference
 
         if tag == "LI":
@@ -260,10 +262,10 @@ class _Tree:
         if isinstance(child, boxes.TextBox):
             kid = tags.pop(child)
             if tag == "Link":
-                _content(element, kid["mcid"], self.pdf, page_number)
+                _content(element, kid["mcid"], self.pages[page_number])
                 nums[kid["mcid"]] = element.reference
                 return
-            span = _element(kid["tag"], element, self.pdf, page_number)
+            span = _element(kid["tag"], element, self.pdf, self.pages[page_number])
             span["K"].append(kid["mcid"])
             actual = _actual_text(child)
             if actual is not None:

@@ -100,3 +100,14 @@ def specimen_facts_without_draft() -> str:
 
     text = (SPECIMEN / "document.yaml").read_text("utf-8")
     return re.sub(r"(?ms)^draft:\n(?:[ #].*?\n)*", "", text)
+
+
+def ctrl_c_as_at_a_terminal() -> None:
+    """preexec_fn for a child a test will interrupt with SIGINT: the default handling, as at a
+    terminal. A suite started in the background (`make test &`) inherits SIGINT ignored, and a
+    program started with SIGINT ignored keeps ignoring it (the shell's convention, which Python
+    follows): the build would then run to its end and the test see it finish (seen in a clean
+    clone's `make test` run from a background job)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

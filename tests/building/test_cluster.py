@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CONTENT, ROOT, corpus
+from tests.conftest import CONTENT, ROOT, corpus, ctrl_c_as_at_a_terminal
 from tests.building.test_many import complete, outputs, stamps
 
 pytestmark = pytest.mark.slow  # real processes, many documents: `make test` runs it, `make test-fast` does not
@@ -273,7 +273,8 @@ def test_interrupting_a_cluster_build_cancels_its_work_and_keeps_what_is_done(cl
     cluster.ready()
     build = subprocess.Popen([sys.executable, "-m", "docgen.cli", "build", str(source), "--out", str(out),
                               "--format", "pdf", "--cluster", cluster.address],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                             preexec_fn=ctrl_c_as_at_a_terminal)
     deadline = time.monotonic() + TIMEOUT
     while time.monotonic() < deadline and len(list(out.rglob("*.pdf"))) < 2 and build.poll() is None:
         time.sleep(0.05)

@@ -21,7 +21,7 @@ from lxml import etree
 
 from docgen.building.progress import Progress
 
-from tests.conftest import CONTENT, ROOT, corpus, run_docgen
+from tests.conftest import CONTENT, ROOT, corpus, ctrl_c_as_at_a_terminal, run_docgen
 
 pytestmark = pytest.mark.slow  # real processes, many documents: `make test` runs it, `make test-fast` does not
 
@@ -153,7 +153,7 @@ def test_killing_a_build_leaves_no_partial_files(tmp_path, how):
     corpus.generate(source, count=12, seed=9, notes=(5, 20))
     process = subprocess.Popen([sys.executable, "-m", "docgen.cli", "build", str(source), "--out", str(out),
                                 "--format", "pdf", "--jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, cwd=ROOT)
+                               text=True, cwd=ROOT, preexec_fn=ctrl_c_as_at_a_terminal)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(list(out.rglob("*.pdf"))) < 2:
         time.sleep(0.05)

@@ -248,3 +248,16 @@ def test_libyaml_gives_the_same_locations_as_the_python_parser():
         text = path.read_text("utf-8").lstrip("\ufeff")
         fast = nodes(yaml.compose(text, Loader=yamlsource.FAST_LOADER), [])
         assert fast == nodes(yaml.compose(text, Loader=yaml.SafeLoader), []), path
+
+
+@pytest.mark.parametrize("old,new,field", [
+    ("committee: third, documents", "committee: hird, documents", "adoption: field 'committee' is 'hird'"),
+    ("  committee: third\n", "  committee: thrd\n", "draft: field 'committee' is 'thrd'"),
+])
+def test_a_nested_field_outside_its_choices_is_one_error_not_a_crash(content_copy, old, new, field):
+    """Fixed-choice fields are checked where every field is taken (found by the fuzz test: an
+    unknown Main Committee in 'adoption:' reached the masthead as a KeyError)."""
+    replace(content_copy / "specimen" / "document.yaml", old, new)
+    result = run_docgen("check", content_copy / "specimen")
+    assert result.returncode == 1 and field in result.stderr and "not one of: first, second" in result.stderr
+    assert "internal error" not in result.stderr, result.stderr

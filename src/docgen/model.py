@@ -152,6 +152,7 @@ class Masthead:
     first_page_notes: tuple[str, ...] = ()
     symbol: str = ""  # the whole symbol the form is issued under (the running header): A/C.3/99/L.12/Rev.1
     issued: dt.date | None = None  # the date it is issued on (the masthead's, the files' creation date)
+    job_number: str = ""  # the form's job number as written (V.10-57396), or ""
 
 
 @dataclass
@@ -270,6 +271,11 @@ class Draft:
 FORMS = ("adopted", "draft")  # what a document folder can print: the adopted text, its draft
 
 
+def form_stem(name: str, form: str) -> str:
+    """What a form's files are named after: specimen (the adopted text), specimen.draft."""
+    return name if form == "adopted" else f"{name}.{form}"
+
+
 @dataclass
 class Metadata:
     """Facts written once per document and shared by every language version."""
@@ -308,7 +314,7 @@ class Document:
     @property
     def stem(self) -> str:
         """What this form's files are named after: specimen, specimen.draft."""
-        return self.name if self.meta.form == "adopted" else f"{self.name}.{self.meta.form}"
+        return form_stem(self.name, self.meta.form)
 
     @property
     def sources(self) -> list[Path]:

@@ -7,6 +7,8 @@ import os
 import re
 from pathlib import Path
 
+from docgen.model import form_stem
+
 
 def plain_name(name: str) -> bool:
     """A name that stays where it is put: one path component, not `.` or `..`."""
@@ -18,8 +20,7 @@ def output_path(out: Path, document: str, lang: str, extension: str, form: str =
     never outside out."""
     if not plain_name(document):
         raise ValueError(f"a document folder's name cannot name an output: {document!r}")
-    stem = document if form == "adopted" else f"{document}.{form}"
-    return Path(out) / document / f"{stem}.{lang}.{extension}"
+    return Path(out) / document / f"{form_stem(document, form)}.{lang}.{extension}"
 
 
 class Escapes(Exception):

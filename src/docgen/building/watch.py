@@ -166,12 +166,13 @@ def rebuild(paths: list[Path], formats: list[str], out: Path, langs: list[str], 
     for folder in pipeline.find(paths, []):
         versions += [(folder.name, p.stem) for p in readers.language_files(folder) if not langs or p.stem in langs]
     written = []
+    said: set = set()  # a folder's two forms read the same files: each problem is said once
     for folder, form in sorted({p.job.document for p in planned}):
         doc, local = pipeline.read(folder, form=form)
-        problems += [str(d) for d in local if d.severity == "error"]
-        for d in local:
-            if d.severity == "warning":  # an out-of-date translation among them: its outputs are kept
-                print(d, file=sys.stderr, flush=True)
+        problems += [str(d) for d in local if d.severity == "error" and d not in said]
+        # an out-of-date translation among the warnings: its outputs are kept
+        building.report([d for d in local if d.severity == "warning"], said=said)
+        said.update(local)
         if doc is None:
             continue  # the last good outputs stay
         for p in sorted((p for p in planned if p.job.document == (folder, form)), key=lambda p: (FIRST.index(p.job.fmt) if p.job.fmt in FIRST else len(FIRST), p.job.lang)):

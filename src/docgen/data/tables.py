@@ -157,8 +157,9 @@ def language(code: str) -> Language:
     fonts = data["fonts"]
     data["fonts"] = Fonts(**{k: tuple(v) if isinstance(v, list) else v for k, v in fonts.items()})
     data["quotes"] = tuple(data["quotes"])
-    data["list_join"] = tuple(data.get("list_join", (", ", " and ")))
-    data["annex"] = tuple(data.get("annex", ()))
+    for key in ("list_join", "annex"):  # YAML lists; the defaults are the dataclass's
+        if key in data:
+            data[key] = tuple(data[key])
     return Language(code=code, **data)
 
 

@@ -74,11 +74,7 @@ def _differences(ref: Version, ver: Version):
         yield (ver.operative[-1].location if ver.operative else None,
                f"operative: {_at(ref, ref.operative[-1].location)} has {_count(len(ref.operative), 'paragraph')}, "
                f"{_at(ver, ver.operative[-1].location if ver.operative else None)} has {len(ver.operative)}")
-    for a, b in zip(ref.operative, ver.operative):
-        yield from _item_differences(ref, ver, f"operative paragraph {a.number}", a, b)
-        if bool(a.heading) != bool(b.heading):
-            yield b.location, (f"operative paragraph {a.number}: a sub-heading before it in "
-                               f"{_at(ref if a.heading else ver, (a if a.heading else b).location)} only")
+    yield from _paragraph_differences(ref, ver, "operative paragraph", ref.operative, ver.operative)
     for i, (a, b) in enumerate(zip(ref.preamble, ver.preamble), 1):
         yield from _item_differences(ref, ver, f"preamble paragraph {i}", a, b)
     # annexes: as many, each with as many paragraphs, headings and items
@@ -89,10 +85,7 @@ def _differences(ref: Version, ver: Version):
         if len(x.paragraphs) != len(y.paragraphs):
             yield y.location, (f"annex {n}: {_at(ref, x.location)} has {_count(len(x.paragraphs), 'paragraph')}, "
                                f"{_at(ver, y.location)} has {len(y.paragraphs)}")
-        for a, b in zip(x.paragraphs, y.paragraphs):
-            yield from _item_differences(ref, ver, f"annex {n} paragraph {a.number}", a, b)
-            if bool(a.heading) != bool(b.heading):
-                yield b.location, f"annex {n} paragraph {a.number}: a sub-heading before it in one version only"
+        yield from _paragraph_differences(ref, ver, f"annex {n} paragraph", x.paragraphs, y.paragraphs)
     # a draft's sponsors: the same States in every language, with the same marks
     if len(ref.sponsors) != len(ver.sponsors):
         yield None, (f"sponsors: {ref.path.name} lists {len(ref.sponsors)}, {ver.path.name} lists {len(ver.sponsors)}")
@@ -110,6 +103,15 @@ def _differences(ref: Version, ver: Version):
     for key, (name, loc) in ver_calls.items():
         if key not in ref_calls:
             yield loc, f"footnote [^{key}]: called in {name} of {_at(ver, loc)}, not in {ref.path.name}"
+
+
+def _paragraph_differences(ref: Version, ver: Version, label: str, ours, theirs):
+    """Numbered paragraphs (operative, an annex's) paired: the same items, the same sub-headings."""
+    for a, b in zip(ours, theirs):
+        yield from _item_differences(ref, ver, f"{label} {a.number}", a, b)
+        if bool(a.heading) != bool(b.heading):
+            yield b.location, (f"{label} {a.number}: a sub-heading before it in "
+                               f"{_at(ref if a.heading else ver, (a if a.heading else b).location)} only")
 
 
 def _mark(name: str) -> str:

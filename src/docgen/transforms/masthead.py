@@ -38,7 +38,7 @@ def masthead(doc: Document, version: Version) -> Masthead:
     if draft or meta.in_report or doc.organ.original_line:
         distribution.append(words.block["original"].format(language=names[meta.original]))
     session = list(version.session)
-    if doc.masthead_organ is not doc.organ and doc.masthead_organ.key != doc.organ.key:
+    if doc.masthead_organ.key != doc.organ.key:
         session.insert(0, " ".join(doc.organ.names[version.lang]))
     if draft and draft.committee:
         session.insert(1 if session else 0, lang.committees[draft.committee])
@@ -55,6 +55,7 @@ def masthead(doc: Document, version: Version) -> Masthead:
         first_page_notes=tuple(f"{mark} {note}" for mark, note in version.sponsor_notes.items()) if draft else (),
         symbol=symbol,
         issued=distributed,
+        job_number=job_number or "",
     )
 
 

@@ -81,8 +81,8 @@ def _append_text(parent, text: str) -> None:
 # ---------------------------------------------------------------- document parts
 
 
-def _identity(doc: Document) -> tuple[str, object, str, str, str]:
-    """(name, date, number, publication symbol, its issue date) of the Work this form is.
+def _identity(doc: Document) -> tuple[str, object, str]:
+    """(name, date, number) of the Work this form is.
 
     A draft is its own Work, `resolutionDraft` (AKN4UN's name for it), identified by its symbol
     and issue date: it is a distinct document (its own symbol, sponsors, date), issued before
@@ -90,9 +90,8 @@ def _identity(doc: Document) -> tuple[str, object, str, str, str]:
     adopted Work, whose IRI is made of them."""
     meta, draft = doc.meta, doc.meta.draft
     if meta.form == "draft":
-        return (f"{meta.type}Draft", draft.distributed, draft.full_symbol, draft.full_symbol,
-                draft.distributed.isoformat())
-    return meta.type, meta.adopted, meta.number, meta.symbol, meta.distributed.isoformat()
+        return f"{meta.type}Draft", draft.distributed, draft.full_symbol
+    return meta.type, meta.adopted, meta.number
 
 
 def _meta(doc: Document, version: Version, component: str = "main"):
@@ -100,7 +99,8 @@ def _meta(doc: Document, version: Version, component: str = "main"):
     lang = version.language
     organ = doc.organ
     author = "#" + organ.akn_id
-    name, when, number, symbol, issued = _identity(doc)
+    name, when, number = _identity(doc)
+    symbol, issued = version.masthead.symbol, version.masthead.issued.isoformat()  # the form's, as printed
     date = when.isoformat()
     event = "submission" if meta.form == "draft" else "adoption"
     work = frbr.work_uri(meta.organ, when, number)
@@ -140,9 +140,8 @@ def _meta(doc: Document, version: Version, component: str = "main"):
     P = ElementMaker(namespace=DOCGEN_NS, nsmap={"un": DOCGEN_NS})
     proprietary.append(P.session(str(meta.session)))
     proprietary.append(P.dutyStation(meta.duty_station))
-    job_number = meta.draft.job_number if meta.form == "draft" else meta.job_number
-    if job_number:
-        proprietary.append(P.jobNumber(job_number))
+    if version.masthead.job_number:
+        proprietary.append(P.jobNumber(version.masthead.job_number))
     if meta.form == "draft" and meta.adopted is not None:  # the Work it became
         proprietary.append(P.adoptedAs(frbr.work_iri(meta.organ, meta.adopted, meta.number)))
     identification = A.identification(

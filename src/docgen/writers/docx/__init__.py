@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 import zipfile
@@ -47,7 +48,6 @@ _HAN = re.compile(rf"[{HAN}]")
 # belong to it: a hyphen in a w:rtl run of its own would be set right to left, between its words.
 _LTR_RUN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9 ./:\-\u2010\u2011]*[A-Za-z0-9])?")
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-
 
 
 class _Body:
@@ -172,10 +172,16 @@ def _headers(section, doc: Document, version: Version, body: _Body, rtl: bool = 
         oxml.add_field(p, "PAGE")
 
 
-def _masthead_rows(head, s: dict) -> Length:
+@functools.cache
+def _emblem_svg() -> bytes:
+    """templates/emblem.svg, read once per process (the PDF's emblem, drawn as a PNG for Word)."""
+    return (TEMPLATES / "emblem.svg").read_bytes()
+
+
+def _masthead_rows(head, s: dict, svg: bytes) -> Length:
     """The height of the masthead's second row as the PDF lays it out: its padding, then the
-    tallest of the emblem, the organ's lines and the right-hand block."""
-    emblem = s["emblem_width"] * emblem_ratio((TEMPLATES / "emblem.svg").read_bytes())
+    tallest of the emblem (`svg`), the organ's lines and the right-hand block."""
+    emblem = s["emblem_width"] * emblem_ratio(svg)
     return Emu(s["masthead_padding"] + max(emblem, len(head.organ_lines) * s["organ_leading"],
                                            len(head.distribution) * s["block_leading"]))
 
@@ -213,7 +219,7 @@ def _first_page(document, section, doc: Document, version: Version, body: _Body)
     emblem, organ, block = table.rows[1].cells
     ep = body.styled(emblem.paragraphs[0], "masthead_organ")
     ep.paragraph_format.line_spacing = 1.0  # the picture's own height: never clipped
-    svg = (TEMPLATES / "emblem.svg").read_bytes()
+    svg = _emblem_svg()
     picture = ep.add_run().add_picture(io.BytesIO(emblem_png(svg, s["emblem_width"].pt)), width=s["emblem_width"])
     oxml.set_alt_text(picture, lang.emblem_alt)  # a11y: the PDF's Figure /Alt, Word's Alt Text
     oxml.set_picture_id(picture, 1)
@@ -249,7 +255,7 @@ def _first_page(document, section, doc: Document, version: Version, body: _Body)
     # paragraph after a header's table), so the body (the session lines) begins where the PDF's does.
     rest = table.rows[2]
     rest.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
-    rest.height = Emu(max(Pt(1), s["masthead_height"] + s["masthead_after"] - _masthead_rows(head, s)))
+    rest.height = Emu(max(Pt(1), s["masthead_height"] + s["masthead_after"] - _masthead_rows(head, s, svg)))
     rest_cell = rest.cells[0].merge(rest.cells[2])
     body.styled(rest_cell.paragraphs[0], "masthead_block")
     body.styled(header.paragraphs[-1], "masthead_block")
@@ -278,7 +284,7 @@ def _first_page(document, section, doc: Document, version: Version, body: _Body)
         # lowered so that its top meets the top of the job number, as the PDF aligns it
         oxml.set_position(run, -round(Emu(s["barcode_height"] - s["job_font"]).pt * 2))
         # a11y (#15): alternative text naming the job number (Word's "Alt Text", wp:docPr/@descr)
-        oxml.set_alt_text(picture, lang.barcode_alt.format(job=head.job_line.rsplit(" (", 1)[0]))
+        oxml.set_alt_text(picture, lang.barcode_alt.format(job=head.job_number))
         oxml.set_picture_id(picture, 2)
 
 

@@ -41,6 +41,9 @@ class Reference:
 class FootnoteCall:
     key: str
     number: int = 0  # set by transforms.number_footnotes
+    # The note's place in the page's reading order, unique in it (HTML ids, the PDF's placement
+    # check): the number, except in a report whose included texts number their notes from 1.
+    seq: int = 0
 
 
 Inline = Text | Emphasis | Reference | FootnoteCall
@@ -129,6 +132,62 @@ class Footnote:
     text: list[Inline]
     number: int = 0  # set by transforms.number_footnotes
     location: Location | None = None
+    seq: int = 0  # as FootnoteCall.seq
+
+
+# ---------------------------------------------------------------- reports
+
+
+@dataclass
+class Table:
+    """A table of a report: header rows (repeated on every page) and body rows of cells."""
+
+    header: list[list[list[Inline]]]  # rows of cells
+    rows: list[list[list[Inline]]]
+    caption: list[Inline] = field(default_factory=list)
+    widths: tuple[float, ...] = ()  # relative column widths, summing to 1: given, or set by transforms
+    location: Location | None = None
+    ident: str = ""  # "tbl_1": numbered through the report (HTML id, AKN eId)
+
+    @property
+    def columns(self) -> int:
+        return max((len(row) for row in [*self.header, *self.rows]), default=0)
+
+
+@dataclass
+class Included:
+    """A resolution or decision of another document folder, printed in place in a report."""
+
+    key: str  # the folder's name, beside the report's
+    location: Location | None = None
+    document: Document | None = None  # the text as read on its own (set by the pipeline)
+    version: Version | None = None  # its version in the report's language, in the report's form (transforms)
+    ident: str = ""  # "res_5-2": HTML id, bookmark, AKN component
+
+
+@dataclass
+class Section:
+    """A report's chapter (level 1: "I."), section (2: "A.") or sub-section (3: "1."), or one of
+    its annexes (level 1, `annex`): a title and a body of blocks."""
+
+    title: list[Inline]
+    body: list[Block]
+    level: int = 1
+    annex: bool = False
+    label: str = ""  # printed: "I.", "A.", "一、", "أولا -", "Annex II" (transforms, from the language table)
+    ident: str = ""  # language-independent: "chp_2", "chp_2__sec_A", "annex_1" (HTML ids, AKN eIds)
+    location: Location | None = None
+
+
+Block = Operative | Section | Table | Included
+
+
+def walk_blocks(blocks: list[Block]):
+    """Every block, depth first in reading order, sections before their bodies."""
+    for block in blocks:
+        yield block
+        if isinstance(block, Section):
+            yield from walk_blocks(block.body)
 
 
 @dataclass(frozen=True)
@@ -171,6 +230,9 @@ class Version:
     annexes: list[Annex] = field(default_factory=list)
     sponsors: list[str] = field(default_factory=list)  # a draft's sponsors, "State of Palestine*"
     sponsor_notes: dict[str, str] = field(default_factory=dict)  # "*" -> "Non-member State."
+    # A report's text: its chapters and its annexes (Section, level 1), empty for other documents.
+    chapters: list[Section] = field(default_factory=list)
+    report_annexes: list[Section] = field(default_factory=list)
     heading: str = ""  # "第 5/2 号决议": set by transforms from the language table
     language: Language | None = None  # this version's language table (set by transforms.resolve_language)
     masthead: Masthead | None = None  # set by transforms.masthead
@@ -186,9 +248,26 @@ class Version:
     def footnote(self, key: str) -> Footnote:
         return next(f for f in self.footnotes if f.key == key)
 
+    @property
+    def parts(self) -> list[Section]:
+        """A report's chapters, then its annexes."""
+        return [*self.chapters, *self.report_annexes]
+
+    def included(self) -> list[Included]:
+        """The texts a report prints in place, in reading order."""
+        return [b for b in walk_blocks(self.parts) if isinstance(b, Included)]
+
+    def all_footnotes(self) -> list[Footnote]:
+        """The notes a page of this version prints: its own and, in a report, its included texts'."""
+        notes = [*self.footnotes, *(n for inc in self.included() if inc.version for n in inc.version.footnotes)]
+        return sorted(notes, key=lambda n: n.seq or n.number) if self.chapters else notes
+
     def blocks(self):
         """(name, inlines, location) for every run of body text, in reading order."""
         yield "title", self.title, self.title_location
+        if self.chapters:
+            yield from _report_blocks(self.parts)
+            return
         yield "formula", self.formula, self.formula_location
         for i, p in enumerate(self.preamble, 1):
             yield f"preamble {i}", p.text, p.location
@@ -203,6 +282,23 @@ class Version:
         yield from self.blocks()
         for note in self.footnotes:
             yield f"footnote {note.number}", note.text, note.location
+
+
+def _report_blocks(blocks, context: str = ""):
+    """A report's own text (the included texts are their documents')."""
+    for block in blocks:
+        if isinstance(block, Section):
+            name = f"{context}{'annex' if block.annex else 'chapter' if block.level == 1 else 'section'} " \
+                   f"{block.label or block.ident}".rstrip()
+            yield f"{name} title", block.title, block.location
+            yield from _report_blocks(block.body, f"{name}, ")
+        elif isinstance(block, Operative):
+            yield f"{context}paragraph {block.number}", block.text, block.location
+            yield from _item_blocks(f"{context}paragraph {block.number}", block.items)
+        elif isinstance(block, Table):
+            for r, row in enumerate([*block.header, *block.rows], 1):
+                for c, cell in enumerate(row, 1):
+                    yield f"{context}table {block.ident}, row {r}, cell {c}", cell, block.location
 
 
 def _paragraph_blocks(context: str, paragraphs: list[Operative]):
@@ -280,8 +376,8 @@ def form_stem(name: str, form: str) -> str:
 class Metadata:
     """Facts written once per document and shared by every language version."""
 
-    type: str  # resolution | decision
-    number: str  # printed form, "5/2"
+    type: str  # resolution | decision | report
+    number: str  # printed form, "5/2"; "" for a report
     organ: str  # key into the organ tables (organs.py); its facts are Document.organ
     session: int | str  # 5, or a named session: "2026"
     adopted: dt.date
@@ -298,6 +394,11 @@ class Metadata:
     adoption: Adoption | None = None
     draft: Draft | None = None
     form: str = "adopted"  # which of FORMS this Document is (the pipeline reads a folder in one form)
+    report_notes: str = "continuous"  # a report's footnotes: "continuous" through it, or "restart" per included text
+
+    @property
+    def is_report(self) -> bool:
+        return self.type == "report"
 
 
 @dataclass
@@ -316,6 +417,9 @@ class Document:
         """What this form's files are named after: specimen, specimen.draft."""
         return form_stem(self.name, self.meta.form)
 
+    included: dict[str, Document] = field(default_factory=dict)  # a report's included texts, by folder name
+
     @property
     def sources(self) -> list[Path]:
-        return [self.folder / "document.yaml", *(v.path for v in self.versions.values())]
+        own = [self.folder / "document.yaml", *(v.path for v in self.versions.values())]
+        return own + [p for d in self.included.values() for p in d.sources]

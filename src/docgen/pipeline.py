@@ -26,7 +26,9 @@ def read(folder: Path, checks: bool = True, form: str = "") -> tuple[Document | 
     diagnostics: list[Diagnostic] = []
     try:
         doc = readers.read_document(folder, diagnostics, form)
-        if doc is not None:
+        if doc is not None and doc.meta.is_report:
+            _read_included(doc, checks, diagnostics)
+        if doc is not None and not errors(diagnostics):
             transforms.apply_all(doc, diagnostics)
             if checks and not errors(diagnostics):
                 transforms.preflight.run(doc, diagnostics)
@@ -36,6 +38,37 @@ def read(folder: Path, checks: bool = True, form: str = "") -> tuple[Document | 
                                       "(content nested or repeated beyond what docgen can hold)"))
     diagnostics, _ = without_acknowledged(diagnostics)
     return (None if doc is None or errors(diagnostics) else doc), diagnostics
+
+
+def _read_included(report: Document, checks: bool, diagnostics: list[Diagnostic]) -> None:
+    """The texts a report prints in place, each read (once) from its own folder beside the report's,
+    through this same seam: a resolution stays one document, which the report includes."""
+    for version in report.versions.values():
+        for block in version.included():
+            key = block.key
+            if key not in report.included:
+                folder = report.folder.parent / key
+                if not (folder / "document.yaml").is_file():
+                    diagnostics.append(Diagnostic(block.location or Location(version.path), f"include '{key}': no "
+                                                  f"document folder '{key}' beside the report (expected "
+                                                  f"{key}/document.yaml in {report.folder.parent.name or '.'})"))
+                    report.included[key] = None
+                    continue
+                doc, found = read(folder, checks=checks)
+                if doc is not None and doc.meta.is_report:
+                    diagnostics.append(Diagnostic(block.location or Location(version.path), f"include '{key}': "
+                                                  "a report includes resolutions and decisions, not another report"))
+                    doc = None
+                elif doc is None:
+                    problems = "; ".join(str(d) for d in errors(found)[:3])
+                    diagnostics.append(Diagnostic(block.location or Location(version.path),
+                                                  f"include '{key}': that text has errors: {problems}"))
+                report.included[key] = doc
+            block.document = report.included[key]
+            if block.document is not None and version.lang not in block.document.versions:
+                diagnostics.append(Diagnostic(block.location or Location(version.path), f"include '{key}': it has no "
+                                              f"{version.lang}.yaml, so the {version.lang} report cannot print it"))
+    report.included = {k: d for k, d in report.included.items() if d is not None}
 
 
 def find(paths: list[Path], diagnostics: list[Diagnostic]) -> list[Path]:

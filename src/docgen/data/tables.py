@@ -31,12 +31,16 @@ COMMITTEES = ("first", "second", "third", "fourth", "fifth", "sixth")  # the Gen
 class ItemLevel:
     """How sub-items of one depth are labelled: a counter (letters in order, or roman) and a format."""
 
-    counter: tuple[str, ...] | str  # ("a", "b", ...), "roman" or "decimal"
+    counter: tuple[str, ...] | str  # ("a", "b", ...), "roman", "ROMAN", "latin" (A, B, ...) or "decimal"
     format: str  # "({})", "{})", "{}."
 
     def label(self, n: int) -> str:
         if self.counter == "roman":
             return roman(n)
+        if self.counter == "ROMAN":
+            return roman(n).upper()
+        if self.counter == "latin":
+            return "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[(n - 1) % 26] * ((n - 1) // 26 + 1)
         if self.counter == "decimal":
             return str(n)
         # a..z, then aa, bb, ... as the UN Editorial Manual continues a lettered series
@@ -107,6 +111,15 @@ class Language:
     draft: dict = field(default_factory=dict)  # type -> "draft resolution"
     sponsors_line: str = "{names}: {draft}"
     annex: tuple[str, ...] = ()  # the label of a lone annex, then of annexes I, II, ...
+    report: dict = field(default_factory=dict)  # a report's words: contents, chapter and page column heads
+    headings: tuple[ItemLevel, ...] = ()  # a report's chapter I., section A., sub-section 1. labels
+
+    def heading_label(self, level: int, n: int) -> str:
+        """"I.", "A.", "1." (Chinese "一.", Arabic "أولا -"): a report's heading number at a level."""
+        levels = self.headings
+        if n > len(levels[level - 1].counter) and isinstance(levels[level - 1].counter, tuple):
+            raise ValueError(f"{self.name} numbers at most {len(levels[level - 1].counter)} headings at level {level}")
+        return levels[level - 1].printed(n)
 
     @property
     def is_cjk(self) -> bool:
@@ -152,8 +165,12 @@ def roman(n: int) -> str:
 @cache
 def language(code: str) -> Language:
     data = _read(f"languages/{code}.yaml")
-    data["items"] = tuple(ItemLevel(level["counter"] if level["counter"] in ("roman", "decimal") else tuple(level["counter"]),
-                                    level["format"]) for level in data["items"])
+    def levels(entries):
+        return tuple(ItemLevel(e["counter"] if isinstance(e["counter"], str) else tuple(e["counter"]), e["format"])
+                     for e in entries)
+
+    data["items"] = levels(data["items"])
+    data["headings"] = levels(data.get("headings", ()))
     fonts = data["fonts"]
     data["fonts"] = Fonts(**{k: tuple(v) if isinstance(v, list) else v for k, v in fonts.items()})
     data["quotes"] = tuple(data["quotes"])

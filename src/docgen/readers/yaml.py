@@ -25,18 +25,23 @@ from docgen.model import (
     Document,
     Emphasis,
     Footnote,
+    Included,
     Item,
     Metadata,
     Operative,
     Preambular,
     Reference,
+    Section,
+    Table,
     Version,
     calls,
 )
 from docgen.readers.source import Invalid, LList, LMap, parse, read_bytes
 
 DOCUMENT_FILE = "document.yaml"
-DOC_TYPES = ("resolution", "decision")
+DOC_TYPES = ("resolution", "decision")  # what a text is (a reference cites one of these)
+REPORT = "report"  # a report: its own text, with texts of other folders included (docs/content-format.md, Reports)
+MAX_SECTION_DEPTH = 3  # chapter I. -> section A. -> sub-section 1.
 MAX_ITEM_DEPTH = 3  # (a) -> (i) -> a.
 
 _TYPE_NAMES = {str: "text", int: "a whole number", dt.date: "a date (YYYY-MM-DD)", LMap: "a mapping",
@@ -69,7 +74,8 @@ NUMBER_PATTERN = r"[A-Za-z0-9]+(?:[./-][A-Za-z0-9]+)*"
 
 
 DOCUMENT_FIELDS = {f.name: f for f in (
-    Field("type", (str,), True, "resolution or decision: the heading pattern, the AKN statement name", DOC_TYPES),
+    Field("type", (str,), True, "resolution or decision: the heading pattern, the AKN statement name "
+                                "(a report has its own fields: docs/content-format.md, Reports)", DOC_TYPES + (REPORT,)),
     Field("number", (str, int), False, "the printed number (required once adopted), e.g. 5/2, 64/293, S-26/2 or 2010/251 for a decision: "
                                       "letters and digits joined by / . or -", pattern=NUMBER_PATTERN),
     Field("organ", (str,), True, "the adopting organ: a key of docgen's organs.yaml or of yours beside the "
@@ -163,6 +169,58 @@ ITEM_FIELDS = {f.name: f for f in (
     Field("items", (LList,), True, "the sub-items: text, or {text, items}, three levels deep at most",
           shape="items"),
 )}
+
+
+REPORT_FIELDS = {f.name: f for f in (
+    Field("type", (str,), True, "report: the report of a body on its session, a note, a report of the "
+                                "Secretary-General", (REPORT,)),
+    Field("organ", (str,), True, "the body whose report it is, a key of organs.yaml: its names head the masthead"),
+    Field("session", (int, str), True, "the session reported on: 5, or a named session (2026)", pattern=r"\S+"),
+    Field("original", (str,), True, "language code of the original version", tables.CODES),
+    Field("symbol", (str,), True, "the report's symbol, e.g. CTOC/COP/2010/17", pattern=r"\S+"),
+    Field("distributed", (dt.date,), True, "issue date printed in the masthead, YYYY-MM-DD"),
+    Field("duty_station", (str,), True, "issuing duty station: paper and Word styles", tuple(tables.duty_stations())),
+    Field("job_number", (str,), False, "job number, e.g. V.10-57396: printed on the first page, its digits "
+                                       "become the barcode"),
+    Field("footnotes", (str,), False, "continuous (default): one numbering through the report and the texts it "
+                                      "includes; restart: each included text numbers its notes from 1 (as "
+                                      "CTOC/COP/2010/17 prints them)", ("continuous", "restart")),
+    Field("references", (LMap,), False, "documents the report's own text cites as [words](ref:key): "
+                                        "key: {organ, type, number, adopted}", shape="references"),
+    Field("masthead_organ", (str,), False, "the organ the masthead names, when not the report's body (an organ key)"),
+)}
+
+REPORT_VERSION_FIELDS = {f.name: f for f in (
+    Field("title", (str,), True, "the report's title: Report of the ... on its fifth session, held in ..."),
+    Field("session", (LList,), False, "the lines above the title (the body's name, the session, an agenda item), "
+                                      "one entry per line", shape="lines"),
+    Field("chapters", (LList,), True, "the chapters, each {title, body}: numbered I., II. the language's way",
+          shape="chapters"),
+    Field("annexes", (LList,), False, "the annexes, each {title, body}, each on a new page", shape="chapters"),
+    Field("footnotes", (LMap,), False, "the report's own footnote bodies by key, called as [^key]",
+          shape="footnotes"),
+)}
+
+SECTION_FIELDS = {f.name: f for f in (
+    Field("title", (str,), True, "the chapter's or annex's title"),
+    Field("body", (LList,), True, "its blocks: paragraphs (text, or {text, items}), {section: title, body: [...]}, "
+                                  "{table: {...}}, {include: folder}", shape="body"),
+)}
+
+SUBSECTION_FIELDS = {f.name: f for f in (
+    Field("section", (str,), True, "the section's title (numbered A., B. under a chapter, 1., 2. under a section)"),
+    Field("body", (LList,), True, "its blocks, as a chapter's", shape="body"),
+)}
+
+TABLE_FIELDS = {f.name: f for f in (
+    Field("caption", (str,), False, "the table's title, printed above it"),
+    Field("header", (LList,), False, "header rows, each a list of cells: repeated on every page", shape="rows"),
+    Field("rows", (LList,), True, "body rows, each a list of cells (text)", shape="rows"),
+    Field("widths", (LList,), False, "relative column widths (numbers), one per column; else they follow the text",
+          shape="numbers"),
+)}
+
+MAX_TABLE_CELLS = 20_000  # cells in one table: a long list of documents has a few hundred
 
 
 class _Fields:
@@ -267,6 +325,8 @@ def _read_metadata(folder: Path, organ_table: dict, diagnostics: list[Diagnostic
             Diagnostic(Location(path, 1, 1), f"expected a mapping of fields (type: ..., number: ...), found {_type_name(data)}")
         )
         return None
+    if data.get("type") == REPORT:
+        return _read_report_metadata(data, raw, organ_table, diagnostics)
     f = _Fields(data, DOCUMENT_FIELDS, DOCUMENT_FILE, diagnostics)
     doc_type = f.take("type")
     number = f.take("number")
@@ -307,6 +367,44 @@ def _read_metadata(folder: Path, organ_table: dict, diagnostics: list[Diagnostic
         diagnostics.append(Diagnostic(f.loc("distributed"), f"distributed ({distributed}) is earlier than adopted "
                                       f"({adopted}): a document is issued after its adoption; check both dates",
                                       severity="warning", code="distributed-before-adopted"))
+    references = _read_references(refs, organ_table, diagnostics)
+    if errors(diagnostics):
+        return None
+    return Metadata(
+        type=doc_type, number="" if number is None else str(number), organ=organ, session=session,
+        adopted=adopted, original=original, symbol=symbol or "", distributed=distributed, duty_station=station,
+        job_number=job, footnotes_start=start, references=references, source=raw, in_report=in_report,
+        masthead_organ=masthead_organ, adoption=adoption, draft=draft,
+        form="adopted" if adopted is not None else "draft",
+    )
+
+
+def _read_report_metadata(data: LMap, raw: bytes, organ_table: dict, diagnostics: list[Diagnostic]) -> Metadata | None:
+    """document.yaml of a report (`REPORT_FIELDS`): no number, no adoption; how its notes are numbered."""
+    before = len(errors(diagnostics))
+    f = _Fields(data, REPORT_FIELDS, DOCUMENT_FILE, diagnostics)
+    values = {key: f.take(key) for key in ("type", "organ", "session", "original", "symbol", "distributed",
+                                           "duty_station")}
+    job = f.take("job_number", default="")
+    notes = f.take("footnotes", default="continuous")
+    refs = f.take("references", default=LMap())
+    masthead_organ = f.take("masthead_organ", default="")
+    f.finish()
+    for key in ("organ", "masthead_organ"):
+        value = values.get(key) if key == "organ" else masthead_organ
+        if value and value not in organ_table:
+            f.error(f.loc(key), f"unknown organ '{value}'; known: {', '.join(organ_table)} "
+                                f"(add it to {organs.USER_FILE} beside the document folder)")
+    references = _read_references(refs, organ_table, diagnostics)
+    if len(errors(diagnostics)) > before:
+        return None
+    return Metadata(type=REPORT, number="", organ=values["organ"], session=values["session"], adopted=None,
+                    original=values["original"], symbol=values["symbol"], distributed=values["distributed"],
+                    duty_station=values["duty_station"], job_number=job or "", references=references, source=raw,
+                    masthead_organ=masthead_organ or "", report_notes=notes or "continuous")
+
+
+def _read_references(refs, organ_table: dict, diagnostics: list[Diagnostic]) -> dict[str, CitedDocument]:
     references = {}
     for key, entry in (refs or {}).items():
         what = f"reference '{key}'"
@@ -322,24 +420,19 @@ def _read_metadata(folder: Path, organ_table: dict, diagnostics: list[Diagnostic
                                       f"(add it to {organs.USER_FILE} beside the document folder)")
         if None not in (r_organ, r_type, r_number, r_adopted):
             references[key] = CitedDocument(r_organ, r_type, str(r_number), r_adopted)
-    if errors(diagnostics):
-        return None
-    return Metadata(
-        type=doc_type, number="" if number is None else str(number), organ=organ, session=session,
-        adopted=adopted, original=original, symbol=symbol or "", distributed=distributed, duty_station=station,
-        job_number=job, footnotes_start=start, references=references, source=raw, in_report=in_report,
-        masthead_organ=masthead_organ, adoption=adoption, draft=draft,
-        form="adopted" if adopted is not None else "draft",
-    )
+    return references
 
 
 # ---------------------------------------------------------------- <lang>.yaml
 
 
 class _VersionReader:
-    def __init__(self, path: Path, lang: str, references: dict | None, diagnostics: list[Diagnostic]):
+    def __init__(self, path: Path, lang: str, references: dict | None, diagnostics: list[Diagnostic],
+                 report: bool = False):
         self.path, self.lang, self.references, self.diagnostics = path, lang, references, diagnostics
         self.cjk = tables.language(lang).is_cjk
+        self.report = report
+        self.cells = 0
 
     def error(self, loc: Location, message: str):
         self.diagnostics.append(Diagnostic(loc, message))
@@ -385,6 +478,8 @@ class _VersionReader:
             self.error(Location(self.path, 1, 1),
                        f"expected a mapping of fields (title:, formula:, preamble:, operative:, ...), found {_type_name(data)}")
             return None
+        if self.report:
+            return self.read_report(data, raw, before)
         f = _Fields(data, VERSION_FIELDS, self.path.name, self.diagnostics)
         title = f.take("title")
         formula = f.take("formula")
@@ -428,6 +523,118 @@ class _VersionReader:
         if len(errors(self.diagnostics)) > before:
             return None
         return version
+
+    # ------------------------------------------------------------ a report's text
+
+    def read_report(self, data: LMap, raw: bytes, before: int) -> Version | None:
+        f = _Fields(data, REPORT_VERSION_FIELDS, self.path.name, self.diagnostics)
+        title, session = f.take("title"), f.take("session", default=LList())
+        chapters, annexes = f.take("chapters"), f.take("annexes", default=LList())
+        notes = f.take("footnotes", default=LMap())
+        f.finish()
+        version = Version(
+            lang=self.lang, path=self.path, source=raw, source_sha256=hashlib.sha256(raw).hexdigest(),
+            title=self.text(title, f.loc("title"), "title") if title is not None else [],
+            formula=[], preamble=[], operative=[], footnotes=[],
+            session=self.lines(session, "session"), title_location=f.loc("title"),
+            chapters=[self.part(c, loc, f"chapter {i}") for i, (c, loc) in enumerate(_located(chapters), 1)],
+            report_annexes=[self.part(a, loc, f"annex {i}", annex=True) for i, (a, loc) in enumerate(_located(annexes), 1)],
+        )
+        if chapters is not None and not version.chapters:
+            self.error(f.loc("chapters"), "chapters: the report has no chapter; expected a list with at least one")
+        for key, body in (notes or {}).items():
+            loc = notes.locs[key]
+            version.footnotes.append(Footnote(key, self.text(body, loc, f"footnote '{key}'"), location=loc))
+        self._check_calls(version, notes)
+        return None if len(errors(self.diagnostics)) > before else version
+
+    def part(self, value, loc, what, annex=False) -> Section:
+        """A chapter or an annex: {title, body}."""
+        if not isinstance(value, LMap):
+            self.error(loc, f"{what} must be a mapping: {{title: ..., body: [...]}}")
+            return Section([], [], annex=annex, location=loc)
+        f = _Fields(value, SECTION_FIELDS, what, self.diagnostics)
+        title, body = f.take("title"), f.take("body")
+        f.finish()
+        return Section(self.text(title, f.loc("title"), f"{what} title") if title is not None else [],
+                       self.body(body, f.loc("body"), what, 1), annex=annex, location=f.loc("title"))
+
+    def body(self, value, loc, what, level) -> list:
+        """A chapter's, annex's or section's blocks (docs/content-format.md, Reports)."""
+        blocks = []
+        if value is not None and not value:
+            self.error(loc, f"{what}: 'body' is empty; expected at least one paragraph, section, table or include")
+        for i, (entry, entry_loc) in enumerate(_located(value), 1):
+            where = f"{what}, block {i}"
+            if isinstance(entry, LMap) and "section" in entry:
+                if level >= MAX_SECTION_DEPTH:
+                    self.error(entry_loc, f"{where}: sections nest at most {MAX_SECTION_DEPTH} levels deep "
+                                          "(chapter I., section A., sub-section 1.)")
+                    continue
+                f = _Fields(entry, SUBSECTION_FIELDS, where, self.diagnostics)
+                title, body = f.take("section"), f.take("body")
+                f.finish()
+                blocks.append(Section(self.text(title, f.loc("section"), f"{where} title") if title is not None else [],
+                                      self.body(body, f.loc("body"), f"{where} (section)", level + 1),
+                                      level=level + 1, location=f.loc("section")))
+            elif isinstance(entry, LMap) and "table" in entry:
+                if len(entry) != 1:
+                    self.error(entry_loc, f"{where}: a table block is {{table: {{header, rows}}}} alone")
+                blocks.append(self.table(entry["table"], entry.locs["table"], f"{where} (table)"))
+            elif isinstance(entry, LMap) and "include" in entry:
+                key = entry["include"]
+                if len(entry) != 1 or not isinstance(key, str) or not re.fullmatch(r"[\w.-]+", key):
+                    self.error(entry_loc, f"{where}: an included text is {{include: folder-name}}: the name of a "
+                                          "document folder beside the report's")
+                    continue
+                blocks.append(Included(key, location=entry.locs["include"]))
+            else:
+                blocks.append(self.operative(entry, entry_loc, i, f"{what}, paragraph"))
+        return blocks
+
+    def table(self, value, loc, what) -> Table:
+        if not isinstance(value, LMap):
+            self.error(loc, f"{what} must be a mapping: {{header: [[cells]], rows: [[cells]]}}")
+            return Table([], [], location=loc)
+        f = _Fields(value, TABLE_FIELDS, what, self.diagnostics)
+        caption, header = f.take("caption"), f.take("header", default=LList())
+        rows, widths = f.take("rows"), f.take("widths", default=LList())
+        f.finish()
+        table = Table(self.rows(header, f"{what} header"), self.rows(rows, f"{what} row"),
+                      self.text(caption, f.loc("caption"), f"{what} caption") if caption is not None else [],
+                      location=loc)
+        if rows is not None and not table.rows:
+            self.error(f.loc("rows"), f"{what}: no row; expected at least one")
+        widths_ok = all(isinstance(w, (int, float)) and not isinstance(w, bool) and w > 0 for w in widths)
+        if widths and (not widths_ok or len(widths) != table.columns):
+            self.error(f.loc("widths"), f"{what}: 'widths' must give one positive number per column "
+                                        f"({table.columns})")
+        elif widths:
+            table.widths = tuple(w / sum(widths) for w in widths)
+        lengths = {len(row) for row in [*table.header, *table.rows]}
+        if len(lengths) > 1:
+            self.error(loc, f"{what}: rows have different numbers of cells ({', '.join(map(str, sorted(lengths)))}); "
+                            "every row needs one cell per column (an empty cell is \"\")")
+        return table
+
+    def rows(self, value, what) -> list:
+        out = []
+        for r, (row, loc) in enumerate(_located(value), 1):
+            if not isinstance(row, LList) or not row:
+                self.error(loc, f"{what} {r} must be a list of cells")
+                continue
+            self.cells += len(row)
+            if self.cells > MAX_TABLE_CELLS:
+                self.error(loc, f"{what} {r}: more than {MAX_TABLE_CELLS} table cells in this file")
+                return out
+            cells = []
+            for cell, cell_loc in zip(row, row.locs):
+                if cell == "" or cell is None:
+                    cells.append([])
+                else:
+                    cells.append(self.text(cell, cell_loc, f"{what} {r}, cell {len(cells) + 1}"))
+            out.append(cells)
+        return out
 
     def lines(self, value, what) -> list[str]:
         out = []
@@ -595,7 +802,8 @@ def read_document(folder: Path, diagnostics: list[Diagnostic], form: str = "") -
             diagnostics.append(Diagnostic(Location(path), f"unknown language code '{path.stem}' in the file name; "
                                                          f"expected one of {', '.join(c + '.yaml' for c in tables.CODES)}"))
             continue
-        version = _VersionReader(path, path.stem, meta.references if meta else None, diagnostics).read()
+        version = _VersionReader(path, path.stem, meta.references if meta else None, diagnostics,
+                                 report=meta is not None and meta.is_report).read()
         if version is not None and meta is not None:
             _check_form(meta, version, diagnostics)
         if version is not None:
@@ -618,7 +826,7 @@ def read_document(folder: Path, diagnostics: list[Diagnostic], form: str = "") -
         diagnostics.append(Diagnostic(Location(folder / DOCUMENT_FILE), "no 'draft:' here: this document has no draft "
                                                                        "to build"))
         return None
-    if form == "adopted" and meta.adopted is None:
+    if form == "adopted" and meta.adopted is None and not meta.is_report:
         diagnostics.append(Diagnostic(Location(folder / DOCUMENT_FILE), "not adopted yet (no 'adopted:'): only its "
                                                                        "draft can be built"))
         return None
@@ -635,6 +843,8 @@ def read_document(folder: Path, diagnostics: list[Diagnostic], form: str = "") -
 
 def _check_form(meta: Metadata, version: Version, diagnostics: list[Diagnostic]) -> None:
     """What the document's form asks of each version's text."""
+    if meta.is_report:
+        return
     if meta.type == "resolution" and not version.formula:
         diagnostics.append(Diagnostic(Location(version.path, 1, 1), f"{version.path.name}: missing field 'formula' "
                                       "(a resolution opens with its organ: The General Assembly,); only a decision "

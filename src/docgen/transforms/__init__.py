@@ -16,7 +16,7 @@ from __future__ import annotations
 from docgen.data import tables
 from docgen.diagnostics import Diagnostic
 from docgen.model import Document
-from docgen.transforms import checks, numbers, typography
+from docgen.transforms import checks, numbers, report, typography
 from docgen.transforms.masthead import masthead
 from docgen.transforms import preflight  # noqa: F401  (run by the pipeline after the others)
 
@@ -35,6 +35,9 @@ def resolve_language(doc: Document) -> None:
 def apply_all(doc: Document, diagnostics: list[Diagnostic]) -> None:
     """Run every transform in order; problems are appended to diagnostics."""
     resolve_language(doc)
+    if doc.meta.is_report:
+        _report(doc, diagnostics)
+        return
     for version in doc.versions.values():
         if doc.meta.form == "draft":
             version.closing = []  # the meeting line is the adoption's: a draft has none yet
@@ -46,4 +49,17 @@ def apply_all(doc: Document, diagnostics: list[Diagnostic]) -> None:
             version.masthead = masthead(doc, version)
     checks.check_structure(doc, diagnostics)
     numbers.number_footnotes(doc, diagnostics)
+    checks.lint(doc, diagnostics)
+
+
+def _report(doc: Document, diagnostics: list[Diagnostic]) -> None:
+    """A report's transforms: the same typography and masthead, its own numbers (`report`)."""
+    for version in doc.versions.values():
+        typography.typography(version, diagnostics)
+        report.number(doc, version, diagnostics)
+        numbers.resolve_references(doc, version)
+        if doc.organ is not None:
+            version.masthead = masthead(doc, version)
+    report.check_structure(doc, diagnostics)
+    report.number_footnotes(doc, diagnostics)
     checks.lint(doc, diagnostics)

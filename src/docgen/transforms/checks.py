@@ -169,7 +169,7 @@ def lint(doc: Document, diagnostics: list[Diagnostic]) -> None:
     diagnostics.extend(unfinished(doc))
     for version in doc.versions.values():
         first = version.footnotes[0] if version.footnotes else None
-        if first and first.number == 1 and _IBID.match(plain_text(first.text)):
+        if first and first.number == 1 and not doc.meta.is_report and _IBID.match(plain_text(first.text)):  # reports: report._ibid
             diagnostics.append(Diagnostic(
                 first.location or Location(version.path),
                 f"footnote {first.number} ('{first.key}') says '{_IBID.match(plain_text(first.text)).group(1)}' "

@@ -35,7 +35,7 @@ def masthead(doc: Document, version: Version) -> Masthead:
     distribution = [words.block["limited" if draft else "distr"], words.format_date(distributed)]
     if version.lang != words.code or meta.original != version.lang:
         distribution.append(_capital(names[version.lang]))
-    if draft or meta.in_report or doc.organ.original_line:
+    if draft or meta.in_report or meta.is_report or doc.organ.original_line:
         distribution.append(words.block["original"].format(language=names[meta.original]))
     session = list(version.session)
     if doc.masthead_organ.key != doc.organ.key:
@@ -65,7 +65,7 @@ def _adoption_lines(doc: Document, version: Version) -> list[str]:
     gives no adoption line (`adopted_by`)."""
     meta, lang = doc.meta, version.language
     body = doc.organ.adopted_by.get(version.lang)
-    if meta.in_report or not body:
+    if meta.in_report or meta.is_report or not body:
         return []
     lines = [lang.adoption[meta.type].format(body=body, date=lang.format_date(meta.adopted))]
     if meta.adoption is not None:

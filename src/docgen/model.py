@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from docgen.data.tables import Language
 from docgen.diagnostics import Location
@@ -104,6 +105,7 @@ class Preambular:
 
 @dataclass
 class Operative:
+    kind: ClassVar[str] = "paragraph"  # what a report's block is (templates test it)
     text: list[Inline]  # the whole paragraph, or the introduction to its items
     items: list[Item] = field(default_factory=list)
     number: int = 0  # set by transforms.number_paragraphs
@@ -142,6 +144,7 @@ class Footnote:
 class Table:
     """A table of a report: header rows (repeated on every page) and body rows of cells."""
 
+    kind: ClassVar[str] = "table"
     header: list[list[list[Inline]]]  # rows of cells
     rows: list[list[list[Inline]]]
     caption: list[Inline] = field(default_factory=list)
@@ -158,6 +161,7 @@ class Table:
 class Included:
     """A resolution or decision of another document folder, printed in place in a report."""
 
+    kind: ClassVar[str] = "included"
     key: str  # the folder's name, beside the report's
     location: Location | None = None
     document: Document | None = None  # the text as read on its own (set by the pipeline)
@@ -170,6 +174,7 @@ class Section:
     """A report's chapter (level 1: "I."), section (2: "A.") or sub-section (3: "1."), or one of
     its annexes (level 1, `annex`): a title and a body of blocks."""
 
+    kind: ClassVar[str] = "section"
     title: list[Inline]
     body: list[Block]
     level: int = 1
@@ -180,6 +185,16 @@ class Section:
 
 
 Block = Operative | Section | Table | Included
+
+
+@dataclass(frozen=True)
+class ContentsEntry:
+    """One line of a report's contents: what it names and where it links (an HTML id, a bookmark)."""
+
+    level: int  # 1: chapters and annexes; 2: sections and included texts
+    label: str  # "I.", "A.", "5/2.", "Annex"
+    title: str
+    ident: str
 
 
 def walk_blocks(blocks: list[Block]):
@@ -252,6 +267,18 @@ class Version:
     def parts(self) -> list[Section]:
         """A report's chapters, then its annexes."""
         return [*self.chapters, *self.report_annexes]
+
+    def contents(self) -> list[ContentsEntry]:
+        """A report's contents, in reading order: chapters, their sections and included texts, annexes."""
+        out = []
+        for part in self.parts:
+            out.append(ContentsEntry(1, part.label, plain_text(part.title), part.ident))
+            for block in part.body:
+                if isinstance(block, Section):
+                    out.append(ContentsEntry(2, block.label, plain_text(block.title), block.ident))
+                elif isinstance(block, Included) and block.version is not None:
+                    out.append(ContentsEntry(2, block.version.heading, plain_text(block.version.title), block.ident))
+        return out
 
     def included(self) -> list[Included]:
         """The texts a report prints in place, in reading order."""

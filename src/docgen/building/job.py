@@ -150,7 +150,7 @@ def load() -> None:
     for fmt in FORMATS:
         writer(fmt)
     pdf.load()  # WeasyPrint and the Latin-script font configuration (nothing if WeasyPrint is unsupported)
-    for name in ("resolution.html.j2", "resolution.css.j2"):
+    for name in ("resolution.html.j2", "report.html.j2", "resolution.css.j2"):
         environment().get_template(name)
     schema()
 

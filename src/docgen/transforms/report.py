@@ -80,18 +80,30 @@ def _include(doc: Document, version: Version, block: Included) -> None:
     block.ident = f"{'res' if meta.type == 'resolution' else 'dec'}_{meta.number.replace('/', '-')}"
 
 
+LINE_CHARACTERS = 90  # about what a table line of the text width holds at the table's size (9 pt)
+
+
 def column_widths(table: Table) -> tuple[float, ...]:
-    """Relative widths that follow the text: each column's longest cell (its longest word at
-    least), damped so that a long title column does not squeeze a symbol column to nothing."""
+    """Relative widths that follow the text: every column at least as wide as its longest word
+    (a symbol such as CTOC/COP/2010/INF/2/Rev.1 never breaks), the rest of the line shared in
+    proportion to what each column's longest cell would need beyond that. Han characters count
+    double (full width)."""
+    def width(text: str) -> int:
+        return sum(2 if ord(ch) > 0x2e80 else 1 for ch in text)
+
     columns = table.columns
-    longest = [1.0] * columns
+    need, want = [1] * columns, [1] * columns
     for row in [*table.header, *table.rows]:
         for c, cell in enumerate(row):
             text = plain_text(cell)
-            wide = sum(2 if ord(ch) > 0x2e80 else 1 for ch in text)
-            longest[c] = max(longest[c], min(wide, 60) ** 0.5 * 4, max((len(w) for w in text.split()), default=0))
-    total = sum(longest)
-    return tuple(round(w / total, 4) for w in longest)
+            words = text.split() if not any(ord(ch) > 0x2e80 for ch in text) else [text[:4]]
+            need[c] = max(need[c], *(width(w) + 1 for w in words), 1)
+            want[c] = max(want[c], width(text) + 1)
+    spare = max(LINE_CHARACTERS - sum(need), 0)
+    extra = [w - n if w > n else 0 for w, n in zip(want, need)]
+    shares = [n + (spare * e / sum(extra) if sum(extra) else spare / columns) for n, e in zip(need, extra)]
+    total = sum(shares)
+    return tuple(round(x / total, 4) for x in shares)
 
 
 # ---------------------------------------------------------------- footnotes

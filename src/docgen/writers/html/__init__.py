@@ -139,17 +139,19 @@ class _InlineRenderer:
         return "".join(out)
 
     def call(self, call: FootnoteCall, held: str) -> str:
-        """The footnote call, with the character before it (`held`, already HTML) kept on its line."""
+        """The footnote call, with the character before it (`held`, already HTML) kept on its line.
+        Its ids are its place in the page (`seq`: a report's included texts may repeat numbers)."""
         body = self.footnotes[call.key]
+        n, at = call.number, call.seq or call.number
         if not self.for_print:  # a11y (#15): a link to the note at the end, and back
-            self.called.append((call.number, Markup(body)))
-            return (f'{held}\u2060<sup class="noteref"><a id="fnref-{call.number}" href="#fn-{call.number}" '
-                    f'role="doc-noteref">{call.number}</a></sup>')
+            self.called.append((at, n, Markup(body)))
+            return (f'{held}\u2060<sup class="noteref"><a id="fnref-{at}" href="#fn-{at}" '
+                    f'role="doc-noteref">{n}</a></sup>')
         # No wrapping span: WeasyPrint 70 sometimes breaks a line after its first word when an
         # inline span that cannot fit follows; a word joiner does the keeping.
-        return (f'{held}\u2060<a id="fnref-{call.number}"></a>'
-                f'<span class="fn" id="fn-{call.number}" data-n="{call.number}" data-pdf-tag="Note" '
-                f'data-link-label="{escape(self.link_label.format(n=call.number))}">{body}</span>')
+        return (f'{held}\u2060<a id="fnref-{at}"></a>'
+                f'<span class="fn" id="fn-{at}" data-n="{n}" data-pdf-tag="Note" '
+                f'data-link-label="{escape(self.link_label.format(n=n))}">{body}</span>')
 
     def text(self, text: str, prev: str, nxt: str) -> str:
         if self.for_print and self.lang:  # the PDF: a character the role's faces lack as its stand-in
@@ -278,10 +280,10 @@ def context(doc: Document, version: Version, fonts_href: str | None = None, for_
     cjk = lang.is_cjk
     latin_lang = "" if lang.script == "latin" else "en"  # Latin symbols in other scripts (#15)
     footnotes = {}
-    called: list[tuple[int, Markup]] = []
+    called: list[tuple[int, int, Markup]] = []
     renderer_for = lambda nodes, role="body": _InlineRenderer(nodes, cjk, latin_lang, for_print,  # noqa: E731
                                                               version.lang, role, lang.direction == "rtl")
-    for note in version.footnotes:
+    for note in version.all_footnotes():
         footnotes[note.key] = renderer_for(note.text).render(note.text)
 
     def inline(nodes, role="body"):
@@ -330,7 +332,8 @@ def render_html(doc: Document, version: Version, fonts_href: str | None = None,
     footnotes at their calls for print, at the end (linked both ways) for the HTML output (#15)."""
     ctx = context(doc, version, fonts_href, for_print)
     filters = ctx.pop("_filters")
-    return environment().get_template("resolution.html.j2").render(**ctx, _inline=filters["inline"],
+    page = "report.html.j2" if doc.meta.is_report else "resolution.html.j2"
+    return environment().get_template(page).render(**ctx, _inline=filters["inline"],
                                                                      _gaps=filters["gaps"],
                                                                      _printable=filters["printable"])
 

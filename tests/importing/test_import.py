@@ -47,7 +47,7 @@ def documents_and_languages():
 
 # hrc-specimen: sub-headings, preamble items and an annex, which import does not read yet; its
 # files are refused whole (test_forms_import_cannot_read_are_refused_whole)
-NOT_IMPORTED = ("hrc-specimen",)
+NOT_IMPORTED = ("hrc-specimen", "ctoc-cop-5-report", "specimen-report")  # reports: edited in YAML (#24)
 CASES = [(name, lang) for name, lang in documents_and_languages() if name not in NOT_IMPORTED]
 
 

@@ -36,7 +36,8 @@ from tests.conftest import CONTENT, ROOT
 # sub-headings, annexes (all in hrc-specimen). Their drafts are refused, nothing written
 # (test_forms_import_cannot_read_are_refused); every other document, the decision in narrative
 # form (ecosoc-decision) among them, must round-trip.
-NOT_IMPORTED = ("hrc-specimen",)
+# Reports (#24) are edited in their YAML: import refuses their drafts (tested with the Word writer).
+NOT_IMPORTED = ("hrc-specimen", "ctoc-cop-5-report", "specimen-report")
 FOLDERS = sorted(p.parent for p in CONTENT.glob("*/document.yaml") if p.parent.name not in NOT_IMPORTED)
 DRAFTS = [(f.name, y.stem) for f in FOLDERS for y in sorted(f.glob("*.yaml")) if y.stem not in ("document", "organs")]
 W = wl.W

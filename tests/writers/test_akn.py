@@ -135,7 +135,7 @@ def test_invalid_xml_fails_the_build_and_writes_nothing(monkeypatch, tmp_path, c
         return tree
 
     monkeypatch.setattr(akn, "build_tree", broken)
-    status = building.build([ZH], ["akn"], tmp_path)
+    status = building.build([ZH], ["akn"], tmp_path, jobs=1)  # in this process, where the writer is patched
     err = capsys.readouterr().err
     assert status == 1
     assert "not valid against akomantoso30.xsd" in err and "'foot'" in err and "line " in err

@@ -89,9 +89,16 @@ def _safe_name(name: str) -> bool:
     return bool(name) and name not in (".", "..") and Path(name).name == name
 
 
+def _included(name: str) -> bool:
+    """"../<folder>/<file>": a file of a folder a report includes (fingerprint.read_document_files)."""
+    parts = name.split("/")
+    return len(parts) == 3 and parts[0] == ".." and _safe_name(parts[1]) and _safe_name(parts[2])
+
+
 def render(task: Task) -> Rendered:
     """Render a document's outputs from the bytes that came with the task (runs on a worker)."""
     names = [name for name, _ in task.files if name != fingerprint.PARENT_ORGANS]
+    names = [name[3:].split("/", 1)[1] if _included(name) else name for name in names]  # a report's included texts
     if not _safe_name(task.name) or not all(_safe_name(name) for name in names):
         raise ValueError(f"refusing file names that leave the document folder: {task.name!r}")
     base = Path(tempfile.mkdtemp(prefix=f"{TASK_PREFIX}-"))
@@ -99,6 +106,10 @@ def render(task: Task) -> Rendered:
         folder = base / task.name  # named after the document, as the reader and the writers expect
         folder.mkdir()
         for name, data in task.files:  # the content folder's organs.yaml goes beside the document, as it was
+            if _included(name):  # ../<folder>/<file>: a text the report includes, beside it as it was
+                (base / name[3:]).parent.mkdir(exist_ok=True)
+                (base / name[3:]).write_bytes(data)
+                continue
             (base / "organs.yaml" if name == fingerprint.PARENT_ORGANS else folder / name).write_bytes(data)
         rendered = fingerprint.document(folder)
         results: tuple[Result, ...] = ()

@@ -21,6 +21,7 @@ import ctypes
 import hashlib
 import json
 import os
+import re
 import zlib
 from dataclasses import dataclass
 import sys
@@ -197,11 +198,29 @@ def identity(actual_fonts: bool = False) -> dict[str, str]:
 PARENT_ORGANS = "../organs.yaml"  # organs.USER_FILE beside the document folders (organs.py is not imported here)
 
 
+_REPORT = re.compile(rb"^type[ \t]*:[ \t]*['\"]?report\b", re.M)
+_INCLUDE = re.compile(rb"\binclude[ \t]*:[ \t]*['\"]?([\w.-]+)")
+
+
+def included_folders(folder: Path, files: list[tuple[str, bytes]]) -> list[str]:
+    """The folders (beside it) whose texts a report prints: `include: <name>` in its language files,
+    found without parsing YAML (like `readers.yaml.forms`); a name that is no folder is the reader's
+    error to report."""
+    facts = dict(files).get("document.yaml", b"")
+    if not _REPORT.search(facts):
+        return []
+    names = sorted({m.decode() for name, data in files if name != "document.yaml" for m in _INCLUDE.findall(data)})
+    return [n for n in names if n not in (".", "..") and (Path(folder).parent / n).is_dir()]
+
+
 def read_document_files(folder: Path) -> list[tuple[str, bytes]]:
-    """Every input file of a document, as (name, bytes): its folder's YAML files, and the user's
-    organs.yaml beside the folder as "../organs.yaml"."""
+    """Every input file of a document, as (name, bytes): its folder's YAML files, those of the
+    folders a report includes as "../<folder>/<file>", and the user's organs.yaml beside the folder
+    as "../organs.yaml"."""
     folder = Path(folder)
     files = [(p.name, p.read_bytes()) for p in sorted(folder.glob("*.yaml"))]
+    for name in included_folders(folder, files):
+        files += [(f"../{name}/{p.name}", p.read_bytes()) for p in sorted((folder.parent / name).glob("*.yaml"))]
     organs = folder.parent / "organs.yaml"
     if organs.is_file():
         files.append((PARENT_ORGANS, organs.read_bytes()))

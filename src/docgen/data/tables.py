@@ -111,6 +111,7 @@ class Language:
     draft: dict = field(default_factory=dict)  # type -> "draft resolution"
     sponsors_line: str = "{names}: {draft}"
     annex: tuple[str, ...] = ()  # the label of a lone annex, then of annexes I, II, ...
+    report_heading: dict = field(default_factory=dict)  # type -> "Resolution {number}": a text in a report
     report: dict = field(default_factory=dict)  # a report's words: contents, chapter and page column heads
     headings: tuple[ItemLevel, ...] = ()  # a report's chapter I., section A., sub-section 1. labels
 

@@ -69,7 +69,8 @@ def _include(doc: Document, version: Version, block: Included) -> None:
         return
     text = copy.deepcopy(source.versions[version.lang])
     meta = source.meta
-    text.heading = version.language.heading[meta.type].format(number=meta.number)
+    lang = version.language
+    text.heading = {**lang.heading, **lang.report_heading}[meta.type].format(number=meta.number)
     text.closing = []
     for _, inlines, _ in text.blocks():
         for call in calls(inlines):

@@ -210,3 +210,34 @@ def test_libreoffice_shows_headings_and_repeats_the_table_header(laid_out, lang)
         assert TABLE_HEAD[lang] in page, page
     numbers = sorted({int(m.group(1) or m.group(4)) for page in with_rows for m in row.finditer(page)})
     assert numbers == list(range(1, 46))  # every row, none lost at the page break
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_openxml_audit_finds_nothing(drafts, lang):
+    """Word opens the report's draft cleanly: TOC field, bookmarks, tables and styles in the schema's order."""
+    from tests.conftest import ROOT
+
+    out = subprocess.run([str(ROOT / ".venv" / "bin" / "openxml-audit"), str(drafts[lang])], capture_output=True, text=True)
+    assert "Errors: 0" in out.stdout and "no findings" in out.stdout, out.stdout + out.stderr
+
+
+def test_continuous_notes_are_words_own_numbers(tmp_path):
+    """`footnotes: continuous`: one sequence through the report and the included text, so Word
+    numbers the notes itself (no custom marks), 1 to 4 in reading order."""
+    content = tmp_path / "content"
+    shutil.copytree(FOLDER, content)
+    meta = content / "rep" / "document.yaml"
+    meta.write_text(meta.read_text("utf-8").replace("footnotes: restart", "footnotes: continuous"), "utf-8")
+    result = run_docgen("build", content / "rep", "--format", "docx", "--lang", "en", "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    from lxml import etree
+
+    with zipfile.ZipFile(tmp_path / "out" / "rep" / "rep.en.docx") as z:
+        body = etree.fromstring(z.read("word/document.xml"))
+        notes = etree.fromstring(z.read("word/footnotes.xml"))
+    refs = list(body.iter(qn("w:footnoteReference")))
+    assert len(refs) == 4 and all(r.get(qn("w:customMarkFollows")) is None for r in refs)
+    real = [n for n in notes.iter(qn("w:footnote")) if n.get(qn("w:type")) is None]
+    assert all(n.find(f".//{qn('w:footnoteRef')}") is not None for n in real)
+    texts = ["".join(n.itertext()) for n in real]
+    assert ["See below" in texts[0], "Treaty Series" in texts[1], "Secretariat" in texts[2], "annex" in texts[3]] == [True] * 4

@@ -145,6 +145,9 @@ class _Writer:
                     heading._p.append(child)
             title._p.getparent().remove(title._p)
         _outline(heading, min(level, 2))
+        for p in new[1:]:  # its annexes' titles (H1G too): not entries of the report's contents
+            if p._p.style == heading._p.style:
+                _outline(p, 9)
         self.heading(heading, min(level + 1, 3), block.ident or block.key)
 
     def table(self, table: Table) -> None:

@@ -46,7 +46,7 @@ from . import _Body, _paragraphs, oxml, text
 from .sizes import paper
 from .styles import ARABIC, HEI, LATIN, SONG, _complex_size, _lang, _rfonts, word_lang
 
-# style id -> (name, size key, leading key, bold, East Asian face, space after key, outline level)
+# level -> (style id, built-in style name, size key, leading key, space-after key), from layout.yaml
 _HEADINGS = {1: ("Heading1", "heading 1", "chapter_font", "chapter_leading", "chapter_after"),
              2: ("Heading2", "heading 2", "heading_font", "heading_leading", "paragraph_after"),
              3: ("Heading3", "heading 3", "body_font", "body_leading", "paragraph_after")}

@@ -690,17 +690,22 @@ def read_docx(path: Path, changes: str | None = None, lang: str = "") -> Draft:
     package = _Package(path)
     props = custom_properties(package)
     from docgen.data import tables
-    from docgen.data.draft import DOCUMENT, FORM, LANGUAGE, NARRATIVE, SOURCE
+    from docgen.data.draft import DOCUMENT, FORM, KIND, LANGUAGE, NARRATIVE, SOURCE
 
     if props.get(FORM, "adopted") != "adopted":
         raise DraftError(f"{path}: this is the Word file of the {props[FORM]} form (an L. document: sponsors, "
                          "its own symbol); docgen import reads the adopted text's Word draft "
                          f"({props.get(DOCUMENT, '<name>')}.<lang>.docx): edit that one, or the YAML")
     lang = props.get(LANGUAGE, "") or lang
+    body = package.xml("word/document.xml")
+    if props.get(KIND) == "report" or _has_contents_field(body):
+        raise DraftError(f"{path}: this is the Word file of a report (its chapters, contents and tables): docgen "
+                         "import reads resolutions and decisions only; edit the report in its YAML "
+                         f"({props.get(DOCUMENT, '<report folder>')}/<lang>.yaml), and a resolution it includes in "
+                         "that resolution's own folder or Word draft")
     cjk = lang in tables.CODES and tables.language(lang).is_cjk
     styles_tree = package.xml("word/styles.xml")  # parsed once: style names and numbered styles
     styles = _style_names(styles_tree)
-    body = package.xml("word/document.xml")
     notes = package.xml("word/footnotes.xml")
     found = _list_changes(body, "body") + (_list_changes(notes, "footnotes") if notes is not None else [])
     textual = [c for c in found if c.kind != "formatting change"]
@@ -752,6 +757,11 @@ def read_docx(path: Path, changes: str | None = None, lang: str = "") -> Draft:
             draft.version.footnotes.append(Footnote(key, by_id[key]))
     draft.comments = _comments(package, body)
     return draft
+
+
+def _has_contents_field(body) -> bool:
+    """A TOC field: a report's contents (its custom properties may be lost); docgen's resolutions have none."""
+    return body is not None and any((t.text or "").strip().upper().startswith("TOC") for t in body.iter(w("instrText")))
 
 
 def body_paragraphs(body) -> list:

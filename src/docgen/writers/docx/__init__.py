@@ -385,6 +385,27 @@ def build_document(doc: Document, version: Version):
     document.element.body.clear_content()  # the default template starts with one empty paragraph
     _first_page(document, section, doc, version, body)
     _headers(section, doc, version, body, rtl)
+    if doc.meta.is_report:  # its chapters, contents and tables: report.py
+        from .report import report_body
+
+        report_body(body, doc, version)
+    else:
+        text(body, doc, version)
+    end = body.add_paragraph("end_rule")
+    end.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    body.notes.finish()
+    _hyphenation(document, version)
+    for part in _parts_with_runs(document, section, body):
+        mark_language(part, version)
+    _properties(document, doc, version)
+    add_source_properties(document, doc, version)
+    return document
+
+
+def text(body: _Body, doc: Document, version: Version) -> None:
+    """A resolution's or decision's text under its masthead: heading, title, formula, preamble,
+    operative paragraphs, closing lines, annexes (a report prints its included texts with this too)."""
+    cjk = body.cjk
     heading = body.add_paragraph("heading")
     stacked = cjk and doc.meta.in_report  # 第 5/2 号决议, the title on the next line (in a report)
     if version.heading:  # a draft has no number yet
@@ -411,15 +432,6 @@ def build_document(doc: Document, version: Version):
         body.text_run(label, annex.label)
         body.runs(body.add_paragraph("heading"), annex.title)
         _paragraphs(body, annex.paragraphs)
-    end = body.add_paragraph("end_rule")
-    end.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    body.notes.finish()
-    _hyphenation(document, version)
-    for part in _parts_with_runs(document, section, body):
-        mark_language(part, version)
-    _properties(document, doc, version)
-    add_source_properties(document, doc, version)
-    return document
 
 
 def _paragraphs(body: _Body, paragraphs) -> None:

@@ -13,7 +13,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from xml.sax.saxutils import escape
 
-from docgen.data.draft import DOCUMENT, FORM, LANGUAGE, NARRATIVE, SOURCE
+from docgen.data.draft import DOCUMENT, FORM, KIND, LANGUAGE, NARRATIVE, SOURCE
 from docgen.model import Document, Version
 
 CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
@@ -24,7 +24,9 @@ def properties(doc: Document, version: Version) -> dict[str, str]:
     found = {DOCUMENT: doc.name, LANGUAGE: version.lang, SOURCE: version.source_sha256}
     if doc.meta.form != "adopted":
         found[FORM] = doc.meta.form
-    if not version.formula:  # the reader then takes the first paragraph as text, not as the formula
+    if doc.meta.is_report:  # docgen import refuses it (a report is edited in its YAML)
+        found[KIND] = "report"
+    elif not version.formula:  # the reader then takes the first paragraph as text, not as the formula
         found[NARRATIVE] = "true"
     return found
 

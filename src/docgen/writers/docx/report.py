@@ -1,0 +1,397 @@
+"""The Word draft of a report (#24): under the resolutions' masthead (the same code), its session
+lines and title, a contents that is a real TOC field, then its chapters, sections, numbered
+paragraphs, tables and the texts it includes, and its annexes.
+
+- Headings are Word's built-in "Heading 1" (chapters, annexes), "Heading 2" (sections) and
+  "Heading 3" (sub-sections), set in the UN sizes (layout.yaml): they carry their outline levels,
+  so Word's navigation pane, its TOC field and LibreOffice's outline all see them. An included
+  text's heading keeps the resolutions' style (H1G) with the outline level under its chapter or
+  section set on the paragraph.
+- The contents is the field `TOC \\o "1-3" \\h \\z \\u`, its result pre-filled with what Word's
+  "Update field" makes of those headings: one entry per heading (its runs copied, without notes),
+  a link to a bookmark at the heading, and a PAGEREF field for the page. The page numbers are left
+  for Word: they depend on Word's own layout (fonts, line breaking), which the writer cannot know;
+  the PDF's numbers would be wrong in the draft. The field is marked dirty and the settings ask
+  Word to update fields on open (w:updateFields), so the draft opens with its real page numbers
+  (Word asks first). LibreOffice honours neither: it shows the pre-filled entries, without page
+  numbers, until Tools > Update > Update All.
+- Paragraphs carry the model's numbers as typed text (as the resolutions' operative paragraphs:
+  `num`, a tab). Tables are Word tables: header rows repeat on every page (w:tblHeader), no row
+  splits across pages (w:cantSplit), fixed column widths from `Table.widths` over the text
+  column, right to left in Arabic (w:bidiVisual), cells in the body font.
+- An included text is printed by the resolutions' own code (`text`), in the report's form (the
+  model's included version: its heading "Resolution 5/2", no masthead, no meeting lines).
+- Footnotes are the writer's real Word footnotes (footnotes.py), the report's and the included
+  texts' alike, with the printed numbers: where those are not Word's automatic sequence (an
+  included text restarting at 1) every call carries its number as a custom mark.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import re
+
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_DIRECTION
+from docx.enum.text import WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Emu
+from docx.text.paragraph import Paragraph
+
+from docgen.model import Document, Included, Operative, Section, Table, Version
+from docgen.transforms.report import _reading
+from . import _Body, _paragraphs, oxml, text
+from .sizes import paper
+from .styles import ARABIC, HEI, LATIN, SONG, _complex_size, _lang, _rfonts, word_lang
+
+# level -> (style id, built-in style name, size key, leading key, space-after key), from layout.yaml
+_HEADINGS = {1: ("Heading1", "heading 1", "chapter_font", "chapter_leading", "chapter_after"),
+             2: ("Heading2", "heading 2", "heading_font", "heading_leading", "paragraph_after"),
+             3: ("Heading3", "heading 3", "body_font", "body_leading", "paragraph_after")}
+_TOC = {level: (f"TOC{level}", f"toc {level}") for level in (1, 2, 3)}
+_CELL, _HEAD_CELL = ("TableText", "Table Text"), ("TableHeading", "Table Heading")
+
+
+def report_body(body: _Body, doc: Document, version: Version) -> None:
+    """Everything under the masthead and session lines, in reading order."""
+    _install_styles(body, doc, version)
+    notes = body.notes  # the included texts' notes too, each call with its printed number
+    notes.version = dataclasses.replace(version, footnotes=version.all_footnotes())
+    numbers = [call.number for call in _reading(version)]
+    notes.automatic = numbers == list(range(numbers[0], numbers[0] + len(numbers))) if numbers else True
+    notes.start = numbers[0] if numbers and notes.automatic else 1
+    title = body.add_paragraph("title")
+    _outline(title, 9)  # H1G is a heading for a resolution; here the report's title is not an entry
+    body.runs(title, version.title)
+    contents = body.add_paragraph("chapter")
+    body.text_run(contents, version.language.report.get("contents", "Contents"))
+    writer = _Writer(body, doc, version)
+    anchor = body.add_paragraph("chapter")  # where the contents go once the headings are known
+    for n, chapter in enumerate(version.chapters):
+        writer.section(chapter, page_break=n == 0)
+    for annex in version.report_annexes:
+        writer.section(annex, page_break=True)
+    writer.contents(anchor)
+
+
+class _Writer:
+    def __init__(self, body: _Body, doc: Document, version: Version):
+        self.body, self.doc, self.version = body, doc, version
+        self.headings: list[tuple[int, str, Paragraph]] = []  # (level, bookmark, paragraph)
+        self.bookmark_id = 0
+        sheet = paper(doc.station["paper"])
+        s = body.sizes
+        self.frame = Emu(sheet["width"] - sheet["left"] - sheet["right"])
+        self.column = Emu(self.frame - s["text_indent_left"] - s["text_indent_right"])
+
+    # ---- headings
+
+    def section(self, section: Section, page_break: bool = False) -> None:
+        level = min(section.level, 3)
+        p = self.body.document.add_paragraph()
+        oxml.set_style(p, _HEADINGS[level][0])
+        if page_break:
+            p.paragraph_format.page_break_before = True  # the first chapter, an annex: a new page
+        if section.annex:  # "Annex I", the title under it
+            self.body.text_run(p, section.label).add_break()
+        else:
+            self.body.text_run(p, section.label + "\t")
+        self.body.runs(p, section.title)
+        self.heading(p, level, section.ident)
+        self.blocks(section.body, level)
+
+    def heading(self, p: Paragraph, level: int, ident: str) -> None:
+        """A bookmark around the heading's text, the target of its contents entry."""
+        name = "_Toc_" + re.sub(r"[^A-Za-z0-9_]", "_", ident)[:35]
+        self.bookmark_id += 1
+        start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+        start.set(qn("w:id"), str(self.bookmark_id))
+        start.set(qn("w:name"), name)
+        end.set(qn("w:id"), str(self.bookmark_id))
+        ppr = p._p.pPr
+        p._p.insert(1 if ppr is not None else 0, start)
+        p._p.append(end)
+        self.headings.append((level, name, p))
+
+    # ---- the body
+
+    def blocks(self, blocks, level: int) -> None:
+        for block in blocks:
+            if isinstance(block, Section):
+                self.section(block)
+            elif isinstance(block, Operative):
+                _paragraphs(self.body, [block])
+            elif isinstance(block, Table):
+                self.table(block)
+            elif isinstance(block, Included) and block.version is not None:
+                self.included(block, level)
+
+    def included(self, block: Included, level: int) -> None:
+        """The resolution's own writer code, its heading an entry one level under the section it is in."""
+        body_el = self.body.document.element.body
+        before = set(body_el)  # what was written already (the section properties stay last)
+        text(self.body, block.document, block.version)
+        new = [Paragraph(el, self.body.document._body) for el in body_el if el not in before and el.tag == qn("w:p")]
+        heading = new[0]
+        if len(new) > 1 and block.document.meta.in_report and self.body.cjk:
+            # Chinese: 第 5/2 号决议, the title on the next line: one heading (its contents entry both),
+            # the title after a line break in the same style (H1G) rather than a paragraph of its own
+            title = new[1]
+            heading.runs[-1].add_break() if heading.runs else heading.add_run().add_break()
+            for child in list(title._p):
+                if child.tag != qn("w:pPr"):
+                    heading._p.append(child)
+            title._p.getparent().remove(title._p)
+        _outline(heading, min(level, 2))
+        for p in new[1:]:  # its annexes' titles (H1G too): not entries of the report's contents
+            if p._p.style == heading._p.style:
+                _outline(p, 9)
+        self.heading(heading, min(level + 1, 3), block.ident or block.key)
+
+    def table(self, table: Table) -> None:
+        body, s = self.body, self.body.sizes
+        if table.caption:
+            caption = body.add_paragraph("subheading")
+            caption.paragraph_format.keep_with_next = True
+            caption.paragraph_format.left_indent = s["text_indent_left"]  # over the table, in the text column
+            body.runs(caption, table.caption)
+        rows = [*table.header, *table.rows]
+        columns = table.columns
+        widths = list(table.widths) if len(table.widths) == columns else [1 / columns] * columns
+        grid = [Emu(round(self.column * w)) for w in widths]
+        t = body.document.add_table(rows=len(rows), cols=columns)
+        t.autofit = False
+        if body.rtl:
+            t.table_direction = WD_TABLE_DIRECTION.RTL
+        tbl_pr = t._tbl.tblPr
+        _set(tbl_pr, "w:tblW", {"w:w": str(self.column.twips), "w:type": "dxa"})
+        _set(tbl_pr, "w:tblInd", {"w:w": str(s["text_indent_left"].twips), "w:type": "dxa"})
+        borders = _set(tbl_pr, "w:tblBorders", {})
+        for edge in ("top", "bottom"):  # a rule over the table and under it, as UN tables
+            _set(borders, f"w:{edge}", {"w:val": "single", "w:sz": "4", "w:space": "0", "w:color": "000000"})
+        oxml.set_cell_margins(t, start=0, end=113, top=28, bottom=28)
+        for column, width in zip(t.columns, grid):
+            column.width = width
+        for r, (row, cells) in enumerate(zip(t.rows, rows)):
+            tr_pr = row._tr.get_or_add_trPr()
+            tr_pr.insert(0, OxmlElement("w:cantSplit"))  # a row never splits across pages
+            header = r < len(table.header)
+            if header:
+                tr_pr.append(OxmlElement("w:tblHeader"))  # repeated at the top of every page
+            for c, cell in enumerate(row.cells):
+                cell.width = grid[c]
+                p = cell.paragraphs[0]
+                oxml.set_style(p, (_HEAD_CELL if header else _CELL)[0])
+                if c < len(cells):
+                    body.runs(p, cells[c])
+                if r == len(table.header) - 1:
+                    oxml.bottom_rule(cell, eighths=4)  # under the column heads
+        after = body.add_paragraph("operative")  # the space after a table, as after a paragraph
+        after.paragraph_format.line_spacing = Emu(s["paragraph_after"])
+        after.paragraph_format.space_after = 0
+
+    # ---- the contents
+
+    def contents(self, anchor: Paragraph) -> None:
+        """The TOC field's paragraphs in place of `anchor`, one per heading, pre-filled."""
+        entries = []
+        for level, name, heading in self.headings:
+            p = Paragraph(OxmlElement("w:p"), anchor._parent)
+            oxml.set_style(p, _TOC[level][0])
+            link = OxmlElement("w:hyperlink")
+            link.set(qn("w:anchor"), name)
+            link.set(qn("w:history"), "1")
+            p._p.append(link)
+            for run in _entry_runs(heading):
+                link.append(run)
+            tab = OxmlElement("w:r")
+            tab.append(OxmlElement("w:tab"))
+            link.append(tab)
+            _field(link, f"PAGEREF {name} \\h", "")
+            entries.append(p)
+        first, last = entries[0], entries[-1]
+        begin = _fld_char("begin")
+        begin[0].set(qn("w:dirty"), "true")  # stale: Word recomputes it (with the page numbers) on open
+        first._p.insert(1, begin)
+        instr = OxmlElement("w:r")
+        text_el = OxmlElement("w:instrText")
+        text_el.set(qn("xml:space"), "preserve")
+        text_el.text = ' TOC \\o "1-3" \\h \\z \\u '
+        instr.append(text_el)
+        first._p.insert(2, instr)
+        first._p.insert(3, _fld_char("separate"))
+        last._p.append(_fld_char("end"))
+        for p in entries:
+            anchor._p.addprevious(p._p)
+        anchor._p.getparent().remove(anchor._p)
+        settings = self.body.document.settings.element
+        if settings.find(qn("w:updateFields")) is None:
+            update = OxmlElement("w:updateFields")
+            update.set(qn("w:val"), "true")
+            following = set(oxml._after(oxml._SETTINGS, "w:updateFields"))
+            successor = next((el for el in settings if _prefixed(el.tag) in following), None)
+            if successor is not None:
+                successor.addprevious(update)
+            else:
+                settings.append(update)
+
+
+_W = qn("w:x")[:-1]  # "{...wordprocessingml/2006/main}"
+
+
+def _prefixed(tag: str) -> str:
+    """`w:tblW` for a WordprocessingML element's Clark name: as the schema sequences in oxml.py name it."""
+    return "w:" + tag[len(_W):] if tag.startswith(_W) else tag
+
+
+def _entry_runs(heading: Paragraph):
+    """The heading's runs as Word's TOC copies them: text, tabs and breaks, not its notes."""
+    for run in heading._p.iter(qn("w:r")):
+        style = run.find(f"{qn('w:rPr')}/{qn('w:rStyle')}")
+        if style is not None and style.get(qn("w:val")) == "FootnoteReference":
+            continue
+        if run.find(qn("w:footnoteReference")) is not None:
+            continue
+        yield copy.deepcopy(run)
+
+
+def _fld_char(kind: str):
+    run = OxmlElement("w:r")
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), kind)
+    run.append(char)
+    return run
+
+
+def _field(parent, instruction: str, shown: str) -> None:
+    parent.append(_fld_char("begin"))
+    run = OxmlElement("w:r")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run.append(instr)
+    parent.append(run)
+    parent.append(_fld_char("separate"))
+    if shown:
+        run = OxmlElement("w:r")
+        t = OxmlElement("w:t")
+        t.text = shown
+        run.append(t)
+        parent.append(run)
+    parent.append(_fld_char("end"))
+
+
+def _set(parent, tag: str, attributes: dict):
+    """A child `tag` of a table's properties (replacing one there), in the schema's order."""
+    old = parent.find(qn(tag))
+    el = OxmlElement(tag)
+    for key, value in attributes.items():
+        el.set(qn(key), value)
+    if old is not None:
+        old.addprevious(el)
+        parent.remove(old)
+        return el
+    if parent.tag == qn("w:tblPr"):
+        following = set(oxml._after(oxml._TBL_PR, tag))
+        successor = next((c for c in parent if _prefixed(c.tag) in following), None)
+        if successor is not None:
+            successor.addprevious(el)
+            return el
+    parent.append(el)
+    return el
+
+
+def _outline(p: Paragraph, level: int) -> None:
+    """The paragraph's own outline level (0: a level-1 heading ... 9: body text)."""
+    _outline_level(p._p.get_or_add_pPr(), level)
+
+
+def _outline_level(ppr, level: int) -> None:
+    """w:outlineLvl in a paragraph's or a style's properties, in the schema's place."""
+    el = ppr.find(qn("w:outlineLvl"))
+    if el is None:
+        el = OxmlElement("w:outlineLvl")
+        following = set(oxml._after(oxml._P_PR, "w:outlineLvl"))
+        successor = next((c for c in ppr if _prefixed(c.tag) in following), None)
+        if successor is not None:
+            successor.addprevious(el)
+        else:
+            ppr.append(el)
+    el.set(qn("w:val"), str(level))
+
+
+def _install_styles(body: _Body, doc: Document, version: Version) -> None:
+    """The report's styles, beside the resolutions' (styles.py): headings 1-3, contents entries
+    1-3, table cells and column heads, in the sizes of layout.yaml."""
+    lang = version.language
+    s = body.sizes
+    styles = body.document.styles
+    rtl = body.rtl
+    _, east_asia, bidi = word_lang(version)
+    complex_script = ARABIC if rtl else LATIN
+    normal = styles["Normal"]
+    right = Emu(body.sizes["text_indent_right"])
+    sheet = paper(doc.station["paper"])
+    frame = Emu(sheet["width"] - sheet["left"] - sheet["right"])
+
+    def define(style_id, name, size_key, leading_key, bold, east, after=None, italic=False):
+        try:
+            style = styles[name]
+        except KeyError:
+            style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.style_id = style_id
+        style.base_style = normal
+        style.quick_style = True
+        rpr = style.element.get_or_add_rPr()
+        for child in list(rpr):  # python-docx's template: theme colour, its own sizes
+            rpr.remove(child)
+        style.font.size, style.font.bold = s[size_key], bold
+        if italic and not (body.cjk or rtl):
+            style.font.italic = True
+        _rfonts(rpr, east, complex_script)
+        if rtl:
+            _complex_size(rpr, s[size_key], bold)
+        _lang(rpr, lang.word_lang, east_asia, bidi)
+        ppr = style.element.get_or_add_pPr()
+        for child in list(ppr):
+            ppr.remove(child)
+        fmt = style.paragraph_format
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = s[leading_key]
+        fmt.space_before, fmt.space_after = 0, s[after] if after else 0
+        if rtl:
+            ppr.get_or_add_bidi().val = True
+        if body.cjk:
+            ppr.get_or_add_kinsoku().val = True
+            ppr.get_or_add_autoSpaceDE().val = True
+            ppr.get_or_add_autoSpaceDN().val = True
+        if lang.hyphenates:
+            ppr.get_or_add_suppressAutoHyphens().val = True
+        return style
+
+    for level, (style_id, name, size_key, leading_key, after) in _HEADINGS.items():
+        style = define(style_id, name, size_key, leading_key, True, HEI, after)
+        fmt = style.paragraph_format
+        fmt.keep_with_next = True
+        fmt.space_before = s["chapter_after"] if level == 1 else s["paragraph_after"]
+        # the label in the margin column, the title at the text column (HChG, H1G, H23G)
+        fmt.left_indent, fmt.right_indent = s["text_indent_left"], right
+        fmt.first_line_indent = -s["text_indent_left"]
+        fmt.tab_stops.add_tab_stop(s["text_indent_left"])
+        _outline_level(style.element.get_or_add_pPr(), level - 1)
+    for level, (style_id, name) in _TOC.items():
+        style = define(style_id, name, "body_font", "body_leading", False, SONG)
+        fmt = style.paragraph_format
+        fmt.space_before = s["paragraph_after"] if level == 1 else 0  # a chapter's entries grouped under it
+        indent = s["text_indent_left"] + (level - 1) * s["number_tab"]
+        # the label hangs number_tab before the title; the page number right, after dot leaders
+        fmt.left_indent, fmt.first_line_indent = indent, -s["number_tab"]
+        fmt.right_indent = Emu(right + s["number_tab"])
+        fmt.tab_stops.add_tab_stop(indent)
+        fmt.tab_stops.add_tab_stop(Emu(frame - right), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    define(*_CELL, "body_font", "body_leading", False, SONG)
+    define(*_HEAD_CELL, "body_font", "body_leading", False, HEI if body.cjk else SONG, italic=True)
+    if rtl:
+        styles[_HEAD_CELL[1]].font.bold = True

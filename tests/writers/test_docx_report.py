@@ -21,11 +21,11 @@ FOLDER = FIXTURES / "report-word"
 LANGS = ("en", "zh", "ar")
 # (style, outline level, label) of every heading, in order: what each language prints
 HEADINGS = {
-    "en": [("Heading 1", 0, "I."), ("H1G", 1, "5/9."), ("Heading 1", 0, "II."), ("Heading 2", 1, "A."),
+    "en": [("Heading 1", 0, "I."), ("H1G", 1, "Resolution 5/9"), ("Heading 1", 0, "II."), ("Heading 2", 1, "A."),
            ("Heading 3", 2, "1."), ("Heading 2", 1, "B."), ("Heading 1", 0, "Annex")],
     "zh": [("Heading 1", 0, "一."), ("H1G", 1, "第5/9号决议"), ("Heading 1", 0, "二."), ("Heading 2", 1, "A."),
            ("Heading 3", 2, "1."), ("Heading 2", 1, "B."), ("Heading 1", 0, "附件")],
-    "ar": [("Heading 1", 0, "أولا -"), ("H1G", 1, "5/9"), ("Heading 1", 0, "ثانيا -"), ("Heading 2", 1, "ألف -"),
+    "ar": [("Heading 1", 0, "أولا -"), ("H1G", 1, "القرار 5/9"), ("Heading 1", 0, "ثانيا -"), ("Heading 2", 1, "ألف -"),
            ("Heading 3", 2, "1 -"), ("Heading 2", 1, "باء -"), ("Heading 1", 0, "المرفق")],
 }
 TITLES = {"en": ["Resolutions and decisions adopted by the Conference", "Sample text for the report’s tests",
@@ -100,7 +100,7 @@ def test_english_labels_typed(drafts):
     assert texts[0] == "I.\tResolutions and decisions adopted by the Conference"
     assert texts[3] == "A.\tOpening of the session" and texts[4] == "1.\tAttendance"
     assert texts[-1] == "Annex\nList of participants"
-    assert texts[1] == "5/9.\tSample text for the report’s tests"
+    assert texts[1] == "Resolution 5/9\nSample text for the report’s tests"
 
 
 @pytest.mark.parametrize("lang", LANGS)

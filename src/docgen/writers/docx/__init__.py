@@ -402,12 +402,12 @@ def build_document(doc: Document, version: Version):
     return document
 
 
-def text(body: _Body, doc: Document, version: Version) -> None:
+def text(body: _Body, doc: Document, version: Version, in_report: bool = False) -> None:
     """A resolution's or decision's text under its masthead: heading, title, formula, preamble,
-    operative paragraphs, closing lines, annexes (a report prints its included texts with this too)."""
-    cjk = body.cjk
+    operative paragraphs, closing lines, annexes (a report prints its included texts with this
+    too, `in_report`)."""
     heading = body.add_paragraph("heading")
-    stacked = cjk and doc.meta.in_report  # 第 5/2 号决议, the title on the next line (in a report)
+    stacked = in_report or doc.meta.in_report  # "Resolution 5/2" (第 5/2 号决议), the title on the next line
     if version.heading:  # a draft has no number yet
         body.text_run(heading, version.heading + ("" if stacked else "\t"))
     if stacked:

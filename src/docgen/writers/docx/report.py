@@ -132,11 +132,11 @@ class _Writer:
         """The resolution's own writer code, its heading an entry one level under the section it is in."""
         body_el = self.body.document.element.body
         before = set(body_el)  # what was written already (the section properties stay last)
-        text(self.body, block.document, block.version)
+        text(self.body, block.document, block.version, in_report=True)
         new = [Paragraph(el, self.body.document._body) for el in body_el if el not in before and el.tag == qn("w:p")]
         heading = new[0]
-        if len(new) > 1 and block.document.meta.in_report and self.body.cjk:
-            # Chinese: 第 5/2 号决议, the title on the next line: one heading (its contents entry both),
+        if len(new) > 1:
+            # "Resolution 5/2" (第 5/2 号决议), the title on the next line: one heading (its contents entry both),
             # the title after a line break in the same style (H1G) rather than a paragraph of its own
             title = new[1]
             heading.runs[-1].add_break() if heading.runs else heading.add_run().add_break()

@@ -1,8 +1,8 @@
 """The `docgen` command: build and check documents.
 
     docgen check [PATH...]                      read, validate and lint; render nothing
-    docgen new FOLDER --type resolution|decision --langs en,fr [--organ KEY]
-    docgen schema [document|language] [--write DIR]
+    docgen new FOLDER --type resolution|decision|report --langs en,fr [--organ KEY]
+    docgen schema [document|language|report|report-language] [--write DIR]
     docgen import DRAFT.docx|FILE.xml [--into FOLDER] [--changes accept|reject] [--dry-run]
     docgen build [PATH...] [--format pdf,docx,akn,html] [--out DIR] [--lang zh,en]
                  [--jobs N | --cluster tcp://HOST:PORT] [--force] [--quiet] [--pdfa] [--prune]
@@ -115,7 +115,7 @@ def parser():
                              "--lifetime-stagger 5m --lifetime-restart (default: one single-threaded worker per CPU)")
     new = add("new", help="write a new document folder that passes check, each field explained")
     new.add_argument("folder", type=Path, metavar="FOLDER", help="the document folder to create, e.g. content/ga-99-1")
-    new.add_argument("--type", choices=("resolution", "decision"), required=True)
+    new.add_argument("--type", choices=("resolution", "decision", "report"), required=True)
     new.add_argument("--langs", type=_languages, required=True, help="language versions, e.g. en,fr (the first is "
                                                                       "the original)")
     new.add_argument("--organ", default="un-ga", metavar="KEY", help="the adopting organ (default: un-ga)")
@@ -124,7 +124,8 @@ def parser():
                           "document with its sponsors; narrative: a decision without formula; in-report: printed "
                           "inside a report")
     schema = add("schema", help="print the JSON Schema of document.yaml or <lang>.yaml (for editors)")
-    schema.add_argument("which", nargs="?", choices=("document", "language"), default="document")
+    schema.add_argument("which", nargs="?", choices=("document", "language", "report", "report-language"),
+                        default="document")
     schema.add_argument("--write", type=Path, metavar="DIR", help="write both schemas into DIR instead")
     imp = add("import", help="bring an edited Word draft (or Akoma Ntoso file) back into <lang>.yaml")
     imp.add_argument("draft", type=Path, help="the .docx draft docgen made (edited), or a docgen .xml")

@@ -50,7 +50,7 @@ def test_new_refuses_what_it_cannot_do(tmp_path):
     assert (tmp_path / "z" / "en.yaml").read_text("utf-8") == "title: mine\n"
 
 
-@pytest.mark.parametrize("which", ["document", "language"])
+@pytest.mark.parametrize("which", ["document", "language", "report", "report-language"])
 def test_shipped_schema_is_the_generated_one(which):
     """The shipped copy must not drift from the reader's definitions (python -m docgen.authoring.schema rewrites it)."""
     assert schema.shipped(which) == schema.text(which)
@@ -87,10 +87,45 @@ def _validator(which):
 
 
 def test_shipped_content_is_valid_against_the_schemas():
-    for folder in (CONTENT / "ctoc-cop-5-2", CONTENT / "specimen"):
-        assert not list(_validator("document").iter_errors(_plain(folder / "document.yaml")))
+    for folder in sorted(p.parent for p in CONTENT.glob("*/document.yaml")):
+        report = _plain(folder / "document.yaml")["type"] == "report"
+        facts, text = ("report", "report-language") if report else ("document", "language")
+        assert not list(_validator(facts).iter_errors(_plain(folder / "document.yaml"))), folder
         for path in folder.glob("??.yaml"):
-            assert not list(_validator("language").iter_errors(_plain(path))), path
+            assert not list(_validator(text).iter_errors(_plain(path))), path
+
+
+def test_report_schema_and_reader_reject_a_table_row_that_is_no_list(tmp_path):
+    """A report's body as the schema and the reader see it: a table row must be a list of cells."""
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    en = content / "ctoc-cop-5-report" / "en.yaml"
+    data = _plain(en)
+    table = next(b["table"] for c in data["annexes"] for b in c["body"] if isinstance(b, dict) and "table" in b)
+    table["rows"][0] = "not a row"
+    assert list(_validator("report-language").iter_errors(data))
+    en.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    result = run_docgen("check", content / "ctoc-cop-5-report")
+    assert result.returncode == 1 and "must be a list of cells" in result.stdout + result.stderr
+
+
+def test_new_report_passes_check_and_builds_every_format(tmp_path):
+    folder = tmp_path / "content" / "rep"
+    assert run_docgen("new", folder, "--type", "report", "--langs", "en,ar,zh").returncode == 0
+    for name in ("document.yaml", "en.yaml"):
+        text = (folder / name).read_text("utf-8")
+        assert text.startswith("# yaml-language-server: $schema=../.docgen/schema/report")
+    assert not list(_validator("report").iter_errors(_plain(folder / "document.yaml")))
+    assert not list(_validator("report-language").iter_errors(_plain(folder / "zh.yaml")))
+    check = run_docgen("check", folder)
+    assert check.returncode == 0, check.stdout + check.stderr
+    out = tmp_path / "out"
+    build = run_docgen("build", folder, "--out", out)
+    assert build.returncode == 0, build.stderr
+    assert len(list((out / "rep").glob("rep.*.*"))) == 3 * 4  # pdf docx xml html, three languages
+    assert run_docgen("new", tmp_path / "x", "--type", "report", "--langs", "en", "--form", "draft").returncode == 1
 
 
 MUTATIONS = [

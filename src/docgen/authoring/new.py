@@ -16,7 +16,7 @@ from docgen.readers import organs
 from docgen.authoring import schema
 from docgen.data import tables
 from docgen.diagnostics import Diagnostic
-from docgen.readers.yaml import DOCUMENT_FIELDS, VERSION_FIELDS
+from docgen.readers.yaml import DOCUMENT_FIELDS, REPORT_FIELDS, REPORT_VERSION_FIELDS, VERSION_FIELDS
 
 SCHEMA_DIR = Path(".docgen") / "schema"  # beside the document folders
 
@@ -52,6 +52,8 @@ def create(folder: Path, doc_type: str, langs: list[str], organ: str = "un-ga",
         raise NewError(f"--langs names {', '.join(twice)} more than once: give each language once")
     if form not in FORMS:
         raise NewError(f"unknown form '{form}'; known: {', '.join(FORMS)}")
+    if doc_type == "report" and form != "adopted":
+        raise NewError("--form is a resolution's or decision's: a report has one form (leave --form out)")
     if form == "narrative" and doc_type != "decision":
         raise NewError("--form narrative is a decision's form: use --type decision")
     if folder.exists() and not folder.is_dir():
@@ -67,12 +69,70 @@ def create(folder: Path, doc_type: str, langs: list[str], organ: str = "un-ga",
     schema.write(schemas)
     folder.mkdir(parents=True, exist_ok=True)
     written = [folder / "document.yaml"]
-    written[0].write_text(_document(doc_type, langs[0], organ, form), "utf-8")
+    report = doc_type == "report"
+    written[0].write_text(_report_document(langs[0], organ) if report else _document(doc_type, langs[0], organ, form),
+                          "utf-8")
     for lang in langs:
         path = folder / f"{lang}.yaml"
-        path.write_text(_version(lang, table[organ], form), "utf-8")
+        path.write_text(_report_version(lang, table[organ]) if report else _version(lang, table[organ], form), "utf-8")
         written.append(path)
     return written
+
+
+def _report_document(original: str, organ: str) -> str:
+    """A report's document.yaml (docs/content-format.md, Reports), each field explained."""
+    today = dt.date.today().isoformat()
+    values = {"type": "report", "organ": organ, "session": 1, "original": original,
+              "symbol": "A/1/100" if organ == "un-ga" else "TO-DO/1", "distributed": today,
+              "duty_station": "new-york", "job_number": "N.00-00000", "footnotes": "continuous"}
+    lines = [f"# yaml-language-server: $schema=../{(SCHEMA_DIR / schema.NAMES['report']).as_posix()}\n",
+             "# A report's facts, shared by every language version (docs/content-format.md, Reports).\n"
+             "# Replace the values marked TO DO.\n"]
+    for name, field in REPORT_FIELDS.items():
+        lines.append("\n" + _comment(f"{field.about}" + ("" if field.required else " (optional)")))
+        if field.choices:
+            lines.append(_comment(f"one of: {', '.join(field.choices)}"))
+        if name in ("references", "masthead_organ"):
+            lines.append(_commented(f"{name}: {{}}\n" if name == "references" else f"{name}: un-ga\n"))
+            continue
+        todo = "" if name in ("type", "organ", "original", "duty_station", "footnotes") else "  # TO DO"
+        raw = values[name] if name == "distributed" else _quote(values[name])
+        lines.append(f"{name}: {raw}{todo}\n")
+    return "".join(lines)
+
+
+def _report_version(lang: str, organ) -> str:
+    """A report's <lang>.yaml: two chapters, a section, a table, a note; an include shown commented."""
+    name = tables.language(lang).name
+    sep = "" if tables.language(lang).is_cjk else " "
+    return (f"# yaml-language-server: $schema=../{(SCHEMA_DIR / schema.NAMES['report-language']).as_posix()}\n"
+            f"# The {name} version of the report: its text only, with the same structure in every language\n"
+            "# (chapters, sections, paragraphs, tables, included texts, footnote calls). A paragraph is text or\n"
+            "# {text, items}; {section: title, body: [...]} is a heading A., B. (1., 2. under it); {table: {header,\n"
+            "# rows}} a table; {include: folder} prints the resolution or decision of that folder, beside this one.\n"
+            "\n" + _comment(REPORT_VERSION_FIELDS["session"].about + " (optional)")
+            + f"session:\n  - {_quote(sep.join(organ.names[lang]))}\n"
+            "\n" + _comment(REPORT_VERSION_FIELDS["title"].about)
+            + "title: \"TO DO: Report of ... on its first session\"\n"
+            "\n" + _comment(REPORT_VERSION_FIELDS["chapters"].about)
+            + "chapters:\n"
+              "  - title: \"TO DO: Introduction\"\n"
+              "    body:\n"
+              "      - \"TO DO: the first paragraph.[^first]\"\n"
+              "      # - include: TO-DO-folder-of-a-resolution\n"
+              "  - title: \"TO DO: Organization of the session\"\n"
+              "    body:\n"
+              "      - section: \"TO DO: Attendance\"\n"
+              "        body:\n"
+              "          - \"TO DO: a paragraph.\"\n"
+              "          - table:\n"
+              "              header: [[\"TO DO: Column\", \"TO DO: Column\"]]\n"
+              "              rows:\n"
+              "                - [\"TO DO\", \"TO DO\"]\n"
+            "\n" + _comment(REPORT_VERSION_FIELDS["annexes"].about + " (optional)")
+            + "# annexes:\n#   - title: \"TO DO: List of documents\"\n#     body:\n#       - \"TO DO: a paragraph.\"\n"
+            "\n" + _comment(REPORT_VERSION_FIELDS["footnotes"].about + " (optional)")
+            + "footnotes:\n  first: \"TO DO: the footnote's text.\"\n")
 
 
 def _document(doc_type: str, original: str, organ: str, form: str) -> str:

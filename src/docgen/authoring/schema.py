@@ -20,11 +20,17 @@ from importlib import resources
 from pathlib import Path
 
 from docgen.readers.yaml import (ADOPTION_FIELDS, ANNEX_FIELDS, DOCUMENT_FIELDS, DRAFT_FIELDS, ITEM_FIELDS,
-                                  REFERENCE_FIELDS, VERSION_FIELDS, Field)
+                                  REFERENCE_FIELDS, REPORT_FIELDS, REPORT_VERSION_FIELDS, SECTION_FIELDS,
+                                  SUBSECTION_FIELDS, TABLE_FIELDS, VERSION_FIELDS, Field)
 from docgen.readers.source import LList, LMap
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-NAMES = {"document": "document.schema.json", "language": "language.schema.json"}
+NAMES = {"document": "document.schema.json", "language": "language.schema.json",
+         "report": "report.schema.json", "report-language": "report-language.schema.json"}
+TITLES = {"document": (DOCUMENT_FIELDS, "docgen document.yaml: facts shared by every language"),
+          "language": (VERSION_FIELDS, "docgen <lang>.yaml: one language version's text"),
+          "report": (REPORT_FIELDS, "docgen document.yaml of a report (type: report)"),
+          "report-language": (REPORT_VERSION_FIELDS, "docgen <lang>.yaml of a report: its chapters and annexes")}
 _VERB_KEY = "^[a-z][A-Za-z]*$"
 
 
@@ -94,15 +100,30 @@ def _definitions() -> dict:
         "footnotes": {"type": "object", "additionalProperties": text},
         "references": {"type": "object", "additionalProperties": {"$ref": "#/$defs/reference"}},
         "reference": _object(REFERENCE_FIELDS, "a cited document"),
+        # reports (#24)
+        "chapters": {"type": "array", "items": _object(SECTION_FIELDS, "a chapter or annex: its title and body")},
+        "body": {"type": "array", "minItems": 1, "items": {"anyOf": [
+            text, {"$ref": "#/$defs/itemWithItems"}, {"$ref": "#/$defs/section"}, {"$ref": "#/$defs/tableBlock"},
+            {"$ref": "#/$defs/include"}]}},
+        "section": _object(SUBSECTION_FIELDS, "a section (A., B.) or sub-section (1., 2.): its title and body"),
+        "tableBlock": {"type": "object", "properties": {"table": {"$ref": "#/$defs/table"}}, "required": ["table"],
+                       "additionalProperties": False, "description": "a table"},
+        "table": _object(TABLE_FIELDS, "header rows, body rows, optional caption and relative widths"),
+        "include": {"type": "object", "properties": {"include": {"type": "string", "pattern": r"^[\w.-]+$"}},
+                    "required": ["include"], "additionalProperties": False,
+                    "description": "a resolution or decision of the folder of that name, beside the report's, "
+                                   "printed here"},
+        "rows": {"type": "array", "items": {"type": "array", "minItems": 1,
+                                            "items": {"anyOf": [{"type": "string"}, {"type": "number"}]}}},
+        "numbers": {"type": "array", "items": {"type": "number", "exclusiveMinimum": 0}},
     }
 
 
 def schemas() -> dict[str, dict]:
-    """{"document": schema of document.yaml, "language": schema of <lang>.yaml}."""
+    """{"document": schema of document.yaml, "language": schema of <lang>.yaml, and the report's two}."""
     defs = _definitions()
     out = {}
-    for key, fields, title in (("document", DOCUMENT_FIELDS, "docgen document.yaml: facts shared by every language"),
-                               ("language", VERSION_FIELDS, "docgen <lang>.yaml: one language version's text")):
+    for key, (fields, title) in TITLES.items():
         schema = {"$schema": DRAFT, "$id": f"https://docgen.invalid/schema/{NAMES[key]}", "title": title,
                   **_object(fields)}
         used = json.dumps(schema)
@@ -129,7 +150,7 @@ def shipped(key: str) -> str:
 
 
 def write(folder: Path) -> list[Path]:
-    """Write both schemas into folder; returns the files."""
+    """Write every schema into folder; returns the files."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for key, name in NAMES.items():

@@ -75,7 +75,7 @@ NUMBER_PATTERN = r"[A-Za-z0-9]+(?:[./-][A-Za-z0-9]+)*"
 
 DOCUMENT_FIELDS = {f.name: f for f in (
     Field("type", (str,), True, "resolution or decision: the heading pattern, the AKN statement name "
-                                "(a report has its own fields: docs/content-format.md, Reports)", DOC_TYPES + (REPORT,)),
+                                "(type: report has its own fields: docs/content-format.md, Reports)", DOC_TYPES),
     Field("number", (str, int), False, "the printed number (required once adopted), e.g. 5/2, 64/293, S-26/2 or 2010/251 for a decision: "
                                       "letters and digits joined by / . or -", pattern=NUMBER_PATTERN),
     Field("organ", (str,), True, "the adopting organ: a key of docgen's organs.yaml or of yours beside the "

@@ -227,6 +227,7 @@ class Masthead:
     symbol: str = ""  # the whole symbol the form is issued under (the running header): A/C.3/99/L.12/Rev.1
     issued: dt.date | None = None  # the date it is issued on (the masthead's, the files' creation date)
     job_number: str = ""  # the form's job number as written (V.10-57396), or ""
+    organ_size: str = "organ_font"  # the layout.yaml size of the organ's name: organ_font, or organ_font_long
 
 
 @dataclass

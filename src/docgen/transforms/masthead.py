@@ -6,7 +6,7 @@ their own language in French and Spanish (languages.md): `masthead_block` in the
 
 from __future__ import annotations
 
-from docgen.data import tables
+from docgen.data import layout, tables
 from docgen.model import Document, Masthead, Version
 
 
@@ -56,7 +56,16 @@ def masthead(doc: Document, version: Version) -> Masthead:
         symbol=symbol,
         issued=distributed,
         job_number=job_number or "",
+        organ_size=organ_size(doc.masthead_organ.names[version.lang], version.lang),
     )
+
+
+def organ_size(lines, lang: str) -> str:
+    """The layout size the organ's name is set in: organ_font, or organ_font_long when a line is
+    longer than its column holds at organ_font (layout.yaml: organ_line_chars; Han counts two)."""
+    limit = int(layout.settings_for(lang)["organ_line_chars"])
+    longest = max((sum(2 if ord(ch) > 0x2e80 else 1 for ch in line) for line in lines), default=0)
+    return "organ_font_long" if longest > limit else "organ_font"
 
 
 def _adoption_lines(doc: Document, version: Version) -> list[str]:

@@ -182,7 +182,8 @@ def _masthead_rows(head, s: dict, svg: bytes) -> Length:
     """The height of the masthead's second row as the PDF lays it out: its padding, then the
     tallest of the emblem (`svg`), the organ's lines and the right-hand block."""
     emblem = s["emblem_width"] * emblem_ratio(svg)
-    return Emu(s["masthead_padding"] + max(emblem, len(head.organ_lines) * s["organ_leading"],
+    leading = s["organ_leading" if head.organ_size == "organ_font" else "organ_font_long_leading"]
+    return Emu(s["masthead_padding"] + max(emblem, len(head.organ_lines) * leading,
                                            len(head.distribution) * s["block_leading"]))
 
 
@@ -225,8 +226,12 @@ def _first_page(document, section, doc: Document, version: Version, body: _Body)
     oxml.set_picture_id(picture, 1)
     body.styled(organ.paragraphs[0], "masthead_organ")
     lines = head.organ_lines
+    if head.organ_size != "organ_font":  # a long name (layout.yaml organ_line_chars), as in the PDF
+        organ.paragraphs[0].paragraph_format.line_spacing = s["organ_font_long_leading"]
     for i, line in enumerate(lines):
         run = body.text_run(organ.paragraphs[0], line)
+        if head.organ_size != "organ_font":
+            run.font.size = s[head.organ_size]
         if i < len(lines) - 1:
             run.add_break()
     distribution = head.distribution

@@ -20,7 +20,8 @@ _LENGTH = re.compile(r"(-?[0-9.]+)(cm|mm|in|pt)")
 
 # leading = size x the CSS's line-height ratio
 _RATIOS = {"heading_leading": ("heading_font", "heading_line_height"),
-           "organ_leading": ("organ_font", "organ_line_height")}
+           "organ_leading": ("organ_font", "organ_line_height"),
+           "organ_font_long_leading": ("organ_font_long", "organ_line_height")}
 
 
 def sizes(lang: str) -> dict[str, str]:

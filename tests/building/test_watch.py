@@ -199,3 +199,48 @@ def test_polling_remains_where_inotify_is_not_wanted(tmp_path, monkeypatch):
     started = time.monotonic()
     wait()
     assert time.monotonic() - started >= watch.POLL_SECONDS * 0.9
+
+
+def test_a_report_edit_is_in_the_html_preview_before_the_pdf_is_laid_out(tmp_path):
+    """#24: an edit of one paragraph of a report reaches its HTML (and the preview page) first; the
+    PDF follows. Read from what watch says and writes, in order: no timing."""
+    from tests.conftest import CONTENT
+
+    content = tmp_path / "content"
+    for name in ("ctoc-cop-5-report", "ctoc-cop-5-1", "ctoc-cop-5-2", "ctoc-cop-5-decision-5-1"):
+        shutil.copytree(CONTENT / name, content / name)
+    out = tmp_path / "out"
+    watcher = subprocess.Popen([sys.executable, "-m", "docgen.cli", "watch", str(content / "ctoc-cop-5-report"),
+                                "--format", "pdf,html", "--out", str(out), "--lang", "en"],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines = []
+
+    def until(words):
+        while True:
+            line = watcher.stdout.readline()
+            assert line, f"docgen watch ended: {watcher.stderr.read()}"
+            lines.append(line)
+            if words in line:
+                return line
+
+    try:
+        until("Ctrl-C to stop")
+        source = content / "ctoc-cop-5-report" / "en.yaml"
+        text = source.read_text("utf-8")
+        marker = "Watchedmarkerword"
+        source.write_text(text.replace("The Conference of the Parties", f"{marker} The Conference of the Parties", 1),
+                          "utf-8")
+        preview = until("docgen watch: preview")
+        html = out / "ctoc-cop-5-report" / "ctoc-cop-5-report.en.html"
+        assert "ctoc-cop-5-report.en.html" in preview and ".pdf" not in preview
+        assert marker in html.read_text("utf-8")
+        done = until("written in")
+        assert "ctoc-cop-5-report.en.pdf" in done and lines.index(preview) < lines.index(done)
+        assert marker in pdf_text(out / "ctoc-cop-5-report" / "ctoc-cop-5-report.en.pdf").replace("\n", "")
+    finally:
+        watcher.terminate()
+        try:
+            watcher.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            watcher.kill()
+            watcher.communicate()

@@ -94,6 +94,13 @@ def _identity(doc: Document) -> tuple[str, object, str]:
     return meta.type, meta.adopted, meta.number
 
 
+def expression_iri(doc: Document, iso639_2: str) -> str:
+    """The IRI of the Expression in a language of the Work this form is (what `FRBRExpression/FRBRuri`
+    says): a report's `documentRef` to a text it includes is this, so both outputs name it alike."""
+    name, when, number = _identity(doc)
+    return frbr.expression_uri(doc.meta.organ, when, number, iso639_2).expression_uri()
+
+
 def _meta(doc: Document, version: Version, component: str = "main"):
     meta = doc.meta
     lang = version.language
@@ -315,7 +322,12 @@ def build_tree(doc: Document, version: Version) -> etree._Element:
 
 
 def write(doc: Document, version: Version, settings) -> bytes:
-    data = etree.tostring(build_tree(doc, version), xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    if doc.meta.is_report:
+        from docgen.writers.akn.report import build_tree as report_tree
+        tree = report_tree(doc, version)
+    else:
+        tree = build_tree(doc, version)
+    data = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     validate(data)
     return data
 

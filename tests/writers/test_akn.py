@@ -104,7 +104,8 @@ def test_cobalt_reads_identity(case):
     expression = statement.expression_frbr_uri()  # not .frbr_uri: that one reads the manifestation (akn4un.md)
     assert expression.language == iso
     work = expression.work_uri()
-    assert work == f"/akn/un/statement/deliberation/{doc.meta.organ}/{doc.meta.adopted}/{doc.meta.number.replace('/', '-')}"
+    series = "dec-" if doc.meta.type == "decision" else ""  # decisions are numbered apart (frbr.py)
+    assert work == f"/akn/un/statement/deliberation/{doc.meta.organ}/{doc.meta.adopted}/{series}{doc.meta.number.replace('/', '-')}"
     assert expression.expression_uri() == f"{work}/{iso}@{doc.meta.adopted}"
 
 
@@ -178,3 +179,17 @@ def test_the_archive_embeds_the_sources_it_was_made_from(tmp_path):
         files = {name: spec.get_file().read_bytes() for name, spec in pdf.attachments.items()}
     assert files["specimen.en.yaml"] == read
     assert files["specimen.document.yaml"] == (SPECIMEN / "document.yaml").read_bytes()
+
+
+def test_resolution_and_decision_of_one_number_and_day_are_two_works(built):
+    """Resolution 5/1 and decision 5/1 of the Conference of the Parties, both of 22 October 2010:
+    two Works, two IRIs, and the report refers to each once."""
+    def work(name):
+        tree = etree.parse(str(built / name / f"{name}.en.xml"))
+        return tree.find(".//{*}FRBRWork/{*}FRBRuri").get("value")
+
+    resolution, decision = work("ctoc-cop-5-1"), work("ctoc-cop-5-decision-5-1")
+    assert resolution != decision and resolution.endswith("/5-1") and decision.endswith("/dec-5-1")
+    report = etree.parse(str(built / "ctoc-cop-5-report" / "ctoc-cop-5-report.en.xml"))
+    refs = [r.get("href") for r in report.iter("{*}documentRef")]
+    assert len(refs) == len(set(refs)) == 3

@@ -68,7 +68,7 @@ def folder_of_work(content: Path, iri: str) -> Path | None:
         try:
             meta = yaml.safe_load(document.read_text(encoding="utf-8"))
             if isinstance(meta.get("adopted"), dt.date) and \
-                    frbr.work_iri(meta["organ"], meta["adopted"], str(meta["number"])) == iri:
+                    frbr.work_iri(meta["organ"], meta["adopted"], str(meta["number"]), meta.get("type", "")) == iri:
                 return document.parent
         except (yaml.YAMLError, OSError, AttributeError, KeyError, TypeError, ValueError):
             continue  # a broken folder is not the one; `docgen check` reports it

@@ -179,7 +179,7 @@ def _lines(base_lines: list[str], draft_lines: list[str], node, cjk: bool, what:
 
 
 def _reference_keys(doc: Document) -> dict[str, str]:
-    return {frbr.work_iri(r.organ, r.adopted, r.number): key for key, r in doc.meta.references.items()}
+    return {frbr.work_iri(r.organ, r.adopted, r.number, r.type): key for key, r in doc.meta.references.items()}
 
 
 def shape(version: Version) -> tuple:

@@ -87,7 +87,7 @@ def resolve_references(doc: Document, version: Version) -> None:
         for node in nodes:
             if isinstance(node, Reference):
                 cited = doc.meta.references[node.key]
-                node.href = frbr.work_iri(cited.organ, cited.adopted, cited.number)
+                node.href = frbr.work_iri(cited.organ, cited.adopted, cited.number, cited.type)
                 walk(node.children)
             elif isinstance(node, Emphasis):
                 walk(node.children)

@@ -99,7 +99,7 @@ def expression_iri(doc: Document, iso639_2: str) -> str:
     """The IRI of the Expression in a language of the Work this form is (what `FRBRExpression/FRBRuri`
     says): a report's `documentRef` to a text it includes is this, so both outputs name it alike."""
     name, when, number = _identity(doc)
-    return frbr.expression_uri(doc.meta.organ, when, number, iso639_2).expression_uri()
+    return frbr.expression_uri(doc.meta.organ, when, number, iso639_2, name).expression_uri()
 
 
 def _meta(doc: Document, version: Version, component: str = "main"):
@@ -111,9 +111,9 @@ def _meta(doc: Document, version: Version, component: str = "main"):
     symbol, issued = version.masthead.symbol, version.masthead.issued.isoformat()  # the form's, as printed
     date = when.isoformat()
     event = "submission" if meta.form == "draft" else "adoption"
-    work = frbr.work_uri(meta.organ, when, number)
-    expression = frbr.expression_uri(meta.organ, when, number, lang.iso639_2)
-    original = frbr.expression_uri(meta.organ, when, number, doc.original_language.iso639_2)
+    work = frbr.work_uri(meta.organ, when, number, name)
+    expression = frbr.expression_uri(meta.organ, when, number, lang.iso639_2, name)
+    original = frbr.expression_uri(meta.organ, when, number, doc.original_language.iso639_2, name)
 
     expr_children = [
         A.FRBRthis(value=expression.expression_uri() + f"/!{component}"),
@@ -151,7 +151,7 @@ def _meta(doc: Document, version: Version, component: str = "main"):
     if version.masthead.job_number:
         proprietary.append(P.jobNumber(version.masthead.job_number))
     if meta.form == "draft" and meta.adopted is not None:  # the Work it became
-        proprietary.append(P.adoptedAs(frbr.work_iri(meta.organ, meta.adopted, meta.number)))
+        proprietary.append(P.adoptedAs(frbr.work_iri(meta.organ, meta.adopted, meta.number, meta.type)))
     identification = A.identification(
             A.FRBRWork(
                 A.FRBRthis(value=work.work_uri() + f"/!{component}"),

@@ -109,7 +109,42 @@ def _paragraph_kinds(paragraphs) -> list[str]:
     return kinds
 
 
+def check_report_structure(structure, doc, version) -> None:
+    """A report (#24): masthead, session lines, the title (the one H1), the contents (TOC: one TOCI
+    per entry, each a Link to its heading), a Sect per chapter and per annex; its notes and those
+    of its included texts each a Reference followed by its Note, numbered as printed."""
+    lang = tables.language(version.lang)
+    root = structure.root
+    assert not structure.problems, structure.problems[:10]
+    assert structure.catalog_lang == lang.bcp47
+    kinds = [e.kind for e in root.children]
+    expected = (["Sect"] + (["Div"] if version.masthead.session_lines else []) + ["H1", "H2", "TOC"]
+                + ["Sect"] * (len(version.chapters) + len(version.report_annexes)))
+    assert kinds == expected
+    assert sum(e.kind == "H1" for e in root.elements()) == 1
+    toc = root.children[kinds.index("TOC")]
+    entries = [e for e in toc.children if e.kind == "TOCI"]
+    assert len(entries) == len(version.contents())
+    for entry, model in zip(entries, version.contents()):
+        links = [e for e in entry.elements() if e.kind == "Link"]
+        assert links and {link.dest for link in links} == {model.ident}
+    notes = [e for e in root.elements() if e.kind == "Note"]
+    printed = {n.seq: n.number for n in version.all_footnotes()}
+    assert sorted(int(n.id.removeprefix("fn-")) for n in notes) == sorted(printed)
+    for note in notes:
+        seq = int(note.id.removeprefix("fn-"))
+        siblings = note.parent.children
+        before = siblings[siblings.index(note) - 1]
+        assert before.kind == "Reference" and before.text.strip() == str(printed[seq])
+        assert note.children[0].kind == "Lbl" and note.children[0].text.strip() == str(printed[seq])
+    assert doc.meta.job_number not in root.text
+    for number, text in enumerate(structure.artifact_text[1:], start=2):
+        assert str(number) in text and doc.meta.symbol in text.translate(JOINERS)
+
+
 def check_structure(structure, doc, version) -> None:
+    if doc.meta.is_report:
+        return check_report_structure(structure, doc, version)
     lang = tables.language(version.lang)
     root = structure.root
     assert not structure.problems, structure.problems[:10]
@@ -255,7 +290,7 @@ def test_html_for_assistive_technology(built, name, lang):
     assert [e.get("aria-label") for e in svg_emblem] == [language.emblem_alt]
     calls = tree.xpath('//a[@role="doc-noteref"]')
     notes = tree.xpath('//*[@role="doc-footnote"]')
-    assert len(calls) == len(notes) == len(version.footnotes)
+    assert len(calls) == len(notes) == len(version.all_footnotes())  # a report's: its included texts' too
     for call in calls:
         target = tree.get_element_by_id(call.get("href")[1:])
         assert target.get("role") == "doc-footnote"
@@ -263,6 +298,8 @@ def test_html_for_assistive_technology(built, name, lang):
         assert back.get("href") == f"#{call.get('id')}" and back.text == call.text
     assert tree.xpath('//*[contains(@class, "distribution")]')[0].get("lang") == _block_lang(language)
     if language.script != "latin":
+        for cell in tree.xpath("//td | //th"):  # a table's cells do not run together
+            cell.tail = " " + (cell.tail or "")
         for m in SYMBOL.finditer(tree.xpath("string(//body)").translate(JOINERS)):
             spans = tree.xpath('//span[@lang="en"]')
             assert any(s.text_content().translate(JOINERS) == m.group() for s in spans), m.group()
@@ -299,8 +336,12 @@ def test_word_draft_for_assistive_technology(built, name, lang):
     body = etree.fromstring(parts["word/document.xml"])
     for table in body.iter(f"{W}tbl"):
         look = table.find(f"{W}tblPr/{W}tblLook")
-        assert look is not None and look.get(f"{W}firstRow") == "0" and look.get(f"{W}noHBand") == "1"
-        assert not table.findall(f".//{W}tblHeader")
+        header = table.findall(f".//{W}tblHeader")
+        # a layout table (the masthead) has no header row; a report's data table says its header rows are
+        assert look is not None and look.get(f"{W}firstRow") == ("1" if header else "0")
+        assert header or look.get(f"{W}noHBand") == "1"
+        if header:
+            assert doc.meta.is_report and table.find(f"{W}tr/{W}trPr/{W}tblHeader") is not None
 
 
 def _outline_level(paragraph):

@@ -177,8 +177,8 @@ class _Tree:
         self.pdf = pdf
         self.pages = pdf.page_references  # taken once: a tuple pydyf rebuilds on every access
         self.continued: dict = {}  # (html element, element_tag, tag) -> structure element, across pages
-        self.references: dict[str, tuple] = {}  # footnote number -> (parent, Reference element)
-        self.notes: dict[str, pydyf.Dictionary] = {}  # footnote number -> Note element
+        self.references: dict[str, tuple] = {}  # footnote id (fn-<seq>) -> (parent, Reference element)
+        self.notes: dict[str, pydyf.Dictionary] = {}  # footnote id -> Note element
         self.bodies: dict[bytes, pydyf.Dictionary] = {}  # LI reference -> its LBody
 
     def build(self, box, parent, page_number, nums, annotations, tags, seen_on_page):
@@ -197,11 +197,20 @@ class _Tree:
         tag = _pdf_tag(box)
         if tag == _TRANSPARENT or (tag in ("TD", "TH") and parent["S"] in ("/TD", "/TH")):
             tag = None if tag == _TRANSPARENT else "NonStruct"
+        if tag == "Table" and parent["S"] == "/Table":  # the table box inside its wrapper (a report's table): one Table
+            tag = None
+        if parent["S"] == "/Link" and tag in (None, "Span", "NonStruct"):
+            # inside a link (a report's contents entry: its label, title, leaders and page number):
+            # the text and every link annotation belong to the Link itself (PDF/UA 7.18.5)
+            if box.link_annotation:
+                self._annotate(box, parent, page_number, annotations)
+            tag = None
         if tag is None:  # children go straight to the parent
             for child in box.children:
                 children = child.children if isinstance(child, boxes.LineBox) else [child]
                 for grandchild in children:
-                    yield from self._child(grandchild, parent, "", page_number, nums, annotations, tags, seen_on_page)
+                    yield from self._child(grandchild, parent, parent["S"][1:], page_number, nums, annotations, tags,
+                                           seen_on_page)
             return
 
         # a box continuing an element from an earlier page adds to that element (4.)
@@ -226,20 +235,16 @@ class _Tree:
                 self.bodies[element.reference] = body
             container = self.bodies[element.reference]
         if tag == "Reference":
-            self.references[box.footnote.element.get("data-n")] = (parent, element)
+            self.references[box.footnote.element.get("id")] = (parent, element)  # fn-<seq>: numbers may repeat
             if box.link_annotation:  # Reference > Link > [the number, the annotation]
                 container = _element("Link", element, pdf, self.pages[page_number])
                 element["K"].append(container.reference)
                 box.link_annotation["Contents"] = pydyf.String(box.footnote.element.get("data-link-label", ""))
         elif tag == "Note":
-            self.notes[box.element.get("data-n")] = element
+            self.notes[box.element.get("id")] = element
 
         if box.link_annotation:
-            annotation = box.link_annotation
-            objr = pydyf.Dictionary({"Type": "/OBJR", "Obj": annotation.reference, "Pg": self.pages[page_number]})
-            pdf.add_object(objr)
-            annotations.append((container.reference, annotation))
-            container["K"].append(objr.reference)
+            self._annotate(box, container, page_number, annotations)
 
         for child in box.children:
             children = child.children if isinstance(child, boxes.LineBox) else [child]
@@ -257,6 +262,14 @@ class _Tree:
             _list_item(element, pdf)
         if new:
             yield element
+
+    def _annotate(self, box, container, page_number, annotations) -> None:
+        """The box's link annotation as an object reference (OBJR) in `container`'s kids."""
+        annotation = box.link_annotation
+        objr = pydyf.Dictionary({"Type": "/OBJR", "Obj": annotation.reference, "Pg": self.pages[page_number]})
+        self.pdf.add_object(objr)
+        annotations.append((container.reference, annotation))
+        container["K"].append(objr.reference)
 
     def _child(self, child, element, tag, page_number, nums, annotations, tags, seen_on_page):
         if isinstance(child, boxes.TextBox):
@@ -285,6 +298,9 @@ class _Tree:
                 element["Alt"] = pydyf.String(alt)
         elif tag == "Note":
             element["ID"] = pydyf.String(box.element.get("id"))
+        elif tag == "TH" and box.element is not None:  # a report's table: what its header cells head (PDF/UA 7.5)
+            scope = {"col": "/Column", "row": "/Row"}.get(box.element.get("scope"), "/Column")
+            element["A"] = pydyf.Dictionary({"O": "/Table", "Scope": scope})
         element_tag = box.element_tag if box.element is not None else ""
         if box.element is not None and "::" not in element_tag and element_tag != "html" and box.element.get("lang"):
             element["Lang"] = pydyf.String(box.element.get("lang"))

@@ -285,6 +285,26 @@ class Version:
         """The texts a report prints in place, in reading order."""
         return [b for b in walk_blocks(self.parts) if isinstance(b, Included)]
 
+    def all_calls(self):
+        """Every footnote call the page prints, in reading order: in a report, its own and, where each
+        included text is printed, that text's."""
+        if not self.chapters:
+            for _, inlines, _ in self.blocks():
+                yield from calls(inlines)
+            return
+        yield from calls(self.title)
+
+        def walk(blocks):
+            for block in blocks:
+                if isinstance(block, Included):
+                    if block.version is not None:
+                        for _, inlines, _ in block.version.blocks():
+                            yield from calls(inlines)
+                    continue
+                for _, inlines, _ in _report_blocks([block]):
+                    yield from calls(inlines)
+        yield from walk(_flat(self.parts))
+
     def all_footnotes(self) -> list[Footnote]:
         """The notes a page of this version prints: its own and, in a report, its included texts'."""
         notes = [*self.footnotes, *(n for inc in self.included() if inc.version for n in inc.version.footnotes)]
@@ -310,6 +330,16 @@ class Version:
         yield from self.blocks()
         for note in self.footnotes:
             yield f"footnote {note.number}", note.text, note.location
+
+
+def _flat(blocks):
+    """Sections opened into their blocks, in reading order (a section stands for its title only)."""
+    for block in blocks:
+        if isinstance(block, Section):
+            yield Section(block.title, [], block.level, block.annex, block.label, block.ident, block.location)
+            yield from _flat(block.body)
+        else:
+            yield block
 
 
 def _report_blocks(blocks, context: str = ""):

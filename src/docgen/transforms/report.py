@@ -110,27 +110,6 @@ def column_widths(table: Table) -> tuple[float, ...]:
 # ---------------------------------------------------------------- footnotes
 
 
-def _reading(version: Version):
-    """Every footnote call of the page in reading order: the report's own and its included texts'."""
-    def walk(blocks):
-        for block in blocks:
-            if isinstance(block, Section):
-                yield from calls(block.title)
-                yield from walk(block.body)
-            elif isinstance(block, Operative):
-                for _, inlines, _ in _operative_blocks(block):
-                    yield from calls(inlines)
-            elif isinstance(block, Table):
-                for row in [*block.header, *block.rows]:
-                    for cell in row:
-                        yield from calls(cell)
-            elif isinstance(block, Included) and block.version is not None:
-                for _, inlines, _ in block.version.blocks():
-                    yield from calls(inlines)
-    yield from calls(version.title)
-    yield from walk(version.parts)
-
-
 def _operative_blocks(p: Operative):
     yield "", p.text, p.location
 
@@ -148,12 +127,12 @@ def number_footnotes(doc: Document, diagnostics: list[Diagnostic]) -> None:
     place in the page's reading order: unique where the printed numbers repeat."""
     source = doc.versions.get(doc.meta.original) or next(iter(doc.versions.values()))
     numbers: dict[str, int] = {}
-    for call in _reading(source):
+    for call in source.all_calls():
         if doc.meta.report_notes == "continuous" or "/" not in call.key:
             numbers.setdefault(call.key, len(numbers) + 1)
     for version in doc.versions.values():
         seq: dict[str, int] = {}
-        for call in _reading(version):
+        for call in version.all_calls():
             if call.key in numbers:
                 call.number = numbers[call.key]
             seq.setdefault(call.key, len(seq) + 1)

@@ -41,7 +41,6 @@ from docx.shared import Emu
 from docx.text.paragraph import Paragraph
 
 from docgen.model import Document, Included, Operative, Section, Table, Version
-from docgen.transforms.report import _reading
 from . import _Body, _paragraphs, oxml, text
 from .sizes import paper
 from .styles import ARABIC, HEI, LATIN, SONG, _complex_size, _lang, _rfonts, word_lang
@@ -59,7 +58,7 @@ def report_body(body: _Body, doc: Document, version: Version) -> None:
     _install_styles(body, doc, version)
     notes = body.notes  # the included texts' notes too, each call with its printed number
     notes.version = dataclasses.replace(version, footnotes=version.all_footnotes())
-    numbers = [call.number for call in _reading(version)]
+    numbers = [call.number for call in version.all_calls()]
     notes.automatic = numbers == list(range(numbers[0], numbers[0] + len(numbers))) if numbers else True
     notes.start = numbers[0] if numbers and notes.automatic else 1
     title = body.add_paragraph("title")
@@ -384,14 +383,14 @@ def _install_styles(body: _Body, doc: Document, version: Version) -> None:
     for level, (style_id, name) in _TOC.items():
         style = define(style_id, name, "body_font", "body_leading", False, SONG)
         fmt = style.paragraph_format
-        fmt.space_before = s["paragraph_after"] if level == 1 else 0  # a chapter's entries grouped under it
+        fmt.space_before, fmt.space_after = 0, s["contents_entry_after"]  # as the PDF's entries
         indent = s["text_indent_left"] + (level - 1) * s["number_tab"]
         # the label hangs number_tab before the title; the page number right, after dot leaders
         fmt.left_indent, fmt.first_line_indent = indent, -s["number_tab"]
         fmt.right_indent = Emu(right + s["number_tab"])
         fmt.tab_stops.add_tab_stop(indent)
         fmt.tab_stops.add_tab_stop(Emu(frame - right), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
-    define(*_CELL, "body_font", "body_leading", False, SONG)
-    define(*_HEAD_CELL, "body_font", "body_leading", False, HEI if body.cjk else SONG, italic=True)
+    define(*_CELL, "table_font", "table_leading", False, SONG)  # the PDF's table size (layout.yaml)
+    define(*_HEAD_CELL, "table_font", "table_leading", False, HEI if body.cjk else SONG, italic=True)
     if rtl:
         styles[_HEAD_CELL[1]].font.bold = True

@@ -54,7 +54,7 @@ def _definitions(names: dict) -> list[tuple]:
          {"after": "chapter_after", "indent": True, "keep": True}),
         (names["heading"], "heading_font", "heading_leading", True, HEI,
          {"after": "paragraph_after", "indent": True, "keep": True, "tabs": True, "outline": 0}),
-        (names["session"], "body_font", "body_leading", True, HEI, {"indent": False, "keep": True}),
+        (names["session"], "body_font", "subheading_leading", True, HEI, {"indent": False, "keep": True}),
         (names["footnote_text"], "footnote_font", "footnote_leading", False, SONG,
          {"justify": True, "indent": True, "footnote": True}),
         (names["header"], "header_font", "header_leading", True, SONG, {"border_bottom": True}),

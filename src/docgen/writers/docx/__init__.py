@@ -409,8 +409,10 @@ def build_document(doc: Document, version: Version):
         label = body.add_paragraph("annex")
         label.paragraph_format.page_break_before = True  # an annex starts on a new page
         body.text_run(label, annex.label)
-        body.runs(body.add_paragraph("heading"), annex.title)
-        _paragraphs(body, annex.paragraphs)
+        title = body.add_paragraph("heading")
+        title.paragraph_format.space_after = body.sizes["annex_title_after"]
+        body.runs(title, annex.title)
+        _paragraphs(body, annex.paragraphs, above=body.sizes["annex_title_after"])
     end = body.add_paragraph("end_rule")
     end.alignment = WD_ALIGN_PARAGRAPH.CENTER
     body.notes.finish()
@@ -422,10 +424,17 @@ def build_document(doc: Document, version: Version):
     return document
 
 
-def _paragraphs(body: _Body, paragraphs) -> None:
+def _paragraphs(body: _Body, paragraphs, above: Length | None = None) -> None:
+    """`above`: the space under the paragraph before the first (paragraph_after unless given)."""
+    s = body.sizes
     for p in paragraphs:
         if p.heading:
-            body.runs(body.add_paragraph("subheading"), p.heading)
+            heading = body.add_paragraph("subheading")
+            # subheading_before over the paragraph before, as the PDF's margins collapse
+            heading.paragraph_format.space_before = Emu(max(0, s["subheading_before"] - (s["paragraph_after"] if above is None else above)))
+            heading.paragraph_format.space_after = s["paragraph_after"]
+            body.runs(heading, p.heading)
+        above = None
         # a lone paragraph is unnumbered: indented like the preamble
         body.paragraph("operative", p.num or None, p.text, lead="" if p.num else "\t")
         for item in p.items:

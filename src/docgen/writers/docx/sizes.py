@@ -1,7 +1,7 @@
 """The Word draft's page geometry and type sizes: templates/layout.yaml, the PDF's table.
 
 The draft takes the PDF's sizes of its language, then the file's `word:` section, which holds only
-what Word alone has (its Normal style, the chapter heading, the leadings of the masthead lines);
+what Word alone has (its Normal style, the leadings of the masthead lines);
 leadings the CSS gives as multiples of a size (`*_line_height`) are the same products here. No size
 is a constant in the writer.
 
@@ -33,7 +33,9 @@ _RATIOS = {"heading_leading": ("heading_font", "heading_line_height"),
 _LINE_BOXES = {"body_leading": ("body_font", "body_leading", "body", 400),
                "footnote_leading": ("footnote_font", "footnote_leading", "body", 400),
                "heading_leading": ("heading_font", "heading_leading", "heading", 700),
-               "subheading_leading": ("body_font", "body_leading", "heading", 700)}
+               "subheading_leading": ("body_font", "body_leading", "heading", 700),
+               # HCh(G), an annex's label: heading size on the body's line-height (the CSS's .annex-label)
+               "annex_leading": ("heading_font", "body_leading", "heading", 700)}
 
 
 def sizes(lang: str) -> dict[str, str]:

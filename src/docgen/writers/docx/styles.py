@@ -197,8 +197,10 @@ def install_styles(document, doc: Document, version: Version) -> None:
             ppr.get_or_add_kinsoku().val = True
             ppr.get_or_add_autoSpaceDE().val = True
             ppr.get_or_add_autoSpaceDN().val = True
-            # No hanging punctuation: LibreOffice drops a hung comma at the line end, and the PDF
-            # keeps punctuation inside the column too.
+            # No hanging punctuation, as the PDF. LibreOffice 7.4 reads w:overflowPunct inverted
+            # (writerfilter: hanging = val == 0) and hangs it, then leaves a hung full-width ；
+            # at a line's end undrawn; w:val="1" would fix LibreOffice and make Word hang: Word's
+            # reading is kept (README, "Checking a Word draft in LibreOffice").
             ppr.get_or_add_overflowPunct().val = False
 
     try:

@@ -105,6 +105,35 @@ def test_draft_pages_are_the_pdfs(drafts_as_pdf, built, name, lang):
     assert any(top > height * 0.85 for top, _ in draft["images"]), "no barcode in the first page's footer: " + report
 
 
+def sides(path: Path) -> tuple[str | None, str]:
+    """On page 1, the side of the footnote separator (the lowest rule wider than 20 pt: the barcode's
+    bars are narrower, the end rule is above it; None without one) and of the barcode (pictures and
+    bars over 10 pt high in the bottom 15 % of the page): "left" or "right" of the page's middle."""
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[0]
+        middle = page.width / 2
+        rules = [o for o in page.lines + page.rects + page.edges
+                 if o["x1"] - o["x0"] > 20 and o["bottom"] - o["top"] < 2 and o["top"] > page.height * 0.6]
+        rule = max(rules, key=lambda o: o["top"], default=None)
+        # the draft's barcode is a picture, the PDF's the bars of its SVG
+        bars = [o for o in page.images + page.rects if o["top"] > page.height * 0.85 and o["bottom"] - o["top"] > 10]
+        side = lambda x0, x1: "left" if (x0 + x1) / 2 < middle else "right"  # noqa: E731
+        return ((side(rule["x0"], rule["x1"]) if rule else None),
+                side(min(o["x0"] for o in bars), max(o["x1"] for o in bars)))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name,lang", [pytest.param(n, l, id=f"{n}-{l}") for n, l in FORMS])
+def test_separator_and_barcode_on_the_pdfs_side(drafts_as_pdf, built, name, lang):
+    """The separator and the barcode on the PDF's side: the right in Arabic. LibreOffice 7.4 takes
+    its separator's side from the default paragraph style's direction, nothing else (its length,
+    a quarter of the column, and its place at the margin it keeps whatever the draft says)."""
+    pdf = sides(built / name.split(".")[0] / f"{name}.{lang}.pdf")
+    assert pdf[0] is not None and pdf == sides(drafts_as_pdf / f"{name}.{lang}.pdf")
+    if lang == "ar":
+        assert pdf == ("right", "right")
+
+
 def calls_shown(path: Path, lang: str) -> list[str]:
     """The footnote numbers at the calls, in reading order: runs of digits of the call's size (the
     PDF's footnote_call, LibreOffice's superscript of the body size: within 0.6 pt; the job number

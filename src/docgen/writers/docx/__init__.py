@@ -271,14 +271,22 @@ def _first_page(document, section, doc: Document, version: Version, body: _Body)
     if adoption:
         adoption[-1].paragraph_format.space_after = s["adoption_after"]
     # first-page footer: a draft's sponsor notes, then the job number and its Code 39 barcode
+    # In Arabic the notes run right to left and the job number and barcode sit on the right, the
+    # barcode on the job number's left, as the PDF's footer (its bottom-right box, right to left).
     footer = body.styled(section.first_page_footer.paragraphs[0], "footer_first")
     for note in head.first_page_notes:
-        body.styled(footer.insert_paragraph_before(note), "footer_first")
-    if head.job_line:
+        p = body.styled(footer.insert_paragraph_before(), "footer_first")
+        if body.rtl:
+            oxml.set_bidi(p)
+        body.text_run(p, note)
+    if body.rtl:
+        footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if head.job_line and not body.rtl:
         footer.add_run(head.job_line)
     if head.barcode_digits:
         png = io.BytesIO(code39_png(head.barcode_digits))
-        footer.add_run("\u2002")  # the PDF's barcode_gap, about an en space
+        if not body.rtl:
+            footer.add_run("\u2002")  # the PDF's barcode_gap, about an en space
         run = footer.add_run()
         picture = run.add_picture(png, height=s["barcode_height"])
         # lowered so that its top meets the top of the job number, as the PDF aligns it
@@ -286,6 +294,8 @@ def _first_page(document, section, doc: Document, version: Version, body: _Body)
         # a11y (#15): alternative text naming the job number (Word's "Alt Text", wp:docPr/@descr)
         oxml.set_alt_text(picture, lang.barcode_alt.format(job=head.job_number))
         oxml.set_picture_id(picture, 2)
+    if head.job_line and body.rtl:
+        footer.add_run(("\u2002" if head.barcode_digits else "") + head.job_line)
 
 
 CORE_LIMIT = 255  # characters in a Word core property (python-docx enforces the OPC limit)

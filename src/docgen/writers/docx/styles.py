@@ -142,6 +142,11 @@ def install_styles(document, doc: Document, version: Version) -> None:
     normal = styles["Normal"]
     normal.font.size = s["normal_font"]
     normal.paragraph_format.space_after = 0
+    if rtl:
+        # Normal runs right to left too (the Latin styles say they do not): LibreOffice 7.4 takes
+        # the side of its footnote separator from the default paragraph style's direction only
+        # (the right in Arabic, as the PDF's), not from the separator's own paragraph
+        normal.element.get_or_add_pPr().get_or_add_bidi().val = True
 
     for name, size_key, leading_key, bold, east, extra in _definitions(names):
         size = s[size_key]
@@ -190,8 +195,8 @@ def install_styles(document, doc: Document, version: Version) -> None:
             ppr.get_or_add_outlineLvl().val = extra["outline"]
         if extra.get("border_bottom"):
             ppr.get_or_add_pBdr().get_or_add_bottom().set_rule(eighths=4, space=1)  # 0.5 pt under the header
-        if rtl and name not in latin_only:
-            ppr.get_or_add_bidi().val = True  # the paragraph runs right to left
+        if rtl:  # the paragraph runs right to left; Latin text (symbol, block, headers) does not
+            ppr.get_or_add_bidi().val = name not in latin_only
         if cjk:
             # Word's Chinese line breaking (kinsoku) and the Han/Latin gap (autospace): on.
             ppr.get_or_add_kinsoku().val = True

@@ -134,6 +134,33 @@ def test_separator_and_barcode_on_the_pdfs_side(drafts_as_pdf, built, name, lang
         assert pdf == ("right", "right")
 
 
+def end_rule(path: Path, width: float) -> tuple[float, float] | None:
+    """The end rule on the last page (a rule `width` wide, ±1 pt): its left edge, and its distance
+    under the baseline of the last line above it."""
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[-1]
+        rules = [o for o in page.lines + page.rects + page.edges
+                 if abs(o["x1"] - o["x0"] - width) <= 1 and o["bottom"] - o["top"] < 2]
+        if not rules:
+            return None
+        rule = min(rules, key=lambda o: o["top"])
+        above = max(page.height - c["matrix"][5] for c in page.chars
+                    if c["text"].strip() and page.height - c["matrix"][5] < rule["top"])
+        return rule["x0"], rule["top"] - above
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name,lang", [pytest.param(n, l, id=f"{n}-{l}") for n, l in FORMS])
+def test_end_rule_as_the_pdfs(drafts_as_pdf, built, name, lang):
+    """The end rule: end_rule wide, centred, end_rule_before under the text (within 3 pt: the
+    PDF's last line may be higher, two faces' boxes, fonts.line_box)."""
+    width = float(layout.settings_for(lang)["end_rule"][:-2]) * 72 / 2.54
+    pdf = end_rule(built / name.split(".")[0] / f"{name}.{lang}.pdf", width)
+    draft = end_rule(drafts_as_pdf / f"{name}.{lang}.pdf", width)
+    assert pdf is not None and draft is not None, f"draft {draft}, pdf {pdf}"
+    assert abs(draft[0] - pdf[0]) <= 1 and abs(draft[1] - pdf[1]) <= 3, f"draft {draft}, pdf {pdf}"
+
+
 def calls_shown(path: Path, lang: str) -> list[str]:
     """The footnote numbers at the calls, in reading order: runs of digits of the call's size (the
     PDF's footnote_call, LibreOffice's superscript of the body size: within 0.6 pt; the job number

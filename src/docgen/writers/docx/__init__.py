@@ -412,8 +412,8 @@ def build_document(doc: Document, version: Version):
     _paragraphs(body, version.operative)
     for i, line in enumerate(version.closing):
         p = body.add_paragraph("closing")
-        if i == 0:  # closing_before over the paragraph before, as the PDF's margins collapse
-            p.paragraph_format.space_before = Emu(max(0, body.sizes["closing_before"] - body.sizes["paragraph_after"]))
+        if i == 0:  # the larger of this and the space after the paragraph before, as CSS margins collapse
+            p.paragraph_format.space_before = body.sizes["closing_before"]
         body.text_run(p, line)
     for annex in version.annexes:
         label = body.add_paragraph("annex")
@@ -422,9 +422,15 @@ def build_document(doc: Document, version: Version):
         title = body.add_paragraph("heading")
         title.paragraph_format.space_after = body.sizes["annex_title_after"]
         body.runs(title, annex.title)
-        _paragraphs(body, annex.paragraphs, above=body.sizes["annex_title_after"])
+        _paragraphs(body, annex.paragraphs)
     end = body.add_paragraph("end_rule")
     end.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    # the PDF's end rule: 0.5 pt, end_rule wide, centred on the frame, end_rule_before under the text
+    s, sheet = body.sizes, paper(doc.station["paper"])
+    side = Emu(round((sheet["width"] - sheet["left"] - sheet["right"] - s["end_rule"]) / 2))
+    end.paragraph_format.left_indent = end.paragraph_format.right_indent = side
+    end.paragraph_format.space_before = s["end_rule_before"]
+    oxml.top_rule(end, eighths=4)
     body.notes.finish()
     _hyphenation(document, version)
     for part in _parts_with_runs(document, section, body):
@@ -434,17 +440,20 @@ def build_document(doc: Document, version: Version):
     return document
 
 
-def _paragraphs(body: _Body, paragraphs, above: Length | None = None) -> None:
-    """`above`: the space under the paragraph before the first (paragraph_after unless given)."""
+def _paragraphs(body: _Body, paragraphs) -> None:
+    """Operative or annex paragraphs. The space between two paragraphs is the larger of the first's
+    space after and the second's space before, in Word (without doNotUseHTMLParagraphAutoSpacing)
+    and LibreOffice as in CSS, whose margins collapse: each paragraph takes the PDF's margins."""
     s = body.sizes
     for p in paragraphs:
         if p.heading:
             heading = body.add_paragraph("subheading")
-            # subheading_before over the paragraph before, as the PDF's margins collapse
-            heading.paragraph_format.space_before = Emu(max(0, s["subheading_before"] - (s["paragraph_after"] if above is None else above)))
+            heading.paragraph_format.space_before = s["subheading_before"]
             heading.paragraph_format.space_after = s["paragraph_after"]
+            # in the text column, as the PDF's (its style, H23, is the session lines', at the margin)
+            heading.paragraph_format.left_indent = s["text_indent_left"]
+            heading.paragraph_format.right_indent = s["text_indent_right"]
             body.runs(heading, p.heading)
-        above = None
         # a lone paragraph is unnumbered: indented like the preamble
         body.paragraph("operative", p.num or None, p.text, lead="" if p.num else "\t")
         for item in p.items:

@@ -266,9 +266,11 @@ def test_oxml_sequences_are_python_docxs_where_it_declares_one():
 
 
 def test_word_sizes_come_from_layout_yaml(monkeypatch):
-    """The draft's type sizes are templates/layout.yaml's, the PDF's (10.5 pt on 15.6 pt in Chinese,
-    no Word-only override), and a changed table reaches a warm process's cached styles."""
-    from docgen.data import layout
+    """The draft's type sizes are templates/layout.yaml's, the PDF's (10.5 pt in Chinese, no
+    Word-only override), its leading the height the PDF's lines take on layout.yaml's 15.6 pt
+    line-height (16.6 pt: the Times strut and the Song box, fonts.line_box), and a changed table
+    reaches a warm process's cached styles."""
+    from docgen.data import fonts, layout
     from docgen.writers import Settings, writer
 
     docs, _ = pipeline.read_all([ZH])
@@ -279,11 +281,15 @@ def test_word_sizes_come_from_layout_yaml(monkeypatch):
         style = re.search(r'<w:style [^>]*w:styleId="SingleTxtG".*?</w:style>', styles, re.S).group()
         return re.search(r'<w:sz w:val="(\d+)"/>', style).group(1), re.search(r'w:line="(\d+)"', style).group(1)
 
+    def twips(size: str, leading: str) -> str:
+        return str(round(fonts.line_box("zh", "body", float(size[:-2]), float(leading[:-2])) * 20))
+
     table = layout.table()
     size, leading = table["zh"]["body_font"], table["zh"]["body_leading"]
-    assert body_style(write(docs[0], docs[0].versions["zh"], Settings())) == (
-        str(round(float(size[:-2]) * 2)), str(round(float(leading[:-2]) * 20)))
+    assert body_style(write(docs[0], docs[0].versions["zh"], Settings())) == (str(round(float(size[:-2]) * 2)),
+                                                                              twips(size, leading))
+    assert twips(size, leading) == "332"  # 16.6 pt, as the PDF's lines of Chinese text (test_word_pages)
     assert "zh" not in table["word"] and "ar" not in table["word"]  # the draft is the PDF's page
-    edited = {**table, "zh": {**table["zh"], "body_font": "11pt"}}
+    edited = {**table, "zh": {**table["zh"], "body_font": "11pt", "body_leading": "16pt"}}
     monkeypatch.setattr(layout, "table", lambda: edited)
-    assert body_style(write(docs[0], docs[0].versions["zh"], Settings()))[0] == "22"
+    assert body_style(write(docs[0], docs[0].versions["zh"], Settings())) == ("22", twips("11pt", "16pt"))

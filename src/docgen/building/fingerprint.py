@@ -4,7 +4,8 @@ An output's inputs are its document folder's YAML files (all of them: footnote n
 structure check read the other languages too), the code (docgen's own files, the versions of
 the Python engines it drives and of the native libraries under WeasyPrint: Pango, HarfBuzz,
 Fontconfig, zlib), the settings, and, for the formats drawn through the templates (PDF, HTML),
-the templates and the font manifest (whose SHA-256s pin the font files). The
+the templates and the font manifest (whose SHA-256s pin the font files); for the Word draft,
+templates/layout.yaml and the font manifest. The
 state file in the output folder records, per output, the fingerprint it was built from and
 its size; an output whose fingerprint and file match is not rebuilt.
 
@@ -161,9 +162,10 @@ def templates() -> str:
 
 @cache
 def layout() -> str:
-    """templates/layout.yaml, which the Word writer reads too."""
+    """templates/layout.yaml, which the Word writer reads too, and the font manifest: the Word
+    draft's line spacing is the PDF's line height, which the faces' metrics set (fonts.line_box)."""
     path = TEMPLATES / "layout.yaml"
-    return hashlib.sha256(path.read_bytes() if path.exists() else b"").hexdigest()
+    return hashlib.sha256((path.read_bytes() if path.exists() else b"") + _manifest()).hexdigest()
 
 
 def forget_templates() -> None:

@@ -265,6 +265,52 @@ def drawing_family(char: str, lang: str, role: str = "body") -> str | None:
     return None
 
 
+# ---------------------------------------------------------------- the height of a line
+#
+# CSS gives every inline box of a line the same height, the line-height, centred on its own face's
+# ascent + descent (half-leading above and below), and aligns the boxes on their baselines. Two
+# faces whose ascent - descent differ sit their boxes apart: the line box holds both and is taller
+# than the line-height. Every line of a block has the strut of its first available font (the
+# family that takes U+0020); a line of the language's own text also has a box in the face that
+# draws its letters. In Chinese the strut is Times and the letters are the CJK face's: every line
+# of Chinese text is higher than layout.yaml's leading (15.6 pt gives 16.6 pt at 10.5 pt). In
+# Arabic the strut is Naskh, the letters' own face: lines are the leading, as in Latin scripts.
+# The Word draft takes these heights as its exact line spacing (writers/docx/sizes.py).
+
+# a letter of each script: which face draws the language's own text
+SCRIPT_LETTER = {"latin": "a", "cyrillic": "\u0430", "han": "\u56fd", "arabic": "\u0627"}
+
+
+@cache
+def vertical_metrics(family: str, weight: int = 400) -> tuple[float, float]:
+    """(ascent, descent) of a family's upright face of that weight, in em, as HarfBuzz gives them
+    to Pango: the OS/2 typographic values when the font asks for them (USE_TYPO_METRICS), else
+    hhea's."""
+    from fontTools.ttLib import TTFont
+
+    face = min((f for f in FONTS_TABLE if f.family == family and f.style == "normal"),
+               key=lambda f: abs(f.weight - weight))
+    with TTFont(str(path(face)), lazy=True) as font:
+        em, os2, hhea = font["head"].unitsPerEm, font["OS/2"], font["hhea"]
+        if os2.fsSelection & (1 << 7):
+            return os2.sTypoAscender / em, -os2.sTypoDescender / em
+        return hhea.ascent / em, -hhea.descent / em
+
+
+def line_box(lang: str, role: str, size: float, leading: float, weight: int = 400) -> float:
+    """The height (pt) of a line of `lang`'s text in `role`'s faces, `size` pt on a line-height of
+    `leading` pt, as CSS lays it out: the strut's box and the letters' box, each `leading` high,
+    each centred on its face's ascent + descent."""
+    from docgen.data import tables
+
+    strut = drawing_family(" ", lang, role)
+    letters = drawing_family(SCRIPT_LETTER[tables.language(lang).script], lang, role)
+    if strut is None or letters is None or strut == letters:
+        return leading
+    (a1, d1), (a2, d2) = vertical_metrics(strut, weight), vertical_metrics(letters, weight)
+    return leading + size * abs((a1 - d1) - (a2 - d2)) / 2
+
+
 # Characters real UN texts use that some of docgen's faces lack, and what the PDF draws for them
 # where the face that would set them has no glyph (#22). Found by checking the characters common
 # in UN texts in the six languages against each language's faces by role (tests/writers/test_real_texts.py

@@ -276,14 +276,22 @@ def _first_page(document, section, doc: Document, version: Version, body: _Body)
     if adoption:
         adoption[-1].paragraph_format.space_after = s["adoption_after"]
     # first-page footer: a draft's sponsor notes, then the job number and its Code 39 barcode
+    # In Arabic the notes run right to left and the job number and barcode sit on the right, the
+    # barcode on the job number's left, as the PDF's footer (its bottom-right box, right to left).
     footer = body.styled(section.first_page_footer.paragraphs[0], "footer_first")
     for note in head.first_page_notes:
-        body.styled(footer.insert_paragraph_before(note), "footer_first")
-    if head.job_line:
+        p = body.styled(footer.insert_paragraph_before(), "footer_first")
+        if body.rtl:
+            oxml.set_bidi(p)
+        body.text_run(p, note)
+    if body.rtl:
+        footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if head.job_line and not body.rtl:
         footer.add_run(head.job_line)
     if head.barcode_digits:
         png = io.BytesIO(code39_png(head.barcode_digits))
-        footer.add_run("\u2002")  # the PDF's barcode_gap, about an en space
+        if not body.rtl:
+            footer.add_run("\u2002")  # the PDF's barcode_gap, about an en space
         run = footer.add_run()
         picture = run.add_picture(png, height=s["barcode_height"])
         # lowered so that its top meets the top of the job number, as the PDF aligns it
@@ -291,6 +299,8 @@ def _first_page(document, section, doc: Document, version: Version, body: _Body)
         # a11y (#15): alternative text naming the job number (Word's "Alt Text", wp:docPr/@descr)
         oxml.set_alt_text(picture, lang.barcode_alt.format(job=head.job_number))
         oxml.set_picture_id(picture, 2)
+    if head.job_line and body.rtl:
+        footer.add_run(("\u2002" if head.barcode_digits else "") + head.job_line)
 
 
 CORE_LIMIT = 255  # characters in a Word core property (python-docx enforces the OPC limit)
@@ -398,6 +408,12 @@ def build_document(doc: Document, version: Version):
         text(body, doc, version)
     end = body.add_paragraph("end_rule")
     end.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    # the PDF's end rule: 0.5 pt, end_rule wide, centred on the frame, end_rule_before under the text
+    s, sheet = body.sizes, paper(doc.station["paper"])
+    side = Emu(round((sheet["width"] - sheet["left"] - sheet["right"] - s["end_rule"]) / 2))
+    end.paragraph_format.left_indent = end.paragraph_format.right_indent = side
+    end.paragraph_format.space_before = s["end_rule_before"]
+    oxml.top_rule(end, eighths=4)
     body.notes.finish()
     _hyphenation(document, version)
     for part in _parts_with_runs(document, section, body):
@@ -428,21 +444,33 @@ def text(body: _Body, doc: Document, version: Version, in_report: bool = False) 
     _paragraphs(body, version.operative)
     for i, line in enumerate(version.closing):
         p = body.add_paragraph("closing")
-        if i == 0:  # closing_before over the paragraph before, as the PDF's margins collapse
-            p.paragraph_format.space_before = Emu(max(0, body.sizes["closing_before"] - body.sizes["paragraph_after"]))
+        if i == 0:  # the larger of this and the space after the paragraph before, as CSS margins collapse
+            p.paragraph_format.space_before = body.sizes["closing_before"]
         body.text_run(p, line)
     for annex in version.annexes:
         label = body.add_paragraph("annex")
         label.paragraph_format.page_break_before = True  # an annex starts on a new page
         body.text_run(label, annex.label)
-        body.runs(body.add_paragraph("heading"), annex.title)
+        title = body.add_paragraph("heading")
+        title.paragraph_format.space_after = body.sizes["annex_title_after"]
+        body.runs(title, annex.title)
         _paragraphs(body, annex.paragraphs)
 
 
 def _paragraphs(body: _Body, paragraphs) -> None:
+    """Operative or annex paragraphs. The space between two paragraphs is the larger of the first's
+    space after and the second's space before, in Word (without doNotUseHTMLParagraphAutoSpacing)
+    and LibreOffice as in CSS, whose margins collapse: each paragraph takes the PDF's margins."""
+    s = body.sizes
     for p in paragraphs:
         if p.heading:
-            body.runs(body.add_paragraph("subheading"), p.heading)
+            heading = body.add_paragraph("subheading")
+            heading.paragraph_format.space_before = s["subheading_before"]
+            heading.paragraph_format.space_after = s["paragraph_after"]
+            # in the text column, as the PDF's (its style, H23, is the session lines', at the margin)
+            heading.paragraph_format.left_indent = s["text_indent_left"]
+            heading.paragraph_format.right_indent = s["text_indent_right"]
+            body.runs(heading, p.heading)
         # a lone paragraph is unnumbered: indented like the preamble
         body.paragraph("operative", p.num or None, p.text, lead="" if p.num else "\t")
         for item in p.items:

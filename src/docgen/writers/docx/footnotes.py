@@ -73,8 +73,10 @@ class Footnotes:
 
     def separator_at_text_column(self) -> None:
         """Word draws the separator from its paragraph's start indent: at the text column, as the
-        PDF (the start side: right in Arabic). LibreOffice 7.4 ignores the paragraph and draws its
-        own (a quarter of the column, at the margin)."""
+        PDF (the start side: right in Arabic). LibreOffice 7.4 ignores the paragraph (and reads
+        nothing else of the separator but whether there is one) and draws its own, a quarter of
+        the column at the margin, on the side of Normal's direction: right in Arabic, whose Normal
+        is right to left (styles.py)."""
         for special in self.element.findall(qn("w:footnote")):
             paragraph = Paragraph(special.find(qn("w:p")), self)
             paragraph.paragraph_format.left_indent = self.body.sizes["text_indent_left"]

@@ -184,6 +184,7 @@ class CT_Border(BaseOxmlElement):
 
 
 class CT_PBdr(BaseOxmlElement):
+    top = ZeroOrOne("w:top", successors=_after(_P_BDR, "w:top"))
     bottom = ZeroOrOne("w:bottom", successors=_after(_P_BDR, "w:bottom"))
 
 
@@ -287,7 +288,7 @@ for _tag, _cls in (
         ("w:settings", CT_Settings), ("w:autoHyphenation", CT_OnOff), ("w:footnotePr", CT_FtnProps),
         ("w:numStart", CT_DecimalNumber), ("w:footnotes", CT_Footnotes), ("w:footnote", CT_FtnEdn),
         ("w:footnoteReference", CT_FtnEdnRef), ("w:fldChar", CT_FldChar), ("w:r", CT_R),
-        ("w:sectPr", CT_SectPr), ("w:pPr", CT_PPr), ("w:pBdr", CT_PBdr), ("w:bottom", CT_Border),
+        ("w:sectPr", CT_SectPr), ("w:pPr", CT_PPr), ("w:pBdr", CT_PBdr), ("w:bottom", CT_Border), ("w:top", CT_Border),
         ("w:suppressAutoHyphens", CT_Flag), ("w:kinsoku", CT_Flag), ("w:overflowPunct", CT_Flag),
         ("w:autoSpaceDE", CT_Flag), ("w:autoSpaceDN", CT_Flag), ("w:bidi", CT_Flag),
         ("w:rPr", CT_RPr), ("w:szCs", CT_HpsMeasure), ("w:rFonts", CT_Fonts), ("w:lang", CT_Language),
@@ -334,6 +335,11 @@ def add_field(paragraph, instruction: str, shown: str = "1") -> None:
 def bottom_rule(cell, eighths: int) -> None:
     """A black rule under a table cell, `eighths` of a point thick."""
     cell._element.get_or_add_tcPr().get_or_add_tcBorders().get_or_add_bottom().set_rule(eighths, space=0)
+
+
+def top_rule(paragraph, eighths: int) -> None:
+    """A black rule over a paragraph, from its start indent to its end indent."""
+    paragraph._p.get_or_add_pPr().get_or_add_pBdr().get_or_add_top().set_rule(eighths, space=0)
 
 
 def set_layout_table(table) -> None:

@@ -1,9 +1,14 @@
 """The Word draft's page geometry and type sizes: templates/layout.yaml, the PDF's table.
 
 The draft takes the PDF's sizes of its language, then the file's `word:` section, which holds only
-what Word alone has (its Normal style, the chapter heading, the leadings of the masthead lines);
+what Word alone has (its Normal style, the leadings of the masthead lines);
 leadings the CSS gives as multiples of a size (`*_line_height`) are the same products here. No size
 is a constant in the writer.
+
+A leading is the height the PDF's lines have, which is not always layout.yaml's line-height: a
+Chinese line holds a box in Times (the strut) and one in the CJK face, offset by their metrics,
+and is 16.6 pt high on a 15.6 pt line-height (`fonts.line_box`). Word's exact line spacing is set
+to that height, for the text of the styles that set the language's own letters.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import re
 
 from docx.shared import Cm, Inches, Length, Mm, Pt
 
-from docgen.data import layout
+from docgen.data import fonts, layout
 
 _UNITS = {"cm": Cm, "mm": Mm, "in": Inches, "pt": Pt}
 _LENGTH = re.compile(r"(-?[0-9.]+)(cm|mm|in|pt)")
@@ -22,6 +27,16 @@ _LENGTH = re.compile(r"(-?[0-9.]+)(cm|mm|in|pt)")
 _RATIOS = {"heading_leading": ("heading_font", "heading_line_height"),
            "organ_leading": ("organ_font", "organ_line_height"),
            "organ_font_long_leading": ("organ_font_long", "organ_line_height")}
+
+
+# leading -> (size, line-height, the faces' role, weight): the text whose lines the PDF sets in
+# the language's faces. H23(G) (session lines, sub-headings) is body size in the heading face, bold.
+_LINE_BOXES = {"body_leading": ("body_font", "body_leading", "body", 400),
+               "footnote_leading": ("footnote_font", "footnote_leading", "body", 400),
+               "heading_leading": ("heading_font", "heading_leading", "heading", 700),
+               "subheading_leading": ("body_font", "body_leading", "heading", 700),
+               # HCh(G), an annex's label: heading size on the body's line-height (the CSS's .annex-label)
+               "annex_leading": ("heading_font", "body_leading", "heading", 700)}
 
 
 def sizes(lang: str) -> dict[str, str]:
@@ -37,6 +52,10 @@ def lengths(lang: str) -> dict[str, Length]:
     found = _lengths(table)
     for key, (size, ratio) in _RATIOS.items():
         found.setdefault(key, Pt(round(found[size].pt * float(table[ratio]), 2)))
+    lines = {key: fonts.line_box(lang, role, found[size].pt, found[leading].pt, weight)
+             for key, (size, leading, role, weight) in _LINE_BOXES.items()}
+    # in twentieths of a point, as Word stores it: the same sizes give the same bytes
+    found.update({key: Pt(round(height * 20) / 20) for key, height in lines.items()})
     return found
 
 

@@ -50,11 +50,11 @@ def _definitions(names: dict) -> list[tuple]:
          {"justify": True, "after": "paragraph_after", "indent": True, "tabs": True}),
         (names["closing"], "body_font", "body_leading", False, SONG,
          {"indent": True, "italic": True, "no_hyphens": True}),
-        (names["chapter"], "chapter_font", "chapter_leading", True, HEI,
-         {"after": "chapter_after", "indent": True, "keep": True}),
+        (names["annex"], "heading_font", "annex_leading", True, HEI,
+         {"after": "paragraph_after", "indent": True, "keep": True}),
         (names["heading"], "heading_font", "heading_leading", True, HEI,
          {"after": "paragraph_after", "indent": True, "keep": True, "tabs": True, "outline": 0}),
-        (names["session"], "body_font", "body_leading", True, HEI, {"indent": False, "keep": True}),
+        (names["session"], "body_font", "subheading_leading", True, HEI, {"indent": False, "keep": True}),
         (names["footnote_text"], "footnote_font", "footnote_leading", False, SONG,
          {"justify": True, "indent": True, "footnote": True}),
         (names["header"], "header_font", "header_leading", True, SONG, {"border_bottom": True}),
@@ -142,6 +142,11 @@ def install_styles(document, doc: Document, version: Version) -> None:
     normal = styles["Normal"]
     normal.font.size = s["normal_font"]
     normal.paragraph_format.space_after = 0
+    if rtl:
+        # Normal runs right to left too (the Latin styles say they do not): LibreOffice 7.4 takes
+        # the side of its footnote separator from the default paragraph style's direction only
+        # (the right in Arabic, as the PDF's), not from the separator's own paragraph
+        normal.element.get_or_add_pPr().get_or_add_bidi().val = True
 
     for name, size_key, leading_key, bold, east, extra in _definitions(names):
         size = s[size_key]
@@ -190,15 +195,17 @@ def install_styles(document, doc: Document, version: Version) -> None:
             ppr.get_or_add_outlineLvl().val = extra["outline"]
         if extra.get("border_bottom"):
             ppr.get_or_add_pBdr().get_or_add_bottom().set_rule(eighths=4, space=1)  # 0.5 pt under the header
-        if rtl and name not in latin_only:
-            ppr.get_or_add_bidi().val = True  # the paragraph runs right to left
+        if rtl:  # the paragraph runs right to left; Latin text (symbol, block, headers) does not
+            ppr.get_or_add_bidi().val = name not in latin_only
         if cjk:
             # Word's Chinese line breaking (kinsoku) and the Han/Latin gap (autospace): on.
             ppr.get_or_add_kinsoku().val = True
             ppr.get_or_add_autoSpaceDE().val = True
             ppr.get_or_add_autoSpaceDN().val = True
-            # No hanging punctuation: LibreOffice drops a hung comma at the line end, and the PDF
-            # keeps punctuation inside the column too.
+            # No hanging punctuation, as the PDF. LibreOffice 7.4 reads w:overflowPunct inverted
+            # (writerfilter: hanging = val == 0) and hangs it, then leaves a hung full-width ；
+            # at a line's end undrawn; w:val="1" would fix LibreOffice and make Word hang: Word's
+            # reading is kept (README, "Checking a Word draft in LibreOffice").
             ppr.get_or_add_overflowPunct().val = False
 
     try:

@@ -58,6 +58,7 @@ class _Body:
         self.style_ids = _style_ids(document, names)
         self.sizes = lengths(version.lang)
         self.notes = fn.Footnotes(document, version, self)
+        self.table_spacers: list = []  # a report's paragraphs that stand for a table's bottom margin
 
     def styled(self, proxy, key: str):
         """`proxy` (a paragraph or a run) in the style `key` of `style_names`."""
@@ -414,6 +415,10 @@ def build_document(doc: Document, version: Version):
     end.paragraph_format.left_indent = end.paragraph_format.right_indent = side
     end.paragraph_format.space_before = s["end_rule_before"]
     oxml.top_rule(end, eighths=4)
+    if doc.meta.is_report:
+        from .report import collapse_after_tables
+
+        collapse_after_tables(body)
     body.notes.finish()
     _hyphenation(document, version)
     for part in _parts_with_runs(document, section, body):

@@ -28,6 +28,7 @@ paragraphs, tables and the texts it includes, and its annexes.
 
 from __future__ import annotations
 
+
 import copy
 import dataclasses
 import re
@@ -45,12 +46,28 @@ from . import _Body, _paragraphs, oxml, text
 from .sizes import paper
 from .styles import ARABIC, HEI, LATIN, SONG, _complex_size, _lang, _rfonts, word_lang
 
-# level -> (style id, built-in style name, size key, leading key, space-after key), from layout.yaml
-_HEADINGS = {1: ("Heading1", "heading 1", "chapter_font", "chapter_leading", "chapter_after"),
-             2: ("Heading2", "heading 2", "heading_font", "heading_leading", "paragraph_after"),
-             3: ("Heading3", "heading 3", "body_font", "body_leading", "paragraph_after")}
+# level -> (style id, built-in style name, size key, leading key, space-after key, space-before key):
+# the PDF's sizes for chapters, sections and sub-sections (layout.yaml, the CSS's .part-heading)
+_HEADINGS = {1: ("Heading1", "heading 1", "chapter_font", "chapter_leading", "heading_after", "chapter_before"),
+             2: ("Heading2", "heading 2", "section_font", "section_leading", "heading_after", "section_before"),
+             3: ("Heading3", "heading 3", "body_font", "body_leading", "heading_after", "section_before")}
 _TOC = {level: (f"TOC{level}", f"toc {level}") for level in (1, 2, 3)}
 _CELL, _HEAD_CELL = ("TableText", "Table Text"), ("TableHeading", "Table Heading")
+
+
+def collapse_after_tables(body: _Body) -> None:
+    """The space between a table and what follows is the larger of the table's margin and the next
+    paragraph's space before, as CSS margins collapse in the PDF; Word adds them: the paragraph
+    after each table's spacer loses the spacer's height from its space before (direct or its style's)."""
+    for spacer in body.table_spacers:
+        following = spacer.getnext()
+        if following is None or following.tag != qn("w:p"):
+            continue
+        p = Paragraph(following, body.document._body)
+        before = p.paragraph_format.space_before
+        if before is None and p.style is not None:
+            before = p.style.paragraph_format.space_before
+        p.paragraph_format.space_before = Emu(max(0, (before or 0) - body.sizes["table_after"]))
 
 
 def report_body(body: _Body, doc: Document, version: Version) -> None:
@@ -67,6 +84,7 @@ def report_body(body: _Body, doc: Document, version: Version) -> None:
     contents = body.add_paragraph("chapter")
     body.text_run(contents, version.language.report.get("contents", "Contents"))
     writer = _Writer(body, doc, version)
+    _contents_heads(body, writer.frame, version)
     anchor = body.add_paragraph("chapter")  # where the contents go once the headings are known
     for n, chapter in enumerate(version.chapters):
         writer.section(chapter, page_break=n == 0)
@@ -187,9 +205,10 @@ class _Writer:
                     body.runs(p, cells[c])
                 if r == len(table.header) - 1:
                     oxml.bottom_rule(cell, eighths=4)  # under the column heads
-        after = body.add_paragraph("operative")  # the space after a table, as after a paragraph
-        after.paragraph_format.line_spacing = Emu(s["paragraph_after"])
+        after = body.add_paragraph("operative")  # the space after a table (the PDF's table margin)
+        after.paragraph_format.line_spacing = Emu(s["table_after"])
         after.paragraph_format.space_after = 0
+        body.table_spacers.append(after._p)  # collapse_after_tables
 
     # ---- the contents
 
@@ -245,15 +264,44 @@ def _prefixed(tag: str) -> str:
     return "w:" + tag[len(_W):] if tag.startswith(_W) else tag
 
 
+def _contents_heads(body: _Body, frame, version: Version) -> None:
+    """"Chapter ... Page" over the contents, the PDF's column heads: the table size, italic in Latin
+    and Cyrillic scripts, the page head at the right of the text column."""
+    s, words = body.sizes, version.language.report
+    heads = body.add_paragraph("operative")
+    fmt = heads.paragraph_format
+    fmt.left_indent, fmt.right_indent = s["text_indent_left"], 0  # the tab stop inside the line (LibreOffice)
+    fmt.first_line_indent, fmt.space_after = 0, s["paragraph_after"]
+    fmt.line_spacing = s["table_leading"]
+    for stop in heads.style.paragraph_format.tab_stops:  # the text style's number tabs: not here
+        fmt.tab_stops.add_tab_stop(stop.position, WD_TAB_ALIGNMENT.CLEAR)
+    fmt.tab_stops.add_tab_stop(Emu(frame - s["text_indent_right"]), WD_TAB_ALIGNMENT.RIGHT)
+    body.text_run(heads, words.get("chapter", ""))
+    heads.add_run().add_tab()
+    body.text_run(heads, words.get("page", ""))
+    for run in heads.runs:
+        run.font.size = s["table_font"]
+        run.italic = not (body.cjk or body.rtl)
+
+
 def _entry_runs(heading: Paragraph):
-    """The heading's runs as Word's TOC copies them: text, tabs and breaks, not its notes."""
+    """The heading's runs as Word's TOC copies them: text and tabs, not its notes; a line break
+    (between "Resolution 5/2" and its title, "Annex" and its title) becomes a space, as the PDF's
+    contents set them on one line (Word's own update of the field copies the break)."""
     for run in heading._p.iter(qn("w:r")):
         style = run.find(f"{qn('w:rPr')}/{qn('w:rStyle')}")
         if style is not None and style.get(qn("w:val")) == "FootnoteReference":
             continue
         if run.find(qn("w:footnoteReference")) is not None:
             continue
-        yield copy.deepcopy(run)
+        run = copy.deepcopy(run)
+        for br in run.findall(qn("w:br")):
+            space = OxmlElement("w:t")
+            space.set(qn("xml:space"), "preserve")
+            space.text = " "
+            br.addprevious(space)
+            run.remove(br)
+        yield run
 
 
 def _fld_char(kind: str):
@@ -370,14 +418,14 @@ def _install_styles(body: _Body, doc: Document, version: Version) -> None:
             ppr.get_or_add_suppressAutoHyphens().val = True
         return style
 
-    for level, (style_id, name, size_key, leading_key, after) in _HEADINGS.items():
+    for level, (style_id, name, size_key, leading_key, after, before) in _HEADINGS.items():
         style = define(style_id, name, size_key, leading_key, True, HEI, after)
         fmt = style.paragraph_format
         fmt.keep_with_next = True
-        fmt.space_before = s["chapter_after"] if level == 1 else s["paragraph_after"]
-        # the label in the margin column, the title at the text column (HChG, H1G, H23G)
+        fmt.space_before = s[before]
+        # the label hangs number_tab before the text column, the title in it (as the PDF's)
         fmt.left_indent, fmt.right_indent = s["text_indent_left"], right
-        fmt.first_line_indent = -s["text_indent_left"]
+        fmt.first_line_indent = -s["number_tab"]
         fmt.tab_stops.add_tab_stop(s["text_indent_left"])
         _outline_level(style.element.get_or_add_pPr(), level - 1)
     for level, (style_id, name) in _TOC.items():

@@ -252,3 +252,22 @@ def test_editing_an_included_resolution_makes_the_report_out_of_date(content_cop
     assert report.read_bytes() != before
     assert "Ensuringtheeffective" in squeezed(subprocess.run(["pdftotext", str(report), "-"], capture_output=True,
                                                               text=True).stdout)
+
+
+def test_ibid_is_checked_across_the_parts_of_a_report(tmp_path):
+    """"Ibid." (同上) as the report's first note has nothing before it: check warns. As the first
+    note of 5/2 printed after 5/1 (whose last note it points at), it is right: no warning."""
+    import shutil
+
+    content = tmp_path / "content"
+    for name in ("ctoc-cop-5-1", "ctoc-cop-5-2", "ctoc-cop-5-decision-5-1", "ctoc-cop-5-report"):
+        shutil.copytree(CONTENT / name, content / name)
+    clean = run_docgen("check", content / "ctoc-cop-5-report")
+    assert clean.returncode == 0 and "ibid-first" not in clean.stdout + clean.stderr, clean.stdout + clean.stderr
+    report = content / "ctoc-cop-5-report"
+    (report / "en.yaml").unlink()  # one language is enough here
+    (report / "zh.yaml").write_text("title: 测试报告\nchapters:\n  - title: 决议\n    body:\n"
+                                    "      - include: ctoc-cop-5-2\n      - include: ctoc-cop-5-1\n", "utf-8")
+    warned = run_docgen("check", report)
+    out = warned.stdout + warned.stderr
+    assert "ibid-first" in out and "report's first note" in out, out

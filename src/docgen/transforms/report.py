@@ -155,7 +155,10 @@ def _ibid(doc: Document, version: Version, diagnostics: list[Diagnostic]) -> Non
     notes = version.all_footnotes()
     first = min(notes, key=lambda n: n.seq, default=None)
     if first is not None and (m := _IBID.match(plain_text(first.text))):
-        diagnostics.append(Diagnostic(first.location or Location(version.path),
+        # said where the report puts it (its include line, when the note is an included text's: an
+        # acknowledgement in that text's own file is about the text alone, where it is its first note)
+        where = next((b.location for b in version.included() if first.key.startswith(b.key + "/")), None)
+        diagnostics.append(Diagnostic(where or first.location or Location(version.path),
                                       f"footnote {first.number} ('{first.key}') says '{m.group(1)}' but it is the "
                                       "report's first note: nothing comes before it", severity="warning",
                                       code="ibid-first"))

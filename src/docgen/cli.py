@@ -126,7 +126,7 @@ def parser():
     schema = add("schema", help="print the JSON Schema of document.yaml or <lang>.yaml (for editors)")
     schema.add_argument("which", nargs="?", choices=("document", "language", "report", "report-language"),
                         default="document")
-    schema.add_argument("--write", type=Path, metavar="DIR", help="write both schemas into DIR instead")
+    schema.add_argument("--write", type=Path, metavar="DIR", help="write every schema into DIR instead")
     imp = add("import", help="bring an edited Word draft (or Akoma Ntoso file) back into <lang>.yaml")
     imp.add_argument("draft", type=Path, help="the .docx draft docgen made (edited), or a docgen .xml")
     imp.add_argument("--into", type=Path, default=None, metavar="FOLDER",

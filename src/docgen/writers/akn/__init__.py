@@ -102,6 +102,24 @@ def expression_iri(doc: Document, iso639_2: str) -> str:
     return frbr.expression_uri(doc.meta.organ, when, number, iso639_2, name).expression_uri()
 
 
+def parties(doc: Document, version: Version) -> list:
+    """Who made the text, as `references` name them: the organ, docgen the editor, the translators
+    of a version not in the original language, and their roles (a report's meta says the same)."""
+    meta, organ = doc.meta, doc.organ
+    found = [
+        A.TLCOrganization(eId=organ.akn_id, href=f"/akn/ontology/organization/un/{meta.organ}",
+                          showAs=organ.show_as),
+        A.TLCOrganization(eId=EDITOR, href="/akn/ontology/organization/un/docgen", showAs="docgen"),
+    ]
+    if version.lang != meta.original:
+        found.append(A.TLCOrganization(eId=TRANSLATOR, href=f"/akn/ontology/organization/un/{TRANSLATOR}",
+                                       showAs="United Nations conference services"))
+    return found + [
+        A.TLCRole(eId="author", href="/akn/ontology/role/un/author", showAs="Author"),
+        A.TLCRole(eId="editor", href="/akn/ontology/role/un/editor", showAs="Editor"),
+    ]
+
+
 def _meta(doc: Document, version: Version, component: str = "main"):
     meta = doc.meta
     lang = version.language
@@ -125,17 +143,7 @@ def _meta(doc: Document, version: Version, component: str = "main"):
     if version.lang != meta.original:
         expr_children.append(A.FRBRtranslation(href=original.expression_uri(), fromLanguage=original.language,
                                                by="#" + TRANSLATOR))
-    references = [
-        A.TLCOrganization(eId=organ.akn_id, href=f"/akn/ontology/organization/un/{meta.organ}",
-                          showAs=organ.show_as),
-        A.TLCOrganization(eId=EDITOR, href="/akn/ontology/organization/un/docgen", showAs="docgen"),
-    ]
-    if version.lang != meta.original:
-        references.append(A.TLCOrganization(eId=TRANSLATOR, href=f"/akn/ontology/organization/un/{TRANSLATOR}",
-                                            showAs="United Nations conference services"))
-    references += [
-        A.TLCRole(eId="author", href="/akn/ontology/role/un/author", showAs="Author"),
-        A.TLCRole(eId="editor", href="/akn/ontology/role/un/editor", showAs="Editor"),
+    references = parties(doc, version) + [
         A.TLCConcept(eId="adoption", href="/akn/ontology/concept/un/adoption", showAs="Adoption"),
         A.TLCConcept(eId="adopted", href="/akn/ontology/concept/un/adopted", showAs="Adopted"),
     ]

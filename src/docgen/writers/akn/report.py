@@ -43,7 +43,7 @@ from lxml.builder import ElementMaker
 from docgen.data import frbr
 from docgen.model import Document, Included, Operative, Section, Table, Version, plain_text
 from docgen.writers.akn import (A, DOCGEN_NS, EDITOR, TRANSLATOR, _body, _Inline,
-                                expression_iri)
+                                expression_iri, parties)
 
 _ELEMENTS = {1: "chapter", 2: "section", 3: "subsection"}  # a Section's level -> its AKN element
 
@@ -91,17 +91,7 @@ def _meta(doc: Document, version: Version, component: str = "main"):
     )
     if component != "main":
         return A.meta(identification)
-    references = [
-        A.TLCOrganization(eId=organ.akn_id, href=f"/akn/ontology/organization/un/{meta.organ}", showAs=organ.show_as),
-        A.TLCOrganization(eId=EDITOR, href="/akn/ontology/organization/un/docgen", showAs="docgen"),
-    ]
-    if version.lang != meta.original:
-        references.append(A.TLCOrganization(eId=TRANSLATOR, href=f"/akn/ontology/organization/un/{TRANSLATOR}",
-                                            showAs="United Nations conference services"))
-    references += [
-        A.TLCRole(eId="author", href="/akn/ontology/role/un/author", showAs="Author"),
-        A.TLCRole(eId="editor", href="/akn/ontology/role/un/editor", showAs="Editor"),
-    ]
+    references = parties(doc, version)
     P = ElementMaker(namespace=DOCGEN_NS, nsmap={"un": DOCGEN_NS})
     proprietary = A.proprietary(P.session(str(meta.session)), P.dutyStation(meta.duty_station), source="#" + EDITOR)
     if version.masthead.job_number:

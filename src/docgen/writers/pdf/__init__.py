@@ -15,6 +15,8 @@ an unsupported WeasyPrint fails the PDF outputs, not the import of this module.
 from __future__ import annotations
 
 import io
+import re
+from bisect import bisect_left
 
 from docgen.paths import TEMPLATES
 from docgen.writers import RenderError
@@ -31,7 +33,8 @@ MAX_REPAIRS = 8  # layouts after the first: rounds of repairs (each repairs one 
 # Each try replaces the footnote's previous one: a break that did not help is not kept.
 REPAIR_SHIFTS = (0, 1, -1, -2)
 
-stats = {"layouts": 0}  # whole-document layouts by `render` in this process (tests count them)
+stats = {"layouts": 0, "pages": 0}  # layouts by `render` in this process, whole or from a seam (`_Layouts`),
+# and the pages they laid out, first pages of a partial layout included (tests count them)
 
 
 def render(html: str, config=None):
@@ -50,19 +53,21 @@ def render(html: str, config=None):
     text (time grew with the square of the pages) and failed after `MAX_REPAIRS`; now it needs a
     few layouts. A break laid for a footnote whose page a break before it has moved may be one
     that one repair per layout would not have laid; every footnote is checked on the last layout
-    all the same. A document with one misplaced footnote per layout gets the breaks it got."""
+    all the same. A document with one misplaced footnote per layout gets the breaks it got.
+
+    A repair layout lays out only what its breaks can change (`_Layouts`): the pages before the
+    forced break that precedes its first changed break are the previous layout's."""
     HTML = gate.engine().HTML
     config = config or font_configuration()
     from docgen.writers.pdf.weasyprint.fonts import OwnFontsConfiguration
 
     if isinstance(config, OwnFontsConfiguration) and "@font-face" not in html:  # no system font (fonts.py, 3.)
         raise RenderError("the page declares no font (@font-face): docgen sets text only in the faces of fonts/")
+    layouts = _Layouts(HTML, html, config)
     tried: dict[int, int] = {}  # footnote -> index in REPAIR_SHIFTS of its break
     repairs = 0
     for attempt in range(MAX_REPAIRS + 1):
-        breaks = [(n, REPAIR_SHIFTS[i]) for n, i in tried.items()]
-        document = HTML(string=_with_breaks(html, breaks), base_url=str(TEMPLATES)).render(font_config=config)
-        stats["layouts"] += 1
+        document = layouts.lay_out([(n, REPAIR_SHIFTS[i]) for n, i in tried.items()])
         problems = checks.footnote_placement(document)
         if not problems:
             return document
@@ -124,6 +129,120 @@ def _with_breaks(html: str, breaks) -> str:
     for start in starts:  # from the end, so that the earlier positions stay right
         html = html[:start] + '<p style="break-before: page" ' + html[start + len(_PARAGRAPH):]
     return html
+
+
+_P_TAG = re.compile(r"<p[\s>]")  # a paragraph's start tag: the parsed tree's <p> elements, in order
+_FIRST_PAGE = {"masthead", "first-footer"}  # the first page's blocks that a partial layout keeps (below)
+_MARK = "docgen-break-"  # the anchor a forced break carries while it is laid out (removed after)
+
+
+class _Layouts:
+    """The layouts of one page with forced breaks, all made of one parse of its HTML.
+
+    The first layout is of the whole text; so is any whose breaks differ from the previous
+    layout's before its second forced break. A later one lays out only the text from its seam:
+    the last forced break it shares with the previous layout before the first break that differs.
+    After a forced break the pages depend only on the text that follows it, on their side
+    (`:left`, `:right`) and on their number; the previous layout's pages before the seam's page
+    are kept, and the text from the seam is laid out with its page's side and number:
+    - everything before the seam is hidden (display: none) but the masthead and the first page's
+      footer, which make a first page as in the document (the running header's string is set
+      there); the seam's forced break puts it on the second page, or on the third after a blank
+      one (`recto`) when its page number is odd, so that its side is the document's; `@page :nth`
+      resets the page counter there to its number; the pages before it are dropped;
+    - the paragraphs are the same elements in every layout (one tree; breaks and the hiding are
+      style attributes set for one layout and removed after it), so the structure tree
+      (weasyprint/tagging.py) continues an element across the seam as across any page break.
+    Same breaks, same pages as one layout of the whole text: the PDFs are byte-identical (tests).
+    The whole text is laid out every time when the page has what one part cannot get right alone:
+    counters other than the page's, strings or running elements other than the first page's, or
+    target-counter() (a contents page's page numbers come from the whole layout)."""
+
+    def __init__(self, HTML, html: str, config):
+        self.HTML, self.html, self.config = HTML, html, config
+        self.source = HTML(string=html, base_url=str(TEMPLATES))
+        root = getattr(self.source, "etree_element", None)  # None: a stand-in for WeasyPrint (tests)
+        self.paragraphs = list(root.iter("p")) if root is not None else []
+        self.offsets = [m.start() for m in _P_TAG.finditer(html)]
+        self.tree = root is not None and len(self.paragraphs) == len(self.offsets)  # else breaks go into the text
+        self.parent = {child: parent for parent in root.iter() for child in parent} if self.tree else {}
+        body = root.find("body") if self.tree else None
+        kept = [e for e in (body if body is not None else ()) if _FIRST_PAGE & set(e.get("class", "").split())]
+        self.partial = (self.tree and len(kept) == len(_FIRST_PAGE) and html.count("string-set") == 1
+                        and html.count("running(") == 1 and not re.search(r"counter-(reset|increment|set)|target-", html))
+        self.body, self.kept = body, set(kept)
+        self.pages: list = []   # the last layout's pages
+        self.starts: dict[int, int] = {}  # paragraph (index) with a forced break -> its page in `pages`
+        self.document = None
+
+    def lay_out(self, breaks):
+        """The document with a forced page break before each paragraph `_paragraph_start(html, n, shift)`."""
+        stats["layouts"] += 1
+        if not self.tree:
+            document = self.HTML(string=_with_breaks(self.html, breaks), base_url=str(TEMPLATES)).render(
+                font_config=self.config)
+            stats["pages"] += len(getattr(document, "pages", ()))  # a stand-in for WeasyPrint has none (tests)
+            return document
+        wanted = sorted({bisect_left(self.offsets, start) for n, shift in breaks
+                         if (start := _paragraph_start(self.html, n, shift)) is not None})
+        seam = self._seam(wanted)
+        styles: dict = {}  # element -> its style attribute before this layout
+
+        def style(element, value: str) -> None:
+            styles.setdefault(element, element.get("style"))
+            element.set("style", value)
+
+        sheets = []
+        for k in wanted:
+            if seam is None or k >= seam:
+                style(self.paragraphs[k], f'break-before: page; -weasy-anchor: "{_MARK}{k}"')
+        if seam is not None:
+            first = self.starts[seam]  # index of the seam's page, its number first + 1
+            on = 2 if first % 2 else 3  # the page of this layout with the side of the seam's
+            node = self.paragraphs[seam]
+            while node is not self.body:
+                parent = self.parent[node]
+                for sibling in parent:
+                    if sibling is node:
+                        break
+                    if sibling not in self.kept:
+                        style(sibling, "display: none")
+                node = parent
+            style(self.paragraphs[seam], f'break-before: {"page" if on == 2 else "recto"}; -weasy-anchor: "{_MARK}{seam}"')
+            sheets = [gate.engine().CSS(string=f"@page :nth({on}) {{ counter-reset: page {first + 1} }}")]
+        try:
+            document = self.source.render(font_config=self.config, stylesheets=sheets)
+        finally:
+            for element, value in styles.items():
+                if value is None:
+                    del element.attrib["style"]
+                else:
+                    element.set("style", value)
+        found: dict[int, int] = {}
+        for i, page in enumerate(document.pages):
+            for name in [a for a in page.anchors if a.startswith(_MARK)]:
+                del page.anchors[name]  # not a destination in the PDF
+                found.setdefault(int(name[len(_MARK):]), i)
+        stats["pages"] += len(document.pages)
+        if seam is None:
+            self.pages, self.starts = list(document.pages), found
+            return document
+        if found.get(seam) != on - 1:
+            raise RenderError(f"a partial layout put its first paragraph on page {found.get(seam)}, not {on - 1}")
+        offset = first - found[seam]
+        self.pages = self.pages[:first] + document.pages[found[seam]:]
+        self.starts = {k: i for k, i in self.starts.items() if k < seam} | {k: i + offset for k, i in found.items()}
+        return document.copy(self.pages)
+
+    def _seam(self, wanted: list[int]) -> int | None:
+        """The paragraph a layout with forced breaks before `wanted` lays out from: the last forced
+        break it shares with the previous layout before the first one that differs; None for all."""
+        if not self.partial or not self.pages:
+            return None
+        changed = set(self.starts).symmetric_difference(wanted)
+        first = min(changed) if changed else len(self.paragraphs)
+        shared = [k for k in wanted if k < first and k in self.starts]
+        return max(shared) if shared else None
 
 
 def write(doc, version, settings) -> bytes:

@@ -33,8 +33,9 @@ MAX_REPAIRS = 8  # layouts after the first: rounds of repairs (each repairs one 
 # Each try replaces the footnote's previous one: a break that did not help is not kept.
 REPAIR_SHIFTS = (0, 1, -1, -2)
 
-stats = {"layouts": 0, "pages": 0}  # layouts by `render` in this process, whole or from a seam (`_Layouts`),
-# and the pages they laid out, first pages of a partial layout included (tests count them)
+# What `render` laid out in this process (tests count them): layouts of the whole text, of a
+# stretch of it (`_Text.lay_out`), and the pages of both (a stretch's first pages included)
+stats = {"layouts": 0, "stretches": 0, "pages": 0}
 
 
 def render(html: str, config=None):
@@ -48,26 +49,32 @@ def render(html: str, config=None):
     the call's paragraph, the only place tried then, changed nothing; one before the next
     paragraph places it (tests/writers/test_real_texts.py reproduces it).
 
-    Rounds (#24): each layout repairs every misplaced footnote at once (each with its next place),
-    not one: an 80-page report with 300 notes needed ~20 repairs, each a layout of the whole
-    text (time grew with the square of the pages) and failed after `MAX_REPAIRS`; now it needs a
-    few layouts. A break laid for a footnote whose page a break before it has moved may be one
-    that one repair per layout would not have laid; every footnote is checked on the last layout
-    all the same. A document with one misplaced footnote per layout gets the breaks it got.
-
-    A repair layout lays out only what its breaks can change (`_Layouts`): the pages before the
-    forced break that precedes its first changed break are the previous layout's."""
+    Repairs in stretches (#24): after a forced break the pages depend only on the text that
+    follows it, up to the next forced break, and on their first page's side and number. So once
+    the first layout (of the whole text) has given each misplaced footnote its break, the text is
+    laid out again stretch by stretch, from one forced break to the next, in order
+    (`_Text.lay_out`): a stretch whose footnotes are not all on their call's page gets the next
+    breaks of those footnotes and is laid out again from its start, alone; a stretch that is
+    right is kept, and the next one starts on the page after it, numbered on. A footnote's
+    break, and the places tried for it, are the ones that laying out the whole text in rounds
+    (each round repairing every misplaced footnote at once) gave, and so are the pages, byte
+    for byte; but a round laid out the whole text again (an 80-page document with 300 notes:
+    four layouts, 313 pages for its 81), a stretch only itself (one layout and 27 stretches,
+    240 pages, dummy first pages included). A break that moves into a stretch already kept (a place before the call's
+    paragraph) lays out again from the stretch it falls in. The document is checked whole at
+    the end all the same. A page that one stretch cannot get right alone (`_Text.partial`) is
+    laid out whole, in rounds, as before."""
     HTML = gate.engine().HTML
     config = config or font_configuration()
     from docgen.writers.pdf.weasyprint.fonts import OwnFontsConfiguration
 
     if isinstance(config, OwnFontsConfiguration) and "@font-face" not in html:  # no system font (fonts.py, 3.)
         raise RenderError("the page declares no font (@font-face): docgen sets text only in the faces of fonts/")
-    layouts = _Layouts(HTML, html, config)
+    text = _Text(HTML, html, config)
     tried: dict[int, int] = {}  # footnote -> index in REPAIR_SHIFTS of its break
     repairs = 0
     for attempt in range(MAX_REPAIRS + 1):
-        document = layouts.lay_out([(n, REPAIR_SHIFTS[i]) for n, i in tried.items()])
+        document = text.lay_out(text.breaks(tried))
         problems = checks.footnote_placement(document)
         if not problems:
             return document
@@ -78,8 +85,66 @@ def render(html: str, config=None):
         repairs += len(steps)
         del document  # the wrong layout is garbage before the next one is made, not beside it
         _collect()
+        if text.partial:
+            try:
+                return _stretches(text, tried, repairs)
+            except _Whole as whole:  # a stretch that was not right alone: whole layouts from here
+                text.partial, repairs = False, whole.repairs
+    raise _unplaced(repairs, problems)
+
+
+class _Whole(Exception):
+    """A stretch of the text laid out alone is not as in the whole text: lay it out whole."""
+
+    def __init__(self, repairs: int):
+        self.repairs = repairs
+
+
+def _unplaced(repairs: int, problems) -> RenderError:
     detail = "; ".join(str(p) for p in problems)
-    raise RenderError(f"footnotes could not be placed on their call's page after {repairs} repair(s): {detail}")
+    return RenderError(f"footnotes could not be placed on their call's page after {repairs} repair(s): {detail}")
+
+
+def _stretches(text: "_Text", tried: dict[int, int], repairs: int):
+    """The document laid out stretch by stretch (see `render`), with the breaks `tried` gives and
+    those its stretches need."""
+    import dataclasses
+
+    pages: list = []
+    kept: list[tuple[int | None, int]] = [(None, 0)]  # stretches: (first paragraph, None for the text's start; first page)
+    layouts: dict[int | None, int] = {}  # stretch -> its layouts: at most 1 + MAX_REPAIRS, as the whole text had
+    document = None
+    while True:
+        start, first = kept[-1]
+        breaks = text.breaks(tried)
+        end = next((k for k in breaks if start is None or k > start), None)
+        document = text.lay_out(breaks, start, first, end)
+        if document is None:
+            raise _Whole(repairs)
+        layouts[start] = layouts.get(start, 0) + 1
+        problems = [dataclasses.replace(p, call_page=p.call_page + first, body_pages=[b + first for b in p.body_pages])
+                    for p in checks.footnote_placement(document)]
+        if problems:
+            steps = _round(text.html, tried, problems)
+            if not steps or layouts[start] > MAX_REPAIRS:
+                raise _unplaced(repairs, problems)
+            tried.update(steps)
+            repairs += len(steps)
+            changed = set(breaks).symmetric_difference(text.breaks(tried))
+            earliest = min(changed) if changed else start
+            while kept[-1][0] is not None and earliest is not None and kept[-1][0] >= earliest:
+                kept.pop()  # the stretch that a changed break falls in is laid out again, from its start
+            del pages[kept[-1][1]:]
+            continue
+        pages.extend(document.pages)
+        if end is None:
+            break
+        kept.append((end, len(pages)))
+    document = document.copy(pages)
+    problems = checks.footnote_placement(document)
+    if problems:  # each stretch was right alone: one depends on another (a note carried over?)
+        raise _Whole(repairs)
+    return document
 
 
 def _collect() -> None:
@@ -121,128 +186,133 @@ def _paragraph_start(html: str, n: int, shift: int = 0) -> int | None:
     return start if start > first else None
 
 
-def _with_breaks(html: str, breaks) -> str:
-    """Force a page break before each paragraph `_paragraph_start(html, n, shift)` for the given
-    (footnote number, shift) pairs, e.g. before the paragraph that holds the call: (n, 0)."""
-    starts = sorted({start for n, shift in breaks if (start := _paragraph_start(html, n, shift)) is not None},
-                    reverse=True)
-    for start in starts:  # from the end, so that the earlier positions stay right
+def _with_breaks(html: str, starts) -> str:
+    """*html* with a forced page break before each paragraph that begins at one of `starts`."""
+    for start in sorted(starts, reverse=True):  # from the end, so that the earlier positions stay right
         html = html[:start] + '<p style="break-before: page" ' + html[start + len(_PARAGRAPH):]
     return html
 
 
 _P_TAG = re.compile(r"<p[\s>]")  # a paragraph's start tag: the parsed tree's <p> elements, in order
-_FIRST_PAGE = {"masthead", "first-footer"}  # the first page's blocks that a partial layout keeps (below)
-_MARK = "docgen-break-"  # the anchor a forced break carries while it is laid out (removed after)
+_MARK = "docgen-stretch"  # the anchor of a stretch's first paragraph while it is laid out (removed after)
 
 
-class _Layouts:
-    """The layouts of one page with forced breaks, all made of one parse of its HTML.
+class _Text:
+    """One page's HTML, parsed once, laid out whole or a stretch of it, with forced breaks.
 
-    The first layout is of the whole text; so is any whose breaks differ from the previous
-    layout's before its second forced break. A later one lays out only the text from its seam:
-    the last forced break it shares with the previous layout before the first break that differs.
-    After a forced break the pages depend only on the text that follows it, on their side
-    (`:left`, `:right`) and on their number; the previous layout's pages before the seam's page
-    are kept, and the text from the seam is laid out with its page's side and number:
-    - everything before the seam is hidden (display: none) but the masthead and the first page's
-      footer, which make a first page as in the document (the running header's string is set
-      there); the seam's forced break puts it on the second page, or on the third after a blank
-      one (`recto`) when its page number is odd, so that its side is the document's; `@page :nth`
-      resets the page counter there to its number; the pages before it are dropped;
-    - the paragraphs are the same elements in every layout (one tree; breaks and the hiding are
-      style attributes set for one layout and removed after it), so the structure tree
-      (weasyprint/tagging.py) continues an element across the seam as across any page break.
-    Same breaks, same pages as one layout of the whole text: the PDFs are byte-identical (tests).
-    The whole text is laid out every time when the page has what one part cannot get right alone:
-    counters other than the page's, strings or running elements other than the first page's, or
-    target-counter() (a contents page's page numbers come from the whole layout)."""
+    A break or a stretch's end is where a paragraph starts in the HTML (`_paragraph_start`); the
+    paragraphs are the same elements in every layout, so the structure tree (weasyprint/tagging.py)
+    continues an element from one stretch to the next as across any page break. A layout's breaks
+    are style attributes, set for it and removed after it. A stretch (`lay_out` with `start`) is
+    laid out with what its pages depend on as in the whole text: the text before it is taken out
+    of the tree but for a first page (the masthead's element without its content, which sets the
+    running header's string, and the first page's footer) and the element just before each of its
+    ancestors, hidden (a `+` selector sees it); its forced break puts it on the second page, or on
+    the third after a blank one (`recto`) when its page number is odd, so that it has its side in
+    the document; `@page :nth` resets the page counter there to its number; the pages before it are
+    dropped. The text after its end is taken out too. Same breaks, same pages as a layout of the
+    whole text (the 80-page document's PDF is byte-identical to one made of whole layouts).
+
+    `partial` is False when a stretch cannot be right alone: the page has counters other than the
+    page's, strings or running elements other than the first page's, or target-counter() (a
+    contents page's numbers come from the whole layout); or the HTML's paragraphs are not the tree's
+    (then a break is written into the HTML, and each layout parses it)."""
 
     def __init__(self, HTML, html: str, config):
         self.HTML, self.html, self.config = HTML, html, config
+        self.offsets = [m.start() for m in _P_TAG.finditer(html)]
         self.source = HTML(string=html, base_url=str(TEMPLATES))
         root = getattr(self.source, "etree_element", None)  # None: a stand-in for WeasyPrint (tests)
         self.paragraphs = list(root.iter("p")) if root is not None else []
-        self.offsets = [m.start() for m in _P_TAG.finditer(html)]
-        self.tree = root is not None and len(self.paragraphs) == len(self.offsets)  # else breaks go into the text
+        self.tree = root is not None and len(self.paragraphs) == len(self.offsets)
         self.parent = {child: parent for parent in root.iter() for child in parent} if self.tree else {}
         body = root.find("body") if self.tree else None
-        kept = [e for e in (body if body is not None else ()) if _FIRST_PAGE & set(e.get("class", "").split())]
-        self.partial = (self.tree and len(kept) == len(_FIRST_PAGE) and html.count("string-set") == 1
+        children = list(body) if body is not None else []
+        masthead = next((e for e in children if "masthead" in e.get("class", "").split()), None)
+        footer = next((e for e in children if "first-footer" in e.get("class", "").split()), None)
+        self.body, self.first_page = body, (masthead, footer)
+        self.partial = (self.tree and masthead is not None and footer is not None and html.count("string-set") == 1
+                        and re.search(r"\.masthead\s*\{[^}]*string-set", html) is not None
                         and html.count("running(") == 1 and not re.search(r"counter-(reset|increment|set)|target-", html))
-        self.body, self.kept = body, set(kept)
-        self.pages: list = []   # the last layout's pages
-        self.starts: dict[int, int] = {}  # paragraph (index) with a forced break -> its page in `pages`
-        self.document = None
 
-    def lay_out(self, breaks):
-        """The document with a forced page break before each paragraph `_paragraph_start(html, n, shift)`."""
-        stats["layouts"] += 1
+    def breaks(self, tried: dict[int, int]) -> list[int]:
+        """Where the breaks of `tried` (footnote -> index in REPAIR_SHIFTS) go: paragraph starts in the HTML."""
+        return sorted({start for n, i in tried.items()
+                       if (start := _paragraph_start(self.html, n, REPAIR_SHIFTS[i])) is not None})
+
+    def lay_out(self, breaks: list[int], start: int | None = None, first: int = 0, end: int | None = None):
+        """The text with a forced page break before each paragraph in `breaks`, whole, or from the
+        paragraph `start` (a forced break: the page with index `first`) to `end` (the next one);
+        None if the stretch did not begin on a page of its side."""
+        stats["layouts" if start is None and end is None else "stretches"] += 1
         if not self.tree:
             document = self.HTML(string=_with_breaks(self.html, breaks), base_url=str(TEMPLATES)).render(
                 font_config=self.config)
             stats["pages"] += len(getattr(document, "pages", ()))  # a stand-in for WeasyPrint has none (tests)
             return document
-        wanted = sorted({bisect_left(self.offsets, start) for n, shift in breaks
-                         if (start := _paragraph_start(self.html, n, shift)) is not None})
-        seam = self._seam(wanted)
+        paragraph = {k: self.paragraphs[bisect_left(self.offsets, k)] for k in breaks}
         styles: dict = {}  # element -> its style attribute before this layout
+        children: dict = {}  # element -> its children before this layout
 
         def style(element, value: str) -> None:
             styles.setdefault(element, element.get("style"))
             element.set("style", value)
 
+        def keep(parent, kept: list) -> None:
+            children.setdefault(parent, list(parent))
+            parent[:] = kept
+
+        for k in breaks:
+            if (start is None or k > start) and (end is None or k < end):
+                style(paragraph[k], "break-before: page")
         sheets = []
-        for k in wanted:
-            if seam is None or k >= seam:
-                style(self.paragraphs[k], f'break-before: page; -weasy-anchor: "{_MARK}{k}"')
-        if seam is not None:
-            first = self.starts[seam]  # index of the seam's page, its number first + 1
-            on = 2 if first % 2 else 3  # the page of this layout with the side of the seam's
-            node = self.paragraphs[seam]
+        if end is not None:  # the text from `end` on is taken out, with an ancestor it begins
+            node = paragraph[end]
+            while self.parent[node] is not self.body and list(self.parent[node])[0] is node:
+                node = self.parent[node]
+            cut = 0
             while node is not self.body:
                 parent = self.parent[node]
-                for sibling in parent:
-                    if sibling is node:
-                        break
-                    if sibling not in self.kept:
-                        style(sibling, "display: none")
+                now = list(parent)
+                keep(parent, now[:now.index(node) + cut])
+                node, cut = parent, 1
+        if start is not None:
+            on = 2 if first % 2 else 3  # the page of this layout with the side of the stretch's first
+            node = paragraph[start]
+            while node is not self.body:
+                parent = self.parent[node]
+                now = list(parent)
+                i = now.index(node)
+                if i:
+                    style(now[i - 1], "display: none")
+                before = [now[i - 1]] if i else []
+                if parent is self.body:
+                    masthead, footer = self.first_page
+                    shell = type(masthead)(masthead.tag, dict(masthead.attrib))  # without its content
+                    before = [shell, footer] + [e for e in before if e is not footer and e is not masthead]
+                keep(parent, before + now[i:])
                 node = parent
-            style(self.paragraphs[seam], f'break-before: {"page" if on == 2 else "recto"}; -weasy-anchor: "{_MARK}{seam}"')
+            style(paragraph[start], f'break-before: {"page" if on == 2 else "recto"}; -weasy-anchor: "{_MARK}"')
             sheets = [gate.engine().CSS(string=f"@page :nth({on}) {{ counter-reset: page {first + 1} }}")]
         try:
             document = self.source.render(font_config=self.config, stylesheets=sheets)
         finally:
+            for parent, kids in children.items():
+                parent[:] = kids
             for element, value in styles.items():
                 if value is None:
                     del element.attrib["style"]
                 else:
                     element.set("style", value)
-        found: dict[int, int] = {}
-        for i, page in enumerate(document.pages):
-            for name in [a for a in page.anchors if a.startswith(_MARK)]:
-                del page.anchors[name]  # not a destination in the PDF
-                found.setdefault(int(name[len(_MARK):]), i)
         stats["pages"] += len(document.pages)
-        if seam is None:
-            self.pages, self.starts = list(document.pages), found
+        if start is None:
             return document
-        if found.get(seam) != on - 1:
-            raise RenderError(f"a partial layout put its first paragraph on page {found.get(seam)}, not {on - 1}")
-        offset = first - found[seam]
-        self.pages = self.pages[:first] + document.pages[found[seam]:]
-        self.starts = {k: i for k, i in self.starts.items() if k < seam} | {k: i + offset for k, i in found.items()}
-        return document.copy(self.pages)
-
-    def _seam(self, wanted: list[int]) -> int | None:
-        """The paragraph a layout with forced breaks before `wanted` lays out from: the last forced
-        break it shares with the previous layout before the first one that differs; None for all."""
-        if not self.partial or not self.pages:
+        at = next((i for i, page in enumerate(document.pages) if page.anchors.pop(_MARK, None) is not None), None)
+        for page in document.pages:
+            page.anchors.pop(_MARK, None)
+        if at != on - 1:  # not on its side (a break of the template's own at the same place?)
             return None
-        changed = set(self.starts).symmetric_difference(wanted)
-        first = min(changed) if changed else len(self.paragraphs)
-        shared = [k for k in wanted if k < first and k in self.starts]
-        return max(shared) if shared else None
+        return document.copy(document.pages[at:])
 
 
 def write(doc, version, settings) -> bytes:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import io
 import re
-from bisect import bisect_left
 
 from docgen.paths import TEMPLATES
 from docgen.writers import RenderError
@@ -35,7 +34,7 @@ REPAIR_SHIFTS = (0, 1, -1, -2)
 
 # What `render` laid out in this process (tests count them): layouts of the whole text, of a
 # stretch of it (`_Text.lay_out`), and the pages of both (a stretch's first pages included)
-stats = {"layouts": 0, "stretches": 0, "pages": 0}
+stats = {"layouts": 0, "stretches": 0, "pages": 0, "seams": 0}  # seams: stretches begun where no break forces
 
 
 def render(html: str, config=None):
@@ -60,7 +59,8 @@ def render(html: str, config=None):
     (each round repairing every misplaced footnote at once) gave, and so are the pages, byte
     for byte; but a round laid out the whole text again (an 80-page document with 300 notes:
     four layouts, 313 pages for its 81), a stretch only itself (one layout and 27 stretches,
-    240 pages, dummy first pages included). A break that moves into a stretch already kept (a place before the call's
+    228 pages, dummy first pages included), and a stretch laid out again only from the last page
+    that was right and begins with a paragraph (`_stretches`). A break that moves into a stretch already kept (a place before the call's
     paragraph) lays out again from the stretch it falls in. The document is checked whole at
     the end all the same. A page that one stretch cannot get right alone (`_Text.partial`) is
     laid out whole, in rounds, as before."""
@@ -83,13 +83,13 @@ def render(html: str, config=None):
             break
         tried.update(steps)
         repairs += len(steps)
-        del document  # the wrong layout is garbage before the next one is made, not beside it
-        _collect()
         if text.partial:
             try:
-                return _stretches(text, tried, repairs)
+                return _stretches(text, tried, repairs, document, problems)
             except _Whole as whole:  # a stretch that was not right alone: whole layouts from here
                 text.partial, repairs = False, whole.repairs
+        del document  # the wrong layout is garbage before the next one is made, not beside it
+        _collect()
     raise _unplaced(repairs, problems)
 
 
@@ -105,16 +105,39 @@ def _unplaced(repairs: int, problems) -> RenderError:
     return RenderError(f"footnotes could not be placed on their call's page after {repairs} repair(s): {detail}")
 
 
-def _stretches(text: "_Text", tried: dict[int, int], repairs: int):
+def _stretches(text: "_Text", tried: dict[int, int], repairs: int, whole, problems):
     """The document laid out stretch by stretch (see `render`), with the breaks `tried` gives and
-    those its stretches need."""
+    those its stretches need, after the layout of the `whole` text had these `problems`.
+
+    A stretch laid out again need not start at a forced break: the pages of the layout that had
+    the problems are right up to the last page that begins with a paragraph before the first
+    misplaced call and the first changed break (`_Text.seam`); they are kept, and the stretch
+    starts there."""
     import dataclasses
 
     pages: list = []
     kept: list[tuple[int | None, int]] = [(None, 0)]  # stretches: (first paragraph, None for the text's start; first page)
     layouts: dict[int | None, int] = {}  # stretch -> its layouts: at most 1 + MAX_REPAIRS, as the whole text had
-    document = None
+    breaks = []
+    document, first, end, local = whole, 0, None, problems
     while True:
+        if local:  # the layout just made has misplaced notes, and `tried` their next breaks
+            start = kept[-1][0]
+            changed = set(breaks).symmetric_difference(text.breaks(tried))
+            earliest = min(changed) if changed else start
+            inside = earliest is not None and (start is None or earliest > start)
+            seam = text.seam(len(document.pages), local, earliest if end is None or earliest < end else None) \
+                if inside else None
+            if seam is not None:  # keep the pages before it
+                pages.extend(document.pages[:seam[0]])
+                kept.append((seam[1], first + seam[0]))
+                text.natural.add(seam[1])
+                stats["seams"] += 1
+            else:
+                while kept[-1][0] is not None and earliest is not None and kept[-1][0] >= earliest:
+                    kept.pop()  # the stretch that a changed break falls in is laid out again, from its start
+                del pages[kept[-1][1]:]
+        del document
         start, first = kept[-1]
         breaks = text.breaks(tried)
         end = next((k for k in breaks if start is None or k > start), None)
@@ -122,27 +145,22 @@ def _stretches(text: "_Text", tried: dict[int, int], repairs: int):
         if document is None:
             raise _Whole(repairs)
         layouts[start] = layouts.get(start, 0) + 1
-        problems = [dataclasses.replace(p, call_page=p.call_page + first, body_pages=[b + first for b in p.body_pages])
-                    for p in checks.footnote_placement(document)]
-        if problems:
+        local = checks.footnote_placement(document)
+        if local:
+            problems = [dataclasses.replace(p, call_page=p.call_page + first,
+                                            body_pages=[b + first for b in p.body_pages]) for p in local]
             steps = _round(text.html, tried, problems)
             if not steps or layouts[start] > MAX_REPAIRS:
                 raise _unplaced(repairs, problems)
             tried.update(steps)
             repairs += len(steps)
-            changed = set(breaks).symmetric_difference(text.breaks(tried))
-            earliest = min(changed) if changed else start
-            while kept[-1][0] is not None and earliest is not None and kept[-1][0] >= earliest:
-                kept.pop()  # the stretch that a changed break falls in is laid out again, from its start
-            del pages[kept[-1][1]:]
             continue
         pages.extend(document.pages)
         if end is None:
             break
         kept.append((end, len(pages)))
     document = document.copy(pages)
-    problems = checks.footnote_placement(document)
-    if problems:  # each stretch was right alone: one depends on another (a note carried over?)
+    if checks.footnote_placement(document):  # each stretch was right alone: one depends on another (a note carried over?)
         raise _Whole(repairs)
     return document
 
@@ -194,7 +212,7 @@ def _with_breaks(html: str, starts) -> str:
 
 
 _P_TAG = re.compile(r"<p[\s>]")  # a paragraph's start tag: the parsed tree's <p> elements, in order
-_MARK = "docgen-stretch"  # the anchor of a stretch's first paragraph while it is laid out (removed after)
+_MARK = "docgen-p-"  # a paragraph's anchor while it is laid out (where it begins; removed after)
 
 
 class _Text:
@@ -234,6 +252,26 @@ class _Text:
         self.partial = (self.tree and masthead is not None and footer is not None and html.count("string-set") == 1
                         and re.search(r"\.masthead\s*\{[^}]*string-set", html) is not None
                         and html.count("running(") == 1 and not re.search(r"counter-(reset|increment|set)|target-", html))
+        self.index = {k: i for i, k in enumerate(self.offsets)}
+        self.joined = self._joined(root) if self.partial else set()
+        self.natural: set[int] = set()  # stretch starts that are no forced break (`seam`)
+        self.began: dict[int, int] = {}  # the last layout's paragraphs (index) -> the page each begins on
+        self.clean: list[tuple[int, int]] = []  # the last layout's pages that begin with a paragraph: (page, paragraph)
+
+    def _joined(self, root) -> set[int]:
+        """The paragraphs (index) that follow the one before with nothing between but list elements."""
+        joined, last, inside, between = set(), None, set(), True
+        for element in root.iter():
+            if element in inside:
+                continue
+            if element.tag == "p":
+                if last is not None and between:
+                    joined.add(last + 1)
+                last = self.paragraphs.index(element, last + 1 if last is not None else 0)
+                inside, between = set(element.iter()), True
+            elif last is not None and element.tag not in ("li", "ol", "ul"):
+                between = False
+        return joined
 
     def breaks(self, tried: dict[int, int]) -> list[int]:
         """Where the breaks of `tried` (footnote -> index in REPAIR_SHIFTS) go: paragraph starts in the HTML."""
@@ -250,7 +288,7 @@ class _Text:
                 font_config=self.config)
             stats["pages"] += len(getattr(document, "pages", ()))  # a stand-in for WeasyPrint has none (tests)
             return document
-        paragraph = {k: self.paragraphs[bisect_left(self.offsets, k)] for k in breaks}
+        paragraph = {k: self.paragraphs[self.index[k]] for k in breaks + [k for k in (start, end) if k is not None]}
         styles: dict = {}  # element -> its style attribute before this layout
         children: dict = {}  # element -> its children before this layout
 
@@ -262,9 +300,10 @@ class _Text:
             children.setdefault(parent, list(parent))
             parent[:] = kept
 
+        declared = {i: [f'-weasy-anchor: "{_MARK}{i}"'] for i in range(len(self.paragraphs))}  # where each begins
         for k in breaks:
             if (start is None or k > start) and (end is None or k < end):
-                style(paragraph[k], "break-before: page")
+                declared[self.index[k]].append("break-before: page")
         sheets = []
         if end is not None:  # the text from `end` on is taken out, with an ancestor it begins
             node = paragraph[end]
@@ -292,8 +331,12 @@ class _Text:
                     before = [shell, footer] + [e for e in before if e is not footer and e is not masthead]
                 keep(parent, before + now[i:])
                 node = parent
-            style(paragraph[start], f'break-before: {"page" if on == 2 else "recto"}; -weasy-anchor: "{_MARK}"')
+            declared[self.index[start]].append(f'break-before: {"page" if on == 2 else "recto"}')
+            if start in self.natural:  # a margin at the top of a page is truncated after a break not forced
+                declared[self.index[start]].append("margin-top: 0")
             sheets = [gate.engine().CSS(string=f"@page :nth({on}) {{ counter-reset: page {first + 1} }}")]
+        for i, declarations in declared.items():
+            style(self.paragraphs[i], "; ".join(declarations))
         try:
             document = self.source.render(font_config=self.config, stylesheets=sheets)
         finally:
@@ -305,14 +348,43 @@ class _Text:
                 else:
                     element.set("style", value)
         stats["pages"] += len(document.pages)
-        if start is None:
-            return document
-        at = next((i for i, page in enumerate(document.pages) if page.anchors.pop(_MARK, None) is not None), None)
-        for page in document.pages:
-            page.anchors.pop(_MARK, None)
-        if at != on - 1:  # not on its side (a break of the template's own at the same place?)
+        at = 0 if start is None else None
+        self.began, self.clean = {}, []
+        for j, page in enumerate(document.pages):
+            top = min((position[1] for position in page.anchors.values()), default=None)
+            mine = sorted((int(name[len(_MARK):]), page.anchors.pop(name)) for name in list(page.anchors)
+                          if name.startswith(_MARK))  # not destinations in the PDF
+            for i, _ in mine:
+                self.began.setdefault(i, j)
+            if mine and start is not None and mine[0][0] == self.index[start] and at is None:
+                at = j
+            i, position = mine[0] if mine else (None, None)
+            if i is not None and self.began[i] == j and position[1] <= top and i in self.joined:
+                self.clean.append((j, i))  # begins with paragraph i: a seam that no break forces (`seam`)
+        if at != (0 if start is None else on - 1):  # not on its side (a break of the template's own there?)
             return None
-        return document.copy(document.pages[at:])
+        self.began = {i: j - at for i, j in self.began.items() if j >= at}
+        self.clean = [(j - at, i) for j, i in self.clean if j > at]
+        return document if start is None else document.copy(document.pages[at:])
+
+    def seam(self, pages: int, problems, changed: int | None) -> tuple[int, int] | None:
+        """Where the last layout (of `pages` pages, these `problems`, and breaks changed from the
+        paragraph `changed` on) can be laid out again from, though no forced break is there: the
+        last page, not its first, that begins with a paragraph and comes before the page of the
+        first misplaced call and before the one before the first changed break's (which that break
+        may change: a heading kept with what follows). The pages before it are right, and it
+        begins as after a forced break but for its top margin (truncated: `lay_out`). Returns
+        (page, paragraph start) or None."""
+        if not self.partial:
+            return None
+        limit = min(p.call_page - 1 for p in problems)  # 0-based
+        if changed is not None:
+            limit = min(limit, self.began.get(self.index[changed], pages) - 1)
+        found = [(j, i) for j, i in self.clean if j <= limit]
+        if not found:
+            return None
+        j, i = found[-1]
+        return j, self.offsets[i]
 
 
 def write(doc, version, settings) -> bytes:

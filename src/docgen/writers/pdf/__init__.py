@@ -84,8 +84,9 @@ def render(html: str, config=None):
         tried.update(steps)
         repairs += len(steps)
         if text.partial:
+            held, document = [document], None  # `_stretches` lets its pages go when it no longer needs them
             try:
-                return _stretches(text, tried, repairs, document, problems)
+                return _stretches(text, tried, repairs, held, problems)
             except _Whole as whole:  # a stretch that was not right alone: whole layouts from here
                 text.partial, repairs = False, whole.repairs
         del document  # the wrong layout is garbage before the next one is made, not beside it
@@ -105,9 +106,10 @@ def _unplaced(repairs: int, problems) -> RenderError:
     return RenderError(f"footnotes could not be placed on their call's page after {repairs} repair(s): {detail}")
 
 
-def _stretches(text: "_Text", tried: dict[int, int], repairs: int, whole, problems):
+def _stretches(text: "_Text", tried: dict[int, int], repairs: int, whole: list, problems):
     """The document laid out stretch by stretch (see `render`), with the breaks `tried` gives and
-    those its stretches need, after the layout of the `whole` text had these `problems`.
+    those its stretches need, after the layout of the whole text (`whole`, which it empties) had
+    these `problems`.
 
     A stretch laid out again need not start at a forced break: the pages of the layout that had
     the problems are right up to the last page that begins with a paragraph before the first
@@ -119,7 +121,7 @@ def _stretches(text: "_Text", tried: dict[int, int], repairs: int, whole, proble
     kept: list[tuple[int | None, int]] = [(None, 0)]  # stretches: (first paragraph, None for the text's start; first page)
     layouts: dict[int | None, int] = {}  # stretch -> its layouts: at most 1 + MAX_REPAIRS, as the whole text had
     breaks = []
-    document, first, end, local = whole, 0, None, problems
+    document, first, end, local = whole.pop(), 0, None, problems
     while True:
         if local:  # the layout just made has misplaced notes, and `tried` their next breaks
             start = kept[-1][0]
@@ -137,7 +139,9 @@ def _stretches(text: "_Text", tried: dict[int, int], repairs: int, whole, proble
                 while kept[-1][0] is not None and earliest is not None and kept[-1][0] >= earliest:
                     kept.pop()  # the stretch that a changed break falls in is laid out again, from its start
                 del pages[kept[-1][1]:]
-        del document
+        del document  # a wrong layout is garbage before the next one is made (but the pages kept)
+        if not layouts:
+            _collect()  # the whole text's (a stretch's is small: a collection each would cost more)
         start, first = kept[-1]
         breaks = text.breaks(tried)
         end = next((k for k in breaks if start is None or k > start), None)

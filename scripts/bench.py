@@ -396,11 +396,14 @@ LONG_PAGES = (80, 8)
 LONG_REPEAT = int(os.environ.get("BENCH_LONG_REPEAT", "3"))
 
 
-def long_sources() -> dict[int, Path]:
-    """The long documents' folders (issue #24), made again each run: {pages: folder}."""
+def long_sources() -> dict:
+    """The long documents' folders (issue #24), made again each run: {pages: folder} for the
+    resolutions, {("report", pages): folder} for the reports of the same text."""
     source = BENCH / "long-source"
     shutil.rmtree(source, ignore_errors=True)
-    return {pages: corpus.generate_long(source, pages) for pages in LONG_PAGES}
+    folders = {pages: corpus.generate_long(source, pages) for pages in LONG_PAGES}
+    folders.update({("report", pages): corpus.generate_long(source, pages, kind="report") for pages in LONG_PAGES})
+    return folders
 
 
 def _pages(pdf: Path) -> int:
@@ -421,7 +424,7 @@ def long_documents() -> dict[str, object]:
     text, runs alternating; then the warm renders (`long_warm`, in a process of its own)."""
     folders = long_sources()
     out = BENCH / "long-out"
-    runs: dict[str, list] = {"80": [], "8": [], "typst": []}
+    runs: dict[str, list] = {"80": [], "8": [], "report 80": [], "report 8": [], "typst": []}
     typst_code = None
     try:
         import typst  # noqa: F401
@@ -434,9 +437,10 @@ def long_documents() -> dict[str, object]:
     except ImportError:
         pass
     for _ in range(LONG_REPEAT):
-        for pages in LONG_PAGES:
-            runs[str(pages)].append(timed(DOCGEN + ["build", str(folders[pages]), "--format", "pdf", "--out", str(out),
-                                                    "--jobs", "1", "--force", "--quiet"]))
+        for key in (*LONG_PAGES, *(("report", pages) for pages in LONG_PAGES)):
+            name = str(key) if isinstance(key, int) else f"report {key[1]}"
+            runs[name].append(timed(DOCGEN + ["build", str(folders[key]), "--format", "pdf", "--out", str(out),
+                                              "--jobs", "1", "--force", "--quiet"]))
         if typst_code:
             runs["typst"].append(timed([sys.executable, "-c", typst_code]))
     median = {key: statistics.median(r[0] for r in done) for key, done in runs.items() if done}
@@ -448,6 +452,12 @@ def long_documents() -> dict[str, object]:
         "cold long 8p pdf (s)": round(median["8"], 2),
         "cold long 8p pages": _pages(out / "long-8" / "long-8.en.pdf"),
         "cold long 80p / 8p pdf": round(median["80"] / median["8"], 1),
+        # the same text as a report (chapters, sections, tables, a contents page with page numbers)
+        "long report 80p pages": _pages(out / "long-report-80" / "long-report-80.en.pdf"),
+        "cold long report 80p pdf (s)": round(median["report 80"], 2),
+        "cold long report 80p pdf peak RSS (MB)": max(r[1] for r in runs["report 80"]),
+        "cold long report 8p pdf (s)": round(median["report 8"], 2),
+        "cold long report 80p / 8p pdf": round(median["report 80"] / median["report 8"], 1),
     }
     if typst_code:
         results["typst cold long 80p pdf (s)"] = round(median["typst"], 2)

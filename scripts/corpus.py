@@ -8,12 +8,12 @@ lengths, calls at random positions, and the punctuation a Chinese typesetter has
 (“quotes”, ——, ……, document symbols). The same seed gives the same corpus, byte for byte.
 
     python scripts/corpus.py OUT [--count 100] [--seed 1] [--notes MIN-MAX]
-    python scripts/corpus.py OUT --long PAGES [--seed 1]     # one long English document (#24)
+    python scripts/corpus.py OUT --long PAGES [--seed 1] [--kind resolution|report]   # one long English document (#24)
 
 `long_document` makes the long-text case of issue #24: one English document of about PAGES
 pages (US Letter), a footnote every other paragraph (80 pages, ~300 notes). Its
-`kind` is the document form; only "resolution" exists today (a report's sections go where a
-resolution's operative paragraphs are: `_LONG_KINDS`).
+`kind` is the document form: "resolution", or "report" (chapters, sections, a table in every other
+chapter, the same paragraphs and notes: `_LONG_KINDS`).
 """
 
 from __future__ import annotations
@@ -209,7 +209,31 @@ def _long_resolution(rng: random.Random, paragraphs: list[str], notes: dict[str,
             "formula": "The General Assembly,", "preamble": preamble, "operative": operative, "footnotes": notes}
 
 
-_LONG_KINDS = {"resolution": _long_resolution}
+def _long_report(rng: random.Random, paragraphs: list[str], notes: dict[str, str], number: int) -> dict:
+    """A report: chapters of about twenty paragraphs, each split into sections A., B. of about seven,
+    one paragraph in eight with three items, and a table of five rows in every other chapter."""
+    chapters = []
+    for c in range(0, len(paragraphs), 20):
+        chunk = paragraphs[c:c + 20]
+        sections = []
+        for s_ in range(0, len(chunk), 7):
+            body = []
+            for i, text in enumerate(chunk[s_:s_ + 7]):
+                if i % 8 == 7:
+                    body.append({"text": _long_text(rng, _LONG_CLAUSES, 1, 1) + ":",
+                                 "items": [text + ";"] + [_long_text(rng, _LONG_CLAUSES, 1, 2) + ";" for _ in range(2)]})
+                else:
+                    body.append(_sentence(text) + ".")
+            sections.append({"section": _sentence(_long_text(rng, _LONG_CLAUSES, 1, 1)), "body": body})
+        if (c // 20) % 2 == 1:
+            rows = [[f"A/99/{100 + c + r}", str(r + 1), _sentence(_long_text(rng, _LONG_CLAUSES, 1, 1))] for r in range(5)]
+            sections[-1]["body"].append({"table": {"header": [["Symbol", "Item", "Title"]], "rows": rows}})
+        chapters.append({"title": _sentence(_long_text(rng, _LONG_CLAUSES, 1, 1)), "body": sections})
+    return {"session": ["Ninety-ninth session", "Agenda item 1"], "title": f"Long report number {number}",
+            "chapters": chapters, "footnotes": notes}
+
+
+_LONG_KINDS = {"resolution": _long_resolution, "report": _long_report}
 
 
 def long_document(pages: int = 80, seed: int = 1, kind: str = "resolution") -> dict[str, str]:
@@ -233,14 +257,18 @@ def long_document(pages: int = 80, seed: int = 1, kind: str = "resolution") -> d
             "adopted": dt.date(2044, 11, 14), "original": "en", "symbol": f"A/RES/99/{900 + pages}",
             "distributed": dt.date(2044, 11, 20), "duty_station": "new-york", "job_number": f"N.44-{pages:05d}",
             "footnotes_start": 1}
+    if kind == "report":
+        meta = {"type": "report", "organ": "un-ga", "session": 99, "original": "en", "symbol": f"A/99/{900 + pages}",
+                "distributed": dt.date(2044, 11, 20), "duty_station": "new-york", "job_number": f"N.44-{pages:05d}",
+                "footnotes": "continuous"}
     text = _LONG_KINDS[kind](rng, paragraphs, notes, pages)
     dump = lambda data: yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)  # noqa: E731
     return {"document.yaml": dump(meta), "en.yaml": dump(text)}
 
 
 def generate_long(out: Path, pages: int = 80, seed: int = 1, kind: str = "resolution") -> Path:
-    """Write `long_document` into the folder *out*/long-<pages>; returns it."""
-    folder = out / f"long-{pages}"
+    """Write `long_document` into the folder *out*/long-<pages> (a report: long-report-<pages>); returns it."""
+    folder = out / (f"long-{pages}" if kind == "resolution" else f"long-{kind}-{pages}")
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in long_document(pages, seed, kind).items():
         (folder / name).write_text(text, "utf-8")
@@ -255,9 +283,11 @@ def main() -> None:
     parser.add_argument("--notes", default="0-12", help="footnotes per document, MIN-MAX")
     parser.add_argument("--long", type=int, default=None, metavar="PAGES",
                         help="instead: one long English document of about PAGES pages (OUT/long-PAGES)")
+    parser.add_argument("--kind", default="resolution", choices=tuple(_LONG_KINDS),
+                        help="with --long: a resolution, or a report (chapters, sections, tables)")
     args = parser.parse_args()
     if args.long:
-        generate_long(args.out, args.long, args.seed)
+        generate_long(args.out, args.long, args.seed, args.kind)
         return
     low, high = (int(x) for x in args.notes.split("-"))
     generate(args.out, args.count, args.seed, (low, high))

@@ -306,6 +306,7 @@ def context(doc: Document, version: Version, fonts_href: str | None = None, for_
     env = environment()
     css = env.get_template("resolution.css.j2").render(
         fonts=fonts.declarations(version.lang, _families(version), fonts_href), s=s, paper=paper, lang=lang,
+        report=meta.is_report,  # a report's rules (contents, chapters, tables) only on a report's page
         faces={role: fonts.css_families(version.lang, role) for role in ("body", "heading", "organ", "emphasis", "latin")},
     )
     return {

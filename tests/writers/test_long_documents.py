@@ -1,8 +1,7 @@
 """Long documents (issue #24): an 80-page English resolution with 300 footnotes, a note every other
 paragraph (scripts/corpus.py, `long_document`). What `make bench` times is checked here without
-time: every footnote on its call's page read back from the PDF, the page count, the page numbers,
-and how much the footnote repairs laid out: one layout of the whole text, then stretch by stretch
-(`pdf._Text`), the same PDF, byte for byte, as whole layouts in rounds make."""
+time: every footnote on its call's page read back from the PDF, the page count, and how many
+layouts the footnote repairs made (a round repairs every misplaced footnote of a layout at once)."""
 
 from __future__ import annotations
 
@@ -85,11 +84,11 @@ def long_pdf(tmp_path_factory):
 
     folder = corpus.generate_long(tmp_path_factory.mktemp("long"), 80)
     doc, _ = pipeline.read(folder)
-    before = dict(pdf.stats)
+    before = pdf.stats["layouts"]
     data = writer("pdf")(doc, doc.versions["en"], Settings())  # raises if a note is not on its call's page
     path = folder / "long-80.en.pdf"
     path.write_bytes(data)
-    return path, {key: pdf.stats[key] - before[key] for key in before}
+    return path, pdf.stats["layouts"] - before
 
 
 @pytest.mark.slow
@@ -104,75 +103,12 @@ def test_every_footnote_of_the_long_document_is_on_its_calls_page(long_pdf):
 
 
 @pytest.mark.slow
-def test_the_long_document_has_its_pages_in_one_layout_and_its_stretches(long_pdf):
-    """~80 US Letter pages (73 before any repair; each forced break ends a page early), made of one
-    layout of the whole text and its stretches, laying out fewer than 3.2 pages for each page of
-    the document (228 for 81 on WeasyPrint 70; four whole layouts in rounds laid out 313), with
-    the right number on every page."""
+def test_the_long_document_has_its_pages_in_a_few_layouts(long_pdf):
+    """~80 US Letter pages (73 before any repair; each forced break ends a page early), made in
+    a handful of layouts (5 on WeasyPrint 70 today); one repair per layout took ~20 and failed."""
     import pikepdf
 
-    path, made = long_pdf
+    path, layouts = long_pdf
     with pikepdf.open(path) as document:
-        pages = len(document.pages)
-    assert 70 <= pages <= 90
-    assert made["layouts"] == 1 and made["stretches"] >= 1
-    assert made["pages"] < 3.2 * pages
-    assert _page_numbers(path) == list(range(2, pages + 1))
-
-
-def _page_numbers(path) -> list[int]:
-    """The number in each page's footer (the page's last word, bold), from the second page on (the
-    first has the job number)."""
-    import pdfplumber
-
-    numbers = []
-    with pdfplumber.open(path) as document:
-        for page in document.pages[1:]:
-            last = max(page.extract_words(extra_attrs=["fontname"]), key=lambda w: (w["top"], w["x0"]))
-            assert last["fontname"].endswith("-Bold") and last["text"].isdigit(), last
-            numbers.append(int(last["text"]))
-    return numbers
-
-
-def _render(folder, whole: bool, monkeypatch):
-    """The PDF of the long document in *folder* and what the writer laid out for it: stretch by
-    stretch, or (`whole`) in whole layouts only, as before stretches."""
-    from docgen import pipeline
-    from docgen.writers import Settings, pdf, writer
-
-    if whole:
-        made = pdf._Text.__init__
-
-        def whole_only(self, *args):
-            made(self, *args)
-            self.partial = False
-
-        monkeypatch.setattr(pdf._Text, "__init__", whole_only)
-    doc, _ = pipeline.read(folder)
-    before = dict(pdf.stats)
-    data = writer("pdf")(doc, doc.versions["en"], Settings())
-    monkeypatch.undo()
-    return data, {key: pdf.stats[key] - before[key] for key in before}
-
-
-@pytest.mark.parametrize("pages, notes, stretches, rounds", [(12, 45, 4, 3), (24, 90, 1, 2)])
-def test_stretches_make_the_pdf_that_whole_layouts_make(tmp_path, monkeypatch, pages, notes, stretches, rounds):
-    """12 pages: the repairs cascade (the stretches the first layout's breaks make have misplaced
-    notes of their own); a stretch is laid out again from a page that begins with a paragraph
-    and that no break forces; stretches start on odd and even pages (the side and the page counter
-    are set for each). 24 pages: the first layout's pages are kept up to such a page. The PDF is
-    the one that whole layouts in rounds make, byte for byte: the same pages, numbers, structure
-    tree (PDF/UA) and links; every footnote on its call's page, every page numbered."""
-    from tests.writers.test_footnote_stress import examine
-
-    folder = corpus.generate_long(tmp_path, pages)
-    stretched, made = _render(folder, False, monkeypatch)
-    whole, made_whole = _render(folder, True, monkeypatch)
-    assert made["layouts"] == 1 and made["stretches"] >= stretches and made["seams"] >= 1
-    assert made_whole["layouts"] >= rounds and made_whole["stretches"] == 0
-    assert stretched == whole
-    path = tmp_path / f"long-{pages}.en.pdf"
-    path.write_bytes(stretched)
-    assert examine(str(path), notes) == []
-    numbers = _page_numbers(path)
-    assert numbers == list(range(2, len(numbers) + 2)) and len(numbers) >= pages * 3 // 4
+        assert 70 <= len(document.pages) <= 90
+    assert 1 <= layouts <= 6

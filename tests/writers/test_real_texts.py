@@ -399,25 +399,15 @@ def _page_started_by_the_call_paragraph(tmp_path: Path, lang: str, x: int, y: in
 
 def renders_per_length(lang: str, lengths, folder: str) -> list[int]:
     """How many layouts `render` made of each `_page_started_by_the_call_paragraph` page (1: the
-    first was right); raises if one could not be repaired."""
+    first was right): whole layouts and stretches laid out again (writers/pdf: repairs after the
+    first layout are made stretch by stretch); raises if one could not be repaired."""
     from docgen.writers import pdf
-    from docgen.writers.pdf import checks
 
     renders: list[int] = []
-    real = checks.footnote_placement
-
-    def counting(document):
-        renders[-1] += 1
-        return real(document)
-
-    checks.footnote_placement = counting
-    try:
-        for x in lengths:
-            renders.append(0)
-            pdf.render(_page_started_by_the_call_paragraph(Path(folder) / str(x), lang, x, 90),
-                       pdf.font_configuration())
-    finally:
-        checks.footnote_placement = real
+    for x in lengths:
+        before = pdf.stats["layouts"] + pdf.stats.get("stretches", 0)
+        pdf.render(_page_started_by_the_call_paragraph(Path(folder) / str(x), lang, x, 90), pdf.font_configuration())
+        renders.append(pdf.stats["layouts"] + pdf.stats.get("stretches", 0) - before)
     return renders
 
 

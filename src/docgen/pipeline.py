@@ -59,10 +59,10 @@ def _read_included(report: Document, checks: bool, diagnostics: list[Diagnostic]
                     diagnostics.append(Diagnostic(block.location or Location(version.path), f"include '{key}': "
                                                   "a report includes resolutions and decisions, not another report"))
                     doc = None
-                elif doc is None:
-                    problems = "; ".join(str(d) for d in errors(found)[:3])
+                elif doc is None:  # its errors are its own to say (once, where it is read or built)
                     diagnostics.append(Diagnostic(block.location or Location(version.path),
-                                                  f"include '{key}': that text has errors: {problems}"))
+                                                  f"include '{key}': that text has {len(errors(found))} error(s) "
+                                                  f"(`docgen check {folder}` lists them); the report is not built"))
                 report.included[key] = doc
             block.document = report.included[key]
             if block.document is not None and version.lang not in block.document.versions:

@@ -41,25 +41,26 @@ def test_errors_are_printed_once(tmp_path):
     result = run_docgen("build", content, "--format", "akn", "--out", tmp_path / "out")
     assert result.returncode == 1
     assert result.stderr.count("unknown field 'titel'") == 1, result.stderr
-    assert "1 failure(s):" in result.stderr
+    # the specimen fails, and the report that prints it says why it cannot, naming it, not repeating its errors
+    assert "2 failure(s):" in result.stderr and "include 'specimen': that text has 2 error(s)" in result.stderr
 
 
 def test_stale_outputs_are_listed_then_pruned(tmp_path):
     content, out = tmp_path / "content", tmp_path / "out"
     shutil.copytree(CONTENT, content)
-    doc = content / "specimen"
+    doc = content / "hrc-specimen"  # no report prints it (the specimen-report prints the specimen in fr)
     shutil.copy(doc / "en.yaml", doc / "fr.yaml")
     assert run_docgen("build", content, "--format", "akn", "--out", out).returncode == 0
     (doc / "fr.yaml").unlink()
-    shutil.rmtree(content / "ctoc-cop-5-2")
+    shutil.rmtree(content / "ecosoc-decision")  # a folder no report includes (removing one that is, is an error)
     result = run_docgen("build", content, "--format", "akn", "--out", out)
-    assert result.returncode == 0
-    assert "3 stale output(s)" in result.stderr  # fr as adopted and as draft, ctoc-cop-5-2 zh
-    assert "specimen.fr.xml" in result.stderr and "ctoc-cop-5-2.zh.xml" in result.stderr
-    assert (out / "specimen" / "specimen.fr.xml").exists()  # listed, not deleted
+    assert result.returncode == 0, result.stderr
+    assert "3 stale output(s)" in result.stderr  # hrc-specimen fr, ecosoc-decision en and zh
+    assert "hrc-specimen.fr.xml" in result.stderr and "ecosoc-decision.zh.xml" in result.stderr
+    assert (out / "hrc-specimen" / "hrc-specimen.fr.xml").exists()  # listed, not deleted
     # building one document says nothing about the others: only its own stale outputs
     result = run_docgen("build", doc, "--format", "akn", "--out", out)
-    assert "2 stale output(s)" in result.stderr and "ctoc-cop-5-2" not in result.stderr
+    assert "1 stale output(s)" in result.stderr and "ecosoc-decision" not in result.stderr
     # another content tree built into the same folder does not make these stale
     other = tmp_path / "other"
     shutil.copytree(CONTENT / "specimen", other / "specimen-two")
@@ -67,8 +68,8 @@ def test_stale_outputs_are_listed_then_pruned(tmp_path):
     assert result.returncode == 0 and "stale" not in result.stderr, result.stderr
     result = run_docgen("build", content, "--format", "akn", "--out", out, "--prune")
     assert result.returncode == 0 and "pruned 3 stale output(s)" in result.stdout
-    assert not (out / "specimen" / "specimen.fr.xml").exists()
-    assert not (out / "ctoc-cop-5-2" / "ctoc-cop-5-2.zh.xml").exists()
+    assert not (out / "hrc-specimen" / "hrc-specimen.fr.xml").exists()
+    assert not (out / "ecosoc-decision" / "ecosoc-decision.zh.xml").exists()
     assert (out / "specimen" / "specimen.en.xml").exists()
     result = run_docgen("build", content, "--format", "akn", "--out", out)
     assert "stale" not in result.stderr

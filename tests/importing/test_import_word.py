@@ -469,7 +469,7 @@ def test_a_new_paragraph_after_a_page_break_is_not_joined(drafts, tmp_path):
     assert '  - "*Takes note* of the specimen text set out in the present resolution;"\n  - Invites every reader' in result.new, result.diff
 
 
-@pytest.mark.parametrize("name", NOT_IMPORTED)
+@pytest.mark.parametrize("name", [n for n in NOT_IMPORTED if not n.endswith("report")])  # reports: test_docx_report
 def test_forms_import_cannot_read_are_refused(built, tmp_path, name):
     """A Word draft with a form the importer cannot read yet is refused with a message naming the
     paragraph, and the YAML is left as it was (never half-read)."""

@@ -299,20 +299,3 @@ def test_a_document_overrides_the_masthead_its_organ_gives(tmp_path):
     top = " ".join(w["text"] for w in words if w["top"] < 110)
     assert "General Assembly" in top and "Economic and Social Council" not in top
     assert "Decision adopted by the Economic and Social Council" in page_text(out / "d" / "d.en.pdf")
-
-
-@pytest.mark.parametrize("lang", ["en", "ar"])
-def test_the_sponsors_note_in_the_word_draft_is_set_as_the_pdfs(built, lang):
-    """"* Non-member State." at the foot of page 1: the footnotes' size, as the PDF's (Arabic: its
-    w:rtl runs take their size from szCs)."""
-    from docgen.data import layout
-
-    size = float(layout.settings_for(lang)["footnote_font"][:-2])
-    doc = Docx(built / "specimen" / f"specimen.draft.{lang}.docx")
-    footer = doc.sections[0].first_page_footer
-    (note,) = [p for p in footer.paragraphs if p.text.strip().startswith("*")]
-    W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-    for run in note.runs:
-        if run.text.strip():
-            assert run.font.size.pt == size
-            assert int(run._r.find(f"{W}rPr/{W}szCs").get(f"{W}val")) == size * 2

@@ -280,16 +280,11 @@ def _first_page(document, section, doc: Document, version: Version, body: _Body)
     # In Arabic the notes run right to left and the job number and barcode sit on the right, the
     # barcode on the job number's left, as the PDF's footer (its bottom-right box, right to left).
     footer = body.styled(section.first_page_footer.paragraphs[0], "footer_first")
-    for note in head.first_page_notes:  # the PDF's .first-page-note: the footnotes' size and leading
+    for note in head.first_page_notes:
         p = body.styled(footer.insert_paragraph_before(), "footer_first")
-        p.paragraph_format.line_spacing = body.sizes["footnote_leading"]
-        p.paragraph_format.space_after = body.sizes["paragraph_after"]
         if body.rtl:
             oxml.set_bidi(p)
         body.text_run(p, note)
-        for run in p.runs:
-            run.font.size = body.sizes["footnote_font"]
-            run._r.get_or_add_rPr().get_or_add_szCs().val = body.sizes["footnote_font"]  # a w:rtl run's size
     if body.rtl:
         footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     if head.job_line and not body.rtl:

@@ -19,14 +19,14 @@ module is the one place in the writer that reaches for them.
 
 from __future__ import annotations
 
-from docx.oxml import register_element_cls
+from docx.oxml import OxmlElement, register_element_cls
 from docx.oxml.ns import qn
 from docx.oxml.settings import CT_Settings as _Settings
 from docx.oxml.section import CT_SectPr as _SectPr
 from docx.oxml.shape import CT_NonVisualDrawingProps as _DocPr
 from docx.oxml.shared import CT_DecimalNumber, CT_OnOff
 from docx.oxml.simpletypes import ST_DecimalNumber, ST_OnOff, ST_String, XsdString
-from docx.oxml.table import CT_TblPr as _TblPr, CT_TcPr as _TcPr
+from docx.oxml.table import CT_TblPr as _TblPr, CT_TblWidth, CT_TcPr as _TcPr
 from docx.oxml.text.font import CT_Fonts as _Fonts, CT_HpsMeasure, CT_RPr as _RPr
 from docx.oxml.text.parfmt import CT_PPr as _PPr
 from docx.oxml.text.run import CT_R as _R
@@ -107,6 +107,7 @@ class CT_Settings(_Settings):
 
     autoHyphenation = ZeroOrOne("w:autoHyphenation", successors=_after(_SETTINGS, "w:autoHyphenation"))
     footnotePr = ZeroOrOne("w:footnotePr", successors=_after(_SETTINGS, "w:footnotePr"))
+    updateFields = ZeroOrOne("w:updateFields", successors=_after(_SETTINGS, "w:updateFields"))  # a report's contents
 
 
 class CT_SectPr(_SectPr):
@@ -222,7 +223,18 @@ class CT_Language(BaseOxmlElement):
     bidi = OptionalAttribute("w:bidi", ST_String)
 
 
+_TBL_BORDERS = ("w:top", "w:start", "w:left", "w:bottom", "w:end", "w:right", "w:insideH", "w:insideV")
+
+
+class CT_TblBorders(BaseOxmlElement):
+    top = ZeroOrOne("w:top", successors=_after(_TBL_BORDERS, "w:top"))
+    bottom = ZeroOrOne("w:bottom", successors=_after(_TBL_BORDERS, "w:bottom"))
+
+
 class CT_TblPr(_TblPr):
+    tblW = ZeroOrOne("w:tblW", successors=_after(_TBL_PR, "w:tblW"))
+    tblInd = ZeroOrOne("w:tblInd", successors=_after(_TBL_PR, "w:tblInd"))
+    tblBorders = ZeroOrOne("w:tblBorders", successors=_after(_TBL_PR, "w:tblBorders"))
     tblCellMar = ZeroOrOne("w:tblCellMar", successors=_after(_TBL_PR, "w:tblCellMar"))
     tblLook = ZeroOrOne("w:tblLook", successors=_after(_TBL_PR, "w:tblLook"))
 
@@ -294,7 +306,8 @@ for _tag, _cls in (
         ("w:rPr", CT_RPr), ("w:szCs", CT_HpsMeasure), ("w:rFonts", CT_Fonts), ("w:lang", CT_Language),
         ("w:tblPr", CT_TblPr), ("w:tblLook", CT_TblLook), ("w:tcPr", CT_TcPr), ("w:tcBorders", CT_TcBorders),
         ("wp:docPr", CT_DocPr), ("w:tblCellMar", CT_CellMar), ("w:tcMar", CT_CellMar),
-        ("w:position", CT_SignedHalfPoints)):
+        ("w:position", CT_SignedHalfPoints), ("w:updateFields", CT_OnOff), ("w:tblBorders", CT_TblBorders),
+        ("w:tblW", CT_TblWidth), ("w:tblInd", CT_TblWidth)):
     register_element_cls(_tag, _cls)
 
 
@@ -320,16 +333,33 @@ def east_asian_hint(run) -> None:
 
 
 def add_field(paragraph, instruction: str, shown: str = "1") -> None:
-    """A field (PAGE...) at the end of `paragraph`: Word and LibreOffice compute its value and show
-    `shown` until they do."""
-    begin = paragraph.add_run().element
-    begin.add_fldChar().fldCharType = "begin"
-    text = begin.add_instrText()
+    """A field (PAGE...) at the end of `paragraph` (or of a hyperlink's proxy): Word and LibreOffice
+    compute its value and show `shown` until they do."""
+    paragraph._element.append(field_start(instruction))
+    if shown:
+        paragraph.add_run(shown)
+    paragraph._element.append(field_char("end"))
+
+
+def field_char(kind: str):
+    """A run holding a field character (begin, separate, end): a field may begin in one paragraph
+    and end in another (a report's TOC)."""
+    run = OxmlElement("w:r")
+    run.add_fldChar().fldCharType = kind
+    return run
+
+
+def field_start(instruction: str, dirty: bool = False):
+    """The run that opens a field up to its result: begin (dirty: Word computes it again on
+    opening), the instruction, separate."""
+    run = field_char("begin")
+    if dirty:
+        run.fldChar_lst[0].set(qn("w:dirty"), "true")
+    text = run.add_instrText()
     text.set(qn("xml:space"), "preserve")
     text.text = f" {instruction} "
-    begin.add_fldChar().fldCharType = "separate"
-    paragraph.add_run(shown)
-    paragraph.add_run().element.add_fldChar().fldCharType = "end"
+    run.add_fldChar().fldCharType = "separate"
+    return run
 
 
 def bottom_rule(cell, eighths: int) -> None:

@@ -183,11 +183,12 @@ class _Writer:
         if body.rtl:
             t.table_direction = WD_TABLE_DIRECTION.RTL
         tbl_pr = t._tbl.tblPr
-        _set(tbl_pr, "w:tblW", {"w:w": str(self.column.twips), "w:type": "dxa"})
-        _set(tbl_pr, "w:tblInd", {"w:w": str(s["text_indent_left"].twips), "w:type": "dxa"})
-        borders = _set(tbl_pr, "w:tblBorders", {})
-        for edge in ("top", "bottom"):  # a rule over the table and under it, as UN tables
-            _set(borders, f"w:{edge}", {"w:val": "single", "w:sz": "4", "w:space": "0", "w:color": "000000"})
+        for width, value in ((tbl_pr.get_or_add_tblW(), self.column), (tbl_pr.get_or_add_tblInd(), s["text_indent_left"])):
+            width.set(qn("w:w"), str(value.twips))
+            width.set(qn("w:type"), "dxa")
+        borders = tbl_pr.get_or_add_tblBorders()  # a rule over the table and under it, as UN tables
+        borders.get_or_add_top().set_rule(4, space=0)
+        borders.get_or_add_bottom().set_rule(4, space=0)
         oxml.set_cell_margins(t, start=0, end=113, top=28, bottom=28)
         for column, width in zip(t.columns, grid):
             column.width = width
@@ -224,44 +225,18 @@ class _Writer:
             p._p.append(link)
             for run in _entry_runs(heading):
                 link.append(run)
-            tab = OxmlElement("w:r")
-            tab.append(OxmlElement("w:tab"))
-            link.append(tab)
-            _field(link, f"PAGEREF {name} \\h", "")
+            entry = Paragraph(link, p)
+            entry.add_run().add_tab()
+            oxml.add_field(entry, f"PAGEREF {name} \\h", "")
             entries.append(p)
-        first, last = entries[0], entries[-1]
-        begin = _fld_char("begin")
-        begin[0].set(qn("w:dirty"), "true")  # stale: Word recomputes it (with the page numbers) on open
-        first._p.insert(1, begin)
-        instr = OxmlElement("w:r")
-        text_el = OxmlElement("w:instrText")
-        text_el.set(qn("xml:space"), "preserve")
-        text_el.text = ' TOC \\o "1-3" \\h \\z \\u '
-        instr.append(text_el)
-        first._p.insert(2, instr)
-        first._p.insert(3, _fld_char("separate"))
-        last._p.append(_fld_char("end"))
+        # stale: Word computes it again, with the page numbers, on opening
+        entries[0]._p.insert(1, oxml.field_start('TOC \\o "1-3" \\h \\z \\u', dirty=True))
+        entries[-1]._p.append(oxml.field_char("end"))
         for p in entries:
             anchor._p.addprevious(p._p)
         anchor._p.getparent().remove(anchor._p)
-        settings = self.body.document.settings.element
-        if settings.find(qn("w:updateFields")) is None:
-            update = OxmlElement("w:updateFields")
-            update.set(qn("w:val"), "true")
-            following = set(oxml._after(oxml._SETTINGS, "w:updateFields"))
-            successor = next((el for el in settings if _prefixed(el.tag) in following), None)
-            if successor is not None:
-                successor.addprevious(update)
-            else:
-                settings.append(update)
-
-
-_W = qn("w:x")[:-1]  # "{...wordprocessingml/2006/main}"
-
-
-def _prefixed(tag: str) -> str:
-    """`w:tblW` for a WordprocessingML element's Clark name: as the schema sequences in oxml.py name it."""
-    return "w:" + tag[len(_W):] if tag.startswith(_W) else tag
+        # w:val written out (CT_OnOff drops a true value): as Word writes the setting
+        self.body.document.settings.element.get_or_add_updateFields().set(qn("w:val"), "true")
 
 
 def _contents_heads(body: _Body, frame, version: Version) -> None:
@@ -304,69 +279,14 @@ def _entry_runs(heading: Paragraph):
         yield run
 
 
-def _fld_char(kind: str):
-    run = OxmlElement("w:r")
-    char = OxmlElement("w:fldChar")
-    char.set(qn("w:fldCharType"), kind)
-    run.append(char)
-    return run
-
-
-def _field(parent, instruction: str, shown: str) -> None:
-    parent.append(_fld_char("begin"))
-    run = OxmlElement("w:r")
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = f" {instruction} "
-    run.append(instr)
-    parent.append(run)
-    parent.append(_fld_char("separate"))
-    if shown:
-        run = OxmlElement("w:r")
-        t = OxmlElement("w:t")
-        t.text = shown
-        run.append(t)
-        parent.append(run)
-    parent.append(_fld_char("end"))
-
-
-def _set(parent, tag: str, attributes: dict):
-    """A child `tag` of a table's properties (replacing one there), in the schema's order."""
-    old = parent.find(qn(tag))
-    el = OxmlElement(tag)
-    for key, value in attributes.items():
-        el.set(qn(key), value)
-    if old is not None:
-        old.addprevious(el)
-        parent.remove(old)
-        return el
-    if parent.tag == qn("w:tblPr"):
-        following = set(oxml._after(oxml._TBL_PR, tag))
-        successor = next((c for c in parent if _prefixed(c.tag) in following), None)
-        if successor is not None:
-            successor.addprevious(el)
-            return el
-    parent.append(el)
-    return el
-
-
 def _outline(p: Paragraph, level: int) -> None:
     """The paragraph's own outline level (0: a level-1 heading ... 9: body text)."""
     _outline_level(p._p.get_or_add_pPr(), level)
 
 
 def _outline_level(ppr, level: int) -> None:
-    """w:outlineLvl in a paragraph's or a style's properties, in the schema's place."""
-    el = ppr.find(qn("w:outlineLvl"))
-    if el is None:
-        el = OxmlElement("w:outlineLvl")
-        following = set(oxml._after(oxml._P_PR, "w:outlineLvl"))
-        successor = next((c for c in ppr if _prefixed(c.tag) in following), None)
-        if successor is not None:
-            successor.addprevious(el)
-        else:
-            ppr.append(el)
-    el.set(qn("w:val"), str(level))
+    """w:outlineLvl in a paragraph's or a style's properties (python-docx places it)."""
+    ppr.get_or_add_outlineLvl().val = level
 
 
 def _install_styles(body: _Body, doc: Document, version: Version) -> None:

@@ -33,9 +33,8 @@ import copy
 import dataclasses
 import re
 
-from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_DIRECTION
-from docx.enum.text import WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu
@@ -44,7 +43,7 @@ from docx.text.paragraph import Paragraph
 from docgen.model import Document, Included, Operative, Section, Table, Version
 from . import _Body, _paragraphs, oxml, text
 from .sizes import paper
-from .styles import ARABIC, HEI, LATIN, SONG, _complex_size, _lang, _rfonts, word_lang
+from .styles import HEI, SONG, define_style
 
 # level -> (style id, built-in style name, size key, leading key, space-after key, space-before key):
 # the PDF's sizes for chapters, sections and sub-sections (layout.yaml, the CSS's .part-heading)
@@ -292,50 +291,15 @@ def _outline_level(ppr, level: int) -> None:
 def _install_styles(body: _Body, doc: Document, version: Version) -> None:
     """The report's styles, beside the resolutions' (styles.py): headings 1-3, contents entries
     1-3, table cells and column heads, in the sizes of layout.yaml."""
-    lang = version.language
-    s = body.sizes
-    styles = body.document.styles
-    rtl = body.rtl
-    _, east_asia, bidi = word_lang(version)
-    complex_script = ARABIC if rtl else LATIN
-    normal = styles["Normal"]
+    s, styles = body.sizes, body.document.styles
     right = Emu(body.sizes["text_indent_right"])
     sheet = paper(doc.station["paper"])
     frame = Emu(sheet["width"] - sheet["left"] - sheet["right"])
 
     def define(style_id, name, size_key, leading_key, bold, east, after=None, italic=False):
-        try:
-            style = styles[name]
-        except KeyError:
-            style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-        style.style_id = style_id
-        style.base_style = normal
-        style.quick_style = True
-        rpr = style.element.get_or_add_rPr()
-        for child in list(rpr):  # python-docx's template: theme colour, its own sizes
-            rpr.remove(child)
-        style.font.size, style.font.bold = s[size_key], bold
-        if italic and not (body.cjk or rtl):
-            style.font.italic = True
-        _rfonts(rpr, east, complex_script)
-        if rtl:
-            _complex_size(rpr, s[size_key], bold)
-        _lang(rpr, lang.word_lang, east_asia, bidi)
-        ppr = style.element.get_or_add_pPr()
-        for child in list(ppr):
-            ppr.remove(child)
-        fmt = style.paragraph_format
-        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-        fmt.line_spacing = s[leading_key]
-        fmt.space_before, fmt.space_after = 0, s[after] if after else 0
-        if rtl:
-            ppr.get_or_add_bidi().val = True
-        if body.cjk:
-            ppr.get_or_add_kinsoku().val = True
-            ppr.get_or_add_autoSpaceDE().val = True
-            ppr.get_or_add_autoSpaceDN().val = True
-        if lang.hyphenates:
-            ppr.get_or_add_suppressAutoHyphens().val = True
+        style = define_style(styles, name, version, s[size_key], s[leading_key], bold, east, italic=italic,
+                             style_id=style_id, fresh=True)
+        style.paragraph_format.space_after = s[after] if after else 0
         return style
 
     for level, (style_id, name, size_key, leading_key, after, before) in _HEADINGS.items():
@@ -360,5 +324,5 @@ def _install_styles(body: _Body, doc: Document, version: Version) -> None:
         fmt.tab_stops.add_tab_stop(Emu(frame - right), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
     define(*_CELL, "table_font", "table_leading", False, SONG)  # the PDF's table size (layout.yaml)
     define(*_HEAD_CELL, "table_font", "table_leading", False, HEI if body.cjk else SONG, italic=True)
-    if rtl:
+    if body.rtl:
         styles[_HEAD_CELL[1]].font.bold = True

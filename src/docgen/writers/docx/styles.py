@@ -114,7 +114,6 @@ def mark_language(element, version: Version) -> None:
 def install_styles(document, doc: Document, version: Version) -> None:
     lang = version.language
     s = lengths(version.lang)
-    cjk = lang.is_cjk
     rtl = lang.direction == "rtl"
     _, east_asia, bidi = word_lang(version)
     complex_script = ARABIC if rtl else LATIN
@@ -149,28 +148,10 @@ def install_styles(document, doc: Document, version: Version) -> None:
         normal.element.get_or_add_pPr().get_or_add_bidi().val = True
 
     for name, size_key, leading_key, bold, east, extra in _definitions(names):
-        size = s[size_key]
-        try:
-            style = styles[name]
-        except KeyError:
-            style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-        style.base_style = normal
-        style.quick_style = True
-        font = style.font
-        font.size, font.bold = size, bold
-        if extra.get("italic") and not (cjk or rtl):
-            font.italic = True
-        font.name = LATIN
-        _rfonts(style.element.get_or_add_rPr(), east, complex_script)
-        if rtl:
-            _complex_size(style.element.get_or_add_rPr(), size, bold)
-        _lang(style.element.get_or_add_rPr(), lang.word_lang, east_asia, bidi)
+        style = define_style(styles, name, version, s[size_key], None if extra.get("auto_leading") else s[leading_key],
+                             bold, east, italic=extra.get("italic", False), latin=name in latin_only,
+                             hyphenated=extra.get("justify", False) and not extra.get("no_hyphens"))
         fmt = style.paragraph_format
-        if extra.get("auto_leading"):  # a line with a picture (the barcode): never clipped
-            fmt.line_spacing = 1.0
-        else:
-            fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-            fmt.line_spacing = s[leading_key]
         fmt.space_after = s[extra["after"]] if "after" in extra else 0
         if extra.get("justify"):
             fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
@@ -182,9 +163,6 @@ def install_styles(document, doc: Document, version: Version) -> None:
             for k in range(1, 5):  # the operative number's tab, then one for each item level
                 fmt.tab_stops.add_tab_stop(s["text_indent_left"] + k * s["number_tab"])
         ppr = style.element.get_or_add_pPr()
-        if lang.hyphenates and (extra.get("no_hyphens") or not extra.get("justify")):
-            # headings, masthead, headers: never hyphenated (body text and footnotes are)
-            ppr.get_or_add_suppressAutoHyphens().val = True
         if extra.get("footnote"):
             # as the PDF: the number just before the text column (LibreOffice draws its own
             # number at the line's start, so no tab comes before it), the text
@@ -195,18 +173,6 @@ def install_styles(document, doc: Document, version: Version) -> None:
             ppr.get_or_add_outlineLvl().val = extra["outline"]
         if extra.get("border_bottom"):
             ppr.get_or_add_pBdr().get_or_add_bottom().set_rule(eighths=4, space=1)  # 0.5 pt under the header
-        if rtl:  # the paragraph runs right to left; Latin text (symbol, block, headers) does not
-            ppr.get_or_add_bidi().val = name not in latin_only
-        if cjk:
-            # Word's Chinese line breaking (kinsoku) and the Han/Latin gap (autospace): on.
-            ppr.get_or_add_kinsoku().val = True
-            ppr.get_or_add_autoSpaceDE().val = True
-            ppr.get_or_add_autoSpaceDN().val = True
-            # No hanging punctuation, as the PDF. LibreOffice 7.4 reads w:overflowPunct inverted
-            # (writerfilter: hanging = val == 0) and hangs it, then leaves a hung full-width ；
-            # at a line's end undrawn; w:val="1" would fix LibreOffice and make Word hang: Word's
-            # reading is kept (README, "Checking a Word draft in LibreOffice").
-            ppr.get_or_add_overflowPunct().val = False
 
     try:
         ref = styles[names["footnote_reference"]]
@@ -218,3 +184,62 @@ def install_styles(document, doc: Document, version: Version) -> None:
     _lang(ref.element.get_or_add_rPr(), lang.word_lang, east_asia, bidi)
     styles[names["footnote_text"]].style_id, ref.style_id = "FootnoteText", "FootnoteReference"
     styles[names["header"]].style_id, styles[names["footer"]].style_id = "Header", "Footer"
+
+
+def define_style(styles, name: str, version: Version, size, leading, bold: bool, east: str, *,
+                 italic: bool = False, latin: bool = False, hyphenated: bool = False, style_id: str = "",
+                 fresh: bool = False):
+    """One paragraph style of the draft, the UN way for the version's language: on Normal, its size
+    and weight, fonts by script, language, exact leading (`leading` None: the font's own, for a
+    line with a picture), no space after, direction (a `latin` style runs left to right in
+    Arabic), hyphenation only where `hyphenated`, Chinese line breaking. `fresh`: a built-in style
+    of python-docx's template (Heading 1, toc 1) loses what that template gave it (theme colour,
+    sizes) first. The caller adds what is the style's own (indents, tabs, spacing)."""
+    lang = version.language
+    cjk, rtl = lang.is_cjk, lang.direction == "rtl"
+    _, east_asia, bidi = word_lang(version)
+    try:
+        style = styles[name]
+    except KeyError:
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    if style_id:
+        style.style_id = style_id
+    if fresh:
+        for props in (style.element.get_or_add_rPr(), style.element.get_or_add_pPr()):
+            for child in list(props):
+                props.remove(child)
+    style.base_style = styles["Normal"]
+    style.quick_style = True
+    font = style.font
+    font.size, font.bold = size, bold
+    if italic and not (cjk or rtl):
+        font.italic = True
+    font.name = LATIN
+    rpr = style.element.get_or_add_rPr()
+    _rfonts(rpr, east, ARABIC if rtl else LATIN)
+    if rtl:
+        _complex_size(rpr, size, bold)
+    _lang(rpr, lang.word_lang, east_asia, bidi)
+    fmt = style.paragraph_format
+    if leading is None:  # a line with a picture (the barcode): never clipped
+        fmt.line_spacing = 1.0
+    else:
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = leading
+    fmt.space_after = 0
+    ppr = style.element.get_or_add_pPr()
+    if lang.hyphenates and not hyphenated:  # headings, masthead, headers: never hyphenated
+        ppr.get_or_add_suppressAutoHyphens().val = True
+    if rtl:  # the paragraph runs right to left; Latin text (symbol, block, headers) does not
+        ppr.get_or_add_bidi().val = not latin
+    if cjk:
+        # Word's Chinese line breaking (kinsoku) and the Han/Latin gap (autospace): on.
+        ppr.get_or_add_kinsoku().val = True
+        ppr.get_or_add_autoSpaceDE().val = True
+        ppr.get_or_add_autoSpaceDN().val = True
+        # No hanging punctuation, as the PDF. LibreOffice 7.4 reads w:overflowPunct inverted
+        # (writerfilter: hanging = val == 0) and hangs it, then leaves a hung full-width ；
+        # at a line's end undrawn; w:val="1" would fix LibreOffice and make Word hang: Word's
+        # reading is kept (README, "Checking a Word draft in LibreOffice").
+        ppr.get_or_add_overflowPunct().val = False
+    return style

@@ -293,17 +293,8 @@ class Version:
                 yield from calls(inlines)
             return
         yield from calls(self.title)
-
-        def walk(blocks):
-            for block in blocks:
-                if isinstance(block, Included):
-                    if block.version is not None:
-                        for _, inlines, _ in block.version.blocks():
-                            yield from calls(inlines)
-                    continue
-                for _, inlines, _ in _report_blocks([block]):
-                    yield from calls(inlines)
-        yield from walk(_flat(self.parts))
+        for _, inlines, _ in _report_blocks(self.parts, included=True):
+            yield from calls(inlines)
 
     def all_footnotes(self) -> list[Footnote]:
         """The notes a page of this version prints: its own and, in a report, its included texts'."""
@@ -332,24 +323,18 @@ class Version:
             yield f"footnote {note.number}", note.text, note.location
 
 
-def _flat(blocks):
-    """Sections opened into their blocks, in reading order (a section stands for its title only)."""
-    for block in blocks:
-        if isinstance(block, Section):
-            yield Section(block.title, [], block.level, block.annex, block.label, block.ident, block.location)
-            yield from _flat(block.body)
-        else:
-            yield block
-
-
-def _report_blocks(blocks, context: str = ""):
-    """A report's own text (the included texts are their documents')."""
+def _report_blocks(blocks, context: str = "", included: bool = False):
+    """A report's own text; with `included`, each included text's where it is printed (else they
+    are their documents')."""
     for block in blocks:
         if isinstance(block, Section):
             name = f"{context}{'annex' if block.annex else 'chapter' if block.level == 1 else 'section'} " \
                    f"{block.label or block.ident}".rstrip()
             yield f"{name} title", block.title, block.location
-            yield from _report_blocks(block.body, f"{name}, ")
+            yield from _report_blocks(block.body, f"{name}, ", included)
+        elif isinstance(block, Included):
+            if included and block.version is not None:
+                yield from block.version.blocks()
         elif isinstance(block, Operative):
             yield f"{context}paragraph {block.number}", block.text, block.location
             yield from _item_blocks(f"{context}paragraph {block.number}", block.items)

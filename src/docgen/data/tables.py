@@ -115,6 +115,12 @@ class Language:
     report: dict = field(default_factory=dict)  # a report's words: contents, chapter and page column heads
     headings: tuple[ItemLevel, ...] = ()  # a report's chapter I., section A., sub-section 1. labels
 
+    def text_heading(self, doc_type: str, number: str, in_report: bool) -> str:
+        """The number line over a text's title: in a report "Resolution 5/2" (Chinese 第 5/2 号决议),
+        on an issued text "99/1." (`title_number`, where the language has one, else `heading`)."""
+        forms = {**self.heading, **(self.report_heading if in_report else self.title_number)}
+        return forms[doc_type].format(number=number)
+
     def heading_label(self, level: int, n: int) -> str:
         """"I.", "A.", "1." (Chinese "一.", Arabic "أولا -"): a report's heading number at a level."""
         levels = self.headings

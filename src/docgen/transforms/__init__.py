@@ -56,7 +56,7 @@ def _report(doc: Document, diagnostics: list[Diagnostic]) -> None:
     """A report's transforms: the same typography and masthead, its own numbers (`report`)."""
     for version in doc.versions.values():
         typography.typography(version, diagnostics)
-        report.number(doc, version, diagnostics)
+        report.number(version, diagnostics)
         numbers.resolve_references(doc, version)
         if doc.organ is not None:
             version.masthead = masthead(doc, version)

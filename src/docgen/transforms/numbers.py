@@ -16,8 +16,7 @@ def set_heading(doc: Document, version: Version) -> None:
     if meta.form == "draft":
         version.heading = ""
         return
-    pattern = ({**lang.heading, **lang.report_heading} if meta.in_report else {**lang.heading, **lang.title_number})[meta.type]
-    version.heading = pattern.format(number=meta.number)
+    version.heading = lang.text_heading(meta.type, meta.number, meta.in_report)
 
 
 # ---------------------------------------------------------------- numbers and labels

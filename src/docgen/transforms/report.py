@@ -17,13 +17,13 @@ from docgen.transforms.numbers import _label_items
 _IBID = re.compile(r"^\s*(同上|Ibid\.|Ibíd\.|Там же|المرجع نفسه)")
 
 
-def number(doc: Document, version: Version, diagnostics: list[Diagnostic]) -> None:
+def number(version: Version, diagnostics: list[Diagnostic]) -> None:
     """Labels and identifiers of the parts, numbers of the paragraphs, the included texts in place."""
     lang = version.language
     paragraph = 0
     annexes = len(version.report_annexes)
 
-    def walk(blocks, prefix: str, level: int, in_annex: bool):
+    def walk(blocks, prefix: str, level: int):
         nonlocal paragraph
         sections = 0
         for block in blocks:
@@ -36,19 +36,19 @@ def number(doc: Document, version: Version, diagnostics: list[Diagnostic]) -> No
                     diagnostics.append(Diagnostic(block.location or Location(version.path), str(exc)))
                 key = lang.headings[level - 1].label(sections) if level > 1 else str(sections)
                 block.ident = f"{prefix}__sec_{_ascii(key, sections)}" if prefix else f"chp_{sections}"
-                walk(block.body, block.ident, level + 1, in_annex)
+                walk(block.body, block.ident, level + 1)
             elif isinstance(block, Operative):
                 paragraph += 1
                 block.number, block.num = paragraph, lang.paragraph_number.format(number=paragraph)
                 _label_items(block.items, 1, lang)
             elif isinstance(block, Included):
-                _include(doc, version, block)
+                _include(version, block)
 
-    walk(version.chapters, "", 1, False)
+    walk(version.chapters, "", 1)
     for n, annex in enumerate(version.report_annexes, 1):
         annex.label, annex.ident, annex.annex = lang.annex_label(n, annexes), f"annex_{n}", True
         paragraph = 0  # an annex numbers its own paragraphs
-        walk(annex.body, annex.ident, 2, True)
+        walk(annex.body, annex.ident, 2)
     for n, table in enumerate((b for b in walk_blocks(version.parts) if isinstance(b, Table)), 1):
         table.ident = f"tbl_{n}"
         if not table.widths and table.columns:
@@ -60,17 +60,16 @@ def _ascii(label: str, n: int) -> str:
     return label if label.isascii() and label.isalnum() else str(n)
 
 
-def _include(doc: Document, version: Version, block: Included) -> None:
+def _include(version: Version, block: Included) -> None:
     """The included text's version in this language, as the report prints it: the report's heading
-    form ("5/2." / "第 5/2 号决议"), no meeting lines (forms.md 5.4), its footnote keys made the
+    form ("Resolution 5/2" / "第 5/2 号决议"), no meeting lines (forms.md 5.4), its footnote keys made the
     report's own (`<folder>/<key>`). A copy: the text as read on its own is left as it is."""
     source = block.document
     if source is None or version.lang not in source.versions:
         return
-    text = copy.deepcopy(source.versions[version.lang])
-    meta = source.meta
-    lang = version.language
-    text.heading = {**lang.heading, **lang.report_heading}[meta.type].format(number=meta.number)
+    original = source.versions[version.lang]
+    text = copy.deepcopy(original, memo={id(original.language): original.language})  # the table stays shared
+    text.heading = version.language.text_heading(source.meta.type, source.meta.number, in_report=True)
     text.closing = []
     for _, inlines, _ in text.blocks():
         for call in calls(inlines):
@@ -78,6 +77,7 @@ def _include(doc: Document, version: Version, block: Included) -> None:
     for note in text.footnotes:
         note.key = f"{block.key}/{note.key}"
     block.version = text
+    meta = source.meta
     block.ident = f"{'res' if meta.type == 'resolution' else 'dec'}_{meta.number.replace('/', '-')}"
 
 

@@ -54,12 +54,14 @@ def _read_included(report: Document, checks: bool, diagnostics: list[Diagnostic]
                                                   f"{key}/document.yaml in {report.folder.parent.name or '.'})"))
                     report.included[key] = None
                     continue
-                doc, found = read(folder, checks=checks)
-                if doc is not None and doc.meta.is_report:
+                if readers.is_report(folder):  # said before reading: a report including itself would never end
                     diagnostics.append(Diagnostic(block.location or Location(version.path), f"include '{key}': "
-                                                  "a report includes resolutions and decisions, not another report"))
-                    doc = None
-                elif doc is None:  # its errors are its own to say (once, where it is read or built)
+                                                  "a report includes resolutions and decisions, not another report "
+                                                  "(nor itself)"))
+                    report.included[key] = None
+                    continue
+                doc, found = read(folder, checks=checks)
+                if doc is None:  # its errors are its own to say (once, where it is read or built)
                     diagnostics.append(Diagnostic(block.location or Location(version.path),
                                                   f"include '{key}': that text has {len(errors(found))} error(s) "
                                                   f"(`docgen check {folder}` lists them); the report is not built"))

@@ -239,6 +239,16 @@ def test_a_report_cannot_include_a_report(content_copy):
     assert result.returncode != 0 and "not another report" in result.stdout + result.stderr
 
 
+def test_a_report_including_itself_is_said_so_at_once(content_copy):
+    """Said before reading it: reading a report that includes itself would never end."""
+    zh = content_copy / "ctoc-cop-5-report" / "zh.yaml"
+    zh.write_text(zh.read_text("utf-8").replace("include: ctoc-cop-5-1", "include: ctoc-cop-5-report", 1), "utf-8")
+    result = run_docgen("check", content_copy / "ctoc-cop-5-report")
+    out = result.stdout + result.stderr
+    assert result.returncode == 1 and "include 'ctoc-cop-5-report'" in out and "(nor itself)" in out, out
+    assert "Traceback" not in out and "nested" not in out
+
+
 def test_editing_an_included_resolution_makes_the_report_out_of_date(content_copy, tmp_path):
     out = tmp_path / "out"
     first = run_docgen("build", content_copy, "--format", "pdf", "--out", out)

@@ -3,6 +3,8 @@
 - `yaml`: the authored source, a document folder (`document.yaml` + `<lang>.yaml`).
 """
 
-from docgen.readers.yaml import DOCUMENT_FILE, find_documents, forms, is_document_folder, language_files, misnamed_files, read_document
+from docgen.readers.yaml import (DOCUMENT_FILE, find_documents, forms, is_document_folder, is_report, language_files,
+                                 misnamed_files, read_document)
 
-__all__ = ["DOCUMENT_FILE", "find_documents", "forms", "is_document_folder", "language_files", "misnamed_files", "read_document"]
+__all__ = ["DOCUMENT_FILE", "find_documents", "forms", "is_document_folder", "is_report", "language_files",
+           "misnamed_files", "read_document"]

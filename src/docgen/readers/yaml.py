@@ -854,6 +854,16 @@ def _check_form(meta: Metadata, version: Version, diagnostics: list[Diagnostic])
                                       "draft: add 'draft:' to document.yaml (the sponsors print on the draft only)"))
 
 
+def is_report(folder: Path) -> bool:
+    """Whether a folder's document.yaml says `type: report`, found without parsing YAML (as `forms`):
+    a report may not include a report (itself included), and that is said before reading it."""
+    try:
+        data = (Path(folder) / DOCUMENT_FILE).read_bytes()
+    except OSError:
+        return False
+    return re.search(rb"^type[ \t]*:[ \t]*['\"]?report\b", data, re.M) is not None
+
+
 def forms(folder: Path) -> tuple[str, ...]:
     """Which forms a document folder builds, from its document.yaml's top-level keys, without
     parsing YAML (the build plans outputs before reading any): the adopted text when it has

@@ -120,29 +120,64 @@ def parties(doc: Document, version: Version) -> list:
     ]
 
 
-def _meta(doc: Document, version: Version, component: str = "main"):
-    meta = doc.meta
-    lang = version.language
-    organ = doc.organ
-    author = "#" + organ.akn_id
-    name, when, number = _identity(doc)
-    symbol, issued = version.masthead.symbol, version.masthead.issued.isoformat()  # the form's, as printed
-    date = when.isoformat()
-    event = "submission" if meta.form == "draft" else "adoption"
-    work = frbr.work_uri(meta.organ, when, number, name)
-    expression = frbr.expression_uri(meta.organ, when, number, lang.iso639_2, name)
-    original = frbr.expression_uri(meta.organ, when, number, doc.original_language.iso639_2, name)
-
+def identification(doc: Document, version: Version, work, date: str, event: str, subtype: str, shown: str,
+                   name: str, component: str):
+    """FRBR Work, Expression (this language, a translation of the original's) and Manifestation
+    (the XML, generated on the issue date) of a component, as akn4un.md sets them out: a
+    resolution's (its adoption) and a report's (its publication) alike."""
+    lang, author = version.language, "#" + doc.organ.akn_id
+    work_iri = work.work_uri()
+    expression = f"{work_iri}/{lang.iso639_2}@{date}"
     expr_children = [
-        A.FRBRthis(value=expression.expression_uri() + f"/!{component}"),
-        A.FRBRuri(value=expression.expression_uri()),
+        A.FRBRthis(value=f"{expression}/!{component}"),
+        A.FRBRuri(value=expression),
         A.FRBRdate(date=date, name=event),
         A.FRBRauthor(href=author, **{"as": "#author"}),
         A.FRBRlanguage(language=lang.iso639_2),
     ]
-    if version.lang != meta.original:
-        expr_children.append(A.FRBRtranslation(href=original.expression_uri(), fromLanguage=original.language,
+    if version.lang != doc.meta.original:
+        original = doc.original_language.iso639_2
+        expr_children.append(A.FRBRtranslation(href=f"{work_iri}/{original}@{date}", fromLanguage=original,
                                                by="#" + TRANSLATOR))
+    return A.identification(
+        A.FRBRWork(
+            A.FRBRthis(value=f"{work_iri}/!{component}"),
+            A.FRBRuri(value=work_iri),
+            A.FRBRdate(date=date, name=event),
+            A.FRBRauthor(href=author, **{"as": "#author"}),
+            A.FRBRcountry(value="un"),
+            A.FRBRsubtype(value=subtype),
+            A.FRBRnumber(value=work.number, showAs=shown),
+            A.FRBRname(value=name),
+        ),
+        A.FRBRExpression(*expr_children),
+        A.FRBRManifestation(
+            A.FRBRthis(value=f"{expression}/!{component}.xml"),
+            A.FRBRuri(value=f"{expression}.xml"),
+            A.FRBRdate(date=version.masthead.issued.isoformat(), name="generation"),
+            A.FRBRauthor(href="#" + EDITOR, **{"as": "#editor"}),
+            A.FRBRformat(value="xml"),
+        ),
+        source="#" + EDITOR,
+    )
+
+
+def proprietary(doc: Document, version: Version):
+    """docgen's own fields (its namespace): the session, the duty station, the job number."""
+    P = ElementMaker(namespace=DOCGEN_NS, nsmap={"un": DOCGEN_NS})
+    out = A.proprietary(P.session(str(doc.meta.session)), P.dutyStation(doc.meta.duty_station), source="#" + EDITOR)
+    if version.masthead.job_number:
+        out.append(P.jobNumber(version.masthead.job_number))
+    return out
+
+
+def _meta(doc: Document, version: Version, component: str = "main"):
+    meta = doc.meta
+    author = "#" + doc.organ.akn_id
+    name, when, number = _identity(doc)
+    symbol, issued = version.masthead.symbol, version.masthead.issued.isoformat()  # the form's, as printed
+    date = when.isoformat()
+    event = "submission" if meta.form == "draft" else "adoption"
     references = parties(doc, version) + [
         A.TLCConcept(eId="adoption", href="/akn/ontology/concept/un/adoption", showAs="Adoption"),
         A.TLCConcept(eId="adopted", href="/akn/ontology/concept/un/adopted", showAs="Adopted"),
@@ -152,45 +187,22 @@ def _meta(doc: Document, version: Version, component: str = "main"):
             A.TLCConcept(eId="submission", href="/akn/ontology/concept/un/submission", showAs="Submission"),
             A.TLCConcept(eId="submitted", href="/akn/ontology/concept/un/submitted", showAs="Submitted"),
         ]
-    proprietary = A.proprietary(source="#" + EDITOR)
-    P = ElementMaker(namespace=DOCGEN_NS, nsmap={"un": DOCGEN_NS})
-    proprietary.append(P.session(str(meta.session)))
-    proprietary.append(P.dutyStation(meta.duty_station))
-    if version.masthead.job_number:
-        proprietary.append(P.jobNumber(version.masthead.job_number))
+    fields = proprietary(doc, version)
     if meta.form == "draft" and meta.adopted is not None:  # the Work it became
-        proprietary.append(P.adoptedAs(frbr.work_iri(meta.organ, meta.adopted, meta.number, meta.type)))
-    identification = A.identification(
-            A.FRBRWork(
-                A.FRBRthis(value=work.work_uri() + f"/!{component}"),
-                A.FRBRuri(value=work.work_uri()),
-                A.FRBRdate(date=date, name=event),
-                A.FRBRauthor(href=author, **{"as": "#author"}),
-                A.FRBRcountry(value="un"),
-                A.FRBRsubtype(value="deliberation"),
-                A.FRBRnumber(value=work.number, showAs=number),
-                A.FRBRname(value=name),
-            ),
-            A.FRBRExpression(*expr_children),
-            A.FRBRManifestation(
-                A.FRBRthis(value=expression.expression_uri() + f"/!{component}.xml"),
-                A.FRBRuri(value=expression.expression_uri() + ".xml"),
-                A.FRBRdate(date=issued, name="generation"),
-                A.FRBRauthor(href="#" + EDITOR, **{"as": "#editor"}),
-                A.FRBRformat(value="xml"),
-            ),
-            source="#" + EDITOR,
-        )
+        P = ElementMaker(namespace=DOCGEN_NS, nsmap={"un": DOCGEN_NS})
+        fields.append(P.adoptedAs(frbr.work_iri(meta.organ, meta.adopted, meta.number, meta.type)))
+    work = frbr.work_uri(meta.organ, when, number, name)
+    identity = identification(doc, version, work, date, event, "deliberation", number, name, component)
     if component != "main":  # an attachment: its own identification; the rest is the main document's
-        return A.meta(identification)
+        return A.meta(identity)
     return A.meta(
-        identification,
+        identity,
         A.publication(date=issued, name="draft" if meta.form == "draft" else "report" if meta.in_report else
                       "document", showAs=symbol, number=symbol),
         A.workflow(A.step(date=date, by=author, refersTo=f"#{event}",
                           outcome="#submitted" if meta.form == "draft" else "#adopted"), source="#" + EDITOR),
         A.references(*references, source="#" + EDITOR),
-        proprietary,
+        fields,
     )
 
 

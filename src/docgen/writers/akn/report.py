@@ -38,12 +38,9 @@ the report), in an annex annex_1__para_N. Numbers and labels are the model's, ne
 
 from __future__ import annotations
 
-from lxml.builder import ElementMaker
-
 from docgen.data import frbr
 from docgen.model import Document, Included, Operative, Section, Table, Version, plain_text
-from docgen.writers.akn import (A, DOCGEN_NS, EDITOR, TRANSLATOR, _body, _Inline,
-                                expression_iri, parties)
+from docgen.writers.akn import A, EDITOR, _body, _Inline, expression_iri, identification, parties, proprietary
 
 _ELEMENTS = {1: "chapter", 2: "section", 3: "subsection"}  # a Section's level -> its AKN element
 
@@ -51,57 +48,18 @@ _ELEMENTS = {1: "chapter", 2: "section", 3: "subsection"}  # a Section's level -
 def _meta(doc: Document, version: Version, component: str = "main"):
     """The report's identification (its Work: the symbol and issue date); the main component also has
     the publication, references and docgen's fields; a component only its identification."""
-    meta, lang, organ = doc.meta, version.language, doc.organ
-    author = "#" + organ.akn_id
-    date = meta.distributed.isoformat()
+    meta = doc.meta
     work = frbr.report_work_uri(meta.organ, meta.distributed, meta.symbol)
-    work_iri = work.work_uri()
-    expression = f"{work_iri}/{lang.iso639_2}@{date}"
-    original = f"{work_iri}/{doc.original_language.iso639_2}@{date}"
-    expr_children = [
-        A.FRBRthis(value=f"{expression}/!{component}"),
-        A.FRBRuri(value=expression),
-        A.FRBRdate(date=date, name="publication"),
-        A.FRBRauthor(href=author, **{"as": "#author"}),
-        A.FRBRlanguage(language=lang.iso639_2),
-    ]
-    if version.lang != meta.original:
-        expr_children.append(A.FRBRtranslation(href=original, fromLanguage=doc.original_language.iso639_2,
-                                               by="#" + TRANSLATOR))
-    identification = A.identification(
-        A.FRBRWork(
-            A.FRBRthis(value=f"{work_iri}/!{component}"),
-            A.FRBRuri(value=work_iri),
-            A.FRBRdate(date=date, name="publication"),
-            A.FRBRauthor(href=author, **{"as": "#author"}),
-            A.FRBRcountry(value="un"),
-            A.FRBRsubtype(value="report"),
-            A.FRBRnumber(value=work.number, showAs=meta.symbol),
-            A.FRBRname(value="report"),
-        ),
-        A.FRBRExpression(*expr_children),
-        A.FRBRManifestation(
-            A.FRBRthis(value=f"{expression}/!{component}.xml"),
-            A.FRBRuri(value=f"{expression}.xml"),
-            A.FRBRdate(date=date, name="generation"),
-            A.FRBRauthor(href="#" + EDITOR, **{"as": "#editor"}),
-            A.FRBRformat(value="xml"),
-        ),
-        source="#" + EDITOR,
-    )
+    identity = identification(doc, version, work, meta.distributed.isoformat(), "publication", "report",
+                              meta.symbol, "report", component)
     if component != "main":
-        return A.meta(identification)
-    references = parties(doc, version)
-    P = ElementMaker(namespace=DOCGEN_NS, nsmap={"un": DOCGEN_NS})
-    proprietary = A.proprietary(P.session(str(meta.session)), P.dutyStation(meta.duty_station), source="#" + EDITOR)
-    if version.masthead.job_number:
-        proprietary.append(P.jobNumber(version.masthead.job_number))
+        return A.meta(identity)
     return A.meta(
-        identification,
+        identity,
         A.publication(date=version.masthead.issued.isoformat(), name="report", showAs=version.masthead.symbol,
                       number=version.masthead.symbol),
-        A.references(*references, source="#" + EDITOR),
-        proprietary,
+        A.references(*parties(doc, version), source="#" + EDITOR),
+        proprietary(doc, version),
     )
 
 

@@ -88,9 +88,9 @@ def column_widths(table: Table) -> tuple[float, ...]:
     """Relative widths that follow the text: every column at least as wide as its longest word
     (a symbol such as CTOC/COP/2010/INF/2/Rev.1 never breaks), the rest of the line shared in
     proportion to what each column's longest cell would need beyond that. Han characters count
-    double (full width)."""
-    def width(text: str) -> int:
-        return sum(2 if ord(ch) > 0x2e80 else 1 for ch in text)
+    double (full width), capitals 1.4 (a symbol is mostly capitals)."""
+    def width(text: str) -> float:  # in average Latin letters: Han full width, capitals wider
+        return sum(2 if ord(ch) > 0x2e80 else 1.4 if ch.isupper() else 1 for ch in text)
 
     columns = table.columns
     need, want = [1] * columns, [1] * columns
@@ -98,7 +98,7 @@ def column_widths(table: Table) -> tuple[float, ...]:
         for c, cell in enumerate(row):
             text = plain_text(cell)
             words = text.split() if not any(ord(ch) > 0x2e80 for ch in text) else [text[:4]]
-            need[c] = max(need[c], *(width(w) + 1 for w in words), 1)
+            need[c] = max(need[c], *(width(w) + 2 for w in words), 1)  # and the cell's padding
             want[c] = max(want[c], width(text) + 1)
     spare = max(LINE_CHARACTERS - sum(need), 0)
     extra = [w - n if w > n else 0 for w, n in zip(want, need)]

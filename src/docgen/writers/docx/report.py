@@ -110,7 +110,8 @@ class _Writer:
         oxml.set_style(p, _HEADINGS[level][0])
         if page_break:
             p.paragraph_format.page_break_before = True  # the first chapter, an annex: a new page
-        if section.annex:  # "Annex I", the title under it
+        if section.annex:  # "Annex I", the title under it, both in the text column (the PDF's .annex-heading)
+            p.paragraph_format.first_line_indent = 0
             self.body.text_run(p, section.label).add_break()
         else:
             self.body.text_run(p, section.label + "\t")

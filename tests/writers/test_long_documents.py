@@ -1,7 +1,9 @@
 """Long documents (issue #24): an 80-page English resolution with 300 footnotes, a note every other
 paragraph (scripts/corpus.py, `long_document`). What `make bench` times is checked here without
-time: every footnote on its call's page read back from the PDF, the page count, and how many
-layouts the footnote repairs made (a round repairs every misplaced footnote of a layout at once)."""
+time: every footnote on its call's page read back from the PDF, the page count and numbers, how
+much the writer laid out (stretch by stretch: `pdf._stretches`), and that the stretches make the
+very PDF one layout of the whole text with the same breaks makes, whatever their length. Rounds
+of whole layouts (`pdf._rounds`, a report's) are checked on a stand-in for WeasyPrint."""
 
 from __future__ import annotations
 
@@ -76,19 +78,60 @@ def test_rounds_give_up_with_what_is_left(monkeypatch):
         pdf.render(_html(6), config=object())
 
 
-@pytest.fixture(scope="module")
-def long_pdf(tmp_path_factory):
-    """The 80-page document rendered by the PDF writer in this process: its file and layouts made."""
+def _pdf(folder, monkeypatch=None, **settings) -> tuple[bytes, dict, list[int]]:
+    """The PDF of the long document in *folder* by the PDF writer in this process (it raises if a
+    note is not on its call's page), with `pdf` module settings changed (FIRST, AHEAD); what it
+    laid out (`pdf.stats`), and the breaks of its last layout (paragraph starts in the HTML)."""
     from docgen import pipeline
     from docgen.writers import Settings, pdf, writer
 
-    folder = corpus.generate_long(tmp_path_factory.mktemp("long"), 80)
+    breaks: list = []
+    lay_out = pdf._Text.lay_out
+
+    def recorded(self, laid_breaks, *args, **kwargs):
+        breaks[:] = laid_breaks
+        return lay_out(self, laid_breaks, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in settings.items():
+            patch.setattr(pdf, name, value)
+        patch.setattr(pdf._Text, "lay_out", recorded)
+        doc, _ = pipeline.read(folder)
+        before = dict(pdf.stats)
+        data = writer("pdf")(doc, doc.versions["en"], Settings())
+    return data, {key: pdf.stats[key] - before[key] for key in before}, list(breaks)
+
+
+def _whole(folder, breaks: list[int]) -> bytes:
+    """The PDF of one layout of the whole text of *folder* with a forced break before each of
+    `breaks` (paragraph starts in its HTML), written as the writer writes it."""
+    import io
+
+    from docgen import pipeline
+    from docgen.writers import Settings
+    from docgen.writers.pdf import font_configuration, gate, page, TEMPLATES
+
     doc, _ = pipeline.read(folder)
-    before = pdf.stats["layouts"]
-    data = writer("pdf")(doc, doc.versions["en"], Settings())  # raises if a note is not on its call's page
+    prepared = page.prepare(doc, doc.versions["en"], Settings())
+    html = prepared.html
+    for start in sorted(breaks, reverse=True):
+        html = html[:start] + '<p style="break-before: page" ' + html[start + len("<p "):]
+    config = font_configuration(prepared.ranges)
+    document = gate.engine().HTML(string=html, base_url=str(TEMPLATES)).render(font_config=config)
+    out = io.BytesIO()
+    document.write_pdf(out, font_config=config, **dict(prepared.options))
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def long_pdf(tmp_path_factory):
+    """The 80-page document rendered by the PDF writer in this process: its folder, file, what
+    the writer laid out and its breaks."""
+    folder = corpus.generate_long(tmp_path_factory.mktemp("long"), 80)
+    data, made, breaks = _pdf(folder)
     path = folder / "long-80.en.pdf"
     path.write_bytes(data)
-    return path, pdf.stats["layouts"] - before
+    return folder, path, made, breaks
 
 
 @pytest.mark.slow
@@ -97,18 +140,61 @@ def test_every_footnote_of_the_long_document_is_on_its_calls_page(long_pdf):
     stress test reads its corpus; the writer's own check is on WeasyPrint's anchors."""
     from tests.writers.test_footnote_stress import examine
 
-    path, _ = long_pdf
+    _, path, _, _ = long_pdf
     problems = examine(str(path), 300)
     assert problems == [], "\n".join(problems[:40])
 
 
 @pytest.mark.slow
-def test_the_long_document_has_its_pages_in_a_few_layouts(long_pdf):
-    """~80 US Letter pages (73 before any repair; each forced break ends a page early), made in
-    a handful of layouts (5 on WeasyPrint 70 today); one repair per layout took ~20 and failed."""
+def test_the_long_document_is_laid_out_stretch_by_stretch(long_pdf):
+    """~80 US Letter pages (73 before any repair; each forced break ends a page early) with the
+    right number on every page, made of stretches, not of whole layouts, laying out fewer than
+    2.5 pages (dummy first pages included) for each page of the document: 159 for 75 on
+    WeasyPrint 70; rounds of whole layouts laid out 313 for 81."""
     import pikepdf
 
-    path, layouts = long_pdf
+    _, path, made, breaks = long_pdf
     with pikepdf.open(path) as document:
-        assert 70 <= len(document.pages) <= 90
-    assert 1 <= layouts <= 6
+        pages = len(document.pages)
+    assert 70 <= pages <= 90
+    assert made["layouts"] == 0 and made["stretches"] >= 5 and made["probes"] == 1
+    assert made["pages"] < 2.5 * pages
+    assert breaks, "no footnote of the long document needed a repair: the test no longer tests repairs"
+    assert _page_numbers(path) == list(range(2, pages + 1))
+
+
+@pytest.mark.slow
+def test_the_stretches_make_the_pdf_of_one_whole_layout(long_pdf):
+    """The same breaks laid out whole in one layout give the same PDF, byte for byte: the pages
+    of a stretch are those of the whole text, its text, notes, numbers and structure tree."""
+    folder, path, _, breaks = long_pdf
+    assert _whole(folder, breaks) == path.read_bytes()
+
+
+@pytest.mark.slow
+def test_stretches_of_any_length_make_the_same_pdf(tmp_path):
+    """A 24-page document (three repairs) laid out in stretches of 2 pages, of 5, and in one
+    first stretch of the whole text, then repaired from its seams: the same breaks, the same
+    PDF, that of one whole layout with those breaks."""
+    folder = corpus.generate_long(tmp_path, 24)
+    short, made, breaks = _pdf(folder, FIRST=16, AHEAD=2)
+    assert made["stretches"] > 8 and breaks
+    longer, _, same = _pdf(folder, FIRST=40, AHEAD=5)
+    whole, made, once = _pdf(folder, FIRST=10_000)
+    assert made["layouts"] >= 1
+    assert same == once == breaks
+    assert short == longer == whole == _whole(folder, breaks)
+
+
+def _page_numbers(path) -> list[int]:
+    """The number in each page's footer (the page's last word, bold), from the second page on (the
+    first has the job number)."""
+    import pdfplumber
+
+    numbers = []
+    with pdfplumber.open(path) as document:
+        for page in document.pages[1:]:
+            last = max(page.extract_words(extra_attrs=["fontname"]), key=lambda w: (w["top"], w["x0"]))
+            assert last["fontname"].endswith("-Bold") and last["text"].isdigit(), last
+            numbers.append(int(last["text"]))
+    return numbers

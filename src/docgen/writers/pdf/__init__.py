@@ -14,7 +14,9 @@ an unsupported WeasyPrint fails the PDF outputs, not the import of this module.
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import re
 
 from docgen.paths import TEMPLATES
 from docgen.writers import RenderError
@@ -31,7 +33,13 @@ MAX_REPAIRS = 8  # layouts after the first: rounds of repairs (each repairs one 
 # Each try replaces the footnote's previous one: a break that did not help is not kept.
 REPAIR_SHIFTS = (0, 1, -1, -2)
 
-stats = {"layouts": 0}  # whole-document layouts by `render` in this process (tests count them)
+# What `render` laid out in this process (tests and the bench count them): layouts of the whole
+# text, stretches of it (`_Text.lay_out`), probes (`_Text._probe`), and the pages of all (a
+# stretch's dummy first pages included)
+stats = {"layouts": 0, "stretches": 0, "probes": 0, "pages": 0}
+FIRST = 120  # paragraphs of the first stretch: a text this long is laid out whole first (most resolutions)
+AHEAD = 8  # pages a later stretch lays out (measured on the 80-page text: 6 to 11 cost the same)
+_LAYOUTS_PER_PARAGRAPH = 4  # a bound never reached: each layout keeps pages, lengthens its stretch or tries a place
 
 
 def render(html: str, config=None):
@@ -45,24 +53,40 @@ def render(html: str, config=None):
     the call's paragraph, the only place tried then, changed nothing; one before the next
     paragraph places it (tests/writers/test_real_texts.py reproduces it).
 
-    Rounds (#24): each layout repairs every misplaced footnote at once (each with its next place),
-    not one: an 80-page report with 300 notes needed ~20 repairs, each a layout of the whole
-    text (time grew with the square of the pages) and failed after `MAX_REPAIRS`; now it needs a
-    few layouts. A break laid for a footnote whose page a break before it has moved may be one
-    that one repair per layout would not have laid; every footnote is checked on the last layout
-    all the same. A document with one misplaced footnote per layout gets the breaks it got."""
+    The text is laid out stretch by stretch, each misplaced note repaired as it comes
+    (`_stretches`), when it can be (`_Text.partial`: not a report's contents' page numbers);
+    else whole, in rounds of repairs (`_rounds`)."""
     HTML = gate.engine().HTML
     config = config or font_configuration()
     from docgen.writers.pdf.weasyprint.fonts import OwnFontsConfiguration
 
     if isinstance(config, OwnFontsConfiguration) and "@font-face" not in html:  # no system font (fonts.py, 3.)
         raise RenderError("the page declares no font (@font-face): docgen sets text only in the faces of fonts/")
+    text = _Text(HTML, html, config)
+    if text.partial:
+        try:
+            return _stretches(text)
+        except _Whole:
+            _collect()
+    return _rounds(HTML, html, config)
+
+
+def _rounds(HTML, html: str, config):
+    """The text laid out whole, again after each round of repairs until every footnote is placed.
+
+    Rounds (#24): each layout repairs every misplaced footnote at once (each with its next place),
+    not one: an 80-page report with 300 notes needed ~20 repairs, each a layout of the whole
+    text (time grew with the square of the pages) and failed after `MAX_REPAIRS`; now it needs a
+    few layouts. A break laid for a footnote whose page a break before it has moved may be one
+    that one repair per layout would not have laid; every footnote is checked on the last layout
+    all the same. A document with one misplaced footnote per layout gets the breaks it got."""
     tried: dict[int, int] = {}  # footnote -> index in REPAIR_SHIFTS of its break
     repairs = 0
     for attempt in range(MAX_REPAIRS + 1):
         breaks = [(n, REPAIR_SHIFTS[i]) for n, i in tried.items()]
         document = HTML(string=_with_breaks(html, breaks), base_url=str(TEMPLATES)).render(font_config=config)
         stats["layouts"] += 1
+        stats["pages"] += len(getattr(document, "pages", ()))  # a stand-in for WeasyPrint has none (tests)
         problems = checks.footnote_placement(document)
         if not problems:
             return document
@@ -73,8 +97,95 @@ def render(html: str, config=None):
         repairs += len(steps)
         del document  # the wrong layout is garbage before the next one is made, not beside it
         _collect()
+    raise _unplaced(repairs, problems)
+
+
+def _unplaced(repairs: int, problems) -> RenderError:
     detail = "; ".join(str(p) for p in problems)
-    raise RenderError(f"footnotes could not be placed on their call's page after {repairs} repair(s): {detail}")
+    return RenderError(f"footnotes could not be placed on their call's page after {repairs} repair(s): {detail}")
+
+
+class _Whole(Exception):
+    """The stretches could not make the document: lay the text out whole, in rounds."""
+
+
+def _stretches(text: "_Text"):
+    """The text laid out stretch by stretch from its start, each misplaced footnote repaired as it
+    comes: the document that one layout of the whole text with the same breaks makes, byte for
+    byte, for a fraction of the rounds' work.
+
+    Laying the whole text out again after each round of repairs (`_rounds`) lays an 80-page text
+    with 300 notes out four times: each round's breaks move the pages after them, and the notes
+    there. A page laid out after a page that ends where a paragraph begins depends only on the
+    text from that paragraph on, its side and its number (`_Text.lay_out`). So a stretch is laid
+    out from such a page to `AHEAD` pages on, and its pages are kept up to the last that begins
+    with a paragraph (`_Text.seams`) before the page where its last paragraph begins (what comes
+    after the stretch could change that one), and the next stretch starts there. When a page has
+    a misplaced note, that page's notes get their next break and the stretch is laid out again
+    from the last page before it that begins with a paragraph, or from the stretch's start; a
+    break that falls before the stretch (a place before the call's paragraph) takes the pages
+    back to the kept stretch it falls in. The breaks are those of repairing, again and again,
+    the first misplaced note of the whole text laid out whole, however long the stretches are.
+    The 80-page text: each page laid out about twice, dummy pages included, not four times.
+    A short text is one stretch: one layout of the whole text when its notes are right.
+
+    The pages kept make the document (`Document.copy`), checked whole at the end; a stretch
+    that could not begin on its side sends the text to whole layouts (`_Whole`)."""
+    tried: dict[int, int] = {}  # footnote -> index in REPAIR_SHIFTS of its break
+    pages: list = []  # the pages kept, in order
+    kept: list[tuple[int | None, int]] = [(None, 0)]  # where each kept stretch begins: (paragraph offset, page index)
+    repairs = layouts = 0
+    rate = 8.0  # paragraphs a page, measured on the pages kept
+    span = FIRST  # paragraphs the next stretch lays out
+    while True:
+        start, first = kept[-1]
+        breaks = text.breaks(tried)
+        end = text.after(start, span)
+        laid = text.lay_out(breaks, start, first, end)
+        layouts += 1
+        if laid is None or layouts > _LAYOUTS_PER_PARAGRAPH * len(text.paragraphs):
+            raise _Whole()
+        # the pages before the one where the stretch's last paragraph begins are as in the whole text
+        done = len(laid.document.pages) if end is None else laid.began[text.index[end] - 1]
+        problems = [p for p in checks.footnote_placement(laid.document) if p.call_page <= done]
+        if not problems and end is None:
+            pages.extend(laid.document.pages)
+            break
+        limit = done  # the last page that may begin the next stretch (0-based)
+        if problems:
+            page = min(p.call_page for p in problems)
+            now = [dataclasses.replace(p, call_page=p.call_page + first, body_pages=[b + first for b in p.body_pages])
+                   for p in problems if p.call_page == page]
+            steps = _round(text.html, tried, now)
+            if not steps:
+                raise _unplaced(repairs, now)
+            tried.update(steps)
+            repairs += len(steps)
+            breaks, before = text.breaks(tried), breaks
+            changed = min(set(before) ^ set(breaks))  # the first break laid, moved or taken away
+            if start is not None and (changed < start or (changed == start and start not in breaks)):
+                while kept[-1][0] is not None and (kept[-1][0] > changed or (kept[-1][0] == changed
+                                                                             and changed not in breaks)):
+                    kept.pop()  # the break falls in a kept stretch: lay that one out again from its start
+                del pages[kept[-1][1]:]
+                span = round(rate * AHEAD)
+                continue
+            # the problem's page may change, and the page where the changed break's paragraph begins
+            limit = min(page - 1, laid.began.get(text.index[changed], page - 1))
+        seam = next(((j, i) for j, i in reversed(text.seams(laid)) if j <= limit), None)
+        if seam is None and not problems:
+            span *= 2  # no page to keep: a longer stretch
+            continue
+        if seam is not None:
+            j, i = seam
+            rate = max(1.0, (i - (text.index[start] if start is not None else 0)) / j)
+            pages.extend(laid.document.pages[:j])
+            kept.append((text.offsets[i], first + j))
+        span = round(rate * AHEAD)
+    document = laid.document.copy(pages)
+    if checks.footnote_placement(document):  # never seen: every stretch was right on its own
+        raise _Whole()
+    return document
 
 
 def _collect() -> None:
@@ -124,6 +235,187 @@ def _with_breaks(html: str, breaks) -> str:
     for start in starts:  # from the end, so that the earlier positions stay right
         html = html[:start] + '<p style="break-before: page" ' + html[start + len(_PARAGRAPH):]
     return html
+
+
+_P_TAG = re.compile(r"<p[\s>]")  # a paragraph's start tag: the parsed tree's <p> elements, in order
+_MARK = "docgen-p-"  # a paragraph's anchor while it is laid out (where it begins; taken out after)
+
+
+@dataclasses.dataclass
+class _Laid:
+    """A stretch as laid out: its pages (`document`, from the stretch's first), the page each of
+    its paragraphs (index) begins on, and for each page whose first anchor is a paragraph that
+    begins there: (page, paragraph, y of its top in CSS px)."""
+    document: object
+    began: dict[int, int]
+    firsts: list[tuple[int, int, float]]
+
+
+class _Text:
+    """One page's HTML, parsed once, laid out whole or a stretch of it, with forced breaks.
+
+    A break or a stretch's ends are where a paragraph starts in the HTML (`_paragraph_start`);
+    the paragraphs are the same elements in every layout, so the structure tree (weasyprint/
+    tagging.py) continues an element from one stretch to the next as across any page break. A
+    layout's breaks are style declarations, added for it and taken away after it. A stretch
+    (`lay_out` with `start`) is laid out with what its pages depend on as in the whole text: the
+    text before it is taken out of the tree but for a first page (the masthead's element without
+    its content, which sets the running header's string, and the first page's footer) and the
+    element just before each of its ancestors, hidden (a `+` selector sees it); a forced break
+    puts it on the second page, or on the third after a blank one (`recto`) when its page number
+    is odd, so that it has its side in the document; `@page :nth` sets the page counter there to
+    its number; the pages before it are dropped. The text from its end on is taken out too.
+
+    `partial` is False when a stretch cannot be right alone: the page has counters other than the
+    page's, strings or running elements other than the first page's, or target-counter() (a
+    contents page's numbers come from the whole layout); or the HTML's paragraphs are not the
+    tree's."""
+
+    def __init__(self, HTML, html: str, config):
+        self.html, self.config = html, config
+        self.offsets = [m.start() for m in _P_TAG.finditer(html)]
+        self.source = HTML(string=html, base_url=str(TEMPLATES))
+        root = getattr(self.source, "etree_element", None)  # None: a stand-in for WeasyPrint (tests)
+        self.paragraphs = list(root.iter("p")) if root is not None else []
+        tree = root is not None and len(self.paragraphs) == len(self.offsets)
+        self.parent = {child: parent for parent in root.iter() for child in parent} if tree else {}
+        body = root.find("body") if tree else None
+        children = list(body) if body is not None else []
+        masthead = next((e for e in children if "masthead" in e.get("class", "").split()), None)
+        footer = next((e for e in children if "first-footer" in e.get("class", "").split()), None)
+        self.body, self.first_page = body, (masthead, footer)
+        self.partial = (tree and masthead is not None and footer is not None and html.count("string-set") == 1
+                        and re.search(r"\.masthead\s*\{[^}]*string-set", html) is not None
+                        and html.count("running(") == 1 and not re.search(r"counter-(reset|increment|set)|target-", html))
+        self.index = {k: i for i, k in enumerate(self.offsets)}
+        self.joined = self._joined(root) if self.partial else set()
+        self.top: float | None = None  # where the text of a page after the first begins (y, CSS px): `seams`
+
+    def _joined(self, root) -> set[int]:
+        """The paragraphs (index) that follow the one before with nothing between but list elements."""
+        joined, last, inside, between = set(), None, set(), True
+        for element in root.iter():
+            if element in inside:
+                continue
+            if element.tag == "p":
+                if last is not None and between:
+                    joined.add(last + 1)
+                last = self.paragraphs.index(element, last + 1 if last is not None else 0)
+                inside, between = set(element.iter()), True
+            elif last is not None and element.tag not in ("li", "ol", "ul"):
+                between = False
+        return joined
+
+    def breaks(self, tried: dict[int, int]) -> list[int]:
+        """Where the breaks of `tried` (footnote -> index in REPAIR_SHIFTS) go: paragraph starts in the HTML."""
+        return sorted({start for n, i in tried.items()
+                       if (start := _paragraph_start(self.html, n, REPAIR_SHIFTS[i])) is not None})
+
+    def after(self, start: int | None, span: int) -> int | None:
+        """The paragraph (offset) `span` paragraphs after `start` (None: the text's start); None past the text."""
+        i = (self.index[start] if start is not None else 0) + span
+        return self.offsets[i] if i < len(self.offsets) else None
+
+    def seams(self, laid: _Laid) -> list[tuple[int, int]]:
+        """The pages of `laid` where a stretch may begin, after its first: (page, paragraph index)
+        for each page that begins with a paragraph that follows a paragraph (a heading before it
+        would be kept with it), its top at the top of the page's text."""
+        if self.top is None and self.joined:
+            self._probe()
+        if self.top is None:
+            return []
+        return [(j, i) for j, i, y in laid.firsts if j > 0 and i in self.joined and abs(y - self.top) < 0.01]
+
+    def _probe(self) -> None:
+        """Learn `top` from one paragraph laid out after a forced break (stats: a probe)."""
+        i = min(self.joined)
+        self.lay_out([], self.offsets[i], 1, self.offsets[i + 1] if i + 1 < len(self.offsets) else None, probe=True)
+
+    def lay_out(self, breaks: list[int], start: int | None = None, first: int = 0, end: int | None = None,
+                probe: bool = False) -> _Laid | None:
+        """The text with a forced page break before each paragraph in `breaks`, whole, or from the
+        paragraph `start` (at the top of the page with index `first`) to `end` (taken out); None
+        if the stretch did not begin on a page of its side."""
+        stats["probes" if probe else "layouts" if start is None and end is None else "stretches"] += 1
+        paragraph = {k: self.paragraphs[self.index[k]] for k in (start, end) if k is not None}
+        styles: dict = {}  # element -> its style attribute before this layout
+        children: dict = {}  # element -> its children before this layout
+
+        def style(element, value: str) -> None:
+            styles.setdefault(element, element.get("style"))
+            element.set("style", value)
+
+        def keep(parent, kept: list) -> None:
+            children.setdefault(parent, list(parent))
+            parent[:] = kept
+
+        declared = {i: [f'-weasy-anchor: "{_MARK}{i}"'] for i in range(len(self.paragraphs))}  # where each begins
+        for k in breaks:
+            if (start is None or k > start) and (end is None or k < end):
+                declared[self.index[k]].append("break-before: page")
+        sheets = []
+        if end is not None:  # the text from `end` on is taken out, with an ancestor it begins
+            node = paragraph[end]
+            while self.parent[node] is not self.body and list(self.parent[node])[0] is node:
+                node = self.parent[node]
+            cut = 0
+            while node is not self.body:
+                parent = self.parent[node]
+                now = list(parent)
+                keep(parent, now[:now.index(node) + cut])
+                node, cut = parent, 1
+        if start is not None:
+            on = 2 if first % 2 else 3  # the page of this layout with the side of the stretch's first
+            node = paragraph[start]
+            while node is not self.body:
+                parent = self.parent[node]
+                now = list(parent)
+                i = now.index(node)
+                if i:
+                    style(now[i - 1], "display: none")
+                before = [now[i - 1]] if i else []
+                if parent is self.body:
+                    masthead, footer = self.first_page
+                    shell = type(masthead)(masthead.tag, dict(masthead.attrib))  # without its content
+                    before = [shell, footer] + [e for e in before if e is not footer and e is not masthead]
+                keep(parent, before + now[i:])
+                node = parent
+            declared[self.index[start]].append(f'break-before: {"page" if on == 2 else "recto"}')
+            if start not in breaks:  # a margin at the top of a page is truncated after a break not forced
+                declared[self.index[start]].append("margin-top: 0")
+            sheets = [gate.engine().CSS(string=f"@page :nth({on}) {{ counter-reset: page {first + 1} }}")]
+        for i, declarations in declared.items():
+            own = self.paragraphs[i].get("style")
+            style(self.paragraphs[i], "; ".join(([own] if own else []) + declarations))
+        try:
+            document = self.source.render(font_config=self.config, stylesheets=sheets)
+        finally:
+            for parent, kids in children.items():
+                parent[:] = kids
+            for element, value in styles.items():
+                if value is None:
+                    del element.attrib["style"]
+                else:
+                    element.set("style", value)
+        stats["pages"] += len(document.pages)
+        at = 0 if start is None else None
+        began, firsts = {}, []
+        for j, page in enumerate(document.pages):
+            mine = sorted((int(name[len(_MARK):]), page.anchors.pop(name)[1]) for name in list(page.anchors)
+                          if name.startswith(_MARK))  # not destinations in the PDF
+            for i, _ in mine:
+                began.setdefault(i, j)
+            if mine and start is not None and at is None and mine[0][0] == self.index[start]:
+                at = j
+                if probe:
+                    self.top = mine[0][1]  # a paragraph after a forced break: the top of a page's text
+            if mine and began[mine[0][0]] == j:
+                firsts.append((j, *mine[0]))
+        if at != (0 if start is None else on - 1):  # not on its side (a break of the template's own there?)
+            return None
+        return _Laid(document if start is None else document.copy(document.pages[at:]),
+                     {i: j - at for i, j in began.items() if j >= at},
+                     [(j - at, i, y) for j, i, y in firsts if j >= at])
 
 
 def write(doc, version, settings) -> bytes:

@@ -7,6 +7,8 @@ of whole layouts (`pdf._rounds`, a report's) are checked on a stand-in for Weasy
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import yaml
 
@@ -78,7 +80,7 @@ def test_rounds_give_up_with_what_is_left(monkeypatch):
         pdf.render(_html(6), config=object())
 
 
-def _pdf(folder, monkeypatch=None, **settings) -> tuple[bytes, dict, list[int]]:
+def _pdf(folder, **settings) -> tuple[bytes, dict, list[int]]:
     """The PDF of the long document in *folder* by the PDF writer in this process (it raises if a
     note is not on its call's page), with `pdf` module settings changed (FIRST, AHEAD); what it
     laid out (`pdf.stats`), and the breaks of its last layout (paragraph starts in the HTML)."""
@@ -89,7 +91,8 @@ def _pdf(folder, monkeypatch=None, **settings) -> tuple[bytes, dict, list[int]]:
     lay_out = pdf._Text.lay_out
 
     def recorded(self, laid_breaks, *args, **kwargs):
-        breaks[:] = laid_breaks
+        if not kwargs:  # not a probe, nor the contents laid out again with their numbers
+            breaks[:] = laid_breaks
         return lay_out(self, laid_breaks, *args, **kwargs)
 
     with pytest.MonkeyPatch.context() as patch:
@@ -104,7 +107,8 @@ def _pdf(folder, monkeypatch=None, **settings) -> tuple[bytes, dict, list[int]]:
 
 def _whole(folder, breaks: list[int]) -> bytes:
     """The PDF of one layout of the whole text of *folder* with a forced break before each of
-    `breaks` (paragraph starts in its HTML), written as the writer writes it."""
+    `breaks` (paragraph starts in its HTML), written as the writer writes it; a report's contents
+    numbered with the pages its headings land on in that layout, and the text laid out again."""
     import io
 
     from docgen import pipeline
@@ -118,8 +122,12 @@ def _whole(folder, breaks: list[int]) -> bytes:
         html = html[:start] + '<p style="break-before: page" ' + html[start + len("<p "):]
     config = font_configuration(prepared.ranges)
     document = gate.engine().HTML(string=html, base_url=str(TEMPLATES)).render(font_config=config)
+    if 'class="toc-page"' in html:  # a report: its contents numbered from this layout, then laid out again
+        pages = {name: n for n, page in enumerate(document.pages, 1) for name in page.anchors}
+        html = re.sub(r'(data-target="#([^"]+)">)(</span>)', lambda m: f"{m[1]}{pages[m[2]]}{m[3]}", html)
+        document = gate.engine().HTML(string=html, base_url=str(TEMPLATES)).render(font_config=config)
     out = io.BytesIO()
-    document.write_pdf(out, font_config=config, **dict(prepared.options))
+    document.write_pdf(out, **dict(prepared.options))
     return out.getvalue()
 
 
@@ -184,6 +192,29 @@ def test_stretches_of_any_length_make_the_same_pdf(tmp_path):
     assert made["layouts"] >= 1
     assert same == once == breaks
     assert short == longer == whole == _whole(folder, breaks)
+
+
+@pytest.mark.slow
+def test_a_long_report_is_laid_out_in_stretches_and_numbers_its_contents(tmp_path):
+    """A 30-page report (chapters, sections, tables, notes, contents) laid out in stretches of 3
+    pages: the PDF of one whole layout with the same breaks and its contents numbered with the
+    pages its headings land on there (docgen writes the numbers, not CSS target-counter(), which
+    needs the whole text in one layout); each entry on page 1 prints the page its link leads to,
+    and its heading is there."""
+    from tests.writers.test_reports import contents_entries, letters, pages_text
+
+    folder = corpus.generate_long(tmp_path, 30, kind="report")
+    data, made, breaks = _pdf(folder, FIRST=20, AHEAD=3)
+    assert made["layouts"] == 0 and made["stretches"] > 8
+    assert data == _whole(folder, breaks)
+    path = tmp_path / "report.pdf"
+    path.write_bytes(data)
+    pages = [letters(p) for p in pages_text(path)]
+    entries = contents_entries(path)
+    assert len(entries) >= 10 and max(target for _, _, target in entries) > 10
+    for ident, printed, target in entries:
+        assert printed == target, f"{ident}: the contents say page {printed}, the link leads to page {target}"
+        assert ident.startswith("chp_") and target > 1 and pages[target - 1], ident
 
 
 def _page_numbers(path) -> list[int]:

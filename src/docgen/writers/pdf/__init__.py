@@ -89,7 +89,7 @@ def _rounds(HTML, html: str, config):
         stats["pages"] += len(getattr(document, "pages", ()))  # a stand-in for WeasyPrint has none (tests)
         problems = checks.footnote_placement(document)
         if not problems:
-            return document
+            return _number_contents_whole(HTML, _with_breaks(html, breaks), config, document)
         steps = _round(html, tried, problems)
         if not steps or attempt == MAX_REPAIRS:
             break
@@ -183,9 +183,60 @@ def _stretches(text: "_Text"):
             kept.append((text.offsets[i], first + j))
         span = round(rate * AHEAD)
     document = laid.document.copy(pages)
+    if text.contents:
+        document = _number_contents(text, document, breaks)
     if checks.footnote_placement(document):  # never seen: every stretch was right on its own
         raise _Whole()
     return document
+
+
+_TOC_PAGE = re.compile(r'(<span class="toc-page"[^>]*data-target="#([^"]+)"[^>]*>)(</span>)')
+
+
+def _page_numbers(document) -> dict[str, int]:
+    """Each anchor of the laid-out document -> the number of the page it lands on."""
+    return {name: number for number, page in enumerate(document.pages, 1) for name in page.anchors}
+
+
+def _number_contents(text: "_Text", document, breaks: list[int]):
+    """The document with its contents' page numbers written in: each `.toc-page` gets the number
+    of the page its entry's heading lands on, and the pages before the first entry's heading
+    (the contents' own) are laid out again with them. The numbers are out of the flow (CSS), so
+    those pages change only by them: a layout that moves an anchor or a contents entry there
+    sends the text to whole layouts (`_Whole`, never seen). Done by docgen, not by CSS
+    target-counter(), which WeasyPrint resolves only in a layout of the whole text."""
+    numbers = _page_numbers(document)
+    first = text.contents[0][1]
+    k = numbers[first] - 1  # the page where the first entry's heading begins
+    heading = text.html.index(f' id="{first}"')
+    end = next(offset for offset in text.offsets if offset > heading)
+    for span, target in text.contents:
+        span.text = str(numbers[target])
+    try:
+        laid = text.lay_out([b for b in breaks if b < end], None, 0, end, marks={span: f"docgen-toc-{n}" for n, (span, _) in enumerate(text.contents)})
+    finally:
+        for span, _ in text.contents:
+            span.text = None
+    same = (laid is not None and len(laid.document.pages) > k and laid.marked < k and first in laid.document.pages[k].anchors
+            and all(set(laid.document.pages[j].anchors) == set(document.pages[j].anchors) for j in range(k)))
+    if not same:
+        raise _Whole()
+    return document.copy(laid.document.pages[:k] + document.pages[k:])
+
+
+def _number_contents_whole(HTML, html: str, config, document):
+    """`_number_contents` for a text laid out whole (`_rounds`): the numbers written into the
+    HTML, and the text laid out whole again; its pages must keep their anchors."""
+    if not _TOC_PAGE.search(html):
+        return document
+    numbers = _page_numbers(document)
+    numbered = _TOC_PAGE.sub(lambda m: f"{m.group(1)}{numbers[m.group(2)]}{m.group(3)}", html)
+    again = HTML(string=numbered, base_url=str(TEMPLATES)).render(font_config=config)
+    stats["layouts"] += 1
+    stats["pages"] += len(again.pages)
+    if [set(p.anchors) for p in again.pages] != [set(p.anchors) for p in document.pages]:
+        raise RenderError("the contents' page numbers moved the pages they number (a report's contents)")
+    return again
 
 
 def _collect() -> None:
@@ -249,6 +300,7 @@ class _Laid:
     document: object
     began: dict[int, int]
     firsts: list[tuple[int, int, float]]
+    marked: int = -1  # the last page where an element of `lay_out`'s marks lands
 
 
 class _Text:
@@ -267,9 +319,9 @@ class _Text:
     its number; the pages before it are dropped. The text from its end on is taken out too.
 
     `partial` is False when a stretch cannot be right alone: the page has counters other than the
-    page's, strings or running elements other than the first page's, or target-counter() (a
-    contents page's numbers come from the whole layout); or the HTML's paragraphs are not the
-    tree's."""
+    page's, strings or running elements other than the first page's, or target-counter() (the
+    page numbers of a report's contents are docgen's: `_number_contents`); or the HTML's
+    paragraphs are not the tree's."""
 
     def __init__(self, HTML, html: str, config):
         self.html, self.config = html, config
@@ -289,6 +341,10 @@ class _Text:
                         and html.count("running(") == 1 and not re.search(r"counter-(reset|increment|set)|target-", html))
         self.index = {k: i for i, k in enumerate(self.offsets)}
         self.joined = self._joined(root) if self.partial else set()
+        # the contents' page-number slots and the anchor each numbers (`_number_contents`), in order
+        self.contents = [(e, e.get("data-target")[1:]) for e in root.iter("span")
+                         if "toc-page" in e.get("class", "").split() and e.get("data-target", "").startswith("#")
+                         ] if self.partial else []
         self.top: float | None = None  # where the text of a page after the first begins (y, CSS px): `seams`
 
     def _joined(self, root) -> set[int]:
@@ -332,10 +388,11 @@ class _Text:
         self.lay_out([], self.offsets[i], 1, self.offsets[i + 1] if i + 1 < len(self.offsets) else None, probe=True)
 
     def lay_out(self, breaks: list[int], start: int | None = None, first: int = 0, end: int | None = None,
-                probe: bool = False) -> _Laid | None:
+                probe: bool = False, marks: dict | None = None) -> _Laid | None:
         """The text with a forced page break before each paragraph in `breaks`, whole, or from the
         paragraph `start` (at the top of the page with index `first`) to `end` (taken out); None
-        if the stretch did not begin on a page of its side."""
+        if the stretch did not begin on a page of its side. `marks`: element -> an anchor name
+        for it in this layout; the last page one lands on is `_Laid.marked`."""
         stats["probes" if probe else "layouts" if start is None and end is None else "stretches"] += 1
         paragraph = {k: self.paragraphs[self.index[k]] for k in (start, end) if k is not None}
         styles: dict = {}  # element -> its style attribute before this layout
@@ -387,6 +444,9 @@ class _Text:
         for i, declarations in declared.items():
             own = self.paragraphs[i].get("style")
             style(self.paragraphs[i], "; ".join(([own] if own else []) + declarations))
+        for element, name in (marks or {}).items():
+            own = element.get("style")
+            style(element, "; ".join(([own] if own else []) + [f'-weasy-anchor: "{name}"']))
         try:
             document = self.source.render(font_config=self.config, stylesheets=sheets)
         finally:
@@ -399,8 +459,11 @@ class _Text:
                     element.set("style", value)
         stats["pages"] += len(document.pages)
         at = 0 if start is None else None
-        began, firsts = {}, []
+        began, firsts, marked = {}, [], -1
         for j, page in enumerate(document.pages):
+            for name in set(page.anchors) & set((marks or {}).values()):
+                del page.anchors[name]
+                marked = j
             mine = sorted((int(name[len(_MARK):]), page.anchors.pop(name)[1]) for name in list(page.anchors)
                           if name.startswith(_MARK))  # not destinations in the PDF
             for i, _ in mine:
@@ -415,7 +478,7 @@ class _Text:
             return None
         return _Laid(document if start is None else document.copy(document.pages[at:]),
                      {i: j - at for i, j in began.items() if j >= at},
-                     [(j - at, i, y) for j, i, y in firsts if j >= at])
+                     [(j - at, i, y) for j, i, y in firsts if j >= at], marked - at)
 
 
 def write(doc, version, settings) -> bytes:
@@ -435,7 +498,7 @@ def typeset(page: Page) -> bytes:
     attachments = [weasyprint.Attachment(string=a.data, name=a.name, relationship=a.relationship,
                                          description=a.description, created=a.when, modified=a.when)
                    for a in page.attachments]
-    document.write_pdf(out, font_config=config, attachments=attachments, **dict(page.options))
+    document.write_pdf(out, attachments=attachments, **dict(page.options))
     data = out.getvalue()
     checks.embedded_fonts(document)
     return data

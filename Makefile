@@ -56,7 +56,7 @@ $(STAMPS)/interpreter: FORCE
 	@mkdir -p $(STAMPS) && (echo "$(INTERPRETER)" | cmp -s - $@ || echo "$(INTERPRETER)" > $@)
 
 # .venv is made again when it was made by another interpreter than the chosen one.
-$(STAMPS)/venv: pyproject.toml $(STAMPS)/interpreter $(STAMPS)/system
+$(STAMPS)/venv: pyproject.toml setup.py src/docgen/_framestack.c $(STAMPS)/interpreter $(STAMPS)/system
 	@if test -x $(BIN)/python && test "$$($(BIN)/python -c 'import sys; import os; print(os.path.realpath(sys._base_executable))')" != "$(INTERPRETER)"; then \
 	  echo "making .venv again with $(INTERPRETER)"; rm -rf $(VENV); fi
 	test -x $(BIN)/python || $(INTERPRETER) -m venv $(VENV)

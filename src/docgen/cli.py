@@ -247,9 +247,13 @@ def run() -> None:
     same reason: a one-shot command frees nothing worth the walks (a build with many outputs
     collects between them, `job.collect_between_jobs`). No process is left behind: a build's
     workers are joined before main() returns.
+    Frame-stack chunks are kept for reuse (`framestack`: CPython 3.11 unmaps them as they empty).
     """
     import gc
 
+    from docgen.framestack import keep_chunks
+
+    keep_chunks()
     gc.disable()
     code = main(sys.argv[1:])
     for stream in (sys.stdout, sys.stderr):

@@ -15,7 +15,9 @@ from __future__ import annotations
 import gc
 
 from docgen.building.job import load
+from docgen.framestack import keep_chunks
 
+keep_chunks()  # in the forkserver: every worker forked from it keeps its frame-stack chunks
 try:
     load()
 except Exception:  # noqa: BLE001 - reported by the workers (see above)

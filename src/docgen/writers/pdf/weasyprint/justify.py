@@ -105,8 +105,21 @@ def _opportunity(before, after) -> str | None:
     return "boundary" if wide_a or wide_b else None
 
 
+def _may_be_wide(box) -> bool:
+    """Whether a letter of the line may be wide (`is_wide`): none below U+00A1 is, nor any below
+    U+1100 outside CJK text. A line of Latin, Cyrillic or Arabic text has no CJK gap, and is
+    known so without looking at each pair of letters (most of the time justification took)."""
+    if isinstance(box, boxes.TextBox):
+        return bool(box.text) and max(box.text) >= ("\u00a1" if _is_cjk_lang(box.style) else "\u1100")
+    if isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+        return any(_may_be_wide(child) for child in box.children if child.is_in_normal_flow())
+    return False
+
+
 def mark_gaps(line) -> list:
     """The line's CJK gaps, as (text box, index of the letter before the gap, kind), in order."""
+    if not _may_be_wide(line):
+        return []
     letters = list(_letters(line))
     # Format characters (word joiner, zero-width space) are invisible: look through them.
     visible = [x for x in letters if x is None or unicodedata.category(x[2]) != "Cf"]
@@ -227,6 +240,8 @@ def add_word_spacing(context, box, justification_spacing, x_advance):
 def _byte_offsets(text: str, gaps) -> tuple[tuple[int, float], ...]:
     """(UTF-8 offset, width in Pango units) per gap: Pango's glyph clusters are byte offsets."""
     widths = dict(gaps)
+    if text.isascii():  # a character is a byte
+        return tuple((index, widths[index] * TO_UNITS) for index in sorted(widths))
     offsets, position = [], 0
     for index, char in enumerate(text):
         if index in widths:
@@ -268,32 +283,38 @@ def _settle(line, gaps: dict[int, float]) -> None:
         per_thousandth = size * TO_UNITS / 1000  # Pango units per thousandth of an em
         glyphs = glyph_item.glyphs
         clusters = glyphs.log_clusters
+        infos = glyphs.glyphs
         start, end, count = item.offset, item.offset + item.length, glyphs.num_glyphs
+        widths = _logical_widths.setdefault((int(ffi.cast("uintptr_t", font)), size), {})  # glyph -> its width
         for i in range(count):
-            geometry = glyphs.glyphs[i].geometry
-            cluster_start = start + clusters[i]
-            cluster_end = end if i == count - 1 else start + clusters[i + 1]
+            info = infos[i]
+            geometry = info.geometry
             width = geometry.width
-            if gaps and rtl:
-                # A gap (a space) is a cluster of its own: widen its first glyph once.
-                if cluster_start not in seen:
-                    seen.add(cluster_start)
-                    width += gaps.get(cluster_start, 0)
-            elif gaps:
-                width += sum(gaps.get(offset, 0) for offset in range(cluster_start, cluster_end))
+            if gaps:
+                cluster_start = start + clusters[i]
+                if rtl:
+                    # A gap (a space) is a cluster of its own: widen its first glyph once.
+                    if cluster_start not in seen:
+                        seen.add(cluster_start)
+                        width += gaps.get(cluster_start, 0)
+                else:
+                    cluster_end = end if i == count - 1 else start + clusters[i + 1]
+                    width += sum(gaps.get(offset, 0) for offset in range(cluster_start, cluster_end))
             exact += width / per_thousandth
-            glyph = glyphs.glyphs[i].glyph
+            glyph = info.glyph
             geometry.width = round(width)
-            if glyph == pango.PANGO_GLYPH_EMPTY:
+            if glyph == _EMPTY:
                 drawn += geometry.width / size  # draw_first_line moves by width / font size
                 continue
-            if glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:
+            if glyph & _UNKNOWN:
                 drawn += geometry.width / per_thousandth
                 continue
             # draw_first_line: offset = x_offset / size; kerning = logical + offset - width in
             # thousandths; the pen moves by offset + logical - int(kerning).
             offset = geometry.x_offset / size
-            logical = _logical_width(font, glyph, size)
+            logical = widths.get(glyph)
+            if logical is None:
+                logical = widths[glyph] = _logical_width(font, glyph, size)
             truncated = round(offset + logical - (exact - drawn))  # the int(kerning) that lands right
             kerning = truncated + (0.25 if truncated >= 0 else -0.25)
             geometry.width = round((logical + offset - kerning) * per_thousandth)
@@ -301,7 +322,8 @@ def _settle(line, gaps: dict[int, float]) -> None:
 
 
 _font_sizes: dict = {}
-_logical_widths: dict = {}
+_logical_widths: dict = {}  # (font address, size) -> {glyph: width in 1/1000 em} (`_settle`)
+_EMPTY, _UNKNOWN = pango.PANGO_GLYPH_EMPTY, pango.PANGO_GLYPH_UNKNOWN_FLAG
 
 
 def _font_size(font) -> float:
@@ -316,12 +338,9 @@ def _font_size(font) -> float:
 
 def _logical_width(font, glyph: int, size: float) -> int:
     """The glyph's width as WeasyPrint writes it in the PDF (`draw_first_line`), in 1/1000 em."""
-    key = (int(ffi.cast("uintptr_t", font)), glyph)
-    if key not in _logical_widths:
-        ink, logical = ffi.new("PangoRectangle *"), ffi.new("PangoRectangle *")
-        pango.pango_font_get_glyph_extents(font, glyph, ink, logical)
-        _logical_widths[key] = round(logical.width * 1000 * FROM_UNITS / size)
-    return _logical_widths[key]
+    ink, logical = ffi.new("PangoRectangle *"), ffi.new("PangoRectangle *")
+    pango.pango_font_get_glyph_extents(font, glyph, ink, logical)
+    return round(logical.width * 1000 * FROM_UNITS / size)
 
 
 # ---------------------------------------------------------------- Han/Latin margins at line edges

@@ -80,7 +80,7 @@ def test_rounds_give_up_with_what_is_left(monkeypatch):
         pdf.render(_html(6), config=object())
 
 
-def _pdf(folder, **settings) -> tuple[bytes, dict, list[int]]:
+def _pdf(folder, lang: str = "en", **settings) -> tuple[bytes, dict, list[int]]:
     """The PDF of the long document in *folder* by the PDF writer in this process (it raises if a
     note is not on its call's page), with `pdf` module settings changed (FIRST, AHEAD); what it
     laid out (`pdf.stats`), and the breaks of its last layout (paragraph starts in the HTML)."""
@@ -101,11 +101,11 @@ def _pdf(folder, **settings) -> tuple[bytes, dict, list[int]]:
         patch.setattr(pdf._Text, "lay_out", recorded)
         doc, _ = pipeline.read(folder)
         before = dict(pdf.stats)
-        data = writer("pdf")(doc, doc.versions["en"], Settings())
+        data = writer("pdf")(doc, doc.versions[lang], Settings())
     return data, {key: pdf.stats[key] - before[key] for key in before}, list(breaks)
 
 
-def _whole(folder, breaks: list[int]) -> bytes:
+def _whole(folder, breaks: list[int], lang: str = "en") -> bytes:
     """The PDF of one layout of the whole text of *folder* with a forced break before each of
     `breaks` (paragraph starts in its HTML), written as the writer writes it; a report's contents
     numbered with the pages its headings land on in that layout, and the text laid out again."""
@@ -116,7 +116,7 @@ def _whole(folder, breaks: list[int]) -> bytes:
     from docgen.writers.pdf import font_configuration, gate, page, TEMPLATES
 
     doc, _ = pipeline.read(folder)
-    prepared = page.prepare(doc, doc.versions["en"], Settings())
+    prepared = page.prepare(doc, doc.versions[lang], Settings())
     html = prepared.html
     for start in sorted(breaks, reverse=True):
         html = html[:start] + '<p style="break-before: page" ' + html[start + len("<p "):]
@@ -195,6 +195,21 @@ def test_stretches_of_any_length_make_the_same_pdf(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("lang", ["ar", "zh", "en", "fr", "es", "ru"])
+def test_every_language_laid_out_in_one_page_stretches_is_its_whole_layout(lang):
+    """The specimen (2-4 pages) in stretches of about a page each, from its second paragraph on:
+    each language's PDF is that of one whole layout, byte for byte. Arabic pages run right to
+    left (its first page is a left page: a stretch's side comes from `recto`, which is "left"
+    there); Chinese lines have no spaces; the texts have preambles, operative paragraphs with
+    items, notes and an annex."""
+    from tests.conftest import SPECIMEN
+
+    data, made, breaks = _pdf(SPECIMEN, lang, FIRST=2, AHEAD=1)
+    assert made["stretches"] >= 3, made
+    assert data == _whole(SPECIMEN, breaks, lang)
+
+
+@pytest.mark.slow
 def test_a_long_report_is_laid_out_in_stretches_and_numbers_its_contents(tmp_path):
     """A 30-page report (chapters, sections, tables, notes, contents) laid out in stretches of 3
     pages: the PDF of one whole layout with the same breaks and its contents numbered with the
@@ -215,6 +230,31 @@ def test_a_long_report_is_laid_out_in_stretches_and_numbers_its_contents(tmp_pat
     for ident, printed, target in entries:
         assert printed == target, f"{ident}: the contents say page {printed}, the link leads to page {target}"
         assert ident.startswith("chp_") and target > 1 and pages[target - 1], ident
+
+
+@pytest.mark.slow
+def test_a_report_laid_out_whole_numbers_its_contents_too(tmp_path):
+    """A report that cannot be laid out in stretches (here: made so) is laid out whole, in rounds,
+    and its contents numbered the same way: each entry prints the page its link leads to."""
+    from docgen.writers import pdf
+    from tests.writers.test_reports import contents_entries
+
+    folder = corpus.generate_long(tmp_path, 12, kind="report")
+    made = pdf._Text.__init__
+
+    def whole(self, *args):
+        made(self, *args)
+        self.partial = False
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pdf._Text, "__init__", whole)
+        data, laid, _ = _pdf(folder)
+    assert laid["stretches"] == 0 and laid["layouts"] >= 2  # the last one with the numbers
+    path = tmp_path / "report.pdf"
+    path.write_bytes(data)
+    entries = contents_entries(path)
+    assert len(entries) >= 8
+    assert all(printed == target for _, printed, target in entries), entries
 
 
 def _page_numbers(path) -> list[int]:

@@ -193,9 +193,12 @@ def _stretches(text: "_Text"):
 _TOC_PAGE = re.compile(r'(<span class="toc-page"[^>]*data-target="#([^"]+)"[^>]*>)(</span>)')
 
 
-def _page_numbers(document) -> dict[str, int]:
-    """Each anchor of the laid-out document -> the number of the page it lands on."""
-    return {name: number for number, page in enumerate(document.pages, 1) for name in page.anchors}
+def _page_numbers(document, targets) -> dict[str, int]:
+    """Each of `targets` (anchors) -> the number of the page it lands on in the laid-out document."""
+    numbers = {name: number for number, page in enumerate(document.pages, 1) for name in page.anchors}
+    if missing := [t for t in targets if t not in numbers]:
+        raise RenderError(f"the contents name headings the pages do not have: {', '.join(missing)}")
+    return numbers
 
 
 def _number_contents(text: "_Text", document, breaks: list[int]):
@@ -205,15 +208,15 @@ def _number_contents(text: "_Text", document, breaks: list[int]):
     those pages change only by them: a layout that moves an anchor or a contents entry there
     sends the text to whole layouts (`_Whole`, never seen). Done by docgen, not by CSS
     target-counter(), which WeasyPrint resolves only in a layout of the whole text."""
-    numbers = _page_numbers(document)
+    numbers = _page_numbers(document, [target for _, target in text.contents])
     first = text.contents[0][1]
     k = numbers[first] - 1  # the page where the first entry's heading begins
     heading = text.html.index(f' id="{first}"')
-    end = next(offset for offset in text.offsets if offset > heading)
+    end = next((offset for offset in text.offsets if offset > heading), None)  # the first paragraph after it
     for span, target in text.contents:
         span.text = str(numbers[target])
     try:
-        laid = text.lay_out([b for b in breaks if b < end], None, 0, end, marks={span: f"docgen-toc-{n}" for n, (span, _) in enumerate(text.contents)})
+        laid = text.lay_out(breaks, None, 0, end, marks={span: f"docgen-toc-{n}" for n, (span, _) in enumerate(text.contents)})
     finally:
         for span, _ in text.contents:
             span.text = None
@@ -229,7 +232,7 @@ def _number_contents_whole(HTML, html: str, config, document):
     HTML, and the text laid out whole again; its pages must keep their anchors."""
     if not _TOC_PAGE.search(html):
         return document
-    numbers = _page_numbers(document)
+    numbers = _page_numbers(document, [m.group(2) for m in _TOC_PAGE.finditer(html)])
     numbered = _TOC_PAGE.sub(lambda m: f"{m.group(1)}{numbers[m.group(2)]}{m.group(3)}", html)
     again = HTML(string=numbered, base_url=str(TEMPLATES)).render(font_config=config)
     stats["layouts"] += 1

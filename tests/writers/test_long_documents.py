@@ -91,7 +91,7 @@ def _pdf(folder, lang: str = "en", **settings) -> tuple[bytes, dict, list[int]]:
     lay_out = pdf._Text.lay_out
 
     def recorded(self, laid_breaks, *args, **kwargs):
-        if not kwargs:  # not a probe, nor the contents laid out again with their numbers
+        if not kwargs.get("probe") and not kwargs.get("marks"):  # nor the contents laid out with their numbers
             breaks[:] = laid_breaks
         return lay_out(self, laid_breaks, *args, **kwargs)
 

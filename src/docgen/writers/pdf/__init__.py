@@ -15,6 +15,7 @@ an unsupported WeasyPrint fails the PDF outputs, not the import of this module.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import io
 import re
 
@@ -141,7 +142,8 @@ def _stretches(text: "_Text"):
         start, first = kept[-1]
         breaks = text.breaks(tried)
         end = text.after(start, span)
-        laid = text.lay_out(breaks, start, first, end)
+        # a whole text's first layout needs no seam unless a note is misplaced: then it is laid out again
+        laid = text.lay_out(breaks, start, first, end, bare=start is None and end is None and not layouts)
         layouts += 1
         if laid is None or layouts > _LAYOUTS_PER_PARAGRAPH * len(text.paragraphs):
             raise _Whole()
@@ -333,7 +335,7 @@ class _Text:
         root = getattr(self.source, "etree_element", None)  # None: a stand-in for WeasyPrint (tests)
         self.paragraphs = list(root.iter("p")) if root is not None else []
         tree = root is not None and len(self.paragraphs) == len(self.offsets)
-        self.parent = {child: parent for parent in root.iter() for child in parent} if tree else {}
+        self.root = root
         body = root.find("body") if tree else None
         children = list(body) if body is not None else []
         masthead = next((e for e in children if "masthead" in e.get("class", "").split()), None)
@@ -343,17 +345,22 @@ class _Text:
                         and re.search(r"\.masthead\s*\{[^}]*string-set", html) is not None
                         and html.count("running(") == 1 and not re.search(r"counter-(reset|increment|set)|target-", html))
         self.index = {k: i for i, k in enumerate(self.offsets)}
-        self.joined = self._joined(root) if self.partial else set()
         # the contents' page-number slots and the anchor each numbers (`_number_contents`), in order
         self.contents = [(e, e.get("data-target")[1:]) for e in root.iter("span")
                          if "toc-page" in e.get("class", "").split() and e.get("data-target", "").startswith("#")
                          ] if self.partial else []
         self.top: float | None = None  # where the text of a page after the first begins (y, CSS px): `seams`
 
-    def _joined(self, root) -> set[int]:
+    @functools.cached_property
+    def parent(self) -> dict:
+        """Each element of the tree -> its parent (where a stretch is cut out of the tree)."""
+        return {child: parent for parent in self.root.iter() for child in parent}
+
+    @functools.cached_property
+    def joined(self) -> set[int]:
         """The paragraphs (index) that follow the one before with nothing between but list elements."""
         joined, last, inside, between = set(), None, set(), True
-        for element in root.iter():
+        for element in self.root.iter():
             if element in inside:
                 continue
             if element.tag == "p":
@@ -379,6 +386,8 @@ class _Text:
         """The pages of `laid` where a stretch may begin, after its first: (page, paragraph index)
         for each page that begins with a paragraph that follows a paragraph (a heading before it
         would be kept with it), its top at the top of the page's text."""
+        if not laid.firsts:
+            return []
         if self.top is None and self.joined:
             self._probe()
         if self.top is None:
@@ -391,11 +400,13 @@ class _Text:
         self.lay_out([], self.offsets[i], 1, self.offsets[i + 1] if i + 1 < len(self.offsets) else None, probe=True)
 
     def lay_out(self, breaks: list[int], start: int | None = None, first: int = 0, end: int | None = None,
-                probe: bool = False, marks: dict | None = None) -> _Laid | None:
+                probe: bool = False, marks: dict | None = None, bare: bool = False) -> _Laid | None:
         """The text with a forced page break before each paragraph in `breaks`, whole, or from the
         paragraph `start` (at the top of the page with index `first`) to `end` (taken out); None
         if the stretch did not begin on a page of its side. `marks`: element -> an anchor name
-        for it in this layout; the last page one lands on is `_Laid.marked`."""
+        for it in this layout; the last page one lands on is `_Laid.marked`. `bare`: the
+        paragraphs get no anchor (5 to 10 % of a short text's layout), and `_Laid.began` and
+        `firsts` are empty (no seam): for a whole text that may need no repair."""
         stats["probes" if probe else "layouts" if start is None and end is None else "stretches"] += 1
         paragraph = {k: self.paragraphs[self.index[k]] for k in (start, end) if k is not None}
         styles: dict = {}  # element -> its style attribute before this layout
@@ -409,7 +420,7 @@ class _Text:
             children.setdefault(parent, list(parent))
             parent[:] = kept
 
-        declared = {i: [f'-weasy-anchor: "{_MARK}{i}"'] for i in range(len(self.paragraphs))}  # where each begins
+        declared = {i: [] if bare else [f'-weasy-anchor: "{_MARK}{i}"'] for i in range(len(self.paragraphs))}  # where each begins
         for k in breaks:
             if (start is None or k > start) and (end is None or k < end):
                 declared[self.index[k]].append("break-before: page")
@@ -445,6 +456,8 @@ class _Text:
                 declared[self.index[start]].append("margin-top: 0")
             sheets = [gate.engine().CSS(string=f"@page :nth({on}) {{ counter-reset: page {first + 1} }}")]
         for i, declarations in declared.items():
+            if not declarations:
+                continue
             own = self.paragraphs[i].get("style")
             style(self.paragraphs[i], "; ".join(([own] if own else []) + declarations))
         for element, name in (marks or {}).items():

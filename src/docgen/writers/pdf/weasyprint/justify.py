@@ -299,7 +299,10 @@ def _settle(line, gaps: dict[int, float]) -> None:
                         width += gaps.get(cluster_start, 0)
                 else:
                     cluster_end = end if i == count - 1 else start + clusters[i + 1]
-                    width += sum(gaps.get(offset, 0) for offset in range(cluster_start, cluster_end))
+                    if cluster_end == cluster_start + 1:  # one byte (ASCII): most glyphs
+                        width += gaps.get(cluster_start, 0)
+                    else:
+                        width += sum(gaps.get(offset, 0) for offset in range(cluster_start, cluster_end))
             exact += width / per_thousandth
             glyph = info.glyph
             geometry.width = round(width)

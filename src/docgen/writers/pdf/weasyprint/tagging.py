@@ -325,7 +325,8 @@ def _actual_text(box) -> str | None:
     if box.style["hyphens"] == "auto" and hyphen and text.endswith(hyphen):
         return text[:-len(hyphen)] + "\u00ad"
     space = getattr(box, "docgen_space_after", False)
-    rtl = box.style["direction"] == "rtl" or any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
+    rtl = box.style["direction"] == "rtl" or (text > "" and max(text) >= "\u0590"  # none below is R or AL
+                                              and any(unicodedata.bidirectional(c) in ("R", "AL") for c in text))
     if space or rtl:
         return text + " " if space else text
     return None

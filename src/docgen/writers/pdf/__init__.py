@@ -38,7 +38,7 @@ REPAIR_SHIFTS = (0, 1, -1, -2)
 # text, stretches of it (`_Text.lay_out`), probes (`_Text._probe`), and the pages of all (a
 # stretch's dummy first pages included)
 stats = {"layouts": 0, "stretches": 0, "probes": 0, "pages": 0}
-FIRST = 120  # paragraphs of the first stretch: a text this long is laid out whole first (most resolutions)
+FIRST = 120  # paragraphs: a text this long is laid out whole first (most resolutions); a longer one in stretches from its start
 AHEAD = 8  # pages a later stretch lays out (measured on the 80-page text: 6 to 11 cost the same)
 _LAYOUTS_PER_PARAGRAPH = 4  # a bound never reached: each layout keeps pages, lengthens its stretch or tries a place
 
@@ -137,7 +137,8 @@ def _stretches(text: "_Text"):
     kept: list[tuple[int | None, int]] = [(None, 0)]  # where each kept stretch begins: (paragraph offset, page index)
     repairs = layouts = 0
     rate = 8.0  # paragraphs a page, measured on the pages kept
-    span = FIRST  # paragraphs the next stretch lays out
+    # paragraphs the next stretch lays out: a text of up to FIRST paragraphs is laid out whole first
+    span = FIRST if len(text.paragraphs) <= FIRST else round(rate * AHEAD)
     while True:
         start, first = kept[-1]
         breaks = text.breaks(tried)

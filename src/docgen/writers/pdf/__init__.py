@@ -138,7 +138,7 @@ def _stretches(text: "_Text"):
     repairs = layouts = 0
     rate = 8.0  # paragraphs a page, measured on the pages kept
     # paragraphs the next stretch lays out: a text of up to FIRST paragraphs is laid out whole first
-    span = FIRST if len(text.paragraphs) <= FIRST else round(rate * AHEAD)
+    span = FIRST if len(text.paragraphs) <= FIRST else max(1, round(rate * AHEAD))
     while True:
         start, first = kept[-1]
         breaks = text.breaks(tried)
@@ -171,7 +171,7 @@ def _stretches(text: "_Text"):
                                                                              and changed not in breaks)):
                     kept.pop()  # the break falls in a kept stretch: lay that one out again from its start
                 del pages[kept[-1][1]:]
-                span = round(rate * AHEAD)
+                span = max(1, round(rate * AHEAD))
                 continue
             # the problem's page may change, and the page where the changed break's paragraph begins
             limit = min(page - 1, laid.began.get(text.index[changed], page - 1))
@@ -184,7 +184,7 @@ def _stretches(text: "_Text"):
             rate = max(1.0, (i - (text.index[start] if start is not None else 0)) / j)
             pages.extend(laid.document.pages[:j])
             kept.append((text.offsets[i], first + j))
-        span = round(rate * AHEAD)
+        span = max(1, round(rate * AHEAD))
     document = laid.document.copy(pages)
     if text.contents:
         document = _number_contents(text, document, breaks)

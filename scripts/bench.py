@@ -581,6 +581,9 @@ def cluster_against_pool(source: Path, workers: int = 2) -> dict:
 
 
 def main(argv: list[str]) -> int:
+    from docgen.framestack import keep_chunks
+
+    keep_chunks()  # the warm renders in this process run as a build worker's do (building/prewarm.py)
     BENCH.mkdir(parents=True, exist_ok=True)
     # docgen's bytecode, as `pip install` writes it: in an editable install under
     # PYTHONDONTWRITEBYTECODE=1 (this team's machines) nothing writes it, and every cold command

@@ -269,3 +269,25 @@ def _page_numbers(path) -> list[int]:
             assert last["fontname"].endswith("-Bold") and last["text"].isdigit(), last
             numbers.append(int(last["text"]))
     return numbers
+
+
+def test_a_paragraph_with_an_id_keeps_its_anchor(monkeypatch):
+    """A stretch marks each paragraph with an anchor of its own while it is laid out; a paragraph
+    with an id would lose its anchor (a link's target) to the mark, so such a text is laid out
+    whole, and the id is a destination in the document (here with stretches of a few paragraphs,
+    which the specimen would otherwise be laid out in)."""
+    from docgen import pipeline
+    from docgen.writers import Settings, pdf
+    from docgen.writers.pdf import page
+    from tests.conftest import SPECIMEN
+
+    doc, _ = pipeline.read(SPECIMEN)
+    html = page.prepare(doc, doc.versions["en"], Settings()).html
+    second = html.index("<p ", html.index("<p ", html.index("<h1")) + 1)
+    html = html[:second] + '<p id="kept" ' + html[second + len("<p "):]
+    monkeypatch.setattr(pdf, "FIRST", 2)
+    monkeypatch.setattr(pdf, "AHEAD", 0.5)
+    before = dict(pdf.stats)
+    document = pdf.render(html)
+    assert pdf.stats["stretches"] == before["stretches"] and pdf.stats["layouts"] > before["layouts"]
+    assert any("kept" in p.anchors for p in document.pages)

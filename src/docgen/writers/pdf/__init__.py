@@ -327,7 +327,7 @@ class _Text:
     `partial` is False when a stretch cannot be right alone: the page has counters other than the
     page's, strings or running elements other than the first page's, or target-counter() (the
     page numbers of a report's contents are docgen's: `_number_contents`); or the HTML's
-    paragraphs are not the tree's."""
+    paragraphs are not the tree's, or one has an id (a mark would take its anchor's place)."""
 
     def __init__(self, HTML, html: str, config):
         self.html, self.config = html, config
@@ -342,7 +342,9 @@ class _Text:
         masthead = next((e for e in children if "masthead" in e.get("class", "").split()), None)
         footer = next((e for e in children if "first-footer" in e.get("class", "").split()), None)
         self.body, self.first_page = body, (masthead, footer)
-        self.partial = (tree and masthead is not None and footer is not None and html.count("string-set") == 1
+        # a paragraph's mark (`lay_out`) is its anchor while it is laid out: one with an id of its own keeps that
+        self.partial = (tree and not any(e.get("id") for e in self.paragraphs)
+                        and masthead is not None and footer is not None and html.count("string-set") == 1
                         and re.search(r"\.masthead\s*\{[^}]*string-set", html) is not None
                         and html.count("running(") == 1 and not re.search(r"counter-(reset|increment|set)|target-", html))
         self.index = {k: i for i, k in enumerate(self.offsets)}

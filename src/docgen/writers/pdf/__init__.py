@@ -84,13 +84,13 @@ def _rounds(HTML, html: str, config):
     tried: dict[int, int] = {}  # footnote -> index in REPAIR_SHIFTS of its break
     repairs = 0
     for attempt in range(MAX_REPAIRS + 1):
-        breaks = [(n, REPAIR_SHIFTS[i]) for n, i in tried.items()]
-        document = HTML(string=_with_breaks(html, breaks), base_url=str(TEMPLATES)).render(font_config=config)
+        laid = _with_breaks(html, [(n, REPAIR_SHIFTS[i]) for n, i in tried.items()])
+        document = HTML(string=laid, base_url=str(TEMPLATES)).render(font_config=config)
         stats["layouts"] += 1
         stats["pages"] += len(getattr(document, "pages", ()))  # a stand-in for WeasyPrint has none (tests)
         problems = checks.footnote_placement(document)
         if not problems:
-            return _number_contents_whole(HTML, _with_breaks(html, breaks), config, document)
+            return _number_contents_whole(HTML, laid, config, document)
         steps = _round(html, tried, problems)
         if not steps or attempt == MAX_REPAIRS:
             break
@@ -137,8 +137,12 @@ def _stretches(text: "_Text"):
     kept: list[tuple[int | None, int]] = [(None, 0)]  # where each kept stretch begins: (paragraph offset, page index)
     repairs = layouts = 0
     rate = 8.0  # paragraphs a page, measured on the pages kept
+
+    def ahead() -> int:  # the paragraphs of AHEAD pages
+        return max(1, round(rate * AHEAD))
+
     # paragraphs the next stretch lays out: a text of up to FIRST paragraphs is laid out whole first
-    span = FIRST if len(text.paragraphs) <= FIRST else max(1, round(rate * AHEAD))
+    span = FIRST if len(text.paragraphs) <= FIRST else ahead()
     while True:
         start, first = kept[-1]
         breaks = text.breaks(tried)
@@ -171,7 +175,7 @@ def _stretches(text: "_Text"):
                                                                              and changed not in breaks)):
                     kept.pop()  # the break falls in a kept stretch: lay that one out again from its start
                 del pages[kept[-1][1]:]
-                span = max(1, round(rate * AHEAD))
+                span = ahead()
                 continue
             # the problem's page may change, and the page where the changed break's paragraph begins
             limit = min(page - 1, laid.began.get(text.index[changed], page - 1))
@@ -184,7 +188,7 @@ def _stretches(text: "_Text"):
             rate = max(1.0, (i - (text.index[start] if start is not None else 0)) / j)
             pages.extend(laid.document.pages[:j])
             kept.append((text.offsets[i], first + j))
-        span = max(1, round(rate * AHEAD))
+        span = ahead()
     document = laid.document.copy(pages)
     if text.contents:
         document = _number_contents(text, document, breaks)
@@ -419,6 +423,10 @@ class _Text:
             styles.setdefault(element, element.get("style"))
             element.set("style", value)
 
+        def add(element, declarations: list[str]) -> None:  # after the element's own
+            own = element.get("style")
+            style(element, "; ".join(([own] if own else []) + declarations))
+
         def keep(parent, kept: list) -> None:
             children.setdefault(parent, list(parent))
             parent[:] = kept
@@ -459,13 +467,10 @@ class _Text:
                 declared[self.index[start]].append("margin-top: 0")
             sheets = [gate.engine().CSS(string=f"@page :nth({on}) {{ counter-reset: page {first + 1} }}")]
         for i, declarations in declared.items():
-            if not declarations:
-                continue
-            own = self.paragraphs[i].get("style")
-            style(self.paragraphs[i], "; ".join(([own] if own else []) + declarations))
+            if declarations:
+                add(self.paragraphs[i], declarations)
         for element, name in (marks or {}).items():
-            own = element.get("style")
-            style(element, "; ".join(([own] if own else []) + [f'-weasy-anchor: "{name}"']))
+            add(element, [f'-weasy-anchor: "{name}"'])
         try:
             document = self.source.render(font_config=self.config, stylesheets=sheets)
         finally:

@@ -285,7 +285,7 @@ def _settle(line, gaps: dict[int, float]) -> None:
         clusters = glyphs.log_clusters
         infos = glyphs.glyphs
         start, end, count = item.offset, item.offset + item.length, glyphs.num_glyphs
-        widths = _logical_widths.setdefault((int(ffi.cast("uintptr_t", font)), size), {})  # glyph -> its width
+        widths = _logical_widths.setdefault(int(ffi.cast("uintptr_t", font)), {})  # glyph -> its width
         for i in range(count):
             info = infos[i]
             geometry = info.geometry
@@ -325,7 +325,7 @@ def _settle(line, gaps: dict[int, float]) -> None:
 
 
 _font_sizes: dict = {}
-_logical_widths: dict = {}  # (font address, size) -> {glyph: width in 1/1000 em} (`_settle`)
+_logical_widths: dict = {}  # font address -> {glyph: width in 1/1000 em} (`_settle`; the size is the font's)
 _EMPTY, _UNKNOWN = pango.PANGO_GLYPH_EMPTY, pango.PANGO_GLYPH_UNKNOWN_FLAG
 
 

@@ -142,7 +142,7 @@ def _stretches(text: "_Text"):
         return max(1, round(rate * AHEAD))
 
     # paragraphs the next stretch lays out: a text of up to FIRST paragraphs is laid out whole first
-    span = FIRST if len(text.paragraphs) <= FIRST else ahead()
+    span = FIRST if len(text.blocks) <= FIRST else ahead()
     while True:
         start, first = kept[-1]
         breaks = text.breaks(tried)
@@ -150,7 +150,7 @@ def _stretches(text: "_Text"):
         # a whole text's first layout needs no seam unless a note is misplaced: then it is laid out again
         laid = text.lay_out(breaks, start, first, end, bare=start is None and end is None and not layouts)
         layouts += 1
-        if laid is None or layouts > _LAYOUTS_PER_PARAGRAPH * len(text.paragraphs):
+        if laid is None or layouts > _LAYOUTS_PER_PARAGRAPH * len(text.blocks):
             raise _Whole()
         # the pages before the one where the stretch's last paragraph begins are as in the whole text
         done = len(laid.document.pages) if end is None else laid.began[text.index[end] - 1]
@@ -298,15 +298,18 @@ def _with_breaks(html: str, breaks) -> str:
     return html
 
 
-_P_TAG = re.compile(r"<p[\s>]")  # a paragraph's start tag: the parsed tree's <p> elements, in order
-_MARK = "docgen-p-"  # a paragraph's anchor while it is laid out (where it begins; taken out after)
+_BLOCK = re.compile(r"<(?:p|h[1-6])[\s>]")  # a block's start tag: the parsed tree's paragraphs and headings, in order
+_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6"}
+# the elements a stretch may begin inside: not a table (its columns are those of all its rows) nor a flex box
+_PLAIN = {"body", "section", "div", "article", "ol", "ul", "li", "blockquote"}
+_MARK = "docgen-p-"  # the anchor of a block without an id while it is laid out (where it begins; taken out after)
 
 
 @dataclasses.dataclass
 class _Laid:
     """A stretch as laid out: its pages (`document`, from the stretch's first), the page each of
-    its paragraphs (index) begins on, and for each page whose first anchor is a paragraph that
-    begins there: (page, paragraph, y of its top in CSS px)."""
+    its blocks (index) begins on, and for each page whose first anchor is a block that begins
+    there: (page, block, y of its top in CSS px)."""
     document: object
     began: dict[int, int]
     firsts: list[tuple[int, int, float]]
@@ -316,8 +319,8 @@ class _Laid:
 class _Text:
     """One page's HTML, parsed once, laid out whole or a stretch of it, with forced breaks.
 
-    A break or a stretch's ends are where a paragraph starts in the HTML (`_paragraph_start`);
-    the paragraphs are the same elements in every layout, so the structure tree (weasyprint/
+    A break is where a paragraph starts in the HTML (`_paragraph_start`), a stretch's ends where
+    a block (a paragraph or a heading) starts; the blocks are the same elements in every layout, so the structure tree (weasyprint/
     tagging.py) continues an element from one stretch to the next as across any page break. A
     layout's breaks are style declarations, added for it and taken away after it. A stretch
     (`lay_out` with `start`) is laid out with what its pages depend on as in the whole text: the
@@ -331,23 +334,25 @@ class _Text:
     `partial` is False when a stretch cannot be right alone: the page has counters other than the
     page's, strings or running elements other than the first page's, or target-counter() (the
     page numbers of a report's contents are docgen's: `_number_contents`); or the HTML's
-    paragraphs are not the tree's, or one has an id (a mark would take its anchor's place)."""
+    blocks are not the tree's. A block's anchor in a layout is its id's, or a mark (`_MARK`)."""
 
     def __init__(self, HTML, html: str, config):
         self.html, self.config = html, config
-        self.offsets = [m.start() for m in _P_TAG.finditer(html)]
+        self.offsets = [m.start() for m in _BLOCK.finditer(html)]
         self.source = HTML(string=html, base_url=str(TEMPLATES))
         root = getattr(self.source, "etree_element", None)  # None: a stand-in for WeasyPrint (tests)
-        self.paragraphs = list(root.iter("p")) if root is not None else []
-        tree = root is not None and len(self.paragraphs) == len(self.offsets)
+        self.blocks = [e for e in root.iter() if e.tag in _BLOCKS] if root is not None else []
+        tree = root is not None and len(self.blocks) == len(self.offsets)
+        # each block's anchor: its id, else its mark while it is laid out (`lay_out`)
+        self.names = [e.get("id") or f"{_MARK}{i}" for i, e in enumerate(self.blocks)]
+        self.number = {name: i for i, name in enumerate(self.names)}
         self.root = root
         body = root.find("body") if tree else None
         children = list(body) if body is not None else []
         masthead = next((e for e in children if "masthead" in e.get("class", "").split()), None)
         footer = next((e for e in children if "first-footer" in e.get("class", "").split()), None)
         self.body, self.first_page = body, (masthead, footer)
-        # a paragraph's mark (`lay_out`) is its anchor while it is laid out: one with an id of its own keeps that
-        self.partial = (tree and not any(e.get("id") for e in self.paragraphs)
+        self.partial = (tree and len(self.number) == len(self.names)
                         and masthead is not None and footer is not None and html.count("string-set") == 1
                         and re.search(r"\.masthead\s*\{[^}]*string-set", html) is not None
                         and html.count("running(") == 1 and not re.search(r"counter-(reset|increment|set)|target-", html))
@@ -364,20 +369,17 @@ class _Text:
         return {child: parent for parent in self.root.iter() for child in parent}
 
     @functools.cached_property
-    def joined(self) -> set[int]:
-        """The paragraphs (index) that follow the one before with nothing between but list elements."""
-        joined, last, inside, between = set(), None, set(), True
-        for element in self.root.iter():
-            if element in inside:
-                continue
-            if element.tag == "p":
-                if last is not None and between:
-                    joined.add(last + 1)
-                last = self.paragraphs.index(element, last + 1 if last is not None else 0)
-                inside, between = set(element.iter()), True
-            elif last is not None and element.tag not in ("li", "ol", "ul"):
-                between = False
-        return joined
+    def starts(self) -> set[int]:
+        """The blocks (index) a stretch may begin with: all but the first, but those in a table or
+        another box whose layout depends on what comes before them (`_PLAIN`)."""
+        starts = set()
+        for i, element in enumerate(self.blocks[1:], 1):
+            node = self.parent.get(element)
+            while node is not None and node.tag in _PLAIN and node is not self.body:
+                node = self.parent.get(node)
+            if node is self.body:
+                starts.add(i)
+        return starts
 
     def breaks(self, tried: dict[int, int]) -> list[int]:
         """Where the breaks of `tried` (footnote -> index in REPAIR_SHIFTS) go: paragraph starts in the HTML."""
@@ -385,25 +387,25 @@ class _Text:
                        if (start := _paragraph_start(self.html, n, REPAIR_SHIFTS[i])) is not None})
 
     def after(self, start: int | None, span: int) -> int | None:
-        """The paragraph (offset) `span` paragraphs after `start` (None: the text's start); None past the text."""
+        """The block (offset) `span` blocks after `start` (None: the text's start); None past the text."""
         i = (self.index[start] if start is not None else 0) + span
         return self.offsets[i] if i < len(self.offsets) else None
 
     def seams(self, laid: _Laid) -> list[tuple[int, int]]:
-        """The pages of `laid` where a stretch may begin, after its first: (page, paragraph index)
-        for each page that begins with a paragraph that follows a paragraph (a heading before it
-        would be kept with it), its top at the top of the page's text."""
+        """The pages of `laid` where a stretch may begin, after its first: (page, block index) for
+        each page that begins with a block of `starts`, its top at the top of the page's text (no
+        margin kept, nothing of the block before it)."""
         if not laid.firsts:
             return []
-        if self.top is None and self.joined:
+        if self.top is None and self.starts:
             self._probe()
         if self.top is None:
             return []
-        return [(j, i) for j, i, y in laid.firsts if j > 0 and i in self.joined and abs(y - self.top) < 0.01]
+        return [(j, i) for j, i, y in laid.firsts if j > 0 and i in self.starts and abs(y - self.top) < 0.01]
 
     def _probe(self) -> None:
-        """Learn `top` from one paragraph laid out after a forced break (stats: a probe)."""
-        i = min(self.joined)
+        """Learn `top` from one block laid out after a forced break (stats: a probe)."""
+        i = min(self.starts)
         self.lay_out([], self.offsets[i], 1, self.offsets[i + 1] if i + 1 < len(self.offsets) else None, probe=True)
 
     def lay_out(self, breaks: list[int], start: int | None = None, first: int = 0, end: int | None = None,
@@ -415,7 +417,7 @@ class _Text:
         paragraphs get no anchor (5 to 10 % of a short text's layout), and `_Laid.began` and
         `firsts` are empty (no seam): for a whole text that may need no repair."""
         stats["probes" if probe else "layouts" if start is None and end is None else "stretches"] += 1
-        paragraph = {k: self.paragraphs[self.index[k]] for k in (start, end) if k is not None}
+        block = {k: self.blocks[self.index[k]] for k in (start, end) if k is not None}
         styles: dict = {}  # element -> its style attribute before this layout
         children: dict = {}  # element -> its children before this layout
 
@@ -431,13 +433,14 @@ class _Text:
             children.setdefault(parent, list(parent))
             parent[:] = kept
 
-        declared = {i: [] if bare else [f'-weasy-anchor: "{_MARK}{i}"'] for i in range(len(self.paragraphs))}  # where each begins
+        declared = {i: [] if bare or not name.startswith(_MARK) else [f'-weasy-anchor: "{name}"']
+                    for i, name in enumerate(self.names)}  # where each begins
         for k in breaks:
             if (start is None or k > start) and (end is None or k < end):
                 declared[self.index[k]].append("break-before: page")
         sheets = []
         if end is not None:  # the text from `end` on is taken out, with an ancestor it begins
-            node = paragraph[end]
+            node = block[end]
             while self.parent[node] is not self.body and list(self.parent[node])[0] is node:
                 node = self.parent[node]
             cut = 0
@@ -448,13 +451,15 @@ class _Text:
                 node, cut = parent, 1
         if start is not None:
             on = 2 if first % 2 else 3  # the page of this layout with the side of the stretch's first
-            node = paragraph[start]
+            node, begun = block[start], [block[start]]  # the block and the ancestors it begins
             while node is not self.body:
                 parent = self.parent[node]
                 now = list(parent)
                 i = now.index(node)
                 if i:
                     style(now[i - 1], "display: none")
+                elif parent is not self.body and node in begun:
+                    begun.append(parent)
                 before = [now[i - 1]] if i else []
                 if parent is self.body:
                     masthead, footer = self.first_page
@@ -463,12 +468,14 @@ class _Text:
                 keep(parent, before + now[i:])
                 node = parent
             declared[self.index[start]].append(f'break-before: {"page" if on == 2 else "recto"}')
-            if start not in breaks:  # a margin at the top of a page is truncated after a break not forced
+            if start not in breaks:  # margins at the top of a page are truncated after a break not forced
+                for element in begun[1:]:
+                    add(element, ["margin-top: 0"])
                 declared[self.index[start]].append("margin-top: 0")
             sheets = [gate.engine().CSS(string=f"@page :nth({on}) {{ counter-reset: page {first + 1} }}")]
         for i, declarations in declared.items():
             if declarations:
-                add(self.paragraphs[i], declarations)
+                add(self.blocks[i], declarations)
         for element, name in (marks or {}).items():
             add(element, [f'-weasy-anchor: "{name}"'])
         try:
@@ -488,8 +495,8 @@ class _Text:
             for name in set(page.anchors) & set((marks or {}).values()):
                 del page.anchors[name]
                 marked = j
-            mine = sorted((int(name[len(_MARK):]), page.anchors.pop(name)[1]) for name in list(page.anchors)
-                          if name.startswith(_MARK))  # not destinations in the PDF
+            mine = sorted((self.number[name], (page.anchors.pop(name) if name.startswith(_MARK) else page.anchors[name])[1])
+                          for name in list(page.anchors) if name in self.number)  # marks are not destinations in the PDF
             for i, _ in mine:
                 began.setdefault(i, j)
             if mine and start is not None and at is None and mine[0][0] == self.index[start]:

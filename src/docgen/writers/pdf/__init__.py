@@ -14,6 +14,7 @@ an unsupported WeasyPrint fails the PDF outputs, not the import of this module.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import functools
 import io
@@ -35,11 +36,11 @@ MAX_REPAIRS = 8  # layouts after the first: rounds of repairs (each repairs one 
 REPAIR_SHIFTS = (0, 1, -1, -2)
 
 # What `render` laid out in this process (tests and the bench count them): layouts of the whole
-# text, stretches of it (`_Text.lay_out`), probes (`_Text._probe`), and the pages of all (a
-# stretch's dummy first pages included)
-stats = {"layouts": 0, "stretches": 0, "probes": 0, "pages": 0}
+# text, stretches of it (`_Text.lay_out`), probes (`_Text._probe`), the pages of all (a
+# stretch's dummy first pages included), and the stretches that began inside a block
+stats = {"layouts": 0, "stretches": 0, "probes": 0, "pages": 0, "inside": 0}
 FIRST = 120  # paragraphs: a text this long is laid out whole first (most resolutions); a longer one in stretches from its start
-AHEAD = 8  # pages a later stretch lays out (measured on the 80-page text: 6 to 11 cost the same)
+AHEAD = 5  # pages a later stretch lays out (measured on the 80-page report: 3.5, 5 and 8 pages; 5 is best)
 _LAYOUTS_PER_PARAGRAPH = 4  # a bound never reached: each layout keeps pages, lengthens its stretch or tries a place
 
 
@@ -117,24 +118,28 @@ def _stretches(text: "_Text"):
 
     Laying the whole text out again after each round of repairs (`_rounds`) lays an 80-page text
     with 300 notes out four times: each round's breaks move the pages after them, and the notes
-    there. A page laid out after a page that ends where a paragraph begins depends only on the
-    text from that paragraph on, its side and its number (`_Text.lay_out`). So a stretch is laid
-    out from such a page to `AHEAD` pages on, and its pages are kept up to the last that begins
-    with a paragraph (`_Text.seams`) before the page where its last paragraph begins (what comes
-    after the stretch could change that one), and the next stretch starts there. When a page has
-    a misplaced note, that page's notes get their next break and the stretch is laid out again
-    from the last page before it that begins with a paragraph, or from the stretch's start; a
-    break that falls before the stretch (a place before the call's paragraph) takes the pages
-    back to the kept stretch it falls in. The breaks are those of repairing, again and again,
-    the first misplaced note of the whole text laid out whole, however long the stretches are.
-    The 80-page text: each page laid out about twice, dummy pages included, not four times.
-    A short text is one stretch: one layout of the whole text when its notes are right.
+    there. A page laid out after a page that ends where a block (a paragraph, a heading) begins
+    depends only on the text from that block on, its side and its number (`_Text.lay_out`); a
+    page that begins inside a block depends on that and on how the block began on the page
+    before: how high the text above it was, and its notes (`_Seam.inside`). So a stretch is laid
+    out from such a page (a seam: `_Text.seams`) to `AHEAD` pages on, and its pages are kept up
+    to the last seam at or before the page where its last block begins (what comes after the
+    stretch could change that one), and the next stretch starts there. When a page has a
+    misplaced note, that page's notes get their next break and the stretch is laid out again
+    from the last seam before it, or from the stretch's start; a break that falls before the
+    stretch (a place before the call's paragraph) takes the pages back to the kept stretch it
+    falls in. The breaks are those of repairing, again and again, the first misplaced note of
+    the whole text laid out whole, however long the stretches are. Nearly every page is a seam,
+    so what a repair lays out again is the pages after the note's page in its stretch: stretches
+    are short (`AHEAD`). A short text is one stretch: one layout of the whole text when its
+    notes are right.
 
     The pages kept make the document (`Document.copy`), checked whole at the end; a stretch
     that could not begin on its side sends the text to whole layouts (`_Whole`)."""
     tried: dict[int, int] = {}  # footnote -> index in REPAIR_SHIFTS of its break
     pages: list = []  # the pages kept, in order
-    kept: list[tuple[int | None, int]] = [(None, 0)]  # where each kept stretch begins: (paragraph offset, page index)
+    # where each kept stretch begins: (block offset, page index, the seam if inside the block)
+    kept: list[tuple[int | None, int, _Seam | None]] = [(None, 0, None)]
     repairs = layouts = 0
     rate = 8.0  # paragraphs a page, measured on the pages kept
 
@@ -144,13 +149,20 @@ def _stretches(text: "_Text"):
     # paragraphs the next stretch lays out: a text of up to FIRST paragraphs is laid out whole first
     span = FIRST if len(text.blocks) <= FIRST else ahead()
     while True:
-        start, first = kept[-1]
+        start, first, inside = kept[-1]
         breaks = text.breaks(tried)
         end = text.after(start, span)
         # a whole text's first layout needs no seam unless a note is misplaced: then it is laid out again
-        laid = text.lay_out(breaks, start, first, end, bare=start is None and end is None and not layouts)
+        laid = text.lay_out(breaks, start, first, end, bare=start is None and end is None and not layouts, inside=inside)
         layouts += 1
-        if laid is None or layouts > _LAYOUTS_PER_PARAGRAPH * len(text.blocks):
+        if layouts > _LAYOUTS_PER_PARAGRAPH * len(text.blocks):
+            raise _Whole()
+        if laid is None and inside is not None:  # never seen: the block's first page was not as it was
+            text.refused.add((inside.page, inside.block))  # lay out the stretch before again, to a seam that begins a block
+            kept.pop()
+            del pages[kept[-1][1]:]
+            continue
+        if laid is None:
             raise _Whole()
         # the pages before the one where the stretch's last paragraph begins are as in the whole text
         done = len(laid.document.pages) if end is None else laid.began[text.index[end] - 1]
@@ -170,24 +182,26 @@ def _stretches(text: "_Text"):
             repairs += len(steps)
             breaks, before = text.breaks(tried), breaks
             changed = min(set(before) ^ set(breaks))  # the first break laid, moved or taken away
-            if start is not None and (changed < start or (changed == start and start not in breaks)):
-                while kept[-1][0] is not None and (kept[-1][0] > changed or (kept[-1][0] == changed
-                                                                             and changed not in breaks)):
+            def before(k, inside) -> bool:  # the break falls before the stretch that begins at k, or at its start
+                return k is not None and (changed < k or (changed == k and (inside is not None or changed not in breaks)))
+
+            if before(start, inside):
+                while before(kept[-1][0], kept[-1][2]):
                     kept.pop()  # the break falls in a kept stretch: lay that one out again from its start
                 del pages[kept[-1][1]:]
                 span = ahead()
                 continue
             # the problem's page may change, and the page where the changed break's paragraph begins
             limit = min(page - 1, laid.began.get(text.index[changed], page - 1))
-        seam = next(((j, i) for j, i in reversed(text.seams(laid)) if j <= limit), None)
+        seam = next((seam for seam in reversed(text.seams(laid, first)) if seam.page - first <= limit), None)
         if seam is None and not problems:
             span *= 2  # no page to keep: a longer stretch
             continue
         if seam is not None:
-            j, i = seam
-            rate = max(1.0, (i - (text.index[start] if start is not None else 0)) / j)
+            j = seam.page - first
+            rate = max(1.0, (seam.block - (text.index[start] if start is not None else 0)) / j)
             pages.extend(laid.document.pages[:j])
-            kept.append((text.offsets[i], first + j))
+            kept.append((text.offsets[seam.block], seam.page, seam if seam.inside else None))
         span = ahead()
     document = laid.document.copy(pages)
     if text.contents:
@@ -308,20 +322,35 @@ _MARK = "docgen-p-"  # the anchor of a block without an id while it is laid out 
 @dataclasses.dataclass
 class _Laid:
     """A stretch as laid out: its pages (`document`, from the stretch's first), the page each of
-    its blocks (index) begins on, and for each page whose first anchor is a block that begins
-    there: (page, block, y of its top in CSS px)."""
+    its blocks (index) begins on, for each page whose first anchor is a block that begins there:
+    (page, block, y of its top in CSS px), and for each page that begins inside a block that
+    began on the page before: page -> (block, y of its top on the page before)."""
     document: object
     began: dict[int, int]
     firsts: list[tuple[int, int, float]]
     marked: int = -1  # the last page where an element of `lay_out`'s marks lands
+    spans: dict[int, tuple[int, float]] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Seam:
+    """Where a stretch may begin: at the top of the page with index `page` (in the whole text),
+    with the block `block`, or, if `inside`, with the rest of it: the block began on the page
+    before at `y` (CSS px), under the notes `above` (footnote numbers) of the text before it."""
+    block: int
+    page: int
+    inside: bool = False
+    y: float = 0.0
+    above: tuple[int, ...] = ()
 
 
 class _Text:
     """One page's HTML, parsed once, laid out whole or a stretch of it, with forced breaks.
 
     A break is where a paragraph starts in the HTML (`_paragraph_start`), a stretch's ends where
-    a block (a paragraph or a heading) starts; the blocks are the same elements in every layout, so the structure tree (weasyprint/
-    tagging.py) continues an element from one stretch to the next as across any page break. A
+    a block (a paragraph or a heading) starts; the blocks are the same elements in every layout,
+    so the structure tree (weasyprint/tagging.py) continues an element from one stretch to the
+    next as across any page break, a paragraph begun in one and ended in the next too. A
     layout's breaks are style declarations, added for it and taken away after it. A stretch
     (`lay_out` with `start`) is laid out with what its pages depend on as in the whole text: the
     text before it is taken out of the tree but for a first page (the masthead's element without
@@ -329,7 +358,9 @@ class _Text:
     element just before each of its ancestors, hidden (a `+` selector sees it); a forced break
     puts it on the second page, or on the third after a blank one (`recto`) when its page number
     is odd, so that it has its side in the document; `@page :nth` sets the page counter there to
-    its number; the pages before it are dropped. The text from its end on is taken out too.
+    its number; the pages before it are dropped. The text from its end on is taken out too. A
+    stretch that begins inside a block lays the block's first page out again as it was (a
+    spacer as high as the text above it, calling copies of that text's notes) and drops it too.
 
     `partial` is False when a stretch cannot be right alone: the page has counters other than the
     page's, strings or running elements other than the first page's, or target-counter() (the
@@ -362,6 +393,10 @@ class _Text:
                          if "toc-page" in e.get("class", "").split() and e.get("data-target", "").startswith("#")
                          ] if self.partial else []
         self.top: float | None = None  # where the text of a page after the first begins (y, CSS px): `seams`
+        self.refused: set = set()  # seams inside a block whose first page could not be laid out as it was
+        # each footnote (the number in its ids, `fn-N`) -> its element (`lay_out`, `inside`: copies of some)
+        self.notes = {int(e.get("id")[3:]): e for e in root.iter()
+                      if e.get("id", "").startswith("fn-") and e.get("id")[3:].isdigit()} if self.partial else {}
 
     @functools.cached_property
     def parent(self) -> dict:
@@ -391,17 +426,27 @@ class _Text:
         i = (self.index[start] if start is not None else 0) + span
         return self.offsets[i] if i < len(self.offsets) else None
 
-    def seams(self, laid: _Laid) -> list[tuple[int, int]]:
-        """The pages of `laid` where a stretch may begin, after its first: (page, block index) for
-        each page that begins with a block of `starts`, its top at the top of the page's text (no
-        margin kept, nothing of the block before it)."""
-        if not laid.firsts:
+    def seams(self, laid: _Laid, first: int = 0) -> list[_Seam]:
+        """The pages of `laid` (laid out from the page with index `first`) where a stretch may
+        begin, after its first, in order: each that begins with a block of `starts`, its top at
+        the top of the page's text (no margin kept, nothing of the block before it), or inside
+        one that began on the page before (`_Seam.inside`)."""
+        if not laid.firsts and not laid.spans:
             return []
         if self.top is None and self.starts:
             self._probe()
         if self.top is None:
             return []
-        return [(j, i) for j, i, y in laid.firsts if j > 0 and i in self.starts and abs(y - self.top) < 0.01]
+        seams = {j: _Seam(i, first + j) for j, i, y in laid.firsts
+                 if j > 0 and i in self.starts and abs(y - self.top) < 0.01}
+        for j, (i, y) in laid.spans.items():
+            # not inside a block that began on the first page (its margins are the first page's)
+            if j > 0 and first + j > 1 and j not in seams and i in self.starts and (first + j, i) not in self.refused:
+                own = {int(e.get("id")[6:]) for e in self.blocks[i].iter() if e.get("id", "").startswith("fnref-")}
+                calls = [int(name[6:]) for name in laid.document.pages[j - 1].anchors
+                         if name.startswith("fnref-") and name[6:].isdigit()]
+                seams[j] = _Seam(i, first + j, True, y, tuple(sorted(n for n in calls if n not in own)))
+        return [seams[j] for j in sorted(seams)]
 
     def _probe(self) -> None:
         """Learn `top` from one block laid out after a forced break (stats: a probe)."""
@@ -409,10 +454,15 @@ class _Text:
         self.lay_out([], self.offsets[i], 1, self.offsets[i + 1] if i + 1 < len(self.offsets) else None, probe=True)
 
     def lay_out(self, breaks: list[int], start: int | None = None, first: int = 0, end: int | None = None,
-                probe: bool = False, marks: dict | None = None, bare: bool = False) -> _Laid | None:
+                probe: bool = False, marks: dict | None = None, bare: bool = False,
+                inside: _Seam | None = None) -> _Laid | None:
         """The text with a forced page break before each paragraph in `breaks`, whole, or from the
-        paragraph `start` (at the top of the page with index `first`) to `end` (taken out); None
-        if the stretch did not begin on a page of its side. `marks`: element -> an anchor name
+        block `start` (at the top of the page with index `first`) to `end` (taken out); None if
+        the stretch did not begin on a page of its side. `inside` (a seam inside `start`): the
+        stretch begins with the rest of that block, which the page before ends with: the block
+        is laid out on that page as it was, below a spacer as high as the text above it was,
+        that calls the notes that text had (copies, so that the notes area is as high as it
+        was), and its first page is the page after. `marks`: element -> an anchor name
         for it in this layout; the last page one lands on is `_Laid.marked`. `bare`: the
         paragraphs get no anchor (5 to 10 % of a short text's layout), and `_Laid.began` and
         `firsts` are empty (no seam): for a whole text that may need no repair."""
@@ -450,7 +500,8 @@ class _Text:
                 keep(parent, now[:now.index(node) + cut])
                 node, cut = parent, 1
         if start is not None:
-            on = 2 if first % 2 else 3  # the page of this layout with the side of the stretch's first
+            # the page of this layout with the side of the stretch's first (after the block's first page, `inside`)
+            on = (2 if first % 2 else 3) if inside is None else (4 if first % 2 else 3)
             node, begun = block[start], [block[start]]  # the block and the ancestors it begins
             while node is not self.body:
                 parent = self.parent[node]
@@ -467,8 +518,24 @@ class _Text:
                     before = [shell, footer] + [e for e in before if e is not footer and e is not masthead]
                 keep(parent, before + now[i:])
                 node = parent
-            declared[self.index[start]].append(f'break-before: {"page" if on == 2 else "recto"}')
-            if start not in breaks:  # margins at the top of a page are truncated after a break not forced
+            if inside is not None:
+                stats["inside"] += 1
+                q = block[start]
+                spacer = type(q)("div", {"style": f'break-before: {"page" if on == 3 else "recto"}; '
+                                                  f'height: {inside.y - self.top}px; margin: 0; padding: 0; border: 0'})
+                for n in inside.above:
+                    note = copy.deepcopy(self.notes[n])
+                    for element in note.iter():
+                        element.attrib.pop("id", None)
+                    spacer.append(note)
+                parent = self.parent[q]
+                now = list(parent)
+                keep(parent, now[:now.index(q)] + [spacer] + now[now.index(q):])
+                for element in begun[1:]:  # they begin at the spacer
+                    add(element, ["margin-top: 0"])
+            else:
+                declared[self.index[start]].append(f'break-before: {"page" if on == 2 else "recto"}')
+            if inside is None and start not in breaks:  # margins at the top of a page are truncated after a break not forced
                 for element in begun[1:]:
                     add(element, ["margin-top: 0"])
                 declared[self.index[start]].append("margin-top: 0")
@@ -490,26 +557,38 @@ class _Text:
                     element.set("style", value)
         stats["pages"] += len(document.pages)
         at = 0 if start is None else None
-        began, firsts, marked = {}, [], -1
+        began, firsts, spans, tops, marked = {}, [], {}, {}, -1
         for j, page in enumerate(document.pages):
             for name in set(page.anchors) & set((marks or {}).values()):
                 del page.anchors[name]
                 marked = j
             mine = sorted((self.number[name], (page.anchors.pop(name) if name.startswith(_MARK) else page.anchors[name])[1])
                           for name in list(page.anchors) if name in self.number)  # marks are not destinations in the PDF
-            for i, _ in mine:
-                began.setdefault(i, j)
+            for i, y in mine:
+                if i not in began:
+                    began[i], tops[i] = j, y
             if mine and start is not None and at is None and mine[0][0] == self.index[start]:
                 at = j
                 if probe:
                     self.top = mine[0][1]  # a paragraph after a forced break: the top of a page's text
             if mine and began[mine[0][0]] == j:
                 firsts.append((j, *mine[0]))
+            # the block the page begins inside: the last one that began before it, if on the page before
+            within = max((i for i, _ in mine if began[i] < j), default=None)
+            if within is not None and began[within] == j - 1:
+                spans[j] = (within, tops[within])
+        if inside is not None and at is not None:
+            # its first page is the page after the block's first, which has it where it was, and its notes
+            page = document.pages[at]
+            calls = [name[6:] for name in page.anchors if name.startswith("fnref-")]
+            right = abs(tops[self.index[start]] - inside.y) < 0.01 and all(f"fn-{n}" in page.anchors for n in calls)
+            at = at + 1 if right and len(document.pages) > at + 1 else None
         if at != (0 if start is None else on - 1):  # not on its side (a break of the template's own there?)
             return None
         return _Laid(document if start is None else document.copy(document.pages[at:]),
                      {i: j - at for i, j in began.items() if j >= at},
-                     [(j - at, i, y) for j, i, y in firsts if j >= at], marked - at)
+                     [(j - at, i, y) for j, i, y in firsts if j >= at], marked - at,
+                     {j - at: span for j, span in spans.items() if j > at})
 
 
 def write(doc, version, settings) -> bytes:

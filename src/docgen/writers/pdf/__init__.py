@@ -449,8 +449,15 @@ class _Text:
         return [seams[j] for j in sorted(seams)]
 
     def _probe(self) -> None:
-        """Learn `top` from one block laid out after a forced break (stats: a probe)."""
-        i = min(self.starts)
+        """Learn `top` from one block laid out after a forced break (stats: a probe): a paragraph
+        the next block follows directly, so that nothing else is laid out with it (the first of
+        the blocks may be a report's contents' title, the whole contents following it)."""
+        def alone(i: int) -> bool:
+            here, after = self.blocks[i], self.blocks[i + 1]
+            parent = self.parent[here]
+            return here.tag == "p" and self.parent[after] is parent and list(parent).index(after) == list(parent).index(here) + 1
+
+        i = next((i for i in sorted(self.starts) if i + 1 < len(self.blocks) and alone(i)), min(self.starts))
         self.lay_out([], self.offsets[i], 1, self.offsets[i + 1] if i + 1 < len(self.offsets) else None, probe=True)
 
     def lay_out(self, breaks: list[int], start: int | None = None, first: int = 0, end: int | None = None,

@@ -164,9 +164,11 @@ def _stretches(text: "_Text"):
             continue
         if laid is None:
             raise _Whole()
-        # the pages before the one where the stretch's last paragraph begins are as in the whole text
+        # the pages before the one where the stretch's last block begins are as in the whole text;
+        # a note misplaced on that one is misplaced there too (what follows the block can only
+        # push more notes on), so it is repaired now, not found again on the next stretch's first page
         done = len(laid.document.pages) if end is None else laid.began[text.index[end] - 1]
-        problems = [p for p in checks.footnote_placement(laid.document) if p.call_page <= done]
+        problems = [p for p in checks.footnote_placement(laid.document) if p.call_page <= done + 1]
         if not problems and end is None:
             pages.extend(laid.document.pages)
             break

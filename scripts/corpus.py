@@ -27,10 +27,15 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = {
+SOURCES = {  # language -> (folder, file, comma, semicolon, full stop) of the real text its clauses come from
     "zh": (ROOT / "content" / "ctoc-cop-5-2", "zh.yaml", "，", "；", "。"),
     "en": (ROOT / "content" / "specimen", "en.yaml", ", ", "; ", "."),
+    "fr": (ROOT / "content" / "specimen", "fr.yaml", ", ", "; ", "."),
+    "es": (ROOT / "content" / "specimen", "es.yaml", ", ", "; ", "."),
+    "ru": (ROOT / "content" / "specimen", "ru.yaml", ", ", "; ", "."),
+    "ar": (ROOT / "content" / "specimen", "ar.yaml", "، ", "؛ ", "."),
 }
+IBID = {"zh": "同上。", "ru": "Там же.", "ar": "المرجع نفسه."}  # else "Ibid."
 _CALL = re.compile(r"\[\^[^\]]+\]")
 _REF = re.compile(r"\[((?:\\.|[^\]\\])*)\]\(ref:[^)]+\)")
 _EMPHASIS = re.compile(r"\*([^*]+)\*")
@@ -64,7 +69,7 @@ def fragments(lang: str) -> list[str]:
     for key in ("preamble", "operative", "footnotes"):
         for text in _texts(data.get(key)):
             for clause in re.split(f"{re.escape(comma)}|{re.escape(semicolon)}|[:：]", _plain(text)):
-                clause = clause.strip(" ，；。,;.")
+                clause = clause.strip(" ，；。,;.،؛")
                 if len(clause) >= 4:
                     pieces.append(clause)
     return sorted(set(pieces))
@@ -174,44 +179,54 @@ _LONG_CLAUSES = [
 ]
 
 
-def _long_text(rng: random.Random, pool: list[str], low: int, high: int) -> str:
+def _long_text(rng: random.Random, pool: list[str], low: int, high: int, comma: str = ", ") -> str:
     parts = [rng.choice(pool) for _ in range(rng.randint(low, high))]
-    return ", ".join(parts)
+    return comma.join(parts)
 
 
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]  # not str.capitalize: "A/99/100" stays a document symbol
 
 
-def _long_note(rng: random.Random, pool: list[str], first: bool) -> str:
+def _long_note(rng: random.Random, pool: list[str], first: bool, lang: str = "en") -> str:
+    _, _, comma, _, stop = SOURCES[lang]
     kind = rng.random()
     if kind < 0.3 and not first:
-        return "Ibid."
+        return IBID.get(lang, "Ibid.")
     if kind < 0.85:
-        return _sentence(_long_text(rng, pool, 1, 2)) + "."
-    return ". ".join(_sentence(_long_text(rng, pool, 2, 3)) for _ in range(rng.randint(2, 4))) + "."
+        return _sentence(_long_text(rng, pool, 1, 2, comma)) + stop
+    joint = stop if lang == "zh" else stop + " "
+    return joint.join(_sentence(_long_text(rng, pool, 2, 3, comma)) for _ in range(rng.randint(2, 4))) + stop
 
 
-def _long_resolution(rng: random.Random, paragraphs: list[str], notes: dict[str, str], number: int) -> dict:
+def _long_resolution(rng: random.Random, paragraphs: list[str], notes: dict[str, str], number: int,
+                     lang: str = "en") -> dict:
     """A resolution: the first quarter of the paragraphs preambular, the rest operative, one in
     eight of those with three items."""
     verbs = ["recalling", "noting", "welcoming", "recognizing", "reaffirming"]
+    clauses = _LONG_CLAUSES if lang == "en" else fragments(lang)
+    _, _, comma, semicolon, _ = SOURCES[lang]
+    comma, semicolon, colon = comma.strip(), semicolon.strip(), "：" if lang == "zh" else ":"
     split = len(paragraphs) // 4
-    preamble = [{verbs[i % len(verbs)]: text + ","} for i, text in enumerate(paragraphs[:split])]
+    preamble = [{verbs[i % len(verbs)]: text + comma} for i, text in enumerate(paragraphs[:split])]
     operative = []
     for i, text in enumerate(paragraphs[split:]):
         if i % 8 == 7:
-            operative.append({"text": _long_text(rng, _LONG_CLAUSES, 1, 1) + ":",
-                              "items": [text + ";"] + [_long_text(rng, _LONG_CLAUSES, 1, 2) + ";" for _ in range(2)]})
+            operative.append({"text": _long_text(rng, clauses, 1, 1) + colon,
+                              "items": [text + semicolon] + [_long_text(rng, clauses, 1, 2, SOURCES[lang][2]) + semicolon
+                                                             for _ in range(2)]})
         else:
-            operative.append(text + ";")
+            operative.append(text + semicolon)
     return {"title": f"Long resolution number {number}", "session": ["Ninety-ninth session", "Agenda item 1"],
             "formula": "The General Assembly,", "preamble": preamble, "operative": operative, "footnotes": notes}
 
 
-def _long_report(rng: random.Random, paragraphs: list[str], notes: dict[str, str], number: int) -> dict:
+def _long_report(rng: random.Random, paragraphs: list[str], notes: dict[str, str], number: int,
+                 lang: str = "en") -> dict:
     """A report: chapters of about twenty paragraphs, each split into sections A., B. of about seven,
     one paragraph in eight with three items, and a table of five rows in every other chapter."""
+    if lang != "en":
+        raise ValueError("a long report is written in English only")
     chapters = []
     for c in range(0, len(paragraphs), 20):
         chunk = paragraphs[c:c + 20]
@@ -236,41 +251,44 @@ def _long_report(rng: random.Random, paragraphs: list[str], notes: dict[str, str
 _LONG_KINDS = {"resolution": _long_resolution, "report": _long_report}
 
 
-def long_document(pages: int = 80, seed: int = 1, kind: str = "resolution") -> dict[str, str]:
-    """The files of a long English document of about *pages* pages: {file name: YAML text}.
-    Paragraphs of 3 to 10 clauses of the specimen's text and `_LONG_CLAUSES`; every
-    `LONG_NOTE_EVERY`-th paragraph calls a footnote (at its end or after one of its clauses), of
-    which 30 % "Ibid." (not the first), the rest one to four sentences. The same arguments give the same bytes."""
-    rng = random.Random(f"long-{seed}-{pages}")
-    pool = fragments("en") + _LONG_CLAUSES
+def long_document(pages: int = 80, seed: int = 1, kind: str = "resolution", lang: str = "en") -> dict[str, str]:
+    """The files of a long document of about *pages* pages (in English: US Letter pages): {file
+    name: YAML text}. Paragraphs of 3 to 10 clauses of the specimen's text (in Chinese, of the
+    seed's) and, in English, `_LONG_CLAUSES`; every `LONG_NOTE_EVERY`-th paragraph calls a
+    footnote (at its end or after one of its clauses), of which 30 % "Ibid." (not the first),
+    the rest one to four sentences. The same arguments give the same bytes."""
+    rng = random.Random(f"long-{seed}-{pages}" if lang == "en" else f"long-{seed}-{pages}-{lang}")
+    pool = fragments(lang) + (_LONG_CLAUSES if lang == "en" else [])
+    comma = SOURCES[lang][2]
     count = max(4, round(pages * LONG_PARAGRAPHS_PER_PAGE))
     paragraphs, notes = [], {}
     for i in range(count):
         clauses = [rng.choice(pool) for _ in range(rng.randint(3, 10))]
         if i % LONG_NOTE_EVERY == 1:
             key = f"n{len(notes) + 1}"
-            notes[key] = _long_note(rng, pool, not notes)
+            notes[key] = _long_note(rng, pool, not notes, lang)
             at = rng.choice((len(clauses), rng.randint(1, len(clauses))))
             clauses[at - 1] += f"[^{key}]"
-        paragraphs.append(", ".join(clauses))
+        paragraphs.append(comma.join(clauses))
     meta = {"type": "resolution", "number": f"99/{900 + pages}", "organ": "un-ga", "session": 99,
-            "adopted": dt.date(2044, 11, 14), "original": "en", "symbol": f"A/RES/99/{900 + pages}",
+            "adopted": dt.date(2044, 11, 14), "original": lang, "symbol": f"A/RES/99/{900 + pages}",
             "distributed": dt.date(2044, 11, 20), "duty_station": "new-york", "job_number": f"N.44-{pages:05d}",
             "footnotes_start": 1}
     if kind == "report":
-        meta = {"type": "report", "organ": "un-ga", "session": 99, "original": "en", "symbol": f"A/99/{900 + pages}",
+        meta = {"type": "report", "organ": "un-ga", "session": 99, "original": lang, "symbol": f"A/99/{900 + pages}",
                 "distributed": dt.date(2044, 11, 20), "duty_station": "new-york", "job_number": f"N.44-{pages:05d}",
                 "footnotes": "continuous"}
-    text = _LONG_KINDS[kind](rng, paragraphs, notes, pages)
+    text = _LONG_KINDS[kind](rng, paragraphs, notes, pages, *(() if lang == "en" else (lang,)))
     dump = lambda data: yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)  # noqa: E731
-    return {"document.yaml": dump(meta), "en.yaml": dump(text)}
+    return {"document.yaml": dump(meta), f"{lang}.yaml": dump(text)}
 
 
-def generate_long(out: Path, pages: int = 80, seed: int = 1, kind: str = "resolution") -> Path:
-    """Write `long_document` into the folder *out*/long-<pages> (a report: long-report-<pages>); returns it."""
-    folder = out / (f"long-{pages}" if kind == "resolution" else f"long-{kind}-{pages}")
+def generate_long(out: Path, pages: int = 80, seed: int = 1, kind: str = "resolution", lang: str = "en") -> Path:
+    """Write `long_document` into the folder *out*/long-<pages> (a report: long-report-<pages>;
+    not in English: long-<pages>-<lang>); returns it."""
+    folder = out / ((f"long-{pages}" if kind == "resolution" else f"long-{kind}-{pages}") + ("" if lang == "en" else f"-{lang}"))
     folder.mkdir(parents=True, exist_ok=True)
-    for name, text in long_document(pages, seed, kind).items():
+    for name, text in long_document(pages, seed, kind, lang).items():
         (folder / name).write_text(text, "utf-8")
     return folder
 
@@ -282,12 +300,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--notes", default="0-12", help="footnotes per document, MIN-MAX")
     parser.add_argument("--long", type=int, default=None, metavar="PAGES",
-                        help="instead: one long English document of about PAGES pages (OUT/long-PAGES)")
+                        help="instead: one long document of about PAGES pages (OUT/long-PAGES)")
+    parser.add_argument("--lang", default="en", choices=tuple(SOURCES), help="with --long: its language (a resolution)")
     parser.add_argument("--kind", default="resolution", choices=tuple(_LONG_KINDS),
                         help="with --long: a resolution, or a report (chapters, sections, tables)")
     args = parser.parse_args()
     if args.long:
-        generate_long(args.out, args.long, args.seed, args.kind)
+        generate_long(args.out, args.long, args.seed, args.kind, args.lang)
         return
     low, high = (int(x) for x in args.notes.split("-"))
     generate(args.out, args.count, args.seed, (low, high))

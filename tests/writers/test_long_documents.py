@@ -211,6 +211,21 @@ def test_every_language_laid_out_in_short_stretches_is_its_whole_layout(lang):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("lang", ["ar", "zh", "en", "fr", "es", "ru"])
+def test_every_language_begun_inside_a_paragraph_is_its_whole_layout(tmp_path, lang):
+    """A 10- to 16-page text in each language (clauses of the specimen's, of the seed's in
+    Chinese; a note every other paragraph) in stretches of two pages, some beginning inside a
+    paragraph begun on the page before (its first page laid out again under a spacer and the
+    copies of the notes above it): the PDF of one whole layout with the same breaks, byte for
+    byte. Arabic pages run right to left, Chinese lines have no spaces, each language its own
+    hyphenation and notes."""
+    folder = corpus.generate_long(tmp_path, 12, lang=lang)
+    data, made, breaks = _pdf(folder, lang, FIRST=20, AHEAD=2)
+    assert made["inside"] >= 2 and made["layouts"] == 0, made
+    assert data == _whole(folder, breaks, lang)
+
+
+@pytest.mark.slow
 def test_a_long_report_is_laid_out_in_stretches_and_numbers_its_contents(tmp_path):
     """A 30-page report (chapters, sections, tables, notes, contents) laid out in stretches of 3
     pages: the PDF of one whole layout with the same breaks and its contents numbered with the

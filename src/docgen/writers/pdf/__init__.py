@@ -534,6 +534,7 @@ class _Text:
                                                   f'height: {inside.y - self.top}px; margin: 0; padding: 0; border: 0'})
                 for n in inside.above:
                     note = copy.deepcopy(self.notes[n])
+                    note.tail = None  # the text after the note is the paragraph's, not the copy's
                     for element in note.iter():
                         element.attrib.pop("id", None)
                     spacer.append(note)

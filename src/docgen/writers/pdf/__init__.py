@@ -293,7 +293,8 @@ _PARAGRAPH = "<p "
 def _paragraph_start(html: str, n: int, shift: int = 0) -> int | None:
     """Where the paragraph `shift` paragraphs after (before, if negative) the one that holds
     footnote call `n` begins in *html*, or None if there is none (or it is the first paragraph
-    of the text: a break before it would only empty the first page)."""
+    of the text: a break before it would only empty the first page); or, when that paragraph is
+    the first under a heading, where the heading begins (`_with_its_headings`)."""
     at = html.index(f'<a id="fnref-{n}"></a>')
     start = html.rindex(_PARAGRAPH, 0, at)
     first = html.find(_PARAGRAPH, html.find("<h1"))
@@ -301,17 +302,42 @@ def _paragraph_start(html: str, n: int, shift: int = 0) -> int | None:
         start = html.find(_PARAGRAPH, start + 1) if shift > 0 else html.rfind(_PARAGRAPH, 0, start)
         if start < 0:
             return None
+    start = _with_its_headings(html, start)
     return start if start > first else None
+
+
+_HEADING = re.compile(r"<h[1-6][\s>]")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _with_its_headings(html: str, start: int) -> int:
+    """The start of the headings the block at `start` follows with nothing but tags between, the
+    first of them (a chapter's and its first section's), else `start`: a break forced before a
+    section's first paragraph would leave its heading alone at the foot of the page before
+    (headings are kept with what follows them, `break-after: avoid`, and a forced break
+    overrides that), so the break goes before the heading, as a typesetter moves it."""
+    while True:
+        heading = html.rfind("<h", 0, start)
+        while heading >= 0 and not _HEADING.match(html, heading):  # <html>, <head>, <hr>
+            heading = html.rfind("<h", 0, heading)
+        end = html.find("</h", heading, start) if heading >= 0 else -1
+        if end < 0 or html.find(_PARAGRAPH, end, start) >= 0 or _TAG.sub("", html[end:start]).strip():
+            return start
+        start = heading
+
+
+def _break_before(html: str, starts) -> str:
+    """*html* with a forced page break before each block that begins at one of `starts`."""
+    for start in sorted(set(starts), reverse=True):  # from the end, so that the earlier positions stay right
+        tag = re.match(r"<(\w+)", html[start:]).group(1)
+        html = f'{html[:start]}<{tag} style="break-before: page"{html[start + 1 + len(tag):]}'
+    return html
 
 
 def _with_breaks(html: str, breaks) -> str:
     """Force a page break before each paragraph `_paragraph_start(html, n, shift)` for the given
     (footnote number, shift) pairs, e.g. before the paragraph that holds the call: (n, 0)."""
-    starts = sorted({start for n, shift in breaks if (start := _paragraph_start(html, n, shift)) is not None},
-                    reverse=True)
-    for start in starts:  # from the end, so that the earlier positions stay right
-        html = html[:start] + '<p style="break-before: page" ' + html[start + len(_PARAGRAPH):]
-    return html
+    return _break_before(html, {start for n, shift in breaks if (start := _paragraph_start(html, n, shift)) is not None})
 
 
 _BLOCK = re.compile(r"<(?:p|h[1-6])[\s>]")  # a block's start tag: the parsed tree's paragraphs and headings, in order

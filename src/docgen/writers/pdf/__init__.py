@@ -184,11 +184,11 @@ def _stretches(text: "_Text"):
             repairs += len(steps)
             breaks, before = text.breaks(tried), breaks
             changed = min(set(before) ^ set(breaks))  # the first break laid, moved or taken away
-            def before(k, inside) -> bool:  # the break falls before the stretch that begins at k, or at its start
+            def precedes(k, inside) -> bool:  # the break falls before the stretch that begins at k, or at its start
                 return k is not None and (changed < k or (changed == k and (inside is not None or changed not in breaks)))
 
-            if before(start, inside):
-                while before(kept[-1][0], kept[-1][2]):
+            if precedes(start, inside):
+                while precedes(kept[-1][0], kept[-1][2]):
                     kept.pop()  # the break falls in a kept stretch: lay that one out again from its start
                 del pages[kept[-1][1]:]
                 span = ahead()
@@ -567,13 +567,14 @@ class _Text:
                 parent = self.parent[q]
                 now = list(parent)
                 keep(parent, now[:now.index(q)] + [spacer] + now[now.index(q):])
-                for element in begun[1:]:  # they begin at the spacer
-                    add(element, ["margin-top: 0"])
             else:
                 declared[self.index[start]].append(f'break-before: {"page" if on == 2 else "recto"}')
-            if inside is None and start not in breaks:  # margins at the top of a page are truncated after a break not forced
+            # margins at the top of a page are truncated after a break not forced (`inside`: the
+            # ancestors begin at the spacer, the block where it was)
+            if inside is not None or start not in breaks:
                 for element in begun[1:]:
                     add(element, ["margin-top: 0"])
+            if inside is None and start not in breaks:
                 declared[self.index[start]].append("margin-top: 0")
             sheets = [gate.engine().CSS(string=f"@page :nth({on}) {{ counter-reset: page {first + 1} }}")]
         for i, declarations in declared.items():
@@ -615,9 +616,8 @@ class _Text:
                 spans[j] = (within, tops[within])
         if inside is not None and at is not None:
             # its first page is the page after the block's first, which has it where it was, and its notes
-            page = document.pages[at]
-            calls = [name[6:] for name in page.anchors if name.startswith("fnref-")]
-            right = abs(tops[self.index[start]] - inside.y) < 0.01 and all(f"fn-{n}" in page.anchors for n in calls)
+            right = (abs(tops[self.index[start]] - inside.y) < 0.01
+                     and not any(p.call_page == at + 1 for p in checks.footnote_placement(document)))
             at = at + 1 if right and len(document.pages) > at + 1 else None
         if at != (0 if start is None else on - 1):  # not on its side (a break of the template's own there?)
             return None

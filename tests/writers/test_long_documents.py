@@ -352,8 +352,9 @@ def _headings_alone(path) -> list[tuple[int, str]]:
 def test_the_80_page_report_leaves_no_heading_at_the_foot_of_a_page(tmp_path):
     """The bench's 80-page report: 12 repairs, three of them before a section's first paragraph,
     whose breaks go before the section's heading; no page ends with a heading (read from the
-    PDF: before, pages 26, 48 and 54 did), and the PDF is that of one whole layout with the
-    same breaks."""
+    PDF: before, pages 26, 48 and 54 did), no chapter number runs into its title (before,
+    VIII. to XVIII. did: the label had the tab's width), and the PDF is that of one whole
+    layout with the same breaks."""
     folder = corpus.generate_long(tmp_path, 80, kind="report")
     data, made, breaks = _pdf(folder)
     path = tmp_path / "report.pdf"
@@ -366,4 +367,22 @@ def test_the_80_page_report_leaves_no_heading_at_the_foot_of_a_page(tmp_path):
     html = page.prepare(doc, doc.versions["en"], Settings()).html
     assert any(html.startswith(("<h2", "<h3"), b) for b in breaks), "no repair fell before a section's first paragraph"
     assert _headings_alone(path) == []
+    assert _labels_into_titles(path) == []
     assert data == _whole(folder, breaks)
+
+
+def _labels_into_titles(path) -> list[str]:
+    """Chapter headings whose number runs into their title (read from the PDF: "XVII.Document",
+    one word, or the two words less than 2 pt apart): a label wider than its tab (VIII. to
+    XVIII. in the chapter heading's size) must push the title on."""
+    import pdfplumber
+
+    found = []
+    with pdfplumber.open(path) as document:
+        for page in document.pages:
+            words = [w for w in page.extract_words(extra_attrs=["size"]) if w["size"] > 11]
+            for a, b in zip(words, words[1:]):
+                if re.fullmatch(r"[IVXL]+\.", a["text"]) and abs(a["top"] - b["top"]) < 2 and b["x0"] - a["x1"] < 2:
+                    found.append(f'{a["text"]} {b["text"]}')
+            found += [w["text"] for w in words if re.match(r"[IVXL]+\.\S|[IVXL]{2,}[A-HJ-UWYZ]", w["text"])]
+    return found

@@ -173,6 +173,8 @@ def _stretches(text: "_Text"):
             pages.extend(laid.document.pages)
             break
         limit = done  # the last page that may begin the next stretch (0-based)
+        if end is not None and laid.spans.get(done + 1, (None,))[0] == text.index[end] - 1:
+            limit = done + 1  # the last block runs on to the next page: the page where it begins is full, as in the whole text
         if problems:
             page = min(p.call_page for p in problems)
             now = [dataclasses.replace(p, call_page=p.call_page + first, body_pages=[b + first for b in p.body_pages])
@@ -193,9 +195,14 @@ def _stretches(text: "_Text"):
                 del pages[kept[-1][1]:]
                 span = ahead()
                 continue
-            # the problem's page may change, and the page where the changed break's paragraph begins
-            limit = min(page - 1, laid.began.get(text.index[changed], page - 1))
-        seam = next((seam for seam in reversed(text.seams(laid, first)) if seam.page - first <= limit), None)
+            # a seam the changed break does not precede, at the latest on the problem's page (laid out
+            # again from its top) and on the page where the changed break's paragraph begins
+            limit = min(page, laid.began.get(text.index[changed], page))
+            seams = [seam for seam in text.seams(laid, first)
+                     if not precedes(text.offsets[seam.block], seam if seam.inside else None)]
+        else:
+            seams = text.seams(laid, first)
+        seam = next((seam for seam in reversed(seams) if seam.page - first <= limit), None)
         if seam is None and not problems:
             span *= 2  # no page to keep: a longer stretch
             continue

@@ -234,15 +234,17 @@ def _page_numbers(document, targets) -> dict[str, int]:
 def _number_contents(text: "_Text", document, breaks: list[int]):
     """The document with its contents' page numbers written in: each `.toc-page` gets the number
     of the page its entry's heading lands on, and the pages before the first entry's heading
-    (the contents' own) are laid out again with them. The numbers are out of the flow (CSS), so
-    those pages change only by them: a layout that moves an anchor or a contents entry there
-    sends the text to whole layouts (`_Whole`, never seen). Done by docgen, not by CSS
+    (the contents' own) are laid out again with them, up to that heading. The numbers are out of
+    the flow (CSS), so those pages change only by them: a layout that moves an anchor or a
+    contents entry there sends the text to whole layouts (`_Whole`, never seen). Done by docgen, not by CSS
     target-counter(), which WeasyPrint resolves only in a layout of the whole text."""
     numbers = _page_numbers(document, [target for _, target in text.contents])
     first = text.contents[0][1]
     k = numbers[first] - 1  # the page where the first entry's heading begins
-    heading = text.html.index(f' id="{first}"')
-    end = next((offset for offset in text.offsets if offset > heading), None)  # the first paragraph after it
+    heading = text.html.rindex("<", 0, text.html.index(f' id="{first}"'))
+    # the text is laid out to that heading (taken out with the chapter it begins), or, if its
+    # element is not a block, to the first block after it
+    end = heading if heading in text.index else next((offset for offset in text.offsets if offset > heading), None)
     for span, target in text.contents:
         span.text = str(numbers[target])
     try:
@@ -250,7 +252,8 @@ def _number_contents(text: "_Text", document, breaks: list[int]):
     finally:
         for span, _ in text.contents:
             span.text = None
-    same = (laid is not None and len(laid.document.pages) > k and laid.marked < k and first in laid.document.pages[k].anchors
+    same = (laid is not None and laid.marked < k
+            and (len(laid.document.pages) == k if end == heading else first in laid.document.pages[k].anchors)
             and all(set(laid.document.pages[j].anchors) == set(document.pages[j].anchors) for j in range(k)))
     if not same:
         raise _Whole()

@@ -35,6 +35,7 @@ module (3.) and rtl.py (1.).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -106,11 +107,14 @@ def _opportunity(before, after) -> str | None:
 
 
 def _may_be_wide(box) -> bool:
-    """Whether a letter of the line may be wide (`is_wide`): none below U+00A1 is, nor any below
-    U+1100 outside CJK text. A line of Latin, Cyrillic or Arabic text has no CJK gap, and is
+    """Whether a letter of the line may be wide (`is_wide`): none below U+00A1 is; outside CJK
+    text only a wide or full-width one (none below U+1100), which a Latin, Cyrillic or Arabic
+    line's quotation marks, dashes and word joiners are not. Such a line has no CJK gap, and is
     known so without looking at each pair of letters (most of the time justification took)."""
     if isinstance(box, boxes.TextBox):
-        return bool(box.text) and max(box.text) >= ("\u00a1" if _is_cjk_lang(box.style) else "\u1100")
+        if _is_cjk_lang(box.style):
+            return bool(box.text) and max(box.text) >= "\u00a1"
+        return any(is_wide(char, False) for char in set(box.text) if char >= "\u1100")
     if isinstance(box, (boxes.LineBox, boxes.InlineBox)):
         return any(_may_be_wide(child) for child in box.children if child.is_in_normal_flow())
     return False
@@ -242,12 +246,19 @@ def _byte_offsets(text: str, gaps) -> tuple[tuple[int, float], ...]:
     widths = dict(gaps)
     if text.isascii():  # a character is a byte
         return tuple((index, widths[index] * TO_UNITS) for index in sorted(widths))
-    offsets, position = [], 0
-    for index, char in enumerate(text):
-        if index in widths:
-            offsets.append((position, widths[index] * TO_UNITS))
-        position += len(char.encode())
+    # a character is a byte but for the few others (quotation marks, word joiners, letters
+    # outside ASCII): each adds its UTF-8 length less one to the offsets after it
+    wide = [(m.start(), len(m.group().encode()) - 1) for m in _NON_ASCII.finditer(text)]
+    offsets, extra, k = [], 0, 0
+    for index in sorted(widths):
+        while k < len(wide) and wide[k][0] < index:
+            extra += wide[k][1]
+            k += 1
+        offsets.append((index + extra, widths[index] * TO_UNITS))
     return tuple(offsets)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def reactivate(self, style):
@@ -286,30 +297,33 @@ def _settle(line, gaps: dict[int, float]) -> None:
         infos = glyphs.glyphs
         start, end, count = item.offset, item.offset + item.length, glyphs.num_glyphs
         widths = _logical_widths.setdefault(int(ffi.cast("uintptr_t", font)), {})  # glyph -> its width
+        gap = gaps.get
+        cluster_end = start + clusters[0] if count else end
         for i in range(count):
             info = infos[i]
             geometry = info.geometry
             width = geometry.width
             if gaps:
-                cluster_start = start + clusters[i]
+                cluster_start = cluster_end if not rtl else start + clusters[i]
                 if rtl:
                     # A gap (a space) is a cluster of its own: widen its first glyph once.
                     if cluster_start not in seen:
                         seen.add(cluster_start)
-                        width += gaps.get(cluster_start, 0)
+                        width += gap(cluster_start, 0)
                 else:
                     cluster_end = end if i == count - 1 else start + clusters[i + 1]
                     if cluster_end == cluster_start + 1:  # one byte (ASCII): most glyphs
-                        width += gaps.get(cluster_start, 0)
+                        width += gap(cluster_start, 0)
                     else:
-                        width += sum(gaps.get(offset, 0) for offset in range(cluster_start, cluster_end))
+                        width += sum(gap(offset, 0) for offset in range(cluster_start, cluster_end))
             exact += width / per_thousandth
             glyph = info.glyph
-            geometry.width = round(width)
             if glyph == _EMPTY:
+                geometry.width = round(width)
                 drawn += geometry.width / size  # draw_first_line moves by width / font size
                 continue
             if glyph & _UNKNOWN:
+                geometry.width = round(width)
                 drawn += geometry.width / per_thousandth
                 continue
             # draw_first_line: offset = x_offset / size; kerning = logical + offset - width in

@@ -40,7 +40,9 @@ REPAIR_SHIFTS = (0, 1, -1, -2)
 # stretch's dummy first pages included), and the stretches that began inside a block
 stats = {"layouts": 0, "stretches": 0, "probes": 0, "pages": 0, "inside": 0}
 FIRST = 120  # paragraphs: a text this long is laid out whole first (most resolutions); a longer one in stretches from its start
-AHEAD = 5  # pages a later stretch lays out (measured on the 80-page report: 3.5, 5 and 8 pages; 5 is best)
+# pages a later stretch lays out: 5 was best while each stretch also styled the chapter before it;
+# now 6 lays out fewer pages in fewer stretches on 7 of 8 long documents (corpus.py: 80-page texts and reports, seeds 1-3; 30, 40 pages)
+AHEAD = 6
 _LAYOUTS_PER_PARAGRAPH = 4  # a bound never reached: each layout keeps pages, lengthens its stretch or tries a place
 
 

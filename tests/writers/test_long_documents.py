@@ -386,3 +386,25 @@ def _labels_into_titles(path) -> list[str]:
                     found.append(f'{a["text"]} {b["text"]}')
             found += [w["text"] for w in words if re.match(r"[IVXL]+\.\S|[IVXL]{2,}[A-HJ-UWYZ]", w["text"])]
     return found
+
+
+def test_a_stylesheet_that_looks_further_into_the_tree_is_laid_out_whole():
+    """A stretch keeps of the text before it only the element just before each ancestor, without
+    its content: a selector that sees more (an earlier sibling, an element's children or their
+    count) would match differently there, so such a page is not laid out in stretches; a tilde
+    in the text, not in the stylesheet, changes nothing."""
+    from docgen import pipeline
+    from docgen.writers import Settings, pdf
+    from docgen.writers.pdf import page, gate
+    from tests.conftest import SPECIMEN
+
+    doc, _ = pipeline.read(SPECIMEN)
+    html = page.prepare(doc, doc.versions["en"], Settings()).html
+    HTML, config = gate.engine().HTML, pdf.font_configuration()
+    assert pdf._Text(HTML, html, config).partial
+    body = html.index("<p ", html.index("<h1"))
+    assert pdf._Text(HTML, html[:body] + "<p>A ~ B</p>" + html[body:], config).partial
+    for rule in ("p:empty + p { color: red }", "h1 ~ p { color: red }", "li:first-child { color: red }",
+                 "ol > li:nth-child(2) { color: red }", "div:has(p) { color: red }"):
+        styled = html.replace("</style>", rule + "</style>", 1)
+        assert not pdf._Text(HTML, styled, config).partial, rule

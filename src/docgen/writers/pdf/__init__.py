@@ -357,6 +357,10 @@ _BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6"}
 # the elements a stretch may begin inside: not a table (its columns are those of all its rows) nor a flex box
 _PLAIN = {"body", "section", "div", "article", "ol", "ul", "li", "blockquote"}
 _MARK = "docgen-p-"  # the anchor of a block without an id while it is laid out (where it begins; taken out after)
+# selectors that see more of the tree than an element and the one before it (`_Text.lay_out` cuts
+# the rest out): in the page's stylesheet, they keep the text from being laid out in stretches
+_TREE_SELECTOR = re.compile(r":(empty|has|nth-|last-|first-child|first-of-type|only-)|~")
+_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
 
 
 def _shell(element, style: str | None = None):
@@ -410,7 +414,8 @@ class _Text:
 
     `partial` is False when a stretch cannot be right alone: the page has counters other than the
     page's, strings or running elements other than the first page's, or target-counter() (the
-    page numbers of a report's contents are docgen's: `_number_contents`); or the HTML's
+    page numbers of a report's contents are docgen's: `_number_contents`), or selectors that
+    see siblings before the one kept or an element's content (`_TREE_SELECTOR`); or the HTML's
     blocks are not the tree's. A block's anchor in a layout is its id's, or a mark (`_MARK`)."""
 
     def __init__(self, HTML, html: str, config):
@@ -432,7 +437,8 @@ class _Text:
         self.partial = (tree and len(self.number) == len(self.names)
                         and masthead is not None and footer is not None and html.count("string-set") == 1
                         and re.search(r"\.masthead\s*\{[^}]*string-set", html) is not None
-                        and html.count("running(") == 1 and not re.search(r"counter-(reset|increment|set)|target-", html))
+                        and html.count("running(") == 1 and not re.search(r"counter-(reset|increment|set)|target-", html)
+                        and not _TREE_SELECTOR.search("".join(_STYLE.findall(html))))
         self.index = {k: i for i, k in enumerate(self.offsets)}
         # the contents' page-number slots and the anchor each numbers (`_number_contents`), in order
         self.contents = [(e, e.get("data-target")[1:]) for e in root.iter("span")

@@ -281,3 +281,39 @@ def test_ibid_is_checked_across_the_parts_of_a_report(tmp_path):
     warned = run_docgen("check", report)
     out = warned.stdout + warned.stderr
     assert "ibid-first" in out and "report's first note" in out, out
+
+
+def test_a_contents_title_that_fills_its_line_takes_its_last_word_down_with_the_leader(tmp_path):
+    """Titles of every length from 9 to 20 words: one that ends at the edge of its line would leave
+    the dot leader alone on the next line, a line of dots and a page number (in the 80-page report,
+    ten entries did); its last word goes down with the leader instead. No line of the contents is
+    dots alone, and each entry's last line has a word before its dots and number."""
+    import yaml
+
+    from docgen import pipeline
+    from docgen.writers import Settings, pdf
+    from tests.conftest import corpus
+
+    folder = corpus.generate_long(tmp_path, 12, kind="report")
+    source = folder / "en.yaml"
+    data = yaml.safe_load(source.read_text("utf-8"))
+    words = ("The internationalization of standards for the archiving of official records and of the "
+             "documents cited therein at the same time").split()
+    sections = [section for chapter in data["chapters"] for section in chapter["body"] if "section" in section]
+    assert len(sections) >= 12
+    for n, section in enumerate(sections[:12]):
+        section["section"] = " ".join(words[:9 + n])
+    source.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    doc, _ = pipeline.read(folder)
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf.write(doc, doc.versions["en"], Settings()))
+    with pdfplumber.open(path) as document:
+        first = document.pages[0]
+        lines: dict[int, list] = {}
+        for word in first.extract_words():
+            lines.setdefault(round(word["top"]), []).append(word["text"])
+    contents = [line for top, line in sorted(lines.items()) if line and re.fullmatch(r"\.*\d+", line[-1])]
+    assert len(contents) >= 12
+    for line in contents:
+        assert any(re.search(r"[A-Za-z]", word) for word in line), f"a contents line of dots alone: {line}"
+    assert not [line for line in lines.values() if all(re.fullmatch(r"\.+", w) for w in line)]

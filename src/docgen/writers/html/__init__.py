@@ -88,6 +88,7 @@ def environment() -> jinja2.Environment:
     env.filters["inline"] = jinja2.pass_context(lambda ctx, nodes, role="body": ctx["_inline"](nodes, role))
     env.filters["gaps"] = jinja2.pass_context(lambda ctx, text, role="body": ctx["_gaps"](text, role))
     env.filters["printable"] = jinja2.pass_context(lambda ctx, text, role="body": ctx["_printable"](text, role))
+    env.filters["contents_title"] = jinja2.pass_context(lambda ctx, text: ctx["_contents_title"](text))
     return env
 
 
@@ -297,6 +298,16 @@ def context(doc: Document, version: Version, fonts_href: str | None = None, for_
         r = renderer_for([Text(text)], role)
         return Markup(r.text(text, "", ""))
 
+    def contents_title(text):
+        """A contents entry's title, its last word (in Chinese its last character) in `.toc-end`,
+        which does not break and carries the dot leader: a title that fills its last line takes
+        that word down with the leader, as a typesetter does, rather than leave a line of dots.
+        A word is never split (Arabic letters join across it): a one-word title is all `.toc-end`."""
+        cut = max(len(text) - 1, 0) if cjk else text.rfind(" ") + 1
+        head, last = text[:cut], text[cut:]
+        r = renderer_for([Text(text)])
+        return Markup(f'{r.text(head, "", last[:1])}<span class="toc-end" data-pdf-tag="">{r.text(last, head[-1:], "")}</span>')
+
     def printable(text, role="body"):  # page furniture: stand-ins in the PDF, the text itself in HTML
         return fonts.printable(text, version.lang, role) if for_print else text
 
@@ -318,7 +329,7 @@ def context(doc: Document, version: Version, fonts_href: str | None = None, for_
         "notes_at_end": called,  # filled while the body renders (browser HTML only)
         "barcode": Markup(code39_svg(head.barcode_digits)) if head.barcode_digits else "",
         "created": head.issued.isoformat(),
-        "_filters": {"inline": inline, "gaps": gaps, "printable": printable},
+        "_filters": {"inline": inline, "gaps": gaps, "printable": printable, "contents_title": contents_title},
     }
 
 
@@ -336,7 +347,8 @@ def render_html(doc: Document, version: Version, fonts_href: str | None = None,
     page = "report.html.j2" if doc.meta.is_report else "resolution.html.j2"
     return environment().get_template(page).render(**ctx, _inline=filters["inline"],
                                                                      _gaps=filters["gaps"],
-                                                                     _printable=filters["printable"])
+                                                                     _printable=filters["printable"],
+                                                                     _contents_title=filters["contents_title"])
 
 
 def write(doc: Document, version: Version, settings) -> bytes:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -93,7 +94,7 @@ def test_every_name_is_patched_once_and_is_what_its_patch_was_written_for():
             assert registry._get(patch.owner, patch.name) is patch.new, patch.name
     assert not registry.changed()
     concerns = list(dict.fromkeys(p.concern for p in registry.PATCHES))
-    assert concerns == ["footnotes", "fonts", "subsets", "hyphenation", "rtl", "justify", "tagging", "stylesheets"]
+    assert concerns == ["footnotes", "fonts", "subsets", "streams", "hyphenation", "rtl", "justify", "tagging", "stylesheets"]
 
 
 def test_stock_gives_weasyprints_objects_back_for_a_while():
@@ -398,3 +399,26 @@ def test_another_installed_weasyprint_is_refused_before_it_is_imported():
             print(json.dumps([sorted(m for m in sys.modules if m.split(".")[0] in ("weasyprint", "pydyf")), str(exc)]))
     """)
     assert found[0] == [] and "needs WeasyPrint 70.x" in found[1] and "found 71.0" in found[1]
+
+
+def test_a_stream_whose_data_ends_with_a_carriage_return_keeps_its_length():
+    """streams.py's repro: pydyf puts a line feed between a stream's data and `endstream`, so data
+    whose last byte is a carriage return (a compressed stream's checksum: one in 256) reads as
+    ending at CR LF, a byte short of its /Length (PDF/A 6.1.7.1); one content stream of the zh
+    decision's PDF did. Patched, such data is followed by CR LF; other streams are unchanged."""
+    import pydyf
+
+    engine()
+
+    def length_holds(data: bytes) -> bool:  # the data: after `stream` LF, before the EOL (CR LF or LF) before `endstream`
+        head, _, rest = data.partition(b"\nstream\n")
+        body = rest[:rest.rindex(b"endstream")]
+        body = body[:-2] if body.endswith(b"\r\n") else body[:-1]
+        return len(body) == int(re.search(rb"/Length (\d+)", head).group(1))
+
+    ends_with_cr, plain = pydyf.Stream([b"BT ET\r"]), pydyf.Stream([b"BT ET"])
+    assert length_holds(ends_with_cr.data) and length_holds(plain.data)
+    with stock("streams"):
+        assert not length_holds(ends_with_cr.data)
+        stock_plain = plain.data
+    assert plain.data == stock_plain

@@ -9,7 +9,8 @@ build lists the PDF outputs as failed with its message and builds the other form
 not imported before the first PDF (or `docgen.writers.pdf.load()`, a worker's warm-up).
 
 Concerns: footnotes (the footnote area's overflow check), fonts (faces in place, read when asked,
-no system fonts), subsets (one HarfBuzz pass, remembered with their streams), hyphenation (format
+no system fonts), subsets (one HarfBuzz pass, remembered with their streams), streams (an end-of-line
+before `endstream` that cannot be read as data), hyphenation (format
 characters), rtl (right-to-left fixes), justify (inter-character justification, Han/Latin margins at
 line edges; its `text_align` also applies rtl's indent), tagging (PDF/UA-1), stylesheets (the page's
 sheet parsed once).
@@ -68,7 +69,7 @@ def engine():
     from docgen.writers.pdf.weasyprint import registry
 
     try:  # the order of application (registry.py): each module declares its patches when imported
-        from docgen.writers.pdf.weasyprint import footnotes, fonts, subsets, hyphenation, rtl, justify, tagging, stylesheets  # noqa: F401
+        from docgen.writers.pdf.weasyprint import footnotes, fonts, subsets, streams, hyphenation, rtl, justify, tagging, stylesheets  # noqa: F401
     except (ImportError, AttributeError) as exc:  # a name a patch needs is gone
         raise UnsupportedWeasyPrint(f"the PDF writer needs WeasyPrint {SUPPORTED}.x as docgen's patches were "
                                     f"written for it; the installed {found} lacks what they replace ({exc})") from exc

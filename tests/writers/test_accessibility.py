@@ -111,7 +111,7 @@ def _paragraph_kinds(paragraphs) -> list[str]:
 
 def check_report_structure(structure, doc, version) -> None:
     """A report (#24): masthead, session lines, the title (the one H1), the contents (TOC: one TOCI
-    per entry, each a Link to its heading), a Sect per chapter and per annex; its notes and those
+    per entry, each a Link to its heading, its dot leader an Artifact), a Sect per chapter and per annex; its notes and those
     of its included texts each a Reference followed by its Note, numbered as printed."""
     lang = tables.language(version.lang)
     root = structure.root
@@ -128,6 +128,9 @@ def check_report_structure(structure, doc, version) -> None:
     for entry, model in zip(entries, version.contents()):
         links = [e for e in entry.elements() if e.kind == "Link"]
         assert links and {link.dest for link in links} == {model.ident}
+        # the dot leader is an Artifact: a screen reader reads the title and the page, not the dots
+        assert ". ." not in entry.text and ".." not in entry.text.replace(" ", ""), entry.text
+    assert ". . . . ." in structure.artifact_text[0]  # drawn all the same, outside the tree
     notes = [e for e in root.elements() if e.kind == "Note"]
     printed = {n.seq: n.number for n in version.all_footnotes()}
     assert sorted(int(n.id.removeprefix("fn-")) for n in notes) == sorted(printed)

@@ -306,7 +306,7 @@ def context(doc: Document, version: Version, fonts_href: str | None = None, for_
         cut = max(len(text) - 1, 0) if cjk else text.rfind(" ") + 1
         head, last = text[:cut], text[cut:]
         r = renderer_for([Text(text)])
-        return Markup(f'{r.text(head, "", last[:1])}<span class="toc-end" data-pdf-tag="">{r.text(last, head[-1:], "")}</span>')
+        return Markup(f'{r.text(head, "", last[:1])}<span class="toc-end" data-pdf-tag="" data-pdf-after="Artifact">{r.text(last, head[-1:], "")}</span>')
 
     def printable(text, role="body"):  # page furniture: stand-ins in the PDF, the text itself in HTML
         return fonts.printable(text, version.lang, role) if for_print else text

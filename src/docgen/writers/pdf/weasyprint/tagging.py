@@ -77,9 +77,21 @@ def draw_stacking_context(stream, stacking_context):
 def marked(self, box, tag):
     if getattr(self, "_docgen_artifact", False):
         yield  # inside an Artifact: no marked content of its own
+    elif _decoration(box):
+        with _original_artifact(self):  # not in the structure tree (`_Tree._child`)
+            yield
     else:
         with _original_marked(self, box, tag):
             yield
+
+
+def _decoration(box) -> bool:
+    """Text an element's ::after draws where the element declares it decoration
+    (`data-pdf-after="Artifact"`): a contents entry's dot leader, which a screen reader would
+    otherwise read out dot by dot after the title (PDF/UA: content that is not the text's is an
+    Artifact)."""
+    return (isinstance(box, boxes.TextBox) and box.element is not None and box.element_tag.endswith("::after")
+            and box.element.get("data-pdf-after") == "Artifact")
 
 
 @contextmanager
@@ -273,7 +285,9 @@ class _Tree:
 
     def _child(self, child, element, tag, page_number, nums, annotations, tags, seen_on_page):
         if isinstance(child, boxes.TextBox):
-            kid = tags.pop(child)
+            kid = tags.pop(child, None)
+            if kid is None:  # drawn as an Artifact (`_decoration`)
+                return
             if tag == "Link":
                 _content(element, kid["mcid"], self.pages[page_number])
                 nums[kid["mcid"]] = element.reference

@@ -5,7 +5,9 @@ WeasyPrint 70 writes a structure tree (`weasyprint/pdf/tags.py`) but, measured o
 pages, the rest of 7 and 8 on small pages of their own):
 1. Running headers, page numbers and the first-page footer (margin boxes) are drawn as marked
    content with MCIDs that no structure element in the tree holds (content outside the tree,
-   PDF/UA-1 7.1). Here margin boxes are drawn as Artifacts, with no marked content inside.
+   PDF/UA-1 7.1). Here margin boxes are drawn as Artifacts, with no marked content inside; so is
+   the text of an ::after its element declares decoration (`data-pdf-after="Artifact"`: a
+   report's contents' dot leaders, which WeasyPrint puts in the Link, read out dot by dot).
 2. Footnotes: the call is a NonStruct, the body an untyped group at the page end. Here the call
    is a Reference holding a Link (an annotation to the note, saying "Footnote 3" in the
    document's language: `data-link-label`), the body a Note (ID `fn-N`, its number as Lbl, then its text), placed right

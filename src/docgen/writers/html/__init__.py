@@ -83,13 +83,15 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=jinja2.select_autoescape(["html.j2"], default_for_string=False),
                              undefined=jinja2.StrictUndefined, bytecode_cache=_CompiledTemplates(), **_ENVIRONMENT)
-    # `| inline` and `| gaps` render a version's inline text; the renderer for the version being
-    # rendered comes with the template's context (one environment, templates compiled once).
-    env.filters["inline"] = jinja2.pass_context(lambda ctx, nodes, role="body": ctx["_inline"](nodes, role))
-    env.filters["gaps"] = jinja2.pass_context(lambda ctx, text, role="body": ctx["_gaps"](text, role))
-    env.filters["printable"] = jinja2.pass_context(lambda ctx, text, role="body": ctx["_printable"](text, role))
-    env.filters["contents_title"] = jinja2.pass_context(lambda ctx, text: ctx["_contents_title"](text))
+    # `| inline`, `| gaps`, ... render a version's text; the functions for the version being
+    # rendered come with the template's context as `_<name>` (`context`'s "_filters"; one
+    # environment, templates compiled once).
+    for name in _VERSION_FILTERS:
+        env.filters[name] = jinja2.pass_context(lambda ctx, *args, _name=name: ctx[f"_{_name}"](*args))
     return env
+
+
+_VERSION_FILTERS = ("inline", "gaps", "printable", "contents_title")
 
 
 # ---------------------------------------------------------------- inline text
@@ -345,10 +347,7 @@ def render_html(doc: Document, version: Version, fonts_href: str | None = None,
     ctx = context(doc, version, fonts_href, for_print)
     filters = ctx.pop("_filters")
     page = "report.html.j2" if doc.meta.is_report else "resolution.html.j2"
-    return environment().get_template(page).render(**ctx, _inline=filters["inline"],
-                                                                     _gaps=filters["gaps"],
-                                                                     _printable=filters["printable"],
-                                                                     _contents_title=filters["contents_title"])
+    return environment().get_template(page).render(**ctx, **{f"_{name}": filters[name] for name in _VERSION_FILTERS})
 
 
 def write(doc: Document, version: Version, settings) -> bytes:

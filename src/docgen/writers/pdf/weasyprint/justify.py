@@ -297,33 +297,30 @@ def _settle(line, gaps: dict[int, float]) -> None:
         infos = glyphs.glyphs
         start, end, count = item.offset, item.offset + item.length, glyphs.num_glyphs
         widths = _logical_widths.setdefault(int(ffi.cast("uintptr_t", font)), {})  # glyph -> its width
-        gap = gaps.get
-        cluster_end = start + clusters[0] if count else end
         for i in range(count):
             info = infos[i]
             geometry = info.geometry
             width = geometry.width
             if gaps:
-                cluster_start = cluster_end if not rtl else start + clusters[i]
+                cluster_start = start + clusters[i]
                 if rtl:
                     # A gap (a space) is a cluster of its own: widen its first glyph once.
                     if cluster_start not in seen:
                         seen.add(cluster_start)
-                        width += gap(cluster_start, 0)
+                        width += gaps.get(cluster_start, 0)
                 else:
                     cluster_end = end if i == count - 1 else start + clusters[i + 1]
                     if cluster_end == cluster_start + 1:  # one byte (ASCII): most glyphs
-                        width += gap(cluster_start, 0)
+                        width += gaps.get(cluster_start, 0)
                     else:
-                        width += sum(gap(offset, 0) for offset in range(cluster_start, cluster_end))
+                        width += sum(gaps.get(offset, 0) for offset in range(cluster_start, cluster_end))
             exact += width / per_thousandth
             glyph = info.glyph
+            geometry.width = round(width)
             if glyph == _EMPTY:
-                geometry.width = round(width)
                 drawn += geometry.width / size  # draw_first_line moves by width / font size
                 continue
             if glyph & _UNKNOWN:
-                geometry.width = round(width)
                 drawn += geometry.width / per_thousandth
                 continue
             # draw_first_line: offset = x_offset / size; kerning = logical + offset - width in

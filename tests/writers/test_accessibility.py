@@ -111,7 +111,7 @@ def _paragraph_kinds(paragraphs) -> list[str]:
 
 def check_report_structure(structure, doc, version) -> None:
     """A report (#24): masthead, session lines, the title (the one H1), the contents (TOC: one TOCI
-    per entry, each a Link to its heading, its dot leader an Artifact), a Sect per chapter and per annex; its notes and those
+    per entry, each a Link to its heading read as printed, its dot leader an Artifact), a Sect per chapter and per annex; its notes and those
     of its included texts each a Reference followed by its Note, numbered as printed."""
     lang = tables.language(version.lang)
     root = structure.root
@@ -130,6 +130,9 @@ def check_report_structure(structure, doc, version) -> None:
         assert links and {link.dest for link in links} == {model.ident}
         # the dot leader is an Artifact: a screen reader reads the title and the page, not the dots
         assert ". ." not in entry.text and ".." not in entry.text.replace(" ", ""), entry.text
+        # read as printed, in logical order (Arabic too), with its spaces: "I. Introduction 2"
+        said, _, page = entry.text.translate(JOINERS).rpartition(" ")
+        assert page.isdigit() and said == " ".join(f"{model.label} {model.title}".translate(JOINERS).split()), entry.text
     assert ". . . . ." in structure.artifact_text[0]  # drawn all the same, outside the tree
     notes = [e for e in root.elements() if e.kind == "Note"]
     printed = {n.seq: n.number for n in version.all_footnotes()}

@@ -30,6 +30,10 @@ pages, the rest of 7 and 8 on small pages of their own):
 8. The space where a line breaks is left out of the line (`split_text_box` skips it,
    `remove_last_whitespace` strips it), so the text layer joins the words ("a set ofgoals"): a
    screen reader may read them as one. The line's last text gets /ActualText with the space back.
+9. A link holds its text directly (a Link has no Span to carry 7. and 8.): a report's contents
+   entry read "II.Implementation of resolution 99/12", its Arabic letters reversed. Here each
+   Link made from an `a` carries /ActualText: its text boxes' logical text, the spaces at its line
+   breaks, a space around an inline-block or out-of-flow box (the entry's label, its page number).
 Templates name the structure type where HTML has no element for it with `data-pdf-tag`
 (Sect, P, Lbl, Note); the empty value makes an element transparent (its children go to its
 parent: the masthead's layout cells).
@@ -194,6 +198,7 @@ class _Tree:
         self.references: dict[str, tuple] = {}  # footnote id (fn-<seq>) -> (parent, Reference element)
         self.notes: dict[str, pydyf.Dictionary] = {}  # footnote id -> Note element
         self.bodies: dict[bytes, pydyf.Dictionary] = {}  # LI reference -> its LBody
+        self.links: dict[bytes, str] = {}  # Link reference -> its text read so far, across pages (9.)
 
     def build(self, box, parent, page_number, nums, annotations, tags, seen_on_page):
         """Structure elements for `box` (a generator of the new ones for `parent`'s K)."""
@@ -266,6 +271,11 @@ class _Tree:
                 for kid in self._child(grandchild, container, container["S"][1:], page_number, nums, annotations,
                                        tags, seen_on_page):
                     container["K"].append(kid.reference)
+
+        if tag == "Link" and box.element is not None:  # what a screen reader reads of the link (9.)
+            said = self.links.get(element.reference, "") + _link_text(box)
+            self.links[element.reference] = said
+            element["ActualText"] = pydyf.String(" ".join(said.split()))
 
         if isinstance(box, boxes.ReplacedBox):
             kid = tags.pop(box)
@@ -346,6 +356,42 @@ def _actual_text(box) -> str | None:
     if space or rtl:
         return text + " " if space else text
     return None
+
+
+_GAP = "\x00"  # a word boundary the text does not hold (`_link_text`)
+
+
+def _link_text(box) -> str:
+    """The text of a link's box as a screen reader should read it (9.): each text box's logical
+    text (`_actual_text`: right to left, the space at a line break, a hyphen the layout put in),
+    no decoration, and a space on each side of an inline-block or out-of-flow box inside it
+    (a contents entry's label and page number: "I. Introduction 2", not "I.Introduction2")."""
+    parts: list[str] = []
+
+    def walk(b) -> None:
+        if isinstance(b, AbsolutePlaceholder):
+            b = b._box
+        if isinstance(b, boxes.TextBox):
+            if not _decoration(b):
+                parts.append(_actual_text(b) or b.text.replace("\u2060", ""))
+            return
+        apart = isinstance(b, boxes.InlineBlockBox) or b.style["position"] in ("absolute", "fixed")
+        if apart:
+            parts.append(_GAP)
+        for child in getattr(b, "children", ()):
+            walk(child)
+        if apart:
+            parts.append(_GAP)
+
+    for child in box.children:
+        walk(child)
+    text = ""
+    for part in parts:
+        if part != _GAP:
+            text += part
+        elif text and not text[-1].isspace():
+            text += " "
+    return text
 
 
 def _object(pdf, reference):

@@ -244,3 +244,43 @@ def test_a_report_edit_is_in_the_html_preview_before_the_pdf_is_laid_out(tmp_pat
         except subprocess.TimeoutExpired:
             watcher.kill()
             watcher.communicate()
+
+
+def test_the_edited_language_is_rebuilt_first(tmp_path):
+    """An edit of zh.yaml rebuilds every output of the document (each depends on all of its
+    files), but the Chinese PDF before the English one: the version the user is editing is not
+    kept waiting behind the others. Read from the order watch writes in: no timing."""
+    content = tmp_path / "content"
+    shutil.copytree(ZH, content / ZH.name)
+    langs = sorted(p.stem for p in (content / ZH.name).glob("*.yaml") if p.stem != "document")
+    assert langs == ["en", "zh"]  # English would come first in the usual order
+    out = tmp_path / "out"
+    watcher = subprocess.Popen([sys.executable, "-m", "docgen.cli", "watch", str(content), "--format", "pdf,html",
+                                "--out", str(out)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def until(words):
+        while True:
+            line = watcher.stdout.readline()
+            assert line, f"docgen watch ended: {watcher.stderr.read()}"
+            if words in line:
+                return line
+
+    try:
+        until("Ctrl-C to stop")
+        source = content / ZH.name / "zh.yaml"
+        text = source.read_text("utf-8")
+        title = next(line for line in text.splitlines() if line.startswith("title: "))
+        source.write_text(text.replace(title, f"{title}（第二稿）", 1), "utf-8")
+        until("docgen watch: preview")  # the HTML first (the preview), then the rest
+        done = until("written in")
+        names = done.split(": ", 1)[1].split(" written in")[0].split(", ")
+        pdfs = [name for name in names if name.endswith(".pdf")]
+        assert pdfs == [f"{ZH.name}.zh.pdf", f"{ZH.name}.en.pdf"], done
+        assert "第二稿" in pdf_text(out / ZH.name / f"{ZH.name}.zh.pdf").replace("\n", "")
+    finally:
+        watcher.terminate()
+        try:
+            watcher.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            watcher.kill()
+            watcher.communicate()

@@ -160,12 +160,16 @@ def _wakeup(paths: list[Path]):
 
 
 def rebuild(paths: list[Path], formats: list[str], out: Path, langs: list[str], state,
-            preview=None) -> tuple[list[str], list[str], list]:
+            preview=None, edited=()) -> tuple[list[str], list[str], list]:
     """Build what is out of date; returns (outputs written, problems, language versions).
 
     Every document's HTML is written first, then `preview(written, problems, versions)` is
     called (the preview page reloads: an edit is seen there before the PDFs are laid out), then
-    the other outputs, PDFs first."""
+    the other outputs, PDFs first, and first of all those of the language versions whose file is
+    among `edited` (the files that changed): a document's every output depends on all of its
+    files, so an edit of zh.yaml rebuilds the English PDF too, but the Chinese one, which the
+    user is looking at, is not kept waiting behind it."""
+    first = {(Path(f).parent.resolve(), Path(f).stem) for f in edited if f.endswith(".yaml")}
     diagnostics: list[Diagnostic] = []
     planned, _ = building.plan(paths, formats, out, langs, False, False, state, diagnostics)
     problems = [str(d) for d in errors(diagnostics)]
@@ -185,7 +189,9 @@ def rebuild(paths: list[Path], formats: list[str], out: Path, langs: list[str], 
         if doc is not None:  # else the last good outputs stay
             docs[folder, form] = doc
     order = lambda p: (FIRST.index(p.job.fmt) if p.job.fmt in FIRST else len(FIRST), p.job.lang)  # noqa: E731
-    jobs = sorted((p for p in planned if p.job.document in docs), key=lambda p: (order(p)[0] > 0, p.job.document, order(p)))
+    later = lambda p: (p.job.folder.resolve(), p.job.lang) not in first  # noqa: E731
+    jobs = sorted((p for p in planned if p.job.document in docs),
+                  key=lambda p: (order(p)[0] > 0, later(p), p.job.document, order(p)))
     previewed = False
     for p in jobs:
         if preview is not None and not previewed and p.job.fmt != "html":
@@ -287,7 +293,7 @@ def watch(paths: list[Path], formats: list[str], out: Path, langs: list[str] | N
                     fingerprint.forget_templates()
                     forget_templates()
                 written, problems, versions = rebuild(paths, formats, out, langs, state, preview=partial(
-                    _preview, status, started))
+                    _preview, status, started), edited=changed)
                 _say(written, problems, time.perf_counter() - started)
                 status.publish(problems, versions)
                 collect()

@@ -292,7 +292,7 @@ def _watch_edits(source: Path, yaml_file: Path, edit, watched: list[Path], repea
         original = yaml_file.read_text("utf-8")
         times: list[list[float]] = [[] for _ in watched]
         for i in range(repeat):
-            before = [(s.st_ino, s.st_mtime_ns, s.st_size) for s in map(Path.stat, watched)]
+            before = [_stamp(path) for path in watched]
             time.sleep(0.2)  # a save, not part of the previous one
             loads.append(os.getloadavg()[0])
             yaml_file.write_text(edit(original, i), "utf-8")
@@ -300,8 +300,7 @@ def _watch_edits(source: Path, yaml_file: Path, edit, watched: list[Path], repea
             waiting = {0} if hurried else set(range(len(watched)))
             while waiting:
                 for k in list(waiting):
-                    now = watched[k].stat()
-                    if (now.st_ino, now.st_mtime_ns, now.st_size) != before[k]:
+                    if _stamp(watched[k]) != before[k]:
                         times[k].append(time.perf_counter() - saved)
                         waiting.discard(k)
                 if time.perf_counter() - saved > 120:
@@ -318,6 +317,12 @@ def _watch_edits(source: Path, yaml_file: Path, edit, watched: list[Path], repea
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    """What changes when the watch rewrites *path* (it writes a new file and renames it into place)."""
+    stat = path.stat()
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
 
 def _fresh_watch_source(folder: Path) -> Path:

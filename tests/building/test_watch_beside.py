@@ -42,10 +42,19 @@ def save(source, old: str, new: str) -> None:
     source.write_text(text.replace(old, new, 1), "utf-8")
 
 
-def test_a_save_stops_the_pdf_of_the_text_before_it_and_the_next_rebuild_makes_it(tmp_path, monkeypatch):
+def title(source) -> str:
+    return next(line for line in source.read_text("utf-8").splitlines() if line.startswith("title: "))
+
+
+@pytest.fixture
+def content(tmp_path):
+    """A copy of the Chinese resolution's folder to edit."""
+    shutil.copytree(ZH, tmp_path / "content" / ZH.name)
+    return tmp_path / "content"
+
+
+def test_a_save_stops_the_pdf_of_the_text_before_it_and_the_next_rebuild_makes_it(tmp_path, content, monkeypatch):
     monkeypatch.setattr(watch, "BESIDE_SECONDS", 0.0)  # every output beside: as an 80-page report's PDF is
-    content = tmp_path / "content"
-    shutil.copytree(ZH, content / ZH.name)
     out = tmp_path / "out"
     paths, formats = [content], ["pdf", "html"]
     state = fingerprint.load_state(out)
@@ -56,8 +65,8 @@ def test_a_save_stops_the_pdf_of_the_text_before_it_and_the_next_rebuild_makes_i
     before = pdf.read_bytes()
 
     source = content / ZH.name / "zh.yaml"
-    title = next(line for line in source.read_text("utf-8").splitlines() if line.startswith("title: "))
-    save(source, title, f"{title}（第二稿）")
+    first = title(source)
+    save(source, first, f"{first}（第二稿）")
     now = watch._snapshot(paths)  # what the watch saw when it began this rebuild
     save(source, "（第二稿）", "（第三稿）")  # the next save, before the PDF is made
     previews = []
@@ -79,11 +88,8 @@ def test_a_save_stops_the_pdf_of_the_text_before_it_and_the_next_rebuild_makes_i
     assert children() == others
 
 
-def test_a_child_that_dies_fails_its_output_with_the_reason(tmp_path, monkeypatch):
+def test_a_child_that_dies_fails_its_output_with_the_reason(content, monkeypatch):
     """A render process killed from outside (out of memory) is one failed output, said, not a hang."""
-    content = tmp_path / "content"
-    shutil.copytree(ZH, content / ZH.name)
-    out = tmp_path / "out"
     doc_folder = content / ZH.name
     from docgen import pipeline
     from docgen.building.job import Job
@@ -92,22 +98,20 @@ def test_a_child_that_dies_fails_its_output_with_the_reason(tmp_path, monkeypatc
     monkeypatch.setattr(watch, "run_job", lambda job, doc: os.kill(os.getpid(), 9))
     others = children()
     result = watch._beside(Job(doc_folder, "zh", "pdf"), doc, lambda: False)
-    assert result.data is None and "killed by signal 9" in result.message, result
+    assert result.data is None and "killed by SIGKILL" in result.message, result
     assert children() == others
 
 
-def test_a_short_output_is_made_in_the_watchs_process(tmp_path, monkeypatch):
+def test_a_short_output_is_made_in_the_watchs_process(tmp_path, content, monkeypatch):
     """An output whose last making took under BESIDE_SECONDS is not forked for (~40 ms more)."""
-    content = tmp_path / "content"
-    shutil.copytree(ZH, content / ZH.name)
     out = tmp_path / "out"
     paths, state = [content], fingerprint.load_state(out)
     monkeypatch.setattr(watch, "BESIDE_SECONDS", 1e9)
     watch.rebuild(paths, ["pdf"], out, ["zh"], state)
     monkeypatch.setattr(watch, "_beside", lambda *args: pytest.fail("forked for a short output"))
     source = content / ZH.name / "zh.yaml"
-    title = next(line for line in source.read_text("utf-8").splitlines() if line.startswith("title: "))
-    save(source, title, f"{title}（第二稿）")
+    first = title(source)
+    save(source, first, f"{first}（第二稿）")
     now = watch._snapshot(paths)
     written, problems, _, stopped = watch.rebuild(paths, ["pdf"], out, ["zh"], state, stale=lambda: watch._snapshot(paths) != now)
     assert written == [f"{ZH.name}.zh.pdf"] and not problems and not stopped

@@ -49,6 +49,7 @@ from docgen.building import fingerprint
 from docgen.building.job import Result, collect_between_jobs
 from docgen.building.job import run as run_job
 from docgen.building.outputs import Escapes, OutputError, lock, output_path, prepare
+from docgen.building.pool import died
 from docgen.data import tables
 from docgen.diagnostics import Diagnostic, errors
 from docgen.paths import TEMPLATES
@@ -292,15 +293,10 @@ def _beside(job, doc, stale) -> Result | None:
             except ProcessLookupError:
                 pass
         _, status = os.waitpid(pid, 0)
-    data = b"".join(chunks)
-    if not data:
-        return Result(job, None, f"the process that made it ended without a result ({_ended(status)})")
-    return pickle.loads(data)
-
-
-def _ended(status: int) -> str:
     code = os.waitstatus_to_exitcode(status)
-    return f"killed by signal {-code}" if code < 0 else f"exit status {code}"
+    if code != 0:  # killed (out of memory) or broken off: what it sent, if anything, is not a whole result
+        return Result(job, None, died(code))
+    return pickle.loads(b"".join(chunks))
 
 
 def _preview(status: Status, started: float, written: list[str], problems: list[str], versions: list) -> None:

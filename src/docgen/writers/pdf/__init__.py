@@ -403,7 +403,8 @@ class _Text:
     layout's breaks are style declarations, added for it and taken away after it. A stretch
     (`lay_out` with `start`) is laid out with what its pages depend on as in the whole text: the
     text before it is taken out of the tree but for a first page (the masthead's element without
-    its content, which sets the running header's string, and the first page's footer) and the
+    its content, which sets the running header's string; not the first page's footer, whose
+    barcode and lines only that dropped page shows) and the
     element just before each of its ancestors, hidden and without its content (a `+` selector
     sees it; its subtree would only be styled for nothing: 318 -> 289 MB); a forced break
     puts it on the second page, or on the third after a blank one (`recto`) when its page number
@@ -571,8 +572,7 @@ class _Text:
                 # the element before, hidden and without its content: only a `+` selector sees it
                 before = [_shell(now[i - 1], "display: none")] if i and now[i - 1] not in self.first_page else []
                 if parent is self.body:
-                    masthead, footer = self.first_page
-                    before = [_shell(masthead), footer] + before
+                    before = [_shell(self.first_page[0])] + before  # the masthead: the running header's string
                 keep(parent, before + now[i:])
                 node = parent
             if inside is not None:

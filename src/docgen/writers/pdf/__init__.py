@@ -403,10 +403,10 @@ class _Text:
     layout's breaks are style declarations, added for it and taken away after it. A stretch
     (`lay_out` with `start`) is laid out with what its pages depend on as in the whole text: the
     text before it is taken out of the tree but for a first page (the masthead's element without
-    its content, which sets the running header's string; not the first page's footer, whose
-    barcode and lines only that dropped page shows) and the
-    element just before each of its ancestors, hidden and without its content (a `+` selector
-    sees it; its subtree would only be styled for nothing: 318 -> 289 MB); a forced break
+    its content, which sets the running header's string; the first page's footer, which only
+    that dropped page shows, is not laid out) and the element just before each of its
+    ancestors, hidden and without its content (a `+` selector sees it; its subtree would only
+    be styled for nothing: 318 -> 289 MB); a forced break
     puts it on the second page, or on the third after a blank one (`recto`) when its page number
     is odd, so that it has its side in the document; `@page :nth` sets the page counter there to
     its number; the pages before it are dropped. The text from its end on is taken out too. A
@@ -434,7 +434,7 @@ class _Text:
         children = list(body) if body is not None else []
         masthead = next((e for e in children if "masthead" in e.get("class", "").split()), None)
         footer = next((e for e in children if "first-footer" in e.get("class", "").split()), None)
-        self.body, self.first_page = body, (masthead, footer)
+        self.body, self.masthead = body, masthead
         self.partial = (tree and len(self.number) == len(self.names)
                         and masthead is not None and footer is not None and html.count("string-set") == 1
                         and re.search(r"\.masthead\s*\{[^}]*string-set", html) is not None
@@ -570,9 +570,9 @@ class _Text:
                 if not i and parent is not self.body and node in begun:
                     begun.append(parent)
                 # the element before, hidden and without its content: only a `+` selector sees it
-                before = [_shell(now[i - 1], "display: none")] if i and now[i - 1] not in self.first_page else []
+                before = [_shell(now[i - 1], "display: none")] if i and now[i - 1] is not self.masthead else []
                 if parent is self.body:
-                    before = [_shell(self.first_page[0])] + before  # the masthead: the running header's string
+                    before = [_shell(self.masthead)] + before  # it sets the running header's string
                 keep(parent, before + now[i:])
                 node = parent
             if inside is not None:

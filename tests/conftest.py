@@ -85,6 +85,11 @@ def built(tmp_path_factory) -> Path:
     return out
 
 
+def pdf_text(path: Path) -> str:
+    """A PDF's text layer as pdftotext (poppler) reads it."""
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
 @pytest.fixture
 def content_copy(tmp_path) -> Path:
     """A writable copy of the content folder, for tests that break things."""

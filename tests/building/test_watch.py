@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, ZH
+from tests.conftest import ROOT, ZH, pdf_text
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (scripts/system-packages test)")]
@@ -76,10 +76,6 @@ def wait_for(what: str, condition):
             return value
         time.sleep(0.1)
     pytest.fail(f"timed out waiting for {what}")
-
-
-def pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
 FRAME_TEXT = "(() => { const f = document.querySelector('iframe'); return f && f.contentDocument && f.contentDocument.body ? f.contentDocument.body.innerText : ''; })()"

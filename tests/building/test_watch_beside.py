@@ -7,18 +7,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 
 import pytest
 
 from docgen.building import fingerprint, watch
-from tests.conftest import ZH
+from tests.conftest import ZH, pdf_text
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or not os.path.isdir("/proc"), reason="the child is forked (POSIX); children are read in /proc")
-
-
-def pdf_text(path) -> str:
-    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.replace("\n", "")
 
 
 def children() -> set[int]:
@@ -84,7 +79,7 @@ def test_a_save_stops_the_pdf_of_the_text_before_it_and_the_next_rebuild_makes_i
                                                   stale=lambda: watch._snapshot(paths) != now)
     assert not stopped and not problems
     assert [name for name in written if name.endswith(".pdf")] == [f"{ZH.name}.zh.pdf", f"{ZH.name}.en.pdf"]
-    assert "第三稿" in pdf_text(pdf)  # made in the child, sent back, written by the watch
+    assert "第三稿" in pdf_text(pdf).replace("\n", "")  # made in the child, sent back, written by the watch
     assert children() == others
 
 

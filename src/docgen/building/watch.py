@@ -220,8 +220,8 @@ def rebuild(paths: list[Path], formats: list[str], out: Path, langs: list[str], 
             if written:
                 preview(written, problems, versions)
         try:
-            long = _took.get(p.job.label, BESIDE_SECONDS + 1) > BESIDE_SECONDS  # or never made
-            if stale is not None and p.job.fmt != "html" and long:
+            took = _took.get(p.job.label)  # None: never made here
+            if stale is not None and p.job.fmt != "html" and (took is None or took > BESIDE_SECONDS):
                 result = _beside(p.job, docs[p.job.document], stale)
                 if result is None:
                     stopped = p.job.label

@@ -32,7 +32,8 @@ MAX_REPAIRS = 8  # layouts after the first: rounds of repairs (each repairs one 
 # that holds the call, then before the paragraph after it (when a line that follows overflows the
 # page and widows/orphans forbid breaking before it, WeasyPrint 70 pushes the page's last notes on
 # to make room: layout/block.py; engines.md, footnotes 1.), then one and two paragraphs earlier.
-# Each try replaces the footnote's previous one: a break that did not help is not kept.
+# In stretches, the paragraph that pushed the note is tried first (`_pushing`). Each try
+# replaces the footnote's previous one: a break that did not help is not kept.
 REPAIR_SHIFTS = (0, 1, -1, -2)
 
 # What `render` laid out in this process (tests and the bench count them): layouts of the whole
@@ -51,11 +52,12 @@ def render(html: str, config=None):
 
     A repair forces a page break near the misplaced call's paragraph and lays the page out again;
     for each footnote the places of `REPAIR_SHIFTS` are tried in turn until it sits on its
-    call's page. #22, A/RES/80/52: the call's paragraph began its page, the next paragraph
-    started on the page's second-last line, and WeasyPrint pushed the page's last note (the
-    call's, a one-line "Ibid.") on to make room for that paragraph's second line; a break before
-    the call's paragraph, the only place tried then, changed nothing; one before the next
-    paragraph places it (tests/writers/test_real_texts.py reproduces it).
+    call's page, in stretches the paragraph that pushed it first (`_pushing`). #22,
+    A/RES/80/52: the call's paragraph began its page, the next paragraph started on the page's
+    second-last line, and WeasyPrint pushed the page's last note (the call's, a one-line
+    "Ibid.") on to make room for that paragraph's second line; a break before the call's
+    paragraph, the only place tried then, changed nothing; one before the next paragraph
+    places it (tests/writers/test_real_texts.py reproduces it).
 
     The text is laid out stretch by stretch, each misplaced note repaired as it comes
     (`_stretches`), when it can be (`_Text.partial`: not a report's contents' page numbers);
@@ -83,11 +85,13 @@ def _rounds(HTML, html: str, config):
     text (time grew with the square of the pages) and failed after `MAX_REPAIRS`; now it needs a
     few layouts. A break laid for a footnote whose page a break before it has moved may be one
     that one repair per layout would not have laid; every footnote is checked on the last layout
-    all the same. A document with one misplaced footnote per layout gets the breaks it got."""
-    tried: dict[int, int] = {}  # footnote -> index in REPAIR_SHIFTS of its break
+    all the same. A document with one misplaced footnote per layout gets the breaks it got.
+    A whole layout has no anchor on its blocks, so the places are tried in REPAIR_SHIFTS's order
+    (the paragraph that pushed a note is not known here: `_pushing`)."""
+    tried: dict[int, int] = {}  # footnote -> the shift of its break (REPAIR_SHIFTS)
     repairs = 0
     for attempt in range(MAX_REPAIRS + 1):
-        laid = _with_breaks(html, [(n, REPAIR_SHIFTS[i]) for n, i in tried.items()])
+        laid = _with_breaks(html, tried.items())
         document = HTML(string=laid, base_url=str(TEMPLATES)).render(font_config=config)
         stats["layouts"] += 1
         stats["pages"] += len(getattr(document, "pages", ()))  # a stand-in for WeasyPrint has none (tests)
@@ -138,7 +142,8 @@ def _stretches(text: "_Text"):
 
     The pages kept make the document (`Document.copy`), checked whole at the end; a stretch
     that could not begin on its side sends the text to whole layouts (`_Whole`)."""
-    tried: dict[int, int] = {}  # footnote -> index in REPAIR_SHIFTS of its break
+    tried: dict[int, int] = {}  # footnote -> the shift of its break
+    orders: dict[int, tuple[int, ...]] = {}  # footnote -> the shifts tried for it, in order (`_pushing`)
     pages: list = []  # the pages kept, in order
     # where each kept stretch begins: (block offset, page index, the seam if inside the block)
     kept: list[tuple[int | None, int, _Seam | None]] = [(None, 0, None)]
@@ -155,7 +160,8 @@ def _stretches(text: "_Text"):
         breaks = text.breaks(tried)
         end = text.after(start, span)
         # a whole text's first layout needs no seam unless a note is misplaced: then it is laid out again
-        laid = text.lay_out(breaks, start, first, end, bare=start is None and end is None and not layouts, inside=inside)
+        bare = start is None and end is None and not layouts
+        laid = text.lay_out(breaks, start, first, end, bare=bare, inside=inside)
         layouts += 1
         if layouts > _LAYOUTS_PER_PARAGRAPH * len(text.blocks):
             raise _Whole()
@@ -177,16 +183,25 @@ def _stretches(text: "_Text"):
         limit = done  # the last page that may begin the next stretch (0-based)
         if end is not None and laid.spans.get(done + 1, (None,))[0] == text.index[end] - 1:
             limit = done + 1  # the last block runs on to the next page: the page where it begins is full, as in the whole text
+        if problems and bare:
+            continue  # laid out again with its blocks' places, to find the paragraph that pushed the note
         if problems:
             page = min(p.call_page for p in problems)
             now = [dataclasses.replace(p, call_page=p.call_page + first, body_pages=[b + first for b in p.body_pages])
                    for p in problems if p.call_page == page]
-            steps = _round(text.html, tried, now)
-            if not steps:
-                raise _unplaced(repairs, now)
-            tried.update(steps)
-            repairs += len(steps)
-            breaks, before = text.breaks(tried), breaks
+            # the page's last paragraph, if it runs on to the next page (`page` counts from 1, `spans` from 0)
+            last = laid.spans.get(page, (None,))[0]
+            block = text.offsets[last] if last is not None and laid.began.get(last) == page - 1 else None
+            for p in now:
+                orders.setdefault(p.call, _pushing(text.html, p.call, block))
+            before = breaks
+            while breaks == before:  # a place that another footnote's break has taken changes nothing: the next
+                steps = _round(text.html, tried, now, orders)
+                if not steps:
+                    raise _unplaced(repairs, now)
+                tried.update(steps)
+                repairs += len(steps)
+                breaks = text.breaks(tried)
             changed = min(set(before) ^ set(breaks))  # the first break laid, moved or taken away
             def precedes(k, inside) -> bool:  # the break falls before the stretch that begins at k, or at its start
                 return k is not None and (changed < k or (changed == k and (inside is not None or changed not in breaks)))
@@ -287,16 +302,41 @@ def _collect() -> None:
         gc.collect()
 
 
-def _round(html: str, tried: dict[int, int], problems) -> dict[int, int]:
-    """This layout's repairs: footnote -> index in REPAIR_SHIFTS of its next break, for every
-    misplaced footnote that has a place left to try."""
+def _round(html: str, tried: dict[int, int], problems, orders: dict | None = None) -> dict[int, int]:
+    """This layout's repairs: footnote -> the shift of its next break, for every misplaced
+    footnote that has a place left to try, in its order (`orders`, else REPAIR_SHIFTS)."""
     steps: dict[int, int] = {}
     for p in problems:
-        step = next((i for i in range(tried.get(p.call, -1) + 1, len(REPAIR_SHIFTS))
-                     if _paragraph_start(html, p.call, REPAIR_SHIFTS[i]) is not None), None)
+        order = (orders or {}).get(p.call, REPAIR_SHIFTS)
+        after = order.index(tried[p.call]) + 1 if p.call in tried else 0
+        step = next((shift for shift in order[after:] if _paragraph_start(html, p.call, shift) is not None), None)
         if step is not None:
             steps[p.call] = step
     return steps
+
+
+def _pushing(html: str, n: int, block: int | None) -> tuple[int, ...]:
+    """The order of the places tried for footnote `n`, misplaced on a page whose last paragraph,
+    beginning at `block` (an offset in *html*; None: the page ends where a block ends), runs on
+    to the next page: the break before that paragraph first, then REPAIR_SHIFTS.
+
+    That paragraph is the one WeasyPrint 70 pushed the page's last notes on for (its second
+    line overflowed the page, and orphans kept it from breaking after the first: engines.md,
+    footnotes 1.), and a break before it lays the page out as WeasyPrint would have without the
+    push: the paragraphs before it and all their notes, which fitted before that line was
+    tried. A break before the call's own paragraph, the first place tried before, moved that
+    paragraph and the ones after it too: two notes pushed off one page left it three-quarters
+    empty (an 80-page report's page 43) and the report four pages longer."""
+    if block is None or not html.startswith(_PARAGRAPH, block):
+        return REPAIR_SHIFTS
+    start = html.rindex(_PARAGRAPH, 0, html.index(f'<a id="fnref-{n}"></a>'))
+    shift = 0
+    while start < block:
+        start = html.find(_PARAGRAPH, start + 1)
+        shift += 1
+    if start != block:  # the call's paragraph is after it (never: the call is on its page)
+        return REPAIR_SHIFTS
+    return (shift, *(s for s in REPAIR_SHIFTS if s != shift))
 
 
 _PARAGRAPH = "<p "
@@ -470,9 +510,9 @@ class _Text:
         return starts
 
     def breaks(self, tried: dict[int, int]) -> list[int]:
-        """Where the breaks of `tried` (footnote -> index in REPAIR_SHIFTS) go: paragraph starts in the HTML."""
-        return sorted({start for n, i in tried.items()
-                       if (start := _paragraph_start(self.html, n, REPAIR_SHIFTS[i])) is not None})
+        """Where the breaks of `tried` (footnote -> shift) go: paragraph starts in the HTML."""
+        return sorted({start for n, shift in tried.items()
+                       if (start := _paragraph_start(self.html, n, shift)) is not None})
 
     def after(self, start: int | None, span: int) -> int | None:
         """The block (offset) `span` blocks after `start` (None: the text's start); None past the text."""

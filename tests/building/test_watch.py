@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -26,6 +27,14 @@ pytestmark = [pytest.mark.slow, pytest.mark.skipif(CHROMIUM is None, reason="nee
 websocket = pytest.importorskip("websocket", reason="needs websocket-client (the test extra)")
 
 TIMEOUT = 60.0  # seconds for any one expected change: generous for a busy 2-core machine
+
+
+# what Chromium answers when the page navigates (reloads) while an expression is evaluated in it
+_RELOADING = re.compile(r"navigated or closed|[Ee]xecution context was destroyed|Cannot find context")
+
+
+class _Reloading(Exception):
+    """The page was reloading: ask again."""
 
 
 class Browser:
@@ -53,12 +62,23 @@ class Browser:
         while True:
             message = json.loads(self.socket.recv())
             if message.get("id") == self.next_id:
+                if _RELOADING.search(message.get("error", {}).get("message", "")):
+                    raise _Reloading(message["error"]["message"])
                 assert "error" not in message, message
                 return message["result"]
 
     def evaluate(self, expression: str):
-        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
-        return result["result"].get("value")
+        """The expression's value in the page; asked again while the page reloads itself (the
+        preview does on each new build: Chromium then answers "Inspected target navigated or
+        closed", seen once in a full run on a busy machine)."""
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            try:
+                result = self.call("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
+                return result["result"].get("value")
+            except _Reloading:
+                assert time.monotonic() < deadline, "the page kept reloading"
+                time.sleep(0.1)
 
     def close(self):
         try:

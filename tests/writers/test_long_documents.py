@@ -55,7 +55,7 @@ def test_a_layout_repairs_every_misplaced_footnote_at_once(monkeypatch):
 
     def placement(html):
         seen.append(html.count("break-before: page"))
-        wrong = [n for n in (2, 5) if f'<p style="break-before: page" class="x">Text {n}<' not in html]
+        wrong = [n for n in (2, 5) if f'<p style="{pdf.REPAIR_BREAK}" class="x">Text {n}<' not in html]
         return [checks.Misplaced(n, 1, [2]) for n in wrong]
 
     pdf = _stubbed(monkeypatch, placement)
@@ -72,7 +72,7 @@ def test_rounds_give_up_with_what_is_left(monkeypatch):
     from docgen.writers.pdf import checks
 
     def placement(html):
-        fixed = '<p style="break-before: page" class="x">Text 2<' in html
+        fixed = f'<p style="{pdf.REPAIR_BREAK}" class="x">Text 2<' in html
         return [checks.Misplaced(4, 3, [4])] + ([] if fixed else [checks.Misplaced(2, 1, [2])])
 
     pdf = _stubbed(monkeypatch, placement)
@@ -120,7 +120,7 @@ def _whole(folder, breaks: list[int], lang: str = "en") -> bytes:
     html = prepared.html
     for start in sorted(breaks, reverse=True):  # a paragraph's start, or a heading's (kept with its paragraph)
         tag = re.match(r"<(p|h[1-6])[ >]", html[start:]).group(1)
-        html = html[:start] + f'<{tag} style="break-before: page"' + html[start + 1 + len(tag):]
+        html = html[:start] + f'<{tag} style="break-before: page; margin-top: 0"' + html[start + 1 + len(tag):]
     config = font_configuration(prepared.ranges)
     document = gate.engine().HTML(string=html, base_url=str(TEMPLATES)).render(font_config=config)
     if 'class="toc-page"' in html:  # a report: its contents numbered from this layout, then laid out again
@@ -330,8 +330,8 @@ def test_a_break_before_a_sections_first_paragraph_goes_before_its_headings():
     assert pdf._paragraph_start(html, 2) == chapter
     assert pdf._paragraph_start(html, 3) == html.index('<p class="x">Second')
     assert pdf._paragraph_start(html, 3, -1) == chapter
-    assert pdf._with_breaks(html, [(2, 0)]).count('style="break-before: page"') == 1
-    assert '<h2 style="break-before: page" id="c2">' in pdf._with_breaks(html, [(2, 0)])
+    assert pdf._with_breaks(html, [(2, 0)]).count('style="break-before: page; margin-top: 0"') == 1
+    assert '<h2 style="break-before: page; margin-top: 0" id="c2">' in pdf._with_breaks(html, [(2, 0)])
 
 
 def _headings_alone(path) -> list[tuple[int, str]]:

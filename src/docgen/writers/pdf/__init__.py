@@ -35,6 +35,9 @@ MAX_REPAIRS = 8  # layouts after the first: rounds of repairs (each repairs one 
 # In stretches, the paragraph that pushed the note is tried first (`_pushing`). Each try
 # replaces the footnote's previous one: a break that did not help is not kept.
 REPAIR_SHIFTS = (0, 1, -1, -2)
+# A repair's break, as a block's style: forced, with the block's top margin dropped at the top of
+# its page, as after a break WeasyPrint makes itself (a heading kept 12 pt of space above it)
+REPAIR_BREAK = "break-before: page; margin-top: 0"
 
 # What `render` laid out in this process (tests and the bench count them): layouts of the whole
 # text, stretches of it (`_Text.lay_out`), probes (`_Text._probe`), the pages of all (a
@@ -382,7 +385,7 @@ def _break_before(html: str, starts) -> str:
     """*html* with a forced page break before each block that begins at one of `starts`."""
     for start in sorted(set(starts), reverse=True):  # from the end, so that the earlier positions stay right
         tag = re.match(r"<(\w+)", html[start:]).group(1)
-        html = f'{html[:start]}<{tag} style="break-before: page"{html[start + 1 + len(tag):]}'
+        html = f'{html[:start]}<{tag} style="{REPAIR_BREAK}"{html[start + 1 + len(tag):]}'
     return html
 
 
@@ -587,7 +590,7 @@ class _Text:
                     for i, name in enumerate(self.names)}  # where each begins
         for k in breaks:
             if (start is None or k > start) and (end is None or k < end):
-                declared[self.index[k]].append("break-before: page")
+                declared[self.index[k]].append(REPAIR_BREAK)
         sheets = []
         if end is not None:  # the text from `end` on is taken out, with an ancestor it begins
             node = block[end]
@@ -631,12 +634,13 @@ class _Text:
                 keep(parent, now[:now.index(q)] + [spacer] + now[now.index(q):])
             else:
                 declared[self.index[start]].append(f'break-before: {"page" if on == 2 else "recto"}')
-            # margins at the top of a page are truncated after a break not forced (`inside`: the
-            # ancestors begin at the spacer, the block where it was)
+            # margins at the top of a page are truncated after a break not forced, and the block's
+            # after a repair's (REPAIR_BREAK) too (`inside`: the ancestors begin at the spacer, the
+            # block where it was)
             if inside is not None or start not in breaks:
                 for element in begun[1:]:
                     add(element, ["margin-top: 0"])
-            if inside is None and start not in breaks:
+            if inside is None:
                 declared[self.index[start]].append("margin-top: 0")
             sheets = [gate.engine().CSS(string=f"@page :nth({on}) {{ counter-reset: page {first + 1} }}")]
         for i, declarations in declared.items():

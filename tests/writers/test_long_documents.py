@@ -334,6 +334,21 @@ def test_a_break_before_a_sections_first_paragraph_goes_before_its_headings():
     assert '<h2 style="break-before: page; margin-top: 0" id="c2">' in pdf._with_breaks(html, [(2, 0)])
 
 
+
+def test_a_break_before_a_lists_first_item_goes_before_its_lead_in():
+    """A repair's break before item (a) goes before the paragraph that leads in to the list
+    ("... civil society:"), which WeasyPrint takes along when it breaks there itself (the
+    80-page text's page 58 kept the lead-in alone at its foot); one before item (b) stays."""
+    from docgen.writers import pdf
+
+    html = ('<h1>T</h1><p class="x">Intro<a id="fnref-1"></a></p><ol class="operative">\n'
+            '<li><p class="operative">2. The contributions of Member States:</p>\n<ol class="items">\n'
+            '<li><p class="item level-1">(a) in which<a id="fnref-2"></a></p>\n</li>\n'
+            '<li><p class="item level-1">(b) and<a id="fnref-3"></a></p>\n</li>\n</ol>\n</li>\n</ol>')
+    assert pdf._paragraph_start(html, 2) == html.index('<p class="operative">')
+    assert pdf._paragraph_start(html, 3) == html.index('<p class="item level-1">(b)')
+    assert pdf._paragraph_start(html, 1, 1) == html.index('<p class="operative">')
+
 def _headings_alone(path) -> list[tuple[int, str]]:
     """Pages whose text (above the notes, below the running header) ends with a bold line: a
     heading left alone at the foot of the page (body text is regular, notes smaller)."""

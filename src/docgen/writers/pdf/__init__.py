@@ -357,8 +357,20 @@ def _paragraph_start(html: str, n: int, shift: int = 0) -> int | None:
         start = html.find(_PARAGRAPH, start + 1) if shift > 0 else html.rfind(_PARAGRAPH, 0, start)
         if start < 0:
             return None
-    start = _with_its_headings(html, start)
+    start = _with_its_headings(html, _with_its_lead_in(html, start))
     return start if start > first else None
+
+
+def _with_its_lead_in(html: str, start: int) -> int:
+    """The start of the paragraph that leads in to the list whose first item begins at `start`
+    ("... civil society:" before "(a) ..."), else `start`: a break forced before the first item
+    would leave the lead-in alone at the foot of the page before (the 80-page text's page 58),
+    where WeasyPrint, breaking there itself, takes it along."""
+    end = html.rfind("</p>", 0, start)
+    between = html[end + len("</p>"):start] if end >= 0 else ""
+    if end < 0 or "</" in between or '<ol class="items"' not in between or _TAG.sub("", between).strip():
+        return start
+    return html.rindex(_PARAGRAPH, 0, end)
 
 
 _HEADING = re.compile(r"<h[1-6][\s>]")

@@ -113,14 +113,14 @@ def _whole(folder, breaks: list[int], lang: str = "en") -> bytes:
 
     from docgen import pipeline
     from docgen.writers import Settings
-    from docgen.writers.pdf import font_configuration, gate, page, TEMPLATES
+    from docgen.writers.pdf import REPAIR_BREAK, font_configuration, gate, page, TEMPLATES
 
     doc, _ = pipeline.read(folder)
     prepared = page.prepare(doc, doc.versions[lang], Settings())
     html = prepared.html
     for start in sorted(breaks, reverse=True):  # a paragraph's start, or a heading's (kept with its paragraph)
         tag = re.match(r"<(p|h[1-6])[ >]", html[start:]).group(1)
-        html = html[:start] + f'<{tag} style="break-before: page; margin-top: 0"' + html[start + 1 + len(tag):]
+        html = html[:start] + f'<{tag} style="{REPAIR_BREAK}"' + html[start + 1 + len(tag):]
     config = font_configuration(prepared.ranges)
     document = gate.engine().HTML(string=html, base_url=str(TEMPLATES)).render(font_config=config)
     if 'class="toc-page"' in html:  # a report: its contents numbered from this layout, then laid out again

@@ -330,15 +330,10 @@ def _pushing(html: str, n: int, block: int | None) -> tuple[int, ...]:
     tried. A break before the call's own paragraph, the first place tried before, moved that
     paragraph and the ones after it too: two notes pushed off one page left it three-quarters
     empty (an 80-page report's page 43) and the report four pages longer."""
-    if block is None or not html.startswith(_PARAGRAPH, block):
+    start = html.rindex(_PARAGRAPH, 0, html.index(f'<a id="fnref-{n}"></a>'))  # the call's paragraph
+    if block is None or block < start or not html.startswith(_PARAGRAPH, block):
         return REPAIR_SHIFTS
-    start = html.rindex(_PARAGRAPH, 0, html.index(f'<a id="fnref-{n}"></a>'))
-    shift = 0
-    while start < block:
-        start = html.find(_PARAGRAPH, start + 1)
-        shift += 1
-    if start != block:  # the call's paragraph is after it (never: the call is on its page)
-        return REPAIR_SHIFTS
+    shift = html.count(_PARAGRAPH, start, block)  # the paragraphs from the call's to that one
     return (shift, *(s for s in REPAIR_SHIFTS if s != shift))
 
 

@@ -113,14 +113,12 @@ def _whole(folder, breaks: list[int], lang: str = "en") -> bytes:
 
     from docgen import pipeline
     from docgen.writers import Settings
-    from docgen.writers.pdf import REPAIR_BREAK, font_configuration, gate, page, TEMPLATES
+    from docgen.writers.pdf import _break_before, font_configuration, gate, page, TEMPLATES
 
     doc, _ = pipeline.read(folder)
     prepared = page.prepare(doc, doc.versions[lang], Settings())
-    html = prepared.html
-    for start in sorted(breaks, reverse=True):  # a paragraph's start, or a heading's (kept with its paragraph)
-        tag = re.match(r"<(p|h[1-6])[ >]", html[start:]).group(1)
-        html = html[:start] + f'<{tag} style="{REPAIR_BREAK}"' + html[start + 1 + len(tag):]
+    assert all(re.match(r"<(p|h[1-6])[ >]", prepared.html[k:]) for k in breaks)  # a paragraph's, or a heading's
+    html = _break_before(prepared.html, breaks)  # the HTML's spelling of the breaks the tree's layouts set
     config = font_configuration(prepared.ranges)
     document = gate.engine().HTML(string=html, base_url=str(TEMPLATES)).render(font_config=config)
     if 'class="toc-page"' in html:  # a report: its contents numbered from this layout, then laid out again
@@ -333,6 +331,44 @@ def test_a_break_before_a_sections_first_paragraph_goes_before_its_headings():
     assert pdf._with_breaks(html, [(2, 0)]).count('style="break-before: page; margin-top: 0"') == 1
     assert '<h2 style="break-before: page; margin-top: 0" id="c2">' in pdf._with_breaks(html, [(2, 0)])
 
+
+
+def test_a_repairs_break_drops_the_top_margins_of_what_its_block_begins():
+    """A repair's break before an included resolution of a report (its heading begins a section
+    with 12 pt above it) sets the heading at the top of the page's text, as a break WeasyPrint
+    makes itself does: the section's margin goes too, in a whole layout of the HTML
+    (`_break_before`) and in the tree's layouts (`_Text.lay_out`), whole and in a stretch that
+    begins there. The margin was kept before: 16 px (12 pt) of space above the heading."""
+    from docgen import pipeline
+    from docgen.writers import Settings, pdf
+    from docgen.writers.pdf import TEMPLATES, gate, page
+    from tests.conftest import CONTENT
+
+    doc, _ = pipeline.read(CONTENT / "ctoc-cop-5-report")
+    prepared = page.prepare(doc, doc.versions["en"], Settings())
+    html = prepared.html
+    k = html.index('<h3 class="heading" id="res_5-1"')
+    section = html.rindex('<section class="included"', 0, k)
+    assert pdf._begun(html, k) == [section]
+    assert pdf._begun(html, html.index("<p ", k)) == []  # the resolution's first paragraph begins nothing
+    broken = pdf._break_before(html, [k])
+    assert broken[section:].startswith('<section style="margin-top: 0" class="included"')
+    assert broken[k + len(' style="margin-top: 0"'):].startswith(f'<h3 style="{pdf.REPAIR_BREAK}" class="heading"')
+
+    HTML, config = gate.engine().HTML, pdf.font_configuration(prepared.ranges)
+    text = pdf._Text(HTML, html, config)
+    text._probe()  # the top of a page's text, after a break: `text.top`
+
+    def tops(document) -> list[float]:
+        return [p.anchors["res_5-1"][1] for p in document.pages if "res_5-1" in p.anchors]
+
+    whole = HTML(string=broken, base_url=str(TEMPLATES)).render(font_config=config)
+    kept = HTML(string=html[:k] + f'<h3 style="{pdf.REPAIR_BREAK}"' + html[k + 3:], base_url=str(TEMPLATES)
+                ).render(font_config=config)  # the block's own margin alone dropped, as before
+    assert [round(y - text.top, 2) for y in tops(kept)] == [16.0]
+    assert [round(y - text.top, 2) for y in tops(whole)] == [0.0]
+    assert [round(y - text.top, 2) for y in tops(text.lay_out([k]).document)] == [0.0]
+    assert [round(y - text.top, 2) for y in tops(text.lay_out([k], k, 4).document)] == [0.0]
 
 
 def test_a_break_before_a_lists_first_item_goes_before_its_lead_in():

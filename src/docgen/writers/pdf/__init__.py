@@ -36,8 +36,10 @@ MAX_REPAIRS = 8  # layouts after the first: rounds of repairs (each repairs one 
 # replaces the footnote's previous one: a break that did not help is not kept.
 REPAIR_SHIFTS = (0, 1, -1, -2)
 # A repair's break, as a block's style: forced, with the block's top margin dropped at the top of
-# its page, as after a break WeasyPrint makes itself (a heading kept 12 pt of space above it)
+# its page, as after a break WeasyPrint makes itself (a heading kept 12 pt of space above it); the
+# elements the block begins (a report's included resolution, 12 pt above it) drop theirs too (`TOP`)
 REPAIR_BREAK = "break-before: page; margin-top: 0"
+TOP = "margin-top: 0"
 
 # What `render` laid out in this process (tests and the bench count them): layouts of the whole
 # text, stretches of it (`_Text.lay_out`), probes (`_Text._probe`), the pages of all (a
@@ -389,11 +391,28 @@ def _with_its_headings(html: str, start: int) -> int:
 
 
 def _break_before(html: str, starts) -> str:
-    """*html* with a forced page break before each block that begins at one of `starts`."""
+    """*html* with a forced page break before each block that begins at one of `starts`, and
+    no top margin on the elements that block begins (`_begun`), as `_Text.lay_out` sets them."""
     for start in sorted(set(starts), reverse=True):  # from the end, so that the earlier positions stay right
-        tag = re.match(r"<(\w+)", html[start:]).group(1)
-        html = f'{html[:start]}<{tag} style="{REPAIR_BREAK}"{html[start + 1 + len(tag):]}'
+        for at, declarations in [(start, REPAIR_BREAK), *((k, TOP) for k in reversed(_begun(html, start)))]:
+            tag = re.match(r"<(\w+)", html[at:]).group(1)
+            html = f'{html[:at]}<{tag} style="{declarations}"{html[at + 1 + len(tag):]}'
     return html
+
+
+# the start tag of an element a block may begin (`_PLAIN` but the body), then nothing but white space
+_OPENING = re.compile(r"<(?:section|div|article|ol|ul|li|blockquote)[\s>][^>]*>\s*")
+
+
+def _begun(html: str, start: int) -> list[int]:
+    """Where the elements that the block at `start` begins (it is their first child) start in
+    *html*, the outermost first: at the top of a page after a break WeasyPrint makes itself,
+    their top margins go too."""
+    found = []
+    while (at := html.rfind("<", 0, start)) >= 0 and _OPENING.fullmatch(html, at, start):
+        found.insert(0, at)
+        start = at
+    return found
 
 
 def _with_breaks(html: str, breaks) -> str:
@@ -506,6 +525,16 @@ class _Text:
         """Each element of the tree -> its parent (where a stretch is cut out of the tree)."""
         return {child: parent for parent in self.root.iter() for child in parent}
 
+    def begun(self, element) -> list:
+        """The elements of `_PLAIN` that *element* begins (it is their first child, no text before
+        it), innermost first, up to the body's child: the tree's `_begun`."""
+        found = []
+        while ((parent := self.parent.get(element)) is not None and parent is not self.body and parent.tag in _PLAIN
+               and parent[0] is element and not (parent.text or "").strip()):
+            found.append(parent)
+            element = parent
+        return found
+
     @functools.cached_property
     def starts(self) -> set[int]:
         """The blocks (index) a stretch may begin with: all but the first, but those in a table or
@@ -598,6 +627,8 @@ class _Text:
         for k in breaks:
             if (start is None or k > start) and (end is None or k < end):
                 declared[self.index[k]].append(REPAIR_BREAK)
+                for element in self.begun(self.blocks[self.index[k]]):
+                    add(element, [TOP])
         sheets = []
         if end is not None:  # the text from `end` on is taken out, with an ancestor it begins
             node = block[end]
@@ -612,17 +643,20 @@ class _Text:
         if start is not None:
             # the page of this layout with the side of the stretch's first (after the block's first page, `inside`)
             on = (2 if first % 2 else 3) if inside is None else (4 if first % 2 else 3)
-            node, begun = block[start], [block[start]]  # the block and the ancestors it begins
+            node = block[start]
             while node is not self.body:
                 parent = self.parent[node]
                 now = list(parent)
                 i = now.index(node)
-                if not i and parent is not self.body and node in begun:
-                    begun.append(parent)
                 # the element before, hidden and without its content: only a `+` selector sees it
                 before = [_shell(now[i - 1], "display: none")] if i and now[i - 1] is not self.masthead else []
                 if parent is self.body:
                     before = [_shell(self.masthead)] + before  # it sets the running header's string
+                else:
+                    # it begins here now, at the top of a page, where the whole text has no margin of it:
+                    # one that began on a page before has left its margin there, and one the block
+                    # begins loses it at the page's top (a break WeasyPrint makes, or a repair's: TOP)
+                    add(parent, [TOP])
                 keep(parent, before + now[i:])
                 node = parent
             if inside is not None:
@@ -641,14 +675,9 @@ class _Text:
                 keep(parent, now[:now.index(q)] + [spacer] + now[now.index(q):])
             else:
                 declared[self.index[start]].append(f'break-before: {"page" if on == 2 else "recto"}')
-            # margins at the top of a page are truncated after a break not forced, and the block's
-            # after a repair's (REPAIR_BREAK) too (`inside`: the ancestors begin at the spacer, the
-            # block where it was)
-            if inside is not None or start not in breaks:
-                for element in begun[1:]:
-                    add(element, ["margin-top: 0"])
+            # the block's margin too (`inside`: the ancestors begin at the spacer, the block where it was)
             if inside is None:
-                declared[self.index[start]].append("margin-top: 0")
+                declared[self.index[start]].append(TOP)
             sheets = [gate.engine().CSS(string=f"@page :nth({on}) {{ counter-reset: page {first + 1} }}")]
         for i, declarations in declared.items():
             if declarations:

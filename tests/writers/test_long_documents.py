@@ -330,6 +330,10 @@ def test_a_break_before_a_sections_first_paragraph_goes_before_its_headings():
     assert pdf._paragraph_start(html, 3, -1) == chapter
     assert pdf._with_breaks(html, [(2, 0)]).count('style="break-before: page; margin-top: 0"') == 1
     assert '<h2 style="break-before: page; margin-top: 0" id="c2">' in pdf._with_breaks(html, [(2, 0)])
+    # the elements the heading begins lose their top margin too; an element's own style is kept
+    styled = html.replace("<section><h2", '<section style="color: red"><h2')
+    assert '<section style="color: red; margin-top: 0"><h2 style="break-before: page; margin-top: 0" id="c2">' \
+        in pdf._with_breaks(styled, [(2, 0)])
 
 
 

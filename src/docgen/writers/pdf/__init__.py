@@ -395,9 +395,21 @@ def _break_before(html: str, starts) -> str:
     no top margin on the elements that block begins (`_begun`), as `_Text.lay_out` sets them."""
     for start in sorted(set(starts), reverse=True):  # from the end, so that the earlier positions stay right
         for at, declarations in [(start, REPAIR_BREAK), *((k, TOP) for k in reversed(_begun(html, start)))]:
-            tag = re.match(r"<(\w+)", html[at:]).group(1)
-            html = f'{html[:at]}<{tag} style="{declarations}"{html[at + 1 + len(tag):]}'
+            html = _styled(html, at, declarations)
     return html
+
+
+_OWN_STYLE = re.compile(r'\sstyle="([^"]*)"')
+
+
+def _styled(html: str, at: int, declarations: str) -> str:
+    """*html* with `declarations` after the own style of the start tag at `at`, as `_Text.lay_out`
+    adds them to an element's."""
+    end = html.index(">", at)
+    if own := _OWN_STYLE.search(html, at, end):
+        return f"{html[:own.end(1)]}{'; ' if own.group(1) else ''}{declarations}{html[own.end(1):]}"
+    tag = re.match(r"<(\w+)", html[at:]).group(1)
+    return f'{html[:at]}<{tag} style="{declarations}"{html[at + 1 + len(tag):]}'
 
 
 # the start tag of an element a block may begin (`_PLAIN` but the body), then nothing but white space

@@ -375,6 +375,33 @@ def test_a_repairs_break_drops_the_top_margins_of_what_its_block_begins():
     assert [round(y - text.top, 2) for y in tops(text.lay_out([k], k, 4).document)] == [0.0]
 
 
+def test_the_html_and_the_tree_agree_on_what_each_block_begins():
+    """`_begun` (a break written into the HTML, `_break_before`: whole layouts) and `_Text.begun`
+    (the tree's layouts: stretches) find the same elements for every block of every document of
+    content/ in every language: the two spellings of a repair's break drop the same margins.
+    (A start tag without attributes, `<li>`, was missed by the first `_begun`.)"""
+    from docgen import pipeline
+    from docgen.writers import Settings, pdf
+    from docgen.writers.pdf import gate, page
+    from tests.conftest import CONTENT
+
+    HTML, compared, begun = gate.engine().HTML, 0, 0
+    for folder in sorted(p for p in CONTENT.iterdir() if p.is_dir()):
+        doc, _ = pipeline.read(folder)
+        if doc is None:
+            continue
+        for lang, version in doc.versions.items():
+            html = page.prepare(doc, version, Settings()).html
+            text = pdf._Text(HTML, html, None)
+            assert len(text.offsets) == len(text.blocks), (folder.name, lang)
+            for k, block in zip(text.offsets, text.blocks):
+                in_html = [re.match(r"<(\w+)", html[at:]).group(1) for at in pdf._begun(html, k)]
+                in_tree = [e.tag for e in reversed(text.begun(block))]
+                assert in_html == in_tree, (folder.name, lang, html[k:k + 80])
+                compared, begun = compared + 1, begun + bool(in_tree)
+    assert compared > 500 and begun > 100  # list items and sections among them
+
+
 def test_a_break_before_a_lists_first_item_goes_before_its_lead_in():
     """A repair's break before item (a) goes before the paragraph that leads in to the list
     ("... civil society:"), which WeasyPrint takes along when it breaks there itself (the

@@ -413,7 +413,8 @@ def _styled(html: str, at: int, declarations: str) -> str:
 
 
 # the start tag of an element a block may begin (`_PLAIN` but the body), then nothing but white space
-_OPENING = re.compile(r"<(?:section|div|article|ol|ul|li|blockquote)[\s>][^>]*>\s*")
+_OPENING = re.compile(r"<(?:section|div|article|ol|ul|li|blockquote)(?:[ \t\n\f\r][^>]*)?>[ \t\n\f\r]*")
+_WHITE = " \t\n\f\r"  # HTML's white space: a no-break space is text, and makes a line
 
 
 def _begun(html: str, start: int) -> list[int]:
@@ -542,7 +543,7 @@ class _Text:
         it), innermost first, up to the body's child: the tree's `_begun`."""
         found = []
         while ((parent := self.parent.get(element)) is not None and parent is not self.body and parent.tag in _PLAIN
-               and parent[0] is element and not (parent.text or "").strip()):
+               and parent[0] is element and not (parent.text or "").strip(_WHITE)):
             found.append(parent)
             element = parent
         return found

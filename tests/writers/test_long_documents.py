@@ -336,7 +336,6 @@ def test_a_break_before_a_sections_first_paragraph_goes_before_its_headings():
         in pdf._with_breaks(styled, [(2, 0)])
 
 
-
 def test_a_repairs_break_drops_the_top_margins_of_what_its_block_begins():
     """A repair's break before an included resolution of a report (its heading begins a section
     with 12 pt above it) sets the heading at the top of the page's text, as a break WeasyPrint
@@ -416,6 +415,7 @@ def test_a_break_before_a_lists_first_item_goes_before_its_lead_in():
     assert pdf._paragraph_start(html, 3) == html.index('<p class="item level-1">(b)')
     assert pdf._paragraph_start(html, 1, 1) == html.index('<p class="operative">')
 
+
 def _headings_alone(path) -> list[tuple[int, str]]:
     """Pages whose text (above the notes, below the running header) ends with a bold line: a
     heading left alone at the foot of the page (body text is regular, notes smaller)."""
@@ -452,9 +452,8 @@ def _short_pages(path, share: float = 1 / 3) -> list[tuple[int, int]]:
     foot = max(end for _, end, _, _ in pages)
     area = foot - 72
     forced = {number - 1 for number, _, _, first in pages if first in ("I.", "Annex")}
-    short = [(number, round((rule or foot) - end)) for number, end, rule, _ in pages[:-1]
-             if number not in forced and (rule or foot) - end > share * area]
-    return short
+    return [(number, round((rule or foot) - end)) for number, end, rule, _ in pages[:-1]
+            if number not in forced and (rule or foot) - end > share * area]
 
 
 @pytest.mark.slow

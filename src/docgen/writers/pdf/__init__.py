@@ -38,8 +38,8 @@ REPAIR_SHIFTS = (0, 1, -1, -2)
 # A repair's break, as a block's style: forced, with the block's top margin dropped at the top of
 # its page, as after a break WeasyPrint makes itself (a heading kept 12 pt of space above it); the
 # elements the block begins (a report's included resolution, 12 pt above it) drop theirs too (`TOP`)
-REPAIR_BREAK = "break-before: page; margin-top: 0"
 TOP = "margin-top: 0"
+REPAIR_BREAK = f"break-before: page; {TOP}"
 
 # What `render` laid out in this process (tests and the bench count them): layouts of the whole
 # text, stretches of it (`_Text.lay_out`), probes (`_Text._probe`), the pages of all (a
@@ -412,11 +412,6 @@ def _styled(html: str, at: int, declarations: str) -> str:
     return f'{html[:at]}<{tag} style="{declarations}"{html[at + 1 + len(tag):]}'
 
 
-# the start tag of an element a block may begin (`_PLAIN` but the body), then nothing but white space
-_OPENING = re.compile(r"<(?:section|div|article|ol|ul|li|blockquote)(?:[ \t\n\f\r][^>]*)?>[ \t\n\f\r]*")
-_WHITE = " \t\n\f\r"  # HTML's white space: a no-break space is text, and makes a line
-
-
 def _begun(html: str, start: int) -> list[int]:
     """Where the elements that the block at `start` begins (it is their first child) start in
     *html*, the outermost first: at the top of a page after a break WeasyPrint makes itself,
@@ -438,6 +433,9 @@ _BLOCK = re.compile(r"<(?:p|h[1-6])[\s>]")  # a block's start tag: the parsed tr
 _BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6"}
 # the elements a stretch may begin inside: not a table (its columns are those of all its rows) nor a flex box
 _PLAIN = {"body", "section", "div", "article", "ol", "ul", "li", "blockquote"}
+_WHITE = " \t\n\f\r"  # HTML's white space: a no-break space is text, and makes a line
+# the start tag of an element a block may begin (`_PLAIN` but the body), then nothing but white space
+_OPENING = re.compile(rf"<(?:{'|'.join(sorted(_PLAIN - {'body'}))})(?:[{_WHITE}][^>]*)?>[{_WHITE}]*")
 _MARK = "docgen-p-"  # the anchor of a block without an id while it is laid out (where it begins; taken out after)
 # selectors that see more of the tree than an element and the one before it (`_Text.lay_out` cuts
 # the rest out): in the page's stylesheet, they keep the text from being laid out in stretches
